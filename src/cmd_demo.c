@@ -1,0 +1,20 @@
+/* `m2mon demo`: a simulated site end to end. Not built yet: it says so and fails. */
+#include "commands.h"
+#include "core/cmd.h"
+
+#include <stdio.h>
+
+const char cmd_demo_usage[] =
+	"Usage: m2mon demo\n"
+	"\n"
+	"Runs a simulated site end to end: a virtual network, a unit and a base station.\n";
+
+int cmd_demo(int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1)
+		return cmd_usage_error("m2mon demo", "unexpected argument '%s'", argv[1]);
+	fprintf(stderr, "m2mon demo: not available yet: the unit and base daemons it runs are not\n"
+			"built in this version. Nothing was started.\n");
+	return M2_EXIT_FAIL;
+}

@@ -1,0 +1,29 @@
+# The real m2mon binary: help, version, per-command help, and exit 2 on mistakes.
+m2mon=$1
+. "$(dirname "$0")/lib.sh"
+
+expect_status 0 "$m2mon" --help
+expect_in "$out" "check-config" "--help lists check-config"
+expect_in "$out" "demo" "--help lists demo"
+
+expect_status 0 "$m2mon" --version
+expect_in "$out" "m2mon " "--version"
+
+expect_status 0 "$m2mon" check-config --help
+expect_in "$out" "Usage: m2mon check-config FILE" "check-config --help"
+
+expect_status 2 "$m2mon" frobnicate
+expect_in "$err" "unknown command 'frobnicate'" "unknown command"
+
+expect_status 2 "$m2mon" --frobnicate
+expect_in "$err" "unknown option '--frobnicate'" "unknown option"
+
+expect_status 2 "$m2mon" check-config --frobnicate x.conf
+expect_in "$err" "unknown option '--frobnicate'" "unknown subcommand option"
+
+expect_status 2 "$m2mon"
+expect_in "$err" "missing command" "no command"
+
+expect_status 1 "$m2mon" demo
+expect_in "$err" "not available yet" "demo fails loudly until it exists"
+finish
