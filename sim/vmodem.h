@@ -1,0 +1,88 @@
+/* One virtual modem: the modem side of an AT serial line, as a real module answers it
+ * (V.250, 3GPP TS 27.007, TS 27.005 in PDU and text mode), with its SIM and SMS storage.
+ *
+ * Pure engine: bytes and `now_ms` in, bytes and network requests out through hooks; no fd,
+ * no clock, no timer of its own. The network (sim/ network code) owns the PTY, paces it,
+ * routes SMS between modems and phones, and calls vmodem_tick() at vmodem_next_deadline().
+ *
+ * Seam between the two halves of the simulator: vmodem_*.c implements this header; the
+ * network and the `m2mon sim` command use only what it declares. */
+#ifndef M2_SIM_VMODEM_H
+#define M2_SIM_VMODEM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct vmodem;
+
+/* Personalities, indexed like sim_model_names (sim_settings.h). */
+enum vmodem_model {
+	VMODEM_MODEL_GENERIC,
+	VMODEM_MODEL_SIM800,
+	VMODEM_MODEL_EC25,
+	VMODEM_MODEL_E3372,
+};
+
+struct vmodem_config {
+	const char *name;   /* for logs */
+	const char *number; /* own subscriber number, e.g. "+15550001000" */
+	const char *smsc;   /* service centre number answered to AT+CSCA? */
+	const char *pin;    /* SIM PIN, NULL or "" for none */
+	enum vmodem_model model;
+	int slots;          /* SMS storage slots per memory (SM, ME) */
+	uint32_t seed;      /* for the garbage fault's bytes */
+};
+
+/* What the modem asks of the network. Every hook is called from inside a vmodem_* call. */
+struct vmodem_hooks {
+	/* Bytes the modem writes to its serial line, in order. */
+	void (*write)(void *user, const void *buf, size_t len);
+	/* The modem sends an SMS: `tpdu` is the SMS-SUBMIT TPDU (SMSC octets removed), `mr` the
+	 * TP-Message-Reference the modem gave it (also in the TPDU). Returns 0 when the network
+	 * accepted it (the modem then answers +CMGS: mr), or a positive TS 27.005 <err> code
+	 * (e.g. 331 no network service, 500 unknown error) that the modem answers as +CMS ERROR. */
+	int (*submit)(void *user, const uint8_t *tpdu, size_t len, uint8_t mr);
+};
+
+struct vmodem *vmodem_new(const struct vmodem_config *cfg, const struct vmodem_hooks *hooks, void *user);
+void vmodem_free(struct vmodem *vm);
+
+/* Power-on: prints the boot URCs of its model (e.g. RDY, +CPIN: READY or SIM PIN) and starts
+ * with echo on, like a real module. Call once after vmodem_new(). */
+void vmodem_power_on(struct vmodem *vm, uint64_t now_ms);
+
+/* Bytes the client wrote to the serial line (any split: one byte per call works). */
+void vmodem_input(struct vmodem *vm, const void *buf, size_t len, uint64_t now_ms);
+
+/* The network hands the modem an SMS-DELIVER TPDU (no SMSC octets; the modem adds the SMSC
+ * it knows when it lists or reports the PDU). The modem stores it and notifies (+CMTI) or
+ * routes it (+CMT) as +CNMI says. Returns 0, -ENOSPC when the storage is full (the modem
+ * has then shown +CMS ERROR 322 behaviour of its model, and the network keeps the SMS for a
+ * later retry), or -ENETDOWN when the modem is off the network or powered down. */
+int vmodem_deliver(struct vmodem *vm, const uint8_t *tpdu, size_t len, uint64_t now_ms);
+
+/* The network hands the modem an SMS-STATUS-REPORT TPDU; shown as +CDS or stored with +CDSI
+ * per +CNMI <ds>. Same returns as vmodem_deliver. */
+int vmodem_status_report(struct vmodem *vm, const uint8_t *tpdu, size_t len, uint64_t now_ms);
+
+enum vmodem_fault {
+	VMODEM_FAULT_HANG,       /* arg_ms: reads and ignores input for that long, answers nothing */
+	VMODEM_FAULT_GARBAGE,    /* stray bytes in the next reply */
+	VMODEM_FAULT_REBOOT,     /* drops volatile state (echo, CNMI, CMGF, ...) and prints boot URCs */
+	VMODEM_FAULT_NO_NETWORK, /* arg_ms: unregistered for that long (+CREG: 0/2 URCs when enabled) */
+	VMODEM_FAULT_SIM_FULL,   /* every storage slot is taken until messages are deleted */
+};
+const char *vmodem_fault_str(enum vmodem_fault kind);
+
+void vmodem_fault(struct vmodem *vm, enum vmodem_fault kind, uint32_t arg_ms, uint64_t now_ms);
+
+/* True while registered on the network (not in a no-network fault, not rebooting). */
+bool vmodem_registered(const struct vmodem *vm);
+
+/* The next time the modem needs vmodem_tick() (end of a hang, of a no-network period, a
+ * reboot finishing, a delayed answer), or UINT64_MAX when nothing is pending. */
+uint64_t vmodem_next_deadline(const struct vmodem *vm);
+void vmodem_tick(struct vmodem *vm, uint64_t now_ms);
+
+#endif
