@@ -61,7 +61,8 @@ static void drop(struct alert_engine *e, int c, enum alert_msg msg, uint32_t id,
 		 int64_t now_ms)
 {
 	struct alert_action a = {.kind = ALERT_ACTION_DROP, .incident_id = id, .at_ms = now_ms,
-				 .msg = msg, .contact = &e->p.contacts[c], .reason = why};
+				 .msg = msg, .contact = &e->p.contacts[c], .contact_idx = c,
+				 .reason = why};
 	e->sink(&a, e->user_data);
 }
 
@@ -69,7 +70,7 @@ static void emit_sms(struct alert_engine *e, int c, enum alert_msg msg, const ui
 		     size_t n_ids, const char *text, int64_t now_ms)
 {
 	struct alert_action a = {.kind = ALERT_ACTION_SMS, .incident_id = n_ids == 1 ? ids[0] : 0,
-				 .at_ms = now_ms, .msg = msg, .contact = &e->p.contacts[c],
+				 .at_ms = now_ms, .msg = msg, .contact = &e->p.contacts[c], .contact_idx = c,
 				 .text = text, .ids = ids, .n_ids = n_ids};
 	e->cs[c].sent++;
 	e->site_sent++;
@@ -94,6 +95,8 @@ static void roll_day(struct alert_engine *e, int64_t now_ms)
 	e->site_noticed = false;
 	for (size_t i = 0; i < ALERT_CONTACTS_MAX; i++)
 		e->cs[i].sent = 0;
+	for (size_t i = 0; i < e->cap; i++)
+		e->inc[i].capped = 0; /* what a cap held back goes out in the new day */
 }
 
 /* The site's last text of the day goes to the first admin as the "cap reached" notice. */
@@ -234,6 +237,7 @@ static void advance_states(struct alert_engine *e, int64_t now_ms)
 void deliver_due(struct alert_engine *e, int64_t now_ms)
 {
 	bool *rem = e->remind;
+	roll_day(e, now_ms);
 	for (size_t i = 0; i < e->cap; i++) {
 		struct incident *inc = &e->inc[i];
 		rem[i] = false;

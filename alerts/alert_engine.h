@@ -81,7 +81,8 @@ struct alert_action {
 	int64_t at_ms;
 	/* SMS and DROP */
 	enum alert_msg msg;
-	const struct alert_contact *contact;
+	const struct alert_contact *contact; /* the engine's copy of the policy's contact */
+	int contact_idx;                     /* its index in the policy's contacts */
 	const char *text;   /* SMS: one GSM 7-bit SMS ending with what to reply */
 	const uint32_t *ids; /* SMS: every incident the text is about (ALARMS: several) */
 	size_t n_ids;

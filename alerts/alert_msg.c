@@ -90,15 +90,16 @@ void msg_alarms(const struct alert_engine *e, char *out, const struct incident *
 		size_t n)
 {
 	char body[ALERT_TEXT_MAX], tail[40];
-	snprintf(tail, sizeof(tail), ". Reply ACK ALL, or ACK %u for one", incs[0]->id);
-	int room = ALERT_SMS_SEPTETS - alert_text_septets(tail) - 10; /* 10: "; +NN more" */
+	snprintf(tail, sizeof(tail), ". Reply ACK ALL or ACK %u", incs[0]->id);
+	int room = ALERT_SMS_SEPTETS - alert_text_septets(tail);
 	int len = snprintf(body, sizeof(body), "%s: %zu ALARMS", e->p.site, n);
 	size_t i;
 	for (i = 0; i < n; i++) {
 		char what[64], item[96];
 		short_what(incs[i], what, sizeof(what));
 		snprintf(item, sizeof(item), "%s #%u %s", i ? ";" : "", incs[i]->id, what);
-		if (alert_text_septets(body) + alert_text_septets(item) > room)
+		int more = i + 1 < n ? 11 : 0; /* room left for "; +NNN more" */
+		if (alert_text_septets(body) + alert_text_septets(item) + more > room)
 			break;
 		len += snprintf(body + len, sizeof(body) - (size_t)len, "%s", item);
 	}
