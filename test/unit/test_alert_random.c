@@ -75,6 +75,22 @@ static void random_channel_cfg(struct prng *p, struct alert_channel_cfg *cfg)
 	} while (alert_channel_cfg_check(cfg, NULL) != 0);
 }
 
+/* A temperature level raises only beyond its limit and clears only beyond its clear level. */
+static void check_value_side(uint64_t seed, int step, const struct alert_channel_cfg *cfg,
+			     const struct alert_channel_event *ev)
+{
+	const struct alert_limit *lim[] = {&cfg->low_low, &cfg->low, &cfg->high, &cfg->high_high};
+	if (ev->level > ALERT_LEVEL_HIGH_HIGH)
+		return;
+	int sign = ev->level >= ALERT_LEVEL_HIGH ? 1 : -1;
+	int64_t over = ((int64_t)ev->value_c10 - lim[ev->level]->temp_c10) * sign;
+	if (ev->edge == ALERT_EDGE_RAISE)
+		CHECK(over > 0, seed, step, "%s raised at %d", alert_level_str(ev->level), ev->value_c10);
+	else
+		CHECK(over <= -cfg->hysteresis_c10, seed, step, "%s cleared at %d inside the dead band",
+		      alert_level_str(ev->level), ev->value_c10);
+}
+
 static void check_channel_events(uint64_t seed, int step, const struct alert_channel_cfg *cfg,
 				 const struct alert_channel *ch, bool *raised,
 				 const struct alert_channel_event *ev, size_t n, int64_t now)
@@ -84,6 +100,7 @@ static void check_channel_events(uint64_t seed, int step, const struct alert_cha
 		int l = ev[i].level;
 		CHECK(!seen[l], seed, step, "two events for %s in one call", alert_level_str(ev[i].level));
 		seen[l] = true;
+		check_value_side(seed, step, cfg, &ev[i]);
 		CHECK(ev[i].at_ms == now && ev[i].since_ms <= now, seed, step, "event times");
 		bool probe = ev[i].level == ALERT_LEVEL_PROBE;
 		int64_t on = (int64_t)(probe ? cfg->fault_delay_s : cfg->on_delay_s) * 1000;
