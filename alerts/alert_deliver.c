@@ -171,7 +171,7 @@ static int64_t reminder_at_ms(const struct alert_engine *e, const struct inciden
 static bool reminder_due(const struct alert_engine *e, const struct incident *inc, int64_t now_ms)
 {
 	return incident_active(inc) && inc->state != ALERT_STATE_OPEN && inc->ladder_ms != 0 &&
-	       !incident_held(e, inc, now_ms) && reminder_at_ms(e, inc) <= now_ms;
+	       reminder_at_ms(e, inc) <= now_ms;
 }
 
 /* Texts contact `c` everything due to them, in one text when there are several. */
@@ -183,7 +183,7 @@ static void deliver_contact(struct alert_engine *e, int c, const bool *remind, i
 	bool last_tier = e->p.contacts[c].tier >= e->p.n_tiers;
 	for (size_t i = 0; i < e->cap && n < 64; i++) {
 		struct incident *inc = &e->inc[i];
-		if (inc->id == 0 || incident_held(e, inc, now_ms))
+		if (inc->id == 0 || e->held[i])
 			continue;
 		if (alarm_due(e, inc, c, now_ms)) {
 			due[n++] = inc;
@@ -241,11 +241,13 @@ void deliver_due(struct alert_engine *e, int64_t now_ms)
 	for (size_t i = 0; i < e->cap; i++) {
 		struct incident *inc = &e->inc[i];
 		rem[i] = false;
+		e->held[i] = false;
 		if (inc->id == 0 || !incident_active(inc))
 			continue;
-		if (inc->ladder_ms == 0 && !incident_held(e, inc, now_ms))
+		e->held[i] = incident_held(e, inc, now_ms);
+		if (inc->ladder_ms == 0 && !e->held[i])
 			inc->ladder_ms = now_ms;
-		rem[i] = reminder_due(e, inc, now_ms);
+		rem[i] = !e->held[i] && reminder_due(e, inc, now_ms);
 	}
 	for (size_t c = 0; c < e->p.n_contacts; c++)
 		deliver_contact(e, (int)c, rem, now_ms);

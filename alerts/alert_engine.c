@@ -108,7 +108,8 @@ struct alert_engine *alert_engine_new(const struct alert_policy *policy, size_t 
 		return NULL;
 	e->inc = calloc(max_incidents ? max_incidents : 1, sizeof(*e->inc));
 	e->remind = calloc(max_incidents ? max_incidents : 1, sizeof(*e->remind));
-	if (!e->inc || !e->remind) {
+	e->held = calloc(max_incidents ? max_incidents : 1, sizeof(*e->held));
+	if (!e->inc || !e->remind || !e->held) {
 		alert_engine_free(e);
 		return NULL;
 	}
@@ -131,6 +132,7 @@ void alert_engine_free(struct alert_engine *e)
 		return;
 	free(e->inc);
 	free(e->remind);
+	free(e->held);
 	free(e);
 }
 

@@ -42,7 +42,8 @@ struct contact_state {
 struct alert_engine {
 	struct alert_policy p; /* names cleaned for texts */
 	struct incident *inc;
-	bool *remind; /* scratch for deliver_due(), one per slot */
+	bool *remind; /* scratch for deliver_due(), one per slot: a reminder is due */
+	bool *held;   /* scratch for deliver_due(), one per slot: muted or in maintenance */
 	size_t cap;
 	uint32_t next_id;
 	alert_sink_fn sink;
