@@ -179,6 +179,7 @@ static void reraise(struct alert_engine *e, struct incident *inc, const struct a
 		incident_set_state(e, inc, inc->before_clear, now_ms);
 	}
 	take_values(inc, r);
+	inc->normal_raised |= !r->critical;
 	if (r->critical && !inc->critical) {
 		/* Worse than the text people got: the ladder starts over with the new level. */
 		inc->critical = true;
@@ -206,7 +207,8 @@ int64_t alert_engine_raise(struct alert_engine *e, const struct alert_report *r,
 			return -ENOSPC;
 		*inc = (struct incident){.id = e->next_id++, .state = ALERT_STATE_CLOSED,
 					 .channel = r->channel, .kind = r->kind, .critical = r->critical,
-					 .since_ms = r->since_ms, .opened_ms = now_ms, .acked_by = -1};
+					 .normal_raised = !r->critical, .since_ms = r->since_ms,
+					 .opened_ms = now_ms, .acked_by = -1};
 		memcpy(inc->unit, unit, sizeof(unit));
 		take_values(inc, r);
 		incident_set_state(e, inc, ALERT_STATE_OPEN, now_ms);
@@ -237,6 +239,12 @@ int64_t alert_engine_clear(struct alert_engine *e, const struct alert_report *r,
 	if (!inc)
 		return -ENOENT;
 	uint32_t id = inc->id;
+	if (r->critical && inc->normal_raised && inc->state != ALERT_STATE_CLEARED) {
+		/* HIGH_HIGH cleared but HIGH still holds: the incident goes on at its normal level. */
+		take_values(inc, r);
+		inc->critical = false;
+		return id;
+	}
 	if (inc->state != ALERT_STATE_CLEARED) {
 		take_values(inc, r);
 		inc->before_clear = inc->state;

@@ -114,7 +114,9 @@ void alert_engine_set_utc_offset(struct alert_engine *e, int32_t offset_s);
 int64_t alert_engine_raise(struct alert_engine *e, const struct alert_report *r, int64_t now_ms);
 
 /* A CLEAR: the incident for (unit, channel, kind) goes CLEARED and closes after the settle
- * time. Returns its id, or -ENOENT when none is open. */
+ * time. The CLEAR of a critical level (`critical` set) only lowers an incident whose normal
+ * level was raised too (HIGH_HIGH gone, HIGH still there). Returns the incident id, or -ENOENT
+ * when none is open. */
 int64_t alert_engine_clear(struct alert_engine *e, const struct alert_report *r, int64_t now_ms);
 
 #define ALERT_ACK_NEWEST 0

@@ -13,6 +13,7 @@ struct incident {
 	int16_t channel;
 	enum alert_kind kind;
 	bool critical;
+	bool normal_raised; /* a RAISE of the normal (not critical) level was seen */
 	bool has_value;
 	int32_t value_c10;
 	int32_t threshold_c10;

@@ -509,6 +509,49 @@ static void repeated_raise_sends_nothing_new_but_critical_does(void **state)
 	assert_int_equal(alert_engine_open_count(f->e), 1);
 }
 
+/* The unit's channel evaluation feeding the base engine, as the daemons will wire them. */
+static void unit_events_drive_one_incident_per_kind(void **state)
+{
+	struct fx *f = *state;
+	uint32_t who;
+	f->p.coalesce_s = 0;
+	build(f);
+	struct alert_channel_cfg cfg;
+	struct alert_channel ch;
+	struct alert_channel_event ev[ALERT_CHANNEL_EVENTS_MAX];
+	alert_channel_cfg_default(&cfg);
+	cfg.on_delay_s = cfg.off_delay_s = 0;
+	cfg.high_high = (struct alert_limit){true, 150};
+	alert_channel_init(&ch, T0);
+	const int32_t temps[] = {40, 120, 200, 120, 40};
+	for (size_t s = 0; s < sizeof(temps) / sizeof(temps[0]); s++) {
+		int64_t now = T0 + (int64_t)s * MIN_MS;
+		size_t n = alert_channel_feed(&ch, &cfg, &(struct alert_reading){true, temps[s]}, now, ev);
+		for (size_t i = 0; i < n; i++) {
+			struct alert_report r = {.unit = "f1", .channel = 1, .has_value = true,
+						 .value_c10 = ev[i].value_c10,
+						 .threshold_c10 = ev[i].threshold_c10, .since_ms = ev[i].since_ms};
+			r.kind = alert_kind_of_level(ev[i].level, &r.critical);
+			if (ev[i].edge == ALERT_EDGE_RAISE)
+				assert_int_equal(alert_engine_raise(f->e, &r, now), 17);
+			else
+				assert_int_equal(alert_engine_clear(f->e, &r, now), 17);
+		}
+		struct alert_incident_view v;
+		if (s == 3) { /* HIGH_HIGH cleared, HIGH holds: still an alarm, normal level */
+			assert_int_equal(alert_engine_incident(f->e, 17, &v), 0);
+			assert_int_not_equal(v.state, ALERT_STATE_CLEARED);
+			assert_false(v.critical);
+		}
+	}
+	f->seen = 0;
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 4); /* HIGH, then VERY HIGH */
+	assert_non_null(strstr(last_sms(f, 0)->text, "#17 f1/1 VERY HIGH 20.0C (limit 15.0C)"));
+	tick_to(f, T0 + 10 * MIN_MS);
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALL_CLEAR), 2);
+	assert_int_equal(alert_engine_open_count(f->e), 0);
+}
+
 static void full_table_refuses_without_losing_the_open_ones(void **state)
 {
 	struct fx *f = *state;
@@ -563,6 +606,7 @@ int main(void)
 		T(mute_holds_texts_and_the_ladder_resumes_after),
 		T(maintenance_window_holds_texts),
 		T(repeated_raise_sends_nothing_new_but_critical_does),
+		T(unit_events_drive_one_incident_per_kind),
 		T(full_table_refuses_without_losing_the_open_ones),
 		T(policy_mistakes_are_named),
 	};
