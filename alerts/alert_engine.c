@@ -141,6 +141,20 @@ void alert_engine_set_utc_offset(struct alert_engine *e, int32_t offset_s)
 	e->utc_offset_s = offset_s;
 }
 
+/* Unit ids are letters, digits, '-' and '_' (the unit config's rule); anything else becomes
+ * '?', so that an id can never pose as part of a text's reply hint ("Reply MUTE <id> 0"). */
+static void clean_unit(char dst[ALERT_UNIT_MAX], const char *src)
+{
+	size_t i = 0;
+	for (; src[i] && i < ALERT_UNIT_MAX - 1; i++) {
+		char c = src[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			  c == '-' || c == '_';
+		dst[i] = ok ? c : '?';
+	}
+	dst[i] = '\0';
+}
+
 static struct incident *find(struct alert_engine *e, const char *unit, int16_t channel,
 			     enum alert_kind kind)
 {
@@ -195,7 +209,7 @@ static void reraise(struct alert_engine *e, struct incident *inc, const struct a
 int64_t alert_engine_raise(struct alert_engine *e, const struct alert_report *r, int64_t now_ms)
 {
 	char unit[ALERT_UNIT_MAX];
-	alert_text_clean(unit, sizeof(unit), r->unit);
+	clean_unit(unit, r->unit);
 	struct incident *inc = find(e, unit, r->channel, r->kind);
 	if (inc) {
 		reraise(e, inc, r, now_ms);
@@ -234,7 +248,7 @@ static void close_incident(struct alert_engine *e, struct incident *inc, int64_t
 int64_t alert_engine_clear(struct alert_engine *e, const struct alert_report *r, int64_t now_ms)
 {
 	char unit[ALERT_UNIT_MAX];
-	alert_text_clean(unit, sizeof(unit), r->unit);
+	clean_unit(unit, r->unit);
 	struct incident *inc = find(e, unit, r->channel, r->kind);
 	if (!inc)
 		return -ENOENT;
@@ -367,7 +381,7 @@ int alert_engine_mute(struct alert_engine *e, const char *number, const char *un
 		return -EACCES;
 	if (e->p.contacts[c].role == ALERT_ROLE_VIEWER)
 		return refuse(e, c, -EPERM, "viewers cannot mute, ask an operator", now_ms);
-	alert_text_clean(clean, sizeof(clean), unit);
+	clean_unit(clean, unit);
 	struct mute *m = mute_slot(e, clean, channel < 0 ? -1 : channel, now_ms);
 	if (!m)
 		return refuse(e, c, -ENOSPC, "too many mutes in force, unmute one first", now_ms);

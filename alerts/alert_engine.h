@@ -41,7 +41,8 @@ const char *alert_state_str(enum alert_state state);
 
 /* An alarm from a unit (a RAISE or CLEAR it sent, or a SILENT the base decided). */
 struct alert_report {
-	const char *unit;  /* unit id, copied (up to ALERT_UNIT_MAX - 1 characters) */
+	const char *unit;  /* unit id: letters, digits, '-', '_' (others become '?'); copied,
+			      up to ALERT_UNIT_MAX - 1 characters */
 	int16_t channel;   /* -1 for unit-wide kinds (SILENT, POWER, BATTERY) */
 	enum alert_kind kind;
 	bool critical;

@@ -83,18 +83,16 @@ int alert_text_septets(const char *text)
 	return total;
 }
 
-/* True when the last sentence reads "Reply VERB...", VERB in capital letters. */
+/* True when the last sentence (after the last ". ", or the whole text) reads "Reply VERB...",
+ * VERB starting with a capital letter, with no line break after it. */
 static bool ends_with_reply(const char *text)
 {
-	const char *last = NULL;
-	for (const char *p = strstr(text, "Reply "); p; p = strstr(p + 1, "Reply "))
-		last = p;
-	if (!last || (last != text && last[-1] != ' '))
+	const char *last = text;
+	for (const char *p = strstr(text, ". "); p; p = strstr(p + 1, ". "))
+		last = p + 2;
+	if (strncmp(last, "Reply ", 6) != 0 || last[6] < 'A' || last[6] > 'Z')
 		return false;
-	const char *verb = last + strlen("Reply ");
-	if (verb[0] < 'A' || verb[0] > 'Z')
-		return false;
-	return strchr(verb, '.') == NULL && strchr(verb, '\n') == NULL;
+	return strchr(last, '\n') == NULL && strchr(last, '\r') == NULL;
 }
 
 int alert_text_check(const char *text)

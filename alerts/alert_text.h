@@ -17,8 +17,8 @@
  * backtick, an emoji) or the UTF-8 is malformed: such a text would be sent as UCS-2. */
 int alert_text_septets(const char *text);
 
-/* Checks a text meant for a phone: GSM 7-bit only, fits one SMS, and its last sentence starts
- * with "Reply " and a verb in capitals. Returns 0, -EILSEQ (a character outside the alphabet),
+/* Checks a text meant for a phone: GSM 7-bit only, fits one SMS, and its last sentence (what
+ * follows the last ". ") starts with "Reply " and a verb in capitals. Returns 0, -EILSEQ (a character outside the alphabet),
  * -EMSGSIZE (more than 160 septets) or -EBADMSG (does not end with what to reply). */
 int alert_text_check(const char *text);
 

@@ -36,10 +36,10 @@ static void check_accepts_exactly_one_sms_ending_with_reply(void **state)
 {
 	(void)state;
 	char text[200];
-	memset(text, 'x', 148);
-	strcpy(text + 148, " Reply ACK 17"); /* 161 septets */
+	memset(text, 'x', 147);
+	strcpy(text + 147, ". Reply ACK 17"); /* 161 septets */
 	assert_int_equal(alert_text_check(text), -EMSGSIZE);
-	strcpy(text + 147, " Reply ACK 17"); /* 160 */
+	strcpy(text + 146, ". Reply ACK 17"); /* 160 */
 	assert_int_equal(alert_text_check(text), 0);
 	text[0] = '[';                       /* 161 again: '[' takes two */
 	assert_int_equal(alert_text_check(text), -EMSGSIZE);
@@ -47,6 +47,9 @@ static void check_accepts_exactly_one_sms_ending_with_reply(void **state)
 	assert_int_equal(alert_text_check("Reply ACK 1. Then more text"), -EBADMSG);
 	assert_int_equal(alert_text_check("Site: ALARM 9.4\xC2\xB0" "C. Reply ACK 1"), -EILSEQ);
 	assert_int_equal(alert_text_check("Site: x. Reply ack 1"), -EBADMSG);
+	assert_int_equal(alert_text_check("Reply Farm: ALARM #1. Reply ACK 1"), 0);
+	assert_int_equal(alert_text_check("Farm: ALARM #1. Reply ACK 1. Reply"), -EBADMSG);
+	assert_int_equal(alert_text_check("Farm: ALARM #1. Reply ACK 1\nthanks"), -EBADMSG);
 }
 
 static void clean_keeps_gsm_letters_and_masks_the_rest(void **state)
