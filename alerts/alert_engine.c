@@ -458,3 +458,25 @@ uint32_t alert_engine_site_sent_today(const struct alert_engine *e)
 {
 	return e->site_sent;
 }
+
+static int by_incident_id(const void *a, const void *b)
+{
+	uint32_t x = (*(const struct incident *const *)a)->id;
+	uint32_t y = (*(const struct incident *const *)b)->id;
+	return (x > y) - (x < y);
+}
+
+int alert_engine_status_text(const struct alert_engine *e, char *out)
+{
+	const struct incident **list = calloc(e->cap ? e->cap : 1, sizeof(*list));
+	if (!list)
+		return -ENOMEM;
+	size_t n = 0;
+	for (size_t i = 0; i < e->cap; i++)
+		if (e->inc[i].id)
+			list[n++] = &e->inc[i];
+	qsort(list, n, sizeof(*list), by_incident_id);
+	msg_status(e, out, list, n);
+	free(list);
+	return (int)n;
+}

@@ -165,6 +165,12 @@ struct alert_incident_view {
 /* Fills `out` for incident `id`; returns 0, or -ENOENT when it is closed or unknown. */
 int alert_engine_incident(const struct alert_engine *e, uint32_t id, struct alert_incident_view *out);
 
+/* Writes the reply to a STATUS from a phone into `out` (ALERT_TEXT_MAX bytes): every
+ * incident not yet closed, oldest first, with who acknowledged it, cut to one SMS with
+ * "+N more". Returns how many incidents there are, or -ENOMEM. Sends nothing: the caller
+ * decides who may ask and queues the text. */
+int alert_engine_status_text(const struct alert_engine *e, char *out);
+
 /* Counts incidents not yet closed. */
 size_t alert_engine_open_count(const struct alert_engine *e);
 

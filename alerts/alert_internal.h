@@ -90,6 +90,9 @@ void msg_all_clear(const struct alert_engine *e, char *out, const struct inciden
 void msg_mute_done(const struct alert_engine *e, char *out, const char *unit, int16_t channel,
 		   int64_t until_ms);
 void msg_refused(const struct alert_engine *e, char *out, const char *why);
+/* STATUS: the incidents not closed, in id order; the reply hint names the newest unacked. */
+void msg_status(const struct alert_engine *e, char *out, const struct incident *const *incs,
+		size_t n);
 void msg_cap_contact(const struct alert_engine *e, char *out);
 void msg_cap_site(const struct alert_engine *e, char *out);
 

@@ -193,3 +193,48 @@ void msg_cap_site(const struct alert_engine *e, char *out)
 		 e->p.site, e->p.cap_site, engine_open_alarms(e));
 	fit(out, body, ". Reply STATUS for all open alarms");
 }
+
+static const char *status_word(const struct alert_engine *e, const struct incident *inc,
+			       char *buf, size_t n)
+{
+	switch (inc->state) {
+	case ALERT_STATE_OPEN:
+	case ALERT_STATE_NOTIFIED:
+	case ALERT_STATE_ESCALATED: return "";
+	case ALERT_STATE_ACKED:
+		snprintf(buf, n, " acked by %s", e->p.contacts[inc->acked_by].name);
+		return buf;
+	case ALERT_STATE_CLEARED:
+	case ALERT_STATE_CLOSED: return " cleared";
+	}
+	return "";
+}
+
+void msg_status(const struct alert_engine *e, char *out, const struct incident *const *incs,
+		size_t n)
+{
+	char body[ALERT_TEXT_MAX], tail[40] = ". Reply STATUS to check again";
+	const struct incident *newest = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (incident_active(incs[i]))
+			newest = incs[i];
+	if (newest)
+		snprintf(tail, sizeof(tail), ". Reply ACK %u", newest->id);
+	int room = ALERT_SMS_SEPTETS - alert_text_septets(tail);
+	int len = n ? snprintf(body, sizeof(body), "%s: %zu open:", e->p.site, n)
+		    : snprintf(body, sizeof(body), "%s: no open alarms", e->p.site);
+	size_t i;
+	for (i = 0; i < n; i++) {
+		char what[64], word[40], item[128];
+		short_what(incs[i], what, sizeof(what));
+		snprintf(item, sizeof(item), "%s #%u %s%s", i ? ";" : "", incs[i]->id, what,
+			 status_word(e, incs[i], word, sizeof(word)));
+		int more = i + 1 < n ? 11 : 0;
+		if (alert_text_septets(body) + alert_text_septets(item) + more > room)
+			break;
+		len += snprintf(body + len, sizeof(body) - (size_t)len, "%s", item);
+	}
+	if (i < n)
+		snprintf(body + len, sizeof(body) - (size_t)len, "; +%zu more", n - i);
+	fit(out, body, tail);
+}

@@ -552,6 +552,37 @@ static void unit_events_drive_one_incident_per_kind(void **state)
 	assert_int_equal(alert_engine_open_count(f->e), 0);
 }
 
+static void unit_wide_alarms_and_status_read_well(void **state)
+{
+	struct fx *f = *state;
+	char text[ALERT_TEXT_MAX];
+	f->p.coalesce_s = 0;
+	build(f);
+	assert_int_equal(alert_engine_status_text(f->e, text), 0);
+	assert_string_equal(text, "Dairy: no open alarms. Reply STATUS to check again");
+	alert_engine_raise(f->e, &(struct alert_report){.unit = "pump3", .channel = -1,
+						       .kind = ALERT_KIND_SILENT, .since_ms = T0 - 3 * 3600000LL},
+			   T0);
+	assert_string_equal(last_sms(f, 0)->text, "Dairy: ALARM #17 pump3 SILENT since 13:00. Reply ACK 17");
+	alert_engine_raise(f->e, &(struct alert_report){.unit = "pump3", .channel = -1,
+						       .kind = ALERT_KIND_POWER, .since_ms = T0}, T0 + 1000);
+	assert_string_equal(last_sms(f, 0)->text, "Dairy: ALARM #18 pump3 POWER LOST since 16:00. Reply ACK 18");
+	alert_engine_raise(f->e, HIGHP("f1", 2, -35, T0), T0 + 2000);
+	alert_engine_ack(f->e, BEN, 17, T0 + 3000);
+	assert_int_equal(alert_engine_status_text(f->e, text), 3);
+	assert_string_equal(text, "Dairy: 3 open: #17 pump3 SILENT acked by Ben; #18 pump3 POWER LOST; "
+				  "#19 f1/2 HIGH -3.5C. Reply ACK 19");
+	assert_int_equal(alert_text_check(text), 0);
+	for (int i = 0; i < 40; i++) {
+		char unit[17];
+		snprintf(unit, sizeof(unit), "cold-store-%02d", i);
+		alert_engine_raise(f->e, HIGHP(unit, 1, 95, T0), T0 + 4000 + i);
+	}
+	assert_int_equal(alert_engine_status_text(f->e, text), 43);
+	assert_int_equal(alert_text_check(text), 0);
+	assert_non_null(strstr(text, "more. Reply ACK 59"));
+}
+
 static void full_table_refuses_without_losing_the_open_ones(void **state)
 {
 	struct fx *f = *state;
@@ -607,6 +638,7 @@ int main(void)
 		T(maintenance_window_holds_texts),
 		T(repeated_raise_sends_nothing_new_but_critical_does),
 		T(unit_events_drive_one_incident_per_kind),
+		T(unit_wide_alarms_and_status_read_well),
 		T(full_table_refuses_without_losing_the_open_ones),
 		T(policy_mistakes_are_named),
 	};
