@@ -92,6 +92,11 @@ struct alert_action {
 	enum alert_state from, to;
 };
 
+/* Formats `a` as the fields of one log line after `mod=alerts` (snprintf semantics: returns
+ * the length it needed, writes at most `n` bytes). A text that was not sent says why and
+ * what to do: "event=sms_not_sent msg=alarm id=17 to=\"Anna\" reason=cap_contact hint=...". */
+int alert_action_log_fields(const struct alert_action *a, char *out, size_t n);
+
 typedef void (*alert_sink_fn)(const struct alert_action *action, void *user_data);
 
 struct alert_engine;

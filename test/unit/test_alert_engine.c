@@ -345,6 +345,12 @@ static void caps_stop_texts_with_one_notice(void **state)
 	for (size_t i = 0; i < f->n; i++)
 		drops += f->a[i].kind == ALERT_ACTION_DROP && strcmp(f->a[i].reason, "cap_contact") == 0;
 	assert_int_equal(drops, 4 * 5);
+	char line[512];
+	alert_action_log_fields(&(struct alert_action){.kind = ALERT_ACTION_DROP, .incident_id = 21,
+						      .msg = ALERT_MSG_ALARM, .contact = &f->p.contacts[0],
+						      .reason = "cap_contact"}, line, sizeof(line));
+	assert_non_null(strstr(line, "event=sms_not_sent msg=alarm id=21 to=\"Anna\" reason=cap_contact "
+				     "hint=\"daily cap_contact reached: texts resume at local midnight"));
 	tick_to(f, T0 + 8 * 3600 * 1000LL); /* local midnight: what was held back goes out */
 	assert_int_equal(alert_engine_sent_today(f->e, 0), 1);
 	assert_int_equal(last_sms(f, 0)->msg, ALERT_MSG_ALARMS);
