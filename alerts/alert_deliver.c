@@ -174,7 +174,8 @@ static bool reminder_due(const struct alert_engine *e, const struct incident *in
 	       reminder_at_ms(e, inc) <= now_ms;
 }
 
-/* Texts contact `c` everything due to them, in one text when there are several. */
+/* Texts contact `c` everything due to them, in one text when there are several. A contact
+ * still inside the coalescing hold skips this round's reminders: they were texted moments ago. */
 static void deliver_contact(struct alert_engine *e, int c, const bool *remind, int64_t now_ms)
 {
 	const struct incident *due[64];
@@ -272,13 +273,16 @@ int64_t deliver_next_ms(const struct alert_engine *e, int64_t now_ms)
 		if (inc->id == 0 || !incident_active(inc))
 			continue;
 		waiting = true;
+		/* Only times still ahead: one that passed without a text (muted, quiet hours) is
+		 * picked up by the minute re-check below, never by waking at once again. */
 		for (unsigned t = 2; t <= e->p.n_tiers && inc->ladder_ms; t++) {
 			int64_t at = tier_start_ms(e, inc, t);
 			if (at > now_ms && at < next)
 				next = at;
 		}
-		if (inc->ladder_ms && reminder_at_ms(e, inc) < next)
-			next = reminder_at_ms(e, inc);
+		int64_t remind_at = inc->ladder_ms ? reminder_at_ms(e, inc) : INT64_MAX;
+		if (remind_at > now_ms && remind_at < next)
+			next = remind_at;
 	}
 	for (size_t c = 0; waiting && c < e->p.n_contacts; c++) {
 		int64_t hold = e->cs[c].last_alarm_ms + (int64_t)e->p.coalesce_s * 1000;

@@ -477,6 +477,10 @@ static void mute_holds_texts_and_the_ladder_resumes_after(void **state)
 	assert_int_equal(who, A | D);
 	assert_int_equal(alert_engine_mute(f->e, ANNA, "f1", -1, 0, T0 + 31 * MIN_MS), 0);
 	assert_non_null(strstr(last_sms(f, 0)->text, "f1 unmuted"));
+	/* Muted again with a reminder overdue: the daemon must not be woken in a busy loop. */
+	assert_int_equal(alert_engine_mute(f->e, ANNA, "f2", -1, 24 * 3600, T0 + 32 * MIN_MS), 0);
+	int64_t late = T0 + 5 * 60 * MIN_MS;
+	assert_true(alert_engine_next_ms(f->e, late) >= late + MIN_MS);
 }
 
 static void maintenance_window_holds_texts(void **state)
