@@ -171,6 +171,7 @@ struct world {
 	int32_t offset_s;
 	enum alert_state state[MAX_IDS]; /* as told by STATE actions; CLOSED for unknown */
 	bool acked[MAX_IDS];
+	int acked_step[MAX_IDS];
 	uint32_t notified[MAX_IDS];
 	uint32_t key_id[KEYS]; /* the open incident for each key, 0 when none */
 	int64_t day;
@@ -211,8 +212,11 @@ static void on_sms(struct world *w, const struct alert_action *a)
 	CHECK(w->cap_notices[c] <= 1 && w->site_notices <= 1, w->seed, w->step, "second cap notice");
 	for (size_t i = 0; i < a->n_ids; i++) {
 		uint32_t id = a->ids[i];
+		if (w->acked[id])
+			CHECK(a->msg == ALERT_MSG_ALL_CLEAR || a->msg == ALERT_MSG_ACK_DONE ||
+				      (a->msg == ALERT_MSG_ACK_INFO && w->acked_step[id] == w->step),
+			      w->seed, w->step, "%s text about #%u after its ACK", alert_msg_str(a->msg), id);
 		if (is_alarm_text(a->msg)) {
-			CHECK(!w->acked[id], w->seed, w->step, "alarm text about #%u after its ACK", id);
 			CHECK(w->state[id] == ALERT_STATE_OPEN || w->state[id] == ALERT_STATE_NOTIFIED ||
 				      w->state[id] == ALERT_STATE_ESCALATED,
 			      w->seed, w->step, "alarm text about #%u in state %s", id,
@@ -237,8 +241,10 @@ static void world_sink(const struct alert_action *a, void *user_data)
 		      "#%u moved from %s but was %s", a->incident_id, alert_state_str(a->from),
 		      alert_state_str(w->state[a->incident_id]));
 		w->state[a->incident_id] = a->to;
-		if (a->to == ALERT_STATE_ACKED)
+		if (a->to == ALERT_STATE_ACKED && !w->acked[a->incident_id]) {
 			w->acked[a->incident_id] = true;
+			w->acked_step[a->incident_id] = w->step;
+		}
 		break;
 	case ALERT_ACTION_DROP:
 		break;
