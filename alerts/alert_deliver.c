@@ -212,8 +212,10 @@ static void deliver_contact(struct alert_engine *e, int c, const bool *remind, i
 		ids[i] = due[i]->id;
 	int rc = send_text(e, c, msg, ids, n, text, now_ms);
 	for (size_t i = 0; i < n_fresh; i++) {
-		if (rc == 0)
+		if (rc == 0) {
 			fresh[i]->notified |= 1u << c;
+			fresh[i]->told |= 1u << c;
+		}
 		else
 			fresh[i]->capped |= 1u << c;
 	}

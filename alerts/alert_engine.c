@@ -219,6 +219,8 @@ int64_t alert_engine_raise(struct alert_engine *e, const struct alert_report *r,
 				inc = &e->inc[i];
 		if (!inc)
 			return -ENOSPC;
+		if (e->next_id == 0) /* 0 marks a free slot: skip it when the counter wraps */
+			e->next_id = 1;
 		*inc = (struct incident){.id = e->next_id++, .state = ALERT_STATE_CLOSED,
 					 .channel = r->channel, .kind = r->kind, .critical = r->critical,
 					 .normal_raised = !r->critical, .since_ms = r->since_ms,
@@ -235,10 +237,10 @@ int64_t alert_engine_raise(struct alert_engine *e, const struct alert_report *r,
 static void close_incident(struct alert_engine *e, struct incident *inc, int64_t now_ms)
 {
 	char text[ALERT_TEXT_MAX];
-	if (e->p.all_clear && inc->notified) {
+	if (e->p.all_clear && inc->told) {
 		msg_all_clear(e, text, inc);
 		for (size_t c = 0; c < e->p.n_contacts; c++)
-			if (inc->notified & (1u << c))
+			if (inc->told & (1u << c))
 				send_info(e, (int)c, ALERT_MSG_ALL_CLEAR, inc, text, now_ms);
 	}
 	incident_set_state(e, inc, ALERT_STATE_CLOSED, now_ms);
@@ -308,7 +310,7 @@ static int ack_targets(struct alert_engine *e, int c, int64_t id, struct inciden
 	int n = 0;
 	for (size_t i = 0; i < e->cap; i++) {
 		struct incident *inc = &e->inc[i];
-		if (!inc->id || !incident_active(inc) || !(inc->notified & (1u << c)))
+		if (!inc->id || !incident_active(inc) || !(inc->told & (1u << c)))
 			continue;
 		if (id == ALERT_ACK_ALL)
 			out[n++] = inc;
@@ -349,7 +351,7 @@ int alert_engine_ack(struct alert_engine *e, const char *number, int64_t id, int
 	for (int i = 0; i < n; i++) {
 		msg_ack_info(e, text, targets[i]);
 		for (size_t o = 0; o < e->p.n_contacts; o++)
-			if ((int)o != c && (targets[i]->notified & (1u << o)))
+			if ((int)o != c && (targets[i]->told & (1u << o)))
 				send_info(e, (int)o, ALERT_MSG_ACK_INFO, targets[i], text, now_ms);
 	}
 	free(targets);
@@ -433,7 +435,7 @@ int alert_engine_incident(const struct alert_engine *e, uint32_t id, struct aler
 		*out = (struct alert_incident_view){
 			.id = inc->id, .state = inc->state, .channel = inc->channel, .kind = inc->kind,
 			.critical = inc->critical, .value_c10 = inc->value_c10,
-			.opened_ms = inc->opened_ms, .notified_mask = inc->notified,
+			.opened_ms = inc->opened_ms, .notified_mask = inc->told,
 			.acked_by = inc->acked_by, .reopened = inc->reopened};
 		memcpy(out->unit, inc->unit, sizeof(out->unit));
 		return 0;

@@ -21,7 +21,8 @@ struct incident {
 	int64_t opened_ms;
 	int64_t cleared_ms;
 	int64_t ladder_ms; /* when tier 1 became due (first moment not held); 0: not yet */
-	uint32_t notified; /* contacts texted about it */
+	uint32_t notified; /* contacts texted on the current ladder (reset when it turns critical) */
+	uint32_t told;     /* contacts ever texted about it: all-clear, ACK news, bare ACK */
 	uint32_t capped;   /* contacts whose alarm text a cap stopped */
 	uint32_t reminders;
 	int acked_by;

@@ -593,6 +593,26 @@ static void unit_wide_alarms_and_status_read_well(void **state)
 	assert_non_null(strstr(text, "more. Reply ACK 59"));
 }
 
+static void all_clear_reaches_everyone_told_before_a_critical_restart(void **state)
+{
+	struct fx *f = *state;
+	uint32_t who;
+	build(f);
+	struct alert_report r = high("f1", 1, 95, T0);
+	alert_engine_raise(f->e, &r, T0);
+	tick_to(f, T0 + 10 * MIN_MS); /* Ben, tier 2, is told */
+	r.critical = true;
+	r.value_c10 = 170;
+	alert_engine_raise(f->e, &r, T0 + 11 * MIN_MS); /* the ladder starts over at tier 1 */
+	f->seen = 0;
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 5);
+	r.critical = false;
+	alert_engine_clear(f->e, &r, T0 + 12 * MIN_MS);
+	tick_to(f, T0 + 17 * MIN_MS);
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALL_CLEAR), 3);
+	assert_int_equal(who, A | B | D);
+}
+
 static void full_table_refuses_without_losing_the_open_ones(void **state)
 {
 	struct fx *f = *state;
@@ -649,6 +669,7 @@ int main(void)
 		T(repeated_raise_sends_nothing_new_but_critical_does),
 		T(unit_events_drive_one_incident_per_kind),
 		T(unit_wide_alarms_and_status_read_well),
+		T(all_clear_reaches_everyone_told_before_a_critical_restart),
 		T(full_table_refuses_without_losing_the_open_ones),
 		T(policy_mistakes_are_named),
 	};
