@@ -102,6 +102,8 @@ enum sms_delivery sms_delivery_classify(uint8_t tp_status);
 
 /* A service-centre time stamp (TS 23.040 9.2.3.11): local time of the SC and its offset. */
 struct sms_time {
+	bool valid;                /* false when the octets are not a calendar time (then all
+	                            * other fields are 0); the message is still decoded */
 	int year, month, day;      /* year with century (2000-2099), month 1-12, day 1-31 */
 	int hour, minute, second;
 	int tz_minutes;            /* offset from UTC in minutes, east positive (quarter hours) */
@@ -148,5 +150,17 @@ struct sms_decoded {
  * unspecified. Never reads outside `hex[0..hex_len)`. */
 int sms_decode_pdu(const char *hex, size_t hex_len, int tpdu_len, struct sms_decoded *out,
 		   char *why, size_t why_size);
+
+/* ---- For a service centre: what the simulator's SMSC and the tests need -------------------- */
+
+/* Turns an SMS-SUBMIT PDU as a TE sends it (SMSC field first) into the SMS-DELIVER PDU the
+ * recipient's modem shows (TS 23.040 9.2.2.1): same SMSC field, PID, DCS, header and user
+ * data; `originator` as TP-OA; `scts` (must be valid) as TP-SCTS. Writes hex into
+ * `out_hex` (SMS_PDU_HEX_MAX chars suffice) and the TPDU octets into *tpdu_len.
+ * Returns 0; -EBADMSG when `submit_hex` is not a well-formed SMS-SUBMIT; -EINVAL when the
+ * originator or the time is invalid; -ENOSPC when `out_size` is too small. */
+int sms_deliver_from_submit(const char *submit_hex, const char *originator,
+			    const struct sms_time *scts, char *out_hex, size_t out_size,
+			    int *tpdu_len);
 
 #endif
