@@ -25,11 +25,34 @@ struct pending {
 	struct part *parts; /* [key.total], indexed by seq - 1 */
 };
 
+/* A message delivered within the last timeout_ms: a part that comes again with the same
+ * text is a network duplicate (the SC repeats a DELIVER whose acknowledgement it missed),
+ * not the start of a new message; a part with other text is a new message that reuses the
+ * reference. */
+struct done {
+	struct sms_assembly_key key;
+	int64_t done_ms;
+	uint64_t hash[255]; /* text hash per part, 0 for a part that never came */
+};
+
 struct sms_assembly {
 	struct sms_assembly_cfg cfg;
 	int count;
 	struct pending *slots; /* [cfg.max_pending], the first `count` in use */
+	int done_count;
+	int done_next;         /* ring position of the next entry to overwrite */
+	struct done *done;     /* [cfg.max_pending] */
 };
+
+/* FNV-1a; 0 is kept to mean "absent". */
+static uint64_t text_hash(const char *text, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)text[i]) * 0x100000001b3ull;
+	return h ? h : 1;
+}
 
 const char *sms_assembly_result_str(enum sms_assembly_result result)
 {
@@ -55,7 +78,10 @@ struct sms_assembly *sms_assembly_new(const struct sms_assembly_cfg *cfg)
 		return NULL;
 	a->cfg = *cfg;
 	a->slots = calloc((size_t)cfg->max_pending, sizeof(*a->slots));
-	if (a->slots == NULL) {
+	a->done = calloc((size_t)cfg->max_pending, sizeof(*a->done));
+	if (a->slots == NULL || a->done == NULL) {
+		free(a->slots);
+		free(a->done);
 		free(a);
 		return NULL;
 	}
@@ -77,7 +103,43 @@ void sms_assembly_free(struct sms_assembly *a)
 	for (int i = 0; i < a->count; i++)
 		pending_clear(&a->slots[i]);
 	free(a->slots);
+	free(a->done);
 	free(a);
+}
+
+static bool same_key(const struct sms_assembly_key *x, const struct sms_assembly_key *y)
+{
+	return x->ref == y->ref && x->ref16 == y->ref16 && x->total == y->total &&
+	       strcmp(x->sender, y->sender) == 0;
+}
+
+static void remember_done(struct sms_assembly *a, const struct pending *p, int64_t now_ms)
+{
+	struct done *d = &a->done[a->done_next];
+
+	memset(d, 0, sizeof(*d));
+	d->key = p->key;
+	d->done_ms = now_ms;
+	for (int i = 0; i < p->key.total; i++) {
+		if (p->parts[i].present)
+			d->hash[i] = text_hash(p->parts[i].text, p->parts[i].text_len);
+	}
+	a->done_next = (a->done_next + 1) % a->cfg.max_pending;
+	if (a->done_count < a->cfg.max_pending)
+		a->done_count++;
+}
+
+static bool seen_done(const struct sms_assembly *a, const struct sms_assembly_key *key,
+		      const struct sms_decoded *d, int64_t now_ms)
+{
+	for (int i = 0; i < a->done_count; i++) {
+		const struct done *x = &a->done[i];
+
+		if (now_ms - x->done_ms < a->cfg.timeout_ms && same_key(&x->key, key) &&
+		    x->hash[d->concat.seq - 1] == text_hash(d->text, d->text_len))
+			return true;
+	}
+	return false;
 }
 
 static void remove_slot(struct sms_assembly *a, int i)
@@ -143,10 +205,7 @@ static int deliver_single(struct sms_assembly *a, const struct sms_decoded *d, i
 static int find(const struct sms_assembly *a, const struct sms_assembly_key *k)
 {
 	for (int i = 0; i < a->count; i++) {
-		const struct sms_assembly_key *s = &a->slots[i].key;
-
-		if (s->ref == k->ref && s->ref16 == k->ref16 && s->total == k->total &&
-		    strcmp(s->sender, k->sender) == 0)
+		if (same_key(&a->slots[i].key, k))
 			return i;
 	}
 	return -1;
@@ -187,6 +246,8 @@ static int add_part(struct sms_assembly *a, const struct sms_decoded *d, const c
 	i = find(a, &key);
 	if (i >= 0 && a->slots[i].parts[d->concat.seq - 1].present)
 		return SMS_ASSEMBLY_DUPLICATE;
+	if (i < 0 && seen_done(a, &key, d, at_ms))
+		return SMS_ASSEMBLY_DUPLICATE;
 	text = malloc(d->text_len + 1);
 	if (text == NULL)
 		return -ENOMEM;
@@ -210,6 +271,7 @@ static int add_part(struct sms_assembly *a, const struct sms_decoded *d, const c
 		a->slots[i].first_ms = at_ms;
 	if (++a->slots[i].received < key.total || deliver(a, &a->slots[i]) != 0)
 		return SMS_ASSEMBLY_STORED;
+	remember_done(a, &a->slots[i], at_ms);
 	remove_slot(a, i);
 	return SMS_ASSEMBLY_DELIVERED;
 }
@@ -265,6 +327,7 @@ int sms_assembly_tick(struct sms_assembly *a, int64_t now_ms)
 				"what=\"delivered what came after the timeout; ask the sender to "
 				"resend if the text matters\"",
 			 p->key.sender, p->key.ref, p->received, p->key.total);
+		remember_done(a, p, now_ms);
 		remove_slot(a, i);
 		delivered++;
 	}
