@@ -70,7 +70,10 @@ void sms_assembly_free(struct sms_assembly *asm_);
 enum sms_assembly_result {
 	SMS_ASSEMBLY_STORED,    /* a new part, persisted and waiting for the others */
 	SMS_ASSEMBLY_DELIVERED, /* the message is whole (or single-part): on_message was called */
-	SMS_ASSEMBLY_DUPLICATE, /* this part was already held: nothing changed */
+	/* this part is already held, or belongs to a message delivered less than timeout_ms
+	 * ago and carries the same text (the network repeated it): nothing changed. The same
+	 * reference with other text is a new message (8-bit references wrap). */
+	SMS_ASSEMBLY_DUPLICATE,
 };
 const char *sms_assembly_result_str(enum sms_assembly_result result);
 
