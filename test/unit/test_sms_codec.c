@@ -226,6 +226,22 @@ static void test_multipart_headers_like_gammu(void **state)
 	free(s);
 }
 
+/* Long texts: one character that 7-bit cannot carry, wherever it is, makes the text UCS-2;
+ * extension characters alone keep it 7-bit. */
+static void test_long_text_encoding_choice(void **state)
+{
+	char *s;
+
+	(void)state;
+	roundtrip(s = repeat("a", 300, "ł"), SMS_ENCODING_UCS2, 5, 301), free(s);
+	roundtrip(s = repeat("a", 63, "😀 end of a long line that needs more than one SMS to carry "
+				      "all of it, really, more than one hundred and sixty units"),
+		  SMS_ENCODING_UCS2, 3, 179),
+		free(s);
+	roundtrip(s = repeat("{x}", 100, ""), SMS_ENCODING_GSM7, 4, 500), free(s);
+	roundtrip(s = repeat("Å", 200, "é"), SMS_ENCODING_GSM7, 2, 201), free(s);
+}
+
 static void test_plan_tells_parts(void **state)
 {
 	enum sms_encoding enc;
@@ -513,6 +529,7 @@ int main(void)
 		cmocka_unit_test(test_single_and_multipart_boundaries),
 		cmocka_unit_test(test_no_split_inside_a_character),
 		cmocka_unit_test(test_multipart_headers_like_gammu),
+		cmocka_unit_test(test_long_text_encoding_choice),
 		cmocka_unit_test(test_plan_tells_parts),
 		cmocka_unit_test(test_encode_rejects_bad_input),
 		cmocka_unit_test(test_decode_real_deliver),
