@@ -154,8 +154,10 @@ int sms_decode_pdu(const char *hex, size_t hex_len, int tpdu_len, struct sms_dec
 /* ---- For a service centre: what the simulator's SMSC and the tests need -------------------- */
 
 /* Turns an SMS-SUBMIT PDU as a TE sends it (SMSC field first) into the SMS-DELIVER PDU the
- * recipient's modem shows (TS 23.040 9.2.2.1): same SMSC field, PID, DCS, header and user
- * data; `originator` as TP-OA; `scts` (must be valid) as TP-SCTS. Writes hex into
+ * recipient's modem shows (TS 23.040 9.2.2.1): same SMSC field, TP-PID and TP-DCS, TP-UDL
+ * and TP-UD copied octet for octet, TP-SRI set when TP-SRR was; `originator` (as for
+ * sms_encode_submit) as TP-OA; `scts` (valid, year 2000-2099, zone within 18 h) as
+ * TP-SCTS. Writes hex into
  * `out_hex` (SMS_PDU_HEX_MAX chars suffice) and the TPDU octets into *tpdu_len.
  * Returns 0; -EBADMSG when `submit_hex` is not a well-formed SMS-SUBMIT; -EINVAL when the
  * originator or the time is invalid; -ENOSPC when `out_size` is too small. */

@@ -11,13 +11,11 @@
 #include <stdio.h>
 #include <string.h>
 
-/* SMSC field (12 octets at most) + TPDU (164 at most, TS 27.005 3.1 <length>). */
-#define PDU_OCTETS_MAX 176
-
 struct walk {
 	const uint8_t *p;
 	size_t n;
 	size_t pos;
+	size_t udl_at;
 	char *why;
 	size_t why_size;
 };
@@ -63,7 +61,10 @@ static int take_user_data(struct walk *w, uint8_t first, uint8_t dcs)
 {
 	GSM_Coding_Type coding = GSM_GetMessageCoding(NULL, (char)dcs);
 	unsigned udl, octets;
-	int err = take(w, 1, "TP-UDL");
+	int err;
+
+	w->udl_at = w->pos;
+	err = take(w, 1, "TP-UDL");
 
 	if (err)
 		return err;
@@ -124,38 +125,65 @@ static int walk_report(struct walk *w)
 	return err ? err : take(w, 1, "TP-ST");
 }
 
-static int walk_pdu(struct walk *w, int tpdu_len, enum sms_kind *kind)
+/* TPDU of an SMS-SUBMIT after its first octet; TP-VPF says how long TP-VP is (9.2.3.3). */
+static int walk_submit(struct walk *w, uint8_t first)
 {
-	size_t smsc_len = w->p[0];
+	static const size_t vp_len[4] = {0, 7, 1, 7};
+	int err = take(w, 1, "TP-MR");
+	uint8_t dcs;
+
+	if (!err)
+		err = take_address(w, "TP-DA");
+	if (!err)
+		err = take(w, 1, "TP-PID");
+	if (!err)
+		err = take(w, 1, "TP-DCS");
+	if (err)
+		return err;
+	dcs = w->p[w->pos - 1];
+	err = take(w, vp_len[(first >> 3) & 0x03], "TP-VP");
+	return err ? err : take_user_data(w, first, dcs);
+}
+
+int sms_pdu_walk(const uint8_t *p, size_t n, int tpdu_len, struct sms_pdu_shape *shape,
+		 char *why, size_t why_size)
+{
+	struct walk w = {.p = p, .n = n, .why = why, .why_size = why_size};
 	uint8_t first;
 	int err;
 
-	if (smsc_len > 11)
-		return fail(w, "SMSC length %zu exceeds 11 octets: is the SMSC field missing? "
-			       "(TS 27.005 3.1)", smsc_len);
-	err = take(w, 1 + smsc_len, "SMSC address");
+	if (n == 0)
+		return fail(&w, "empty PDU");
+	if (p[0] > 11)
+		return fail(&w, "SMSC length %u exceeds 11 octets: is the SMSC field missing? "
+				"(TS 27.005 3.1)", p[0]);
+	err = take(&w, 1u + p[0], "SMSC address");
 	if (err)
 		return err;
-	if (tpdu_len >= 0 && (size_t)tpdu_len != w->n - w->pos)
-		return fail(w, "modem announced %d TPDU octets, the PDU carries %zu", tpdu_len,
-			    w->n - w->pos);
-	err = take(w, 1, "first octet");
+	if (tpdu_len >= 0 && (size_t)tpdu_len != w.n - w.pos)
+		return fail(&w, "modem announced %d TPDU octets, the PDU carries %zu", tpdu_len,
+			    w.n - w.pos);
+	err = take(&w, 1, "first octet");
 	if (err)
 		return err;
-	first = w->p[w->pos - 1];
-	switch (first & 0x03) {
-	case 0x00:
-		*kind = SMS_KIND_DELIVER;
-		return walk_deliver(w, first);
-	case 0x02:
-		*kind = SMS_KIND_STATUS_REPORT;
-		return walk_report(w);
-	case 0x01:
-		return fail(w, "first octet 0x%02X is an SMS-SUBMIT, not a received message", first);
-	default:
-		return fail(w, "first octet 0x%02X has the reserved message type 11 (9.2.3.1)",
+	first = p[w.pos - 1];
+	shape->mti = (enum sms_mti)(first & 0x03);
+	switch (shape->mti) {
+	case SMS_MTI_DELIVER:
+		err = walk_deliver(&w, first);
+		break;
+	case SMS_MTI_SUBMIT:
+		err = walk_submit(&w, first);
+		break;
+	case SMS_MTI_STATUS_REPORT:
+		err = walk_report(&w);
+		break;
+	case SMS_MTI_RESERVED:
+		return fail(&w, "first octet 0x%02X has the reserved message type 11 (9.2.3.1)",
 			    first);
 	}
+	shape->udl_at = w.udl_at;
+	return err;
 }
 
 static int days_from_civil(int y, int m, int d)
@@ -285,8 +313,9 @@ int sms_decode_pdu(const char *hex, size_t hex_len, int tpdu_len, struct sms_dec
 	/* Zero-padded beyond the data, so that no read by libgammu leaves this buffer. */
 	uint8_t buf[PDU_OCTETS_MAX + 64] = {0};
 	struct walk w = {.p = buf, .why = why, .why_size = why_size};
+	struct sms_pdu_shape shape = {SMS_MTI_RESERVED, 0};
+	enum sms_kind kind;
 	GSM_SMSMessage m;
-	enum sms_kind kind = SMS_KIND_DELIVER;
 	size_t bad_at = 0, end = 0;
 	int n, err;
 
@@ -303,12 +332,15 @@ int sms_decode_pdu(const char *hex, size_t hex_len, int tpdu_len, struct sms_dec
 	if (n < 0)
 		return fail(&w, "character 0x%02X at position %zu is not a hex digit",
 			    (unsigned char)hex[bad_at], bad_at);
-	w.n = (size_t)n;
-	err = walk_pdu(&w, tpdu_len, &kind);
+	err = sms_pdu_walk(buf, (size_t)n, tpdu_len, &shape, why, why_size);
 	if (err)
 		return err;
+	if (shape.mti == SMS_MTI_SUBMIT)
+		return fail(&w, "first octet 0x%02X is an SMS-SUBMIT, not a received message",
+			    buf[buf[0] + 1]);
+	kind = shape.mti == SMS_MTI_DELIVER ? SMS_KIND_DELIVER : SMS_KIND_STATUS_REPORT;
 	memset(&m, 0, sizeof(m));
-	if (GSM_DecodePDUFrame(NULL, &m, buf, w.n, &end, TRUE) != ERR_NONE)
+	if (GSM_DecodePDUFrame(NULL, &m, buf, (size_t)n, &end, TRUE) != ERR_NONE)
 		return fail(&w, "libgammu could not decode the %s PDU", sms_kind_str(kind));
 	copy_message(&m, kind, out);
 	return 0;

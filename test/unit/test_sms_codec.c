@@ -499,9 +499,24 @@ static void test_deliver_from_submit_rejects(void **state)
 	bad.valid = false;
 	assert_int_equal(sms_deliver_from_submit("0003", "+1", &SCTS, hex, sizeof(hex), &len),
 			 -EBADMSG);
+	/* a SUBMIT whose TP-UDL claims 255 septets: refused before libgammu reads it */
+	assert_int_equal(sms_deliver_from_submit("0001000891515500100000FFE8329BFD06", "+1", &SCTS,
+						 hex, sizeof(hex), &len),
+			 -EBADMSG);
+	assert_int_equal(sms_deliver_from_submit("0001000891515500100000" "05E8329BFD0600", "+1",
+						 &SCTS, hex, sizeof(hex), &len),
+			 -EBADMSG);
+	assert_int_equal(sms_deliver_from_submit("0001000891515500100000" "05E8329BFD06", "+1x",
+						 &SCTS, hex, sizeof(hex), &len),
+			 -EINVAL);
 	assert_int_equal(sms_deliver_from_submit("00040B914477000910F20000621152809385000131", "+1",
 						 &SCTS, hex, sizeof(hex), &len),
 			 -EBADMSG);
+	assert_int_equal(sms_deliver_from_submit("0001000891515500100000" "05E8329BFD06", "+1", &bad,
+						 hex, sizeof(hex), &len),
+			 -EINVAL);
+	bad = SCTS;
+	bad.tz_minutes = 19 * 60;
 	assert_int_equal(sms_deliver_from_submit("0001000891515500100000" "05E8329BFD06", "+1", &bad,
 						 hex, sizeof(hex), &len),
 			 -EINVAL);
@@ -513,6 +528,24 @@ static void test_deliver_from_submit_rejects(void **state)
 			 0);
 	/* SMSC 00, FO 04, OA +1, PID, DCS, SCTS with +01:00 (40), UDL 5, "hello" */
 	assert_string_equal(hex, "0004" "0191F1" "0000" "62115230001040" "05E8329BFD06");
+}
+
+/* The SC passes the user data through octet for octet, whatever header it carries (found by
+ * fuzz_pdu: re-encoding a 17-octet header with 7-bit text added an octet). */
+static void test_deliver_keeps_user_data_octets(void **state)
+{
+	static const char submit[] = "0071000C914477000910320000A718"
+				     "100006840404F0783C2E8FC7E3F1783C1E8FC7E3F1";
+	char hex[SMS_PDU_HEX_MAX];
+	struct sms_decoded d;
+	int len;
+
+	(void)state;
+	assert_int_equal(sms_deliver_from_submit(submit, "+15550002", &SCTS, hex, sizeof(hex), &len),
+			 0);
+	assert_string_equal(hex + strlen(hex) - 44, "18" "100006840404F0783C2E8FC7E3F1783C1E8FC7E3F1");
+	decode_ok(hex, len, &d);
+	assert_int_equal(d.encoding, SMS_ENCODING_GSM7);
 }
 
 int main(void)
@@ -545,6 +578,7 @@ int main(void)
 		cmocka_unit_test(test_decode_bad_pdus_named),
 		cmocka_unit_test(test_decode_why_buffer_optional),
 		cmocka_unit_test(test_deliver_from_submit_rejects),
+		cmocka_unit_test(test_deliver_keeps_user_data_octets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
