@@ -66,9 +66,11 @@ void sms_reports_free(struct sms_reports *rep);
 int sms_reports_sent(struct sms_reports *rep, uint64_t message_id, int part, int part_count,
 		     uint8_t message_ref, const char *recipient, int64_t now_ms);
 
-/* Matches one decoded SMS-STATUS-REPORT. Returns 0 and fills `out`; -EINVAL when `report`
- * is not a status report. A "still trying" report leaves the part pending; a final one
- * (delivered or failed) settles it, and later reports for that part come back LATE. */
+/* Matches one decoded SMS-STATUS-REPORT received at `now_ms`. Returns 0 and fills `out`;
+ * -EINVAL when `report` is not a status report. A "still trying" report leaves the part
+ * pending; a final one (delivered or failed) settles it. A report for a part already settled,
+ * for a message already final, or arriving expire_ms or more after the part was sent comes
+ * back LATE and changes nothing. */
 int sms_reports_match(struct sms_reports *rep, const struct sms_decoded *report, int64_t now_ms,
 		      struct sms_report_match *out);
 
