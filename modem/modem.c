@@ -128,8 +128,9 @@ static void enter_state(struct modem *m, enum modem_state to)
 		break;
 	case MODEM_STATE_READY:
 		m->ladder = 0;
-		m->sweep_at_ms = m->now_ms;
+		m->sweep_at_ms = m->now_ms + m->timing.sweep_ms;
 		m->poll_at_ms = m->now_ms + m->timing.signal_ms;
+		modem_rx_sweep(m);
 		break;
 	case MODEM_STATE_RESETTING:
 		modem_set_timer(m, m->profile->boot_ms);
