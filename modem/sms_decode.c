@@ -1,0 +1,348 @@
+/* SMS-DELIVER and SMS-STATUS-REPORT decoding over libgammu's GSM_DecodePDUFrame. libgammu
+ * trusts the length octets it reads, so every field is first walked here against the data
+ * actually present (TS 23.040 9.2.2.1 and 9.2.2.3) and a lie is reported by name; only then
+ * does libgammu decode, and its results are copied out of its structures at once. */
+#include "sms_codec.h"
+#include "sms_util.h"
+
+#include <errno.h>
+#include <gammu.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* SMSC field (12 octets at most) + TPDU (164 at most, TS 27.005 3.1 <length>). */
+#define PDU_OCTETS_MAX 176
+
+struct walk {
+	const uint8_t *p;
+	size_t n;
+	size_t pos;
+	char *why;
+	size_t why_size;
+};
+
+__attribute__((format(printf, 2, 3))) static int fail(struct walk *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (w->why != NULL && w->why_size > 0) {
+		va_start(ap, fmt);
+		vsnprintf(w->why, w->why_size, fmt, ap);
+		va_end(ap);
+	}
+	return -EBADMSG;
+}
+
+/* Consumes `len` octets of field `name`, or fails naming it. */
+static int take(struct walk *w, size_t len, const char *name)
+{
+	if (w->n - w->pos < len)
+		return fail(w, "PDU truncated in %s: needs %zu octets at offset %zu, %zu left", name,
+			    len, w->pos, w->n - w->pos);
+	w->pos += len;
+	return 0;
+}
+
+/* An address: length in digits (semi-octets), type of address, the digits (9.1.2.5). */
+static int take_address(struct walk *w, const char *name)
+{
+	unsigned digits;
+	int err = take(w, 1, name);
+
+	if (err)
+		return err;
+	digits = w->p[w->pos - 1];
+	if (digits > 20)
+		return fail(w, "%s length %u exceeds 20 digits (TS 23.040 9.1.2.5)", name, digits);
+	return take(w, 1 + (digits + 1) / 2, name);
+}
+
+/* TP-UDL and TP-UD; `dcs` decides whether UDL counts septets or octets (9.2.3.16). */
+static int take_user_data(struct walk *w, uint8_t first, uint8_t dcs)
+{
+	GSM_Coding_Type coding = GSM_GetMessageCoding(NULL, (char)dcs);
+	unsigned udl, octets;
+	int err = take(w, 1, "TP-UDL");
+
+	if (err)
+		return err;
+	udl = w->p[w->pos - 1];
+	if (coding == SMS_Coding_Default_Compression || coding == SMS_Coding_Unicode_Compression)
+		return fail(w, "compressed user data (DCS 0x%02X, TS 23.038 4) is not supported", dcs);
+	if (coding == SMS_Coding_Default_No_Compression) {
+		if (udl > 160)
+			return fail(w, "TP-UDL %u exceeds 160 septets", udl);
+		octets = (udl * 7 + 7) / 8;
+	} else {
+		if (udl > 140)
+			return fail(w, "TP-UDL %u exceeds 140 octets", udl);
+		octets = udl;
+	}
+	if (w->n - w->pos < octets)
+		return fail(w, "TP-UDL announces %u octets of user data, only %zu present", octets,
+			    w->n - w->pos);
+	if ((first & 0x40) && (octets == 0 || w->p[w->pos] + 1u > octets))
+		return fail(w, "user data header length %u does not fit %u octets of user data",
+			    octets ? w->p[w->pos] : 0, octets);
+	if (w->n - w->pos > octets)
+		return fail(w, "%zu octets follow the user data TP-UDL announces",
+			    w->n - w->pos - octets);
+	w->pos += octets;
+	return 0;
+}
+
+/* TPDU of an SMS-DELIVER after its first octet. */
+static int walk_deliver(struct walk *w, uint8_t first)
+{
+	int err = take_address(w, "TP-OA");
+	uint8_t dcs;
+
+	if (!err)
+		err = take(w, 1, "TP-PID");
+	if (!err)
+		err = take(w, 1, "TP-DCS");
+	if (err)
+		return err;
+	dcs = w->p[w->pos - 1];
+	err = take(w, 7, "TP-SCTS");
+	return err ? err : take_user_data(w, first, dcs);
+}
+
+/* TPDU of an SMS-STATUS-REPORT after its first octet. The optional TP-PI and what it
+ * announces may follow TP-ST (9.2.2.3); they carry nothing we use and are not checked. */
+static int walk_report(struct walk *w)
+{
+	int err = take(w, 1, "TP-MR");
+
+	if (!err)
+		err = take_address(w, "TP-RA");
+	if (!err)
+		err = take(w, 7, "TP-SCTS");
+	if (!err)
+		err = take(w, 7, "TP-DT");
+	return err ? err : take(w, 1, "TP-ST");
+}
+
+static int walk_pdu(struct walk *w, int tpdu_len, enum sms_kind *kind)
+{
+	size_t smsc_len = w->p[0];
+	uint8_t first;
+	int err;
+
+	if (smsc_len > 11)
+		return fail(w, "SMSC length %zu exceeds 11 octets: is the SMSC field missing? "
+			       "(TS 27.005 3.1)", smsc_len);
+	err = take(w, 1 + smsc_len, "SMSC address");
+	if (err)
+		return err;
+	if (tpdu_len >= 0 && (size_t)tpdu_len != w->n - w->pos)
+		return fail(w, "modem announced %d TPDU octets, the PDU carries %zu", tpdu_len,
+			    w->n - w->pos);
+	err = take(w, 1, "first octet");
+	if (err)
+		return err;
+	first = w->p[w->pos - 1];
+	switch (first & 0x03) {
+	case 0x00:
+		*kind = SMS_KIND_DELIVER;
+		return walk_deliver(w, first);
+	case 0x02:
+		*kind = SMS_KIND_STATUS_REPORT;
+		return walk_report(w);
+	case 0x01:
+		return fail(w, "first octet 0x%02X is an SMS-SUBMIT, not a received message", first);
+	default:
+		return fail(w, "first octet 0x%02X has the reserved message type 11 (9.2.3.1)",
+			    first);
+	}
+}
+
+static int days_from_civil(int y, int m, int d)
+{
+	y -= m <= 2;
+	int era = y / 400;
+	int yoe = y - era * 400;
+	int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+	return era * 146097 + doe - 719468;
+}
+
+/* libgammu keeps the year as 19xx/20xx and the zone in seconds east (9.2.3.11). */
+static void copy_time(const GSM_DateTime *dt, struct sms_time *out)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+	memset(out, 0, sizeof(*out));
+	if (dt->Month < 1 || dt->Month > 12 || dt->Day < 1 || dt->Day > mdays[dt->Month - 1] ||
+	    dt->Hour > 23 || dt->Minute > 59 || dt->Second > 59 || dt->Year < 1990 ||
+	    dt->Timezone < -18 * 3600 || dt->Timezone > 18 * 3600)
+		return;
+	out->valid = true;
+	out->year = dt->Year;
+	out->month = dt->Month;
+	out->day = dt->Day;
+	out->hour = dt->Hour;
+	out->minute = dt->Minute;
+	out->second = dt->Second;
+	out->tz_minutes = dt->Timezone / 60;
+	out->utc_s = (int64_t)days_from_civil(dt->Year, dt->Month, dt->Day) * 86400 +
+		     dt->Hour * 3600 + dt->Minute * 60 + dt->Second - dt->Timezone;
+}
+
+static void copy_number(const unsigned char *gammu_str, char *out)
+{
+	sms_utf16be_to_utf8(gammu_str, UnicodeLength(gammu_str), out, SMS_NUMBER_MAX);
+}
+
+/* Concatenation IEs that libgammu does not recognise because other IEs share the header:
+ * walk the IEs (TS 23.040 9.2.3.24) for IEI 00 (8-bit ref) or 08 (16-bit ref). */
+static void find_concat_ie(const GSM_UDHHeader *udh, struct sms_concat *c)
+{
+	int len = udh->Length, i = 1;
+
+	while (i + 2 <= len) {
+		int iei = udh->Text[i], iedl = udh->Text[i + 1];
+		const unsigned char *d = &udh->Text[i + 2];
+
+		if (i + 2 + iedl > len)
+			return;
+		if (iei == 0x00 && iedl == 3) {
+			*c = (struct sms_concat){true, false, d[0], d[1], d[2]};
+			return;
+		}
+		if (iei == 0x08 && iedl == 4) {
+			*c = (struct sms_concat){true, true, (uint16_t)(d[0] << 8 | d[1]), d[2], d[3]};
+			return;
+		}
+		i += 2 + iedl;
+	}
+}
+
+static void copy_concat(const GSM_UDHHeader *udh, struct sms_concat *c)
+{
+	memset(c, 0, sizeof(*c));
+	if (udh->Type == UDH_ConcatenatedMessages)
+		*c = (struct sms_concat){true, false, (uint16_t)udh->ID8bit, (uint8_t)udh->AllParts,
+					 (uint8_t)udh->PartNumber};
+	else if (udh->Type == UDH_ConcatenatedMessages16bit)
+		*c = (struct sms_concat){true, true, (uint16_t)udh->ID16bit, (uint8_t)udh->AllParts,
+					 (uint8_t)udh->PartNumber};
+	else if (udh->Type != UDH_NoUDH)
+		find_concat_ie(udh, c);
+	/* A zero or out-of-range part number makes the receiver ignore the IE (9.2.3.24.1). */
+	if (c->present && (c->total == 0 || c->seq == 0 || c->seq > c->total))
+		memset(c, 0, sizeof(*c));
+}
+
+static void copy_text(const GSM_SMSMessage *m, struct sms_decoded *out)
+{
+	switch (m->Coding) {
+	case SMS_Coding_Unicode_No_Compression:
+		out->encoding = SMS_ENCODING_UCS2;
+		out->text_len = sms_utf16be_to_utf8(m->Text, (size_t)m->Length, out->text,
+						    sizeof(out->text));
+		return;
+	case SMS_Coding_Default_No_Compression:
+		out->encoding = SMS_ENCODING_GSM7;
+		out->text_len = sms_utf16be_to_utf8(m->Text, UnicodeLength(m->Text), out->text,
+						    sizeof(out->text));
+		return;
+	case SMS_Coding_8bit:
+	case SMS_Coding_Default_Compression:
+	case SMS_Coding_Unicode_Compression:
+		break;
+	}
+	out->encoding = SMS_ENCODING_8BIT;
+	out->text_len = (size_t)m->Length * 2;
+	sms_hex_encode(m->Text, (size_t)m->Length, out->text);
+}
+
+static void copy_message(const GSM_SMSMessage *m, enum sms_kind kind, struct sms_decoded *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->kind = kind;
+	copy_number(m->SMSC.Number, out->smsc);
+	copy_number(m->Number, out->number);
+	if (kind == SMS_KIND_DELIVER) {
+		copy_time(&m->DateTime, &out->scts);
+		copy_text(m, out);
+		copy_concat(&m->UDH, &out->concat);
+		return;
+	}
+	/* libgammu 1.42 keeps a report's TP-SCTS in DateTime and TP-DT in SMSCTime. */
+	copy_time(&m->DateTime, &out->scts);
+	copy_time(&m->SMSCTime, &out->discharge);
+	out->message_ref = m->MessageReference;
+	out->tp_status = m->DeliveryStatus;
+	out->delivery = sms_delivery_classify(m->DeliveryStatus);
+}
+
+int sms_decode_pdu(const char *hex, size_t hex_len, int tpdu_len, struct sms_decoded *out,
+		   char *why, size_t why_size)
+{
+	/* Zero-padded beyond the data, so that no read by libgammu leaves this buffer. */
+	uint8_t buf[PDU_OCTETS_MAX + 64] = {0};
+	struct walk w = {.p = buf, .why = why, .why_size = why_size};
+	GSM_SMSMessage m;
+	enum sms_kind kind = SMS_KIND_DELIVER;
+	size_t bad_at = 0, end = 0;
+	int n, err;
+
+	if (why != NULL && why_size > 0)
+		why[0] = '\0';
+	if (hex_len == 0)
+		return fail(&w, "empty PDU");
+	n = sms_hex_decode(hex, hex_len, buf, PDU_OCTETS_MAX, &bad_at);
+	if (n == -EMSGSIZE)
+		return fail(&w, "PDU of %zu hex digits is longer than the %d octets an SMS can take",
+			    hex_len, PDU_OCTETS_MAX);
+	if (n < 0 && bad_at == hex_len)
+		return fail(&w, "odd number of hex digits (%zu)", hex_len);
+	if (n < 0)
+		return fail(&w, "character 0x%02X at position %zu is not a hex digit",
+			    (unsigned char)hex[bad_at], bad_at);
+	w.n = (size_t)n;
+	err = walk_pdu(&w, tpdu_len, &kind);
+	if (err)
+		return err;
+	memset(&m, 0, sizeof(m));
+	if (GSM_DecodePDUFrame(NULL, &m, buf, w.n, &end, TRUE) != ERR_NONE)
+		return fail(&w, "libgammu could not decode the %s PDU", sms_kind_str(kind));
+	copy_message(&m, kind, out);
+	return 0;
+}
+
+const char *sms_kind_str(enum sms_kind kind)
+{
+	switch (kind) {
+	case SMS_KIND_DELIVER:
+		return "deliver";
+	case SMS_KIND_STATUS_REPORT:
+		return "status-report";
+	}
+	return "?";
+}
+
+const char *sms_delivery_str(enum sms_delivery delivery)
+{
+	switch (delivery) {
+	case SMS_DELIVERY_DELIVERED:
+		return "delivered";
+	case SMS_DELIVERY_PENDING:
+		return "pending";
+	case SMS_DELIVERY_FAILED:
+		return "failed";
+	}
+	return "?";
+}
+
+enum sms_delivery sms_delivery_classify(uint8_t tp_status)
+{
+	if (tp_status <= 0x1f)
+		return SMS_DELIVERY_DELIVERED;
+	if (tp_status <= 0x3f)
+		return SMS_DELIVERY_PENDING;
+	return SMS_DELIVERY_FAILED;
+}

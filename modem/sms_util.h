@@ -1,0 +1,30 @@
+/* Helpers shared by the SMS files and nobody else: hex, UTF-8 and libgammu's UTF-16BE
+ * strings ("Unicode" in libgammu: 2 octets per unit, big-endian, ended by two zero octets). */
+#ifndef M2_SMS_UTIL_H
+#define M2_SMS_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Decodes `hex_len` hex digits into `out` (at most `out_size` octets). Returns the number of
+ * octets, -EBADMSG for an odd count or a non-hex digit (its index in *bad_at), -EMSGSIZE
+ * when `out` is too small. */
+int sms_hex_decode(const char *hex, size_t hex_len, uint8_t *out, size_t out_size, size_t *bad_at);
+
+/* Writes `len` octets as uppercase hex and a NUL into `out` (2 * len + 1 chars). */
+void sms_hex_encode(const uint8_t *in, size_t len, char *out);
+
+/* Number of UTF-16 units `utf8` needs, or -EINVAL when it is not valid UTF-8 (overlong
+ * forms, surrogates, values beyond U+10FFFF and truncated sequences are invalid). */
+long sms_utf8_units(const char *utf8);
+
+/* Converts valid UTF-8 (checked with sms_utf8_units first) to libgammu's string in `out`,
+ * which has room for 2 * (units + 1) octets. */
+void sms_utf8_to_gammu(const char *utf8, unsigned char *out);
+
+/* Converts `units` UTF-16BE units of `in` to NUL-terminated UTF-8 in `out`. Pairs of
+ * surrogates become one character; a lone surrogate and U+0000 become U+FFFD. Stops before
+ * a character that would not fit. Returns the bytes written, without the NUL. */
+size_t sms_utf16be_to_utf8(const unsigned char *in, size_t units, char *out, size_t out_size);
+
+#endif
