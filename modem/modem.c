@@ -315,10 +315,14 @@ static void on_port_event(struct modem *m, enum modem_event ev)
 		break;
 	case MODEM_EV_PORT_FAILED:
 		drop_work(m);
-		if (m->state == MODEM_STATE_DEAD)
-			modem_set_timer(m, m->timing.dead_retry_ms);
-		else
-			escalate(m, "port failed");
+		if (m->state == MODEM_STATE_CLOSED || m->state == MODEM_STATE_REOPENING || m->state == MODEM_STATE_DEAD) {
+			m->ladder = 3;
+			escalate(m, "the port cannot be opened");
+		} else {
+			if (m->ladder < 2)
+				m->ladder = 2;
+			escalate(m, "the port failed");
+		}
 		break;
 	case MODEM_EV_PORT_CLOSED:
 		drop_work(m);
@@ -468,6 +472,11 @@ const uint8_t *modem_output(const struct modem *m, size_t *len)
 void modem_consume(struct modem *m, size_t n)
 {
 	at_chat_consume(m->chat, n);
+}
+
+bool modem_idle(const struct modem *m)
+{
+	return m->state == MODEM_STATE_READY && at_chat_queue_len(m->chat) == 0 && !m->sweeping;
 }
 
 enum modem_state modem_state(const struct modem *m)

@@ -111,6 +111,10 @@ void modem_consume(struct modem *m, size_t n);
  * it over again. Unknown tokens are ignored. */
 void modem_sms_stored(struct modem *m, uint64_t token, int result, uint64_t now_ms);
 
+/* The application keeps message `token` on the modem on purpose (a listing tool): it is
+ * neither deleted nor handed over again while this engine lives. */
+void modem_sms_keep(struct modem *m, uint64_t token, uint64_t now_ms);
+
 /* One SMS-SUBMIT part for AT+CMGS: SMSC octets + TPDU in hex, and the TPDU octet count. */
 struct modem_pdu {
 	const char *hex;
@@ -134,6 +138,9 @@ int modem_send(struct modem *m, const struct modem_pdu *parts, int n, uint64_t n
 	       modem_send_cb cb, void *user_data);
 
 enum modem_state modem_state(const struct modem *m);
+/* True in ready with no command queued and no sweep running: every stored message found so
+ * far has been handed over. */
+bool modem_idle(const struct modem *m);
 const struct modem_info *modem_info(const struct modem *m);
 
 #endif

@@ -50,6 +50,7 @@ enum inbound_state {
 	INBOUND_HANDED,        /* given to the application, not yet stored */
 	INBOUND_DELETING,      /* stored; AT+CMGD (or +CNMA) running */
 	INBOUND_DELETE_FAILED, /* stored, still on the modem: never handed over again */
+	INBOUND_KEPT,          /* left on the modem on purpose: neither deleted nor handed over */
 };
 
 struct inbound_slot {

@@ -51,7 +51,7 @@ static struct inbound_slot *slot_new(struct modem *m)
 void modem_rx_reset(struct modem *m)
 {
 	for (int i = 0; i < MODEM_INBOUND_MAX; i++)
-		if (m->inbound[i].state != INBOUND_DELETE_FAILED)
+		if (m->inbound[i].state == INBOUND_HANDED || m->inbound[i].state == INBOUND_DELETING)
 			m->inbound[i].state = INBOUND_FREE;
 	m->sweeping = false;
 }
@@ -290,9 +290,11 @@ static void sweep_done(void *user_data, const struct at_response *r)
 		}
 		stored_message(m, index, r->lines[i].pdu, len);
 	}
-	/* A message whose delete failed and that is no longer listed is gone: forget it. */
+	/* A message whose delete failed (or that was kept) and that is no longer listed is
+	 * gone: forget it. */
 	for (int i = 0; i < MODEM_INBOUND_MAX; i++)
-		if (m->inbound[i].state == INBOUND_DELETE_FAILED && !m->inbound[i].seen)
+		if ((m->inbound[i].state == INBOUND_DELETE_FAILED || m->inbound[i].state == INBOUND_KEPT) &&
+		    !m->inbound[i].seen)
 			m->inbound[i].state = INBOUND_FREE;
 	log_debug("modem", "event=sweep_done listed=%zu", r->n_lines);
 }
@@ -342,4 +344,14 @@ void modem_sms_stored(struct modem *m, uint64_t token, int result, uint64_t now_
 	}
 	s->state = INBOUND_DELETING;
 	delete_stored(m, s);
+}
+
+void modem_sms_keep(struct modem *m, uint64_t token, uint64_t now_ms)
+{
+	struct inbound_slot *s = slot_by_token(m, token);
+
+	if (now_ms > m->now_ms)
+		m->now_ms = now_ms;
+	if (s && s->state == INBOUND_HANDED)
+		s->state = s->index < 0 ? INBOUND_FREE : INBOUND_KEPT;
 }
