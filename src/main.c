@@ -16,6 +16,9 @@ static const struct cmd commands[] = {
 	{ "check-config", "validate a configuration file and tell its kind", cmd_check_config_usage,
 	  cmd_check_config },
 	{ "demo", "run a simulated site end to end", cmd_demo_usage, cmd_demo },
+	{ "ports", "list serial ports, to find the modem", cmd_ports_usage, cmd_ports },
+	{ "modem", "ask a modem what it is and how its network is", cmd_modem_usage, cmd_modem },
+	{ "sms", "send, list or watch SMS through a modem", cmd_sms_usage, cmd_sms },
 };
 
 static const char global_options[] =

@@ -1,0 +1,480 @@
+/* The AT chat engine: command queue and its timers, echo and final-result recognition,
+ * collection of info lines (with their PDUs), URC dispatch by prefix, and the AT+CMGS text
+ * entry (request, `> `, PDU, Ctrl-Z). Framing is at_framer's, field reading at_iter's. */
+#include "at_chat.h"
+#include "at_framer.h"
+#include "core/log.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define CTRL_Z "\x1a"
+#define ESC "\x1b"
+
+enum cmd_state {
+	CMD_QUEUED,
+	CMD_SENT,        /* request written, waiting for info lines and the final result */
+	CMD_WAIT_PROMPT, /* AT+CMGS written, waiting for `> ` */
+};
+
+struct pending {
+	struct pending *next;
+	char *request, *prefix, *pdu;
+	uint32_t timeout_ms;
+	at_response_cb cb;
+	void *user_data;
+	enum cmd_state state;
+	uint64_t deadline_ms;
+	struct at_line *lines;
+	size_t n_lines, cap_lines;
+	bool last_wants_pdu; /* the last info line announced a PDU line */
+};
+
+struct urc {
+	int id; /* 0: free slot */
+	char *prefix;
+	at_urc_cb cb;
+	void *user_data;
+};
+
+struct at_chat {
+	struct at_framer framer;
+	struct pending *head, *tail;
+	size_t queued;
+	struct urc urcs[AT_CHAT_URC_MAX];
+	int next_urc_id, next_cmd_id;
+	char *held_urc; /* a +CMT:/+CDS: header waiting for its PDU line */
+	int held_urc_id;
+	uint8_t *out;
+	size_t out_len, out_cap;
+	uint64_t now_ms, last_rx_ms;
+	int dispatch_depth;
+	struct at_chat_stats stats;
+};
+
+static void on_frame(void *user_data, const struct at_frame *frame);
+
+struct at_chat *at_chat_new(void)
+{
+	struct at_chat *chat = calloc(1, sizeof(*chat));
+
+	if (!chat)
+		return NULL;
+	at_framer_init(&chat->framer, on_frame, chat);
+	chat->next_urc_id = 1;
+	chat->next_cmd_id = 1;
+	return chat;
+}
+
+static void pending_free(struct pending *p)
+{
+	for (size_t i = 0; i < p->n_lines; i++) {
+		free((char *)p->lines[i].text);
+		free((char *)p->lines[i].pdu);
+	}
+	free(p->lines);
+	free(p->request);
+	free(p->prefix);
+	free(p->pdu);
+	free(p);
+}
+
+void at_chat_free(struct at_chat *chat)
+{
+	if (!chat)
+		return;
+	while (chat->head) {
+		struct pending *p = chat->head;
+		chat->head = p->next;
+		pending_free(p);
+	}
+	for (int i = 0; i < AT_CHAT_URC_MAX; i++)
+		free(chat->urcs[i].prefix);
+	free(chat->held_urc);
+	free(chat->out);
+	free(chat);
+}
+
+static void out_append(struct at_chat *chat, const char *s, size_t n)
+{
+	if (chat->out_len + n > chat->out_cap) {
+		size_t cap = chat->out_cap ? chat->out_cap : 256;
+		while (cap < chat->out_len + n)
+			cap *= 2;
+		uint8_t *o = realloc(chat->out, cap);
+		if (!o) {
+			log_error("modem", "event=out_of_memory what=\"AT output\" action=\"command dropped; restart m2mon\"");
+			return;
+		}
+		chat->out = o;
+		chat->out_cap = cap;
+	}
+	memcpy(chat->out + chat->out_len, s, n);
+	chat->out_len += n;
+}
+
+const uint8_t *at_chat_output(const struct at_chat *chat, size_t *len)
+{
+	*len = chat->out_len;
+	return chat->out;
+}
+
+void at_chat_consume(struct at_chat *chat, size_t n)
+{
+	if (n > chat->out_len)
+		n = chat->out_len;
+	memmove(chat->out, chat->out + n, chat->out_len - n);
+	chat->out_len -= n;
+}
+
+static char *dup_or_null(const char *s, bool *fail)
+{
+	if (!s)
+		return NULL;
+	char *d = strdup(s);
+	if (!d)
+		*fail = true;
+	return d;
+}
+
+static void pump(struct at_chat *chat);
+
+int at_chat_send(struct at_chat *chat, const struct at_cmd *cmd, uint64_t now_ms,
+		 at_response_cb cb, void *user_data)
+{
+	bool fail = false;
+
+	if (!cmd->request || !cmd->request[0])
+		return -EINVAL;
+	if (chat->queued >= AT_CHAT_QUEUE_MAX)
+		return -ENOBUFS;
+	struct pending *p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->request = dup_or_null(cmd->request, &fail);
+	p->prefix = dup_or_null(cmd->prefix, &fail);
+	p->pdu = dup_or_null(cmd->pdu, &fail);
+	if (fail) {
+		pending_free(p);
+		return -ENOMEM;
+	}
+	p->timeout_ms = cmd->timeout_ms;
+	p->cb = cb;
+	p->user_data = user_data;
+	if (chat->tail)
+		chat->tail->next = p;
+	else
+		chat->head = p;
+	chat->tail = p;
+	chat->queued++;
+	if (now_ms > chat->now_ms)
+		chat->now_ms = now_ms;
+	if (chat->dispatch_depth == 0)
+		pump(chat);
+	return chat->next_cmd_id++;
+}
+
+static void pump(struct at_chat *chat)
+{
+	struct pending *p = chat->head;
+
+	if (!p || p->state != CMD_QUEUED)
+		return;
+	out_append(chat, p->request, strlen(p->request));
+	out_append(chat, "\r", 1);
+	p->state = p->pdu ? CMD_WAIT_PROMPT : CMD_SENT;
+	p->deadline_ms = chat->now_ms + p->timeout_ms;
+	log_debug("modem", "event=at_send cmd=\"%s\" timeout_ms=%u", p->request, p->timeout_ms);
+}
+
+/* Unlinks the running command, reports `result` with its collected lines, writes the next. */
+static void complete(struct at_chat *chat, struct at_result result)
+{
+	struct pending *p = chat->head;
+
+	chat->head = p->next;
+	if (!chat->head)
+		chat->tail = NULL;
+	chat->queued--;
+	struct at_response resp = { p->request, result, p->n_lines, p->lines };
+	log_debug("modem", "event=at_done cmd=\"%s\" result=%s code=%d lines=%zu", p->request,
+		  at_result_kind_str(result.kind), result.code, p->n_lines);
+	chat->dispatch_depth++;
+	if (p->cb)
+		p->cb(p->user_data, &resp);
+	chat->dispatch_depth--;
+	pending_free(p);
+	if (chat->dispatch_depth == 0)
+		pump(chat);
+}
+
+int at_chat_urc_add(struct at_chat *chat, const char *prefix, at_urc_cb cb, void *user_data)
+{
+	for (int i = 0; i < AT_CHAT_URC_MAX; i++) {
+		struct urc *u = &chat->urcs[i];
+		if (u->id != 0)
+			continue;
+		u->prefix = strdup(prefix);
+		if (!u->prefix)
+			return -ENOMEM;
+		u->id = chat->next_urc_id++;
+		u->cb = cb;
+		u->user_data = user_data;
+		return u->id;
+	}
+	return -ENOBUFS;
+}
+
+void at_chat_urc_remove(struct at_chat *chat, int id)
+{
+	for (int i = 0; i < AT_CHAT_URC_MAX; i++) {
+		struct urc *u = &chat->urcs[i];
+		if (id > 0 && u->id == id) {
+			free(u->prefix);
+			memset(u, 0, sizeof(*u));
+		}
+	}
+}
+
+static struct urc *urc_find(struct at_chat *chat, const char *line)
+{
+	for (int i = 0; i < AT_CHAT_URC_MAX; i++) {
+		struct urc *u = &chat->urcs[i];
+		if (u->id != 0 && strncmp(line, u->prefix, strlen(u->prefix)) == 0)
+			return u;
+	}
+	return NULL;
+}
+
+static void urc_dispatch(struct at_chat *chat, int id, const char *line, const char *pdu)
+{
+	for (int i = 0; i < AT_CHAT_URC_MAX; i++) {
+		struct urc *u = &chat->urcs[i];
+		if (u->id != id)
+			continue;
+		log_debug("modem", "event=urc line=\"%s\" pdu=%s", line, pdu ? "yes" : "no");
+		chat->dispatch_depth++;
+		u->cb(u->user_data, line, pdu);
+		chat->dispatch_depth--;
+		break;
+	}
+	if (chat->dispatch_depth == 0)
+		pump(chat);
+}
+
+static void release_held_urc(struct at_chat *chat, const char *pdu)
+{
+	char *line = chat->held_urc;
+
+	if (!line)
+		return;
+	chat->held_urc = NULL;
+	if (!pdu)
+		log_warn("modem", "event=urc_without_pdu line=\"%s\" action=\"the message stays on the SIM; the next listing picks it up\"", line);
+	urc_dispatch(chat, chat->held_urc_id, line, pdu);
+	free(line);
+}
+
+static void add_line(struct at_chat *chat, struct pending *p, const char *text, bool wants_pdu)
+{
+	if (p->n_lines == p->cap_lines) {
+		size_t cap = p->cap_lines ? p->cap_lines * 2 : 4;
+		struct at_line *l = realloc(p->lines, cap * sizeof(*l));
+		if (!l)
+			return;
+		p->lines = l;
+		p->cap_lines = cap;
+	}
+	char *t = strdup(text);
+	if (!t)
+		return;
+	p->lines[p->n_lines++] = (struct at_line){ t, NULL };
+	p->last_wants_pdu = wants_pdu;
+	(void)chat;
+}
+
+static void on_pdu(struct at_chat *chat, const char *hex)
+{
+	struct pending *p = chat->head;
+
+	if (chat->held_urc) {
+		char *copy = strdup(hex);
+		release_held_urc(chat, copy ? copy : hex);
+		free(copy);
+		return;
+	}
+	if (p && p->state != CMD_QUEUED && p->last_wants_pdu && p->n_lines > 0) {
+		p->lines[p->n_lines - 1].pdu = strdup(hex);
+		p->last_wants_pdu = false;
+		return;
+	}
+	chat->stats.unexpected++;
+	log_debug("modem", "event=unexpected_pdu len=%zu", strlen(hex));
+}
+
+static bool is_echo(const struct pending *p, const char *line)
+{
+	if (strcasecmp(line, p->request) == 0)
+		return true;
+	return p->pdu && strcasecmp(line, p->pdu) == 0;
+}
+
+static void on_prompt(struct at_chat *chat)
+{
+	struct pending *p = chat->head;
+
+	if (p && p->state == CMD_WAIT_PROMPT) {
+		out_append(chat, p->pdu, strlen(p->pdu));
+		out_append(chat, CTRL_Z, 1);
+		p->state = CMD_SENT;
+		p->deadline_ms = chat->now_ms + p->timeout_ms;
+		return;
+	}
+	/* A prompt nobody asked for: ESC leaves text entry without sending (TS 27.005 3.5.1). */
+	chat->stats.unexpected++;
+	log_warn("modem", "event=unexpected_prompt action=\"sent ESC to cancel the modem's text entry\"");
+	out_append(chat, ESC, 1);
+}
+
+static void on_line(struct at_chat *chat, const char *line)
+{
+	struct pending *p = chat->head;
+	bool running = p && p->state != CMD_QUEUED;
+	struct at_result result;
+
+	release_held_urc(chat, NULL);
+	if (running && is_echo(p, line))
+		return;
+	if (at_result_classify(line, &result)) {
+		if (running) {
+			complete(chat, result);
+			return;
+		}
+		chat->stats.unexpected++;
+		log_debug("modem", "event=stray_final line=\"%s\"", line);
+		return;
+	}
+	bool wants_pdu = at_framer_expects_pdu(&chat->framer);
+	if (running && p->prefix && p->prefix[0] && strncmp(line, p->prefix, strlen(p->prefix)) == 0) {
+		add_line(chat, p, line, wants_pdu);
+		return;
+	}
+	struct urc *u = urc_find(chat, line);
+	if (u && wants_pdu) {
+		chat->held_urc = strdup(line);
+		chat->held_urc_id = u->id;
+		return;
+	}
+	if (u) {
+		urc_dispatch(chat, u->id, line, NULL);
+		return;
+	}
+	if (running && !p->prefix) {
+		add_line(chat, p, line, wants_pdu);
+		return;
+	}
+	if (strncasecmp(line, "AT", 2) == 0)
+		return;
+	chat->stats.unexpected++;
+	log_debug("modem", "event=unexpected_line line=\"%s\"", line);
+}
+
+static void on_frame(void *user_data, const struct at_frame *frame)
+{
+	struct at_chat *chat = user_data;
+
+	chat->stats.lines++;
+	switch (frame->kind) {
+	case AT_FRAME_LINE:
+		on_line(chat, frame->text);
+		break;
+	case AT_FRAME_PDU:
+		on_pdu(chat, frame->text);
+		break;
+	case AT_FRAME_PROMPT:
+		release_held_urc(chat, NULL);
+		on_prompt(chat);
+		break;
+	case AT_FRAME_OVERLONG:
+		chat->stats.unexpected++;
+		log_warn("modem", "event=overlong_line max=%d action=\"line dropped; check the baud rate and cable if this repeats\"",
+			 AT_FRAMER_LINE_MAX);
+		break;
+	}
+}
+
+void at_chat_feed(struct at_chat *chat, const void *buf, size_t len, uint64_t now_ms)
+{
+	if (now_ms > chat->now_ms)
+		chat->now_ms = now_ms;
+	chat->last_rx_ms = chat->now_ms;
+	at_framer_feed(&chat->framer, buf, len);
+}
+
+static uint64_t flush_deadline(const struct at_chat *chat)
+{
+	if (!at_framer_pending(&chat->framer))
+		return UINT64_MAX;
+	return chat->last_rx_ms + AT_CHAT_FLUSH_MS;
+}
+
+uint64_t at_chat_next_deadline(const struct at_chat *chat)
+{
+	uint64_t d = flush_deadline(chat);
+	const struct pending *p = chat->head;
+
+	if (p && p->state != CMD_QUEUED && p->deadline_ms < d)
+		d = p->deadline_ms;
+	return d;
+}
+
+void at_chat_tick(struct at_chat *chat, uint64_t now_ms)
+{
+	if (now_ms > chat->now_ms)
+		chat->now_ms = now_ms;
+	if (flush_deadline(chat) <= chat->now_ms)
+		at_framer_flush(&chat->framer);
+	struct pending *p = chat->head;
+	if (!p || p->state == CMD_QUEUED || p->deadline_ms > chat->now_ms)
+		return;
+	chat->stats.timeouts++;
+	log_warn("modem", "event=timeout cmd=\"%s\" after_ms=%u", p->request, p->timeout_ms);
+	if (p->state == CMD_WAIT_PROMPT)
+		out_append(chat, ESC, 1);
+	complete(chat, (struct at_result){ AT_RESULT_TIMEOUT, 0 });
+}
+
+void at_chat_abort_all(struct at_chat *chat)
+{
+	size_t n = chat->queued;
+
+	chat->dispatch_depth++;
+	while (n-- > 0 && chat->head)
+		complete(chat, (struct at_result){ AT_RESULT_ABORTED, 0 });
+	chat->dispatch_depth--;
+	free(chat->held_urc);
+	chat->held_urc = NULL;
+	at_framer_reset(&chat->framer);
+	chat->out_len = 0;
+}
+
+size_t at_chat_queue_len(const struct at_chat *chat)
+{
+	return chat->queued;
+}
+
+struct at_chat_stats at_chat_stats(const struct at_chat *chat)
+{
+	return chat->stats;
+}
+
+void at_chat_kick(struct at_chat *chat, uint64_t now_ms)
+{
+	if (now_ms > chat->now_ms)
+		chat->now_ms = now_ms;
+	if (chat->dispatch_depth == 0)
+		pump(chat);
+}

@@ -1,0 +1,146 @@
+/* The modem lifecycle: one cellular module from port open to ready and back after faults.
+ * open -> probe (AT) -> init (ATE0, CMEE, identity, CPIN with the PIN) -> registration wait
+ * (+CREG/+CEREG) -> SMS setup (CMGF=0, CPMS, CNMI, CSCA) -> ready. In ready it receives by
+ * event (+CMTI -> +CMGR -> application -> +CMGD once stored; +CMT/+CDS direct), sweeps the
+ * storage with +CMGL at start and on a slow timer, tracks signal and registration, and
+ * sends PDUs with AT+CMGS. Faults climb a recovery ladder: re-init -> modem reset -> port
+ * reopen -> dead.
+ *
+ * Pure engine, like at_chat: bytes and now_ms in (modem_feed, modem_tick), bytes out
+ * (modem_output) and hooks called. The driver (modem_link.c) wires it to a port and libuv;
+ * tests and transcripts drive it directly. It knows PDUs only as hex: the SMS codec
+ * (sms_codec.h) is the application's. */
+#ifndef M2_MODEM_H
+#define M2_MODEM_H
+
+#include "at_result.h"
+#include "modem_settings.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct modem;
+
+enum modem_state {
+	MODEM_STATE_CLOSED,      /* no port: waiting for modem_port_opened */
+	MODEM_STATE_PROBING,     /* AT until the modem answers */
+	MODEM_STATE_INIT,        /* echo off, errors numeric, identity, SIM PIN */
+	MODEM_STATE_REGISTERING, /* waiting for +CREG/+CEREG home or roaming */
+	MODEM_STATE_SMS_SETUP,   /* PDU mode, storage, indications, service centre */
+	MODEM_STATE_READY,
+	MODEM_STATE_RESETTING,   /* reset command sent, waiting for the module to boot */
+	MODEM_STATE_REOPENING,   /* the driver was asked to close and reopen the port */
+	MODEM_STATE_SIM_LOCKED,  /* wrong PIN, PUK needed or no SIM: a person must act */
+	MODEM_STATE_DEAD,        /* the ladder is exhausted; a slow timer still retries */
+};
+const char *modem_state_str(enum modem_state state);
+
+enum modem_reg {
+	MODEM_REG_UNKNOWN,
+	MODEM_REG_NOT_REGISTERED, /* TS 27.007 7.2 <stat> 0 */
+	MODEM_REG_HOME,           /* 1 */
+	MODEM_REG_SEARCHING,      /* 2 */
+	MODEM_REG_DENIED,         /* 3 */
+	MODEM_REG_ROAMING,        /* 5 */
+};
+const char *modem_reg_str(enum modem_reg reg);
+
+/* What the modem told about itself; strings are "" until known. */
+struct modem_info {
+	char manufacturer[64], model[64], revision[64], imei[32];
+	char sim[32];      /* +CPIN state: "READY", "SIM PIN", ... */
+	char operator_name[64];
+	enum modem_reg reg;
+	int signal_dbm;    /* from +CSQ (TS 27.007 8.5); 0 when unknown */
+	const char *profile; /* the profile in use */
+};
+
+/* An SMS handed to the application. Strings are valid only during the hook. */
+struct modem_inbound {
+	uint64_t token;    /* give it back to modem_sms_stored */
+	const char *pdu;   /* SMSC octets + TPDU, hex, as the modem gave it */
+	int tpdu_len;      /* <length> the modem announced, -1 when it gave none */
+	int index;         /* storage index, -1 for a direct delivery (+CMT/+CDS) */
+	bool status_report; /* came as +CDS (a report); stored messages may be reports too */
+};
+
+struct modem_hooks {
+	void (*state_changed)(void *user_data, enum modem_state from, enum modem_state to);
+	/* A received SMS. The application stores it durably, then calls modem_sms_stored
+	 * (from inside the hook or later); only then is it deleted from the modem. */
+	void (*sms_received)(void *user_data, const struct modem_inbound *in);
+	/* The ladder wants the port closed and opened again: the driver calls
+	 * modem_port_closed, reopens, then modem_port_opened (or modem_port_failed). */
+	void (*reopen_port)(void *user_data);
+};
+
+struct modem_timing {
+	uint32_t command_ms;      /* default command timeout (settings->command_timeout_ms) */
+	uint32_t send_ms;         /* AT+CMGS result: the network round trip (default 60 s) */
+	uint32_t register_ms;     /* registration wait before going on without it */
+	uint32_t sweep_ms;        /* +CMGL safety sweep period in ready */
+	uint32_t signal_ms;       /* +CSQ and +CREG? poll period in ready */
+	uint32_t dead_retry_ms;   /* reopen attempt period once dead */
+};
+
+/* Sensible defaults for `timing` given the settings. */
+void modem_timing_defaults(const struct modem_settings *settings, struct modem_timing *timing);
+
+/* Creates the engine for `settings` (copied; a PIN stays only in this copy). `timing` may
+ * be NULL for the defaults. Returns NULL when out of memory. Starts in CLOSED. */
+struct modem *modem_new(const struct modem_settings *settings, const struct modem_timing *timing,
+			const struct modem_hooks *hooks, void *user_data);
+void modem_free(struct modem *m);
+
+/* The port is open: start probing. */
+void modem_port_opened(struct modem *m, uint64_t now_ms);
+/* The port could not be opened (errno `err`, negative) or failed while open. */
+void modem_port_failed(struct modem *m, int err, uint64_t now_ms);
+/* The port was closed by the driver: every running command ends ABORTED. */
+void modem_port_closed(struct modem *m, uint64_t now_ms);
+
+void modem_feed(struct modem *m, const void *buf, size_t len, uint64_t now_ms);
+void modem_tick(struct modem *m, uint64_t now_ms);
+uint64_t modem_next_deadline(const struct modem *m);
+const uint8_t *modem_output(const struct modem *m, size_t *len);
+void modem_consume(struct modem *m, size_t n);
+
+/* The application has stored message `token` (result 0): it is deleted from the modem (or
+ * acknowledged with +CNMA). A negative result leaves it on the modem; the next sweep hands
+ * it over again. Unknown tokens are ignored. */
+void modem_sms_stored(struct modem *m, uint64_t token, int result, uint64_t now_ms);
+
+/* The application keeps message `token` on the modem on purpose (a listing tool): it is
+ * neither deleted nor handed over again while this engine lives. */
+void modem_sms_keep(struct modem *m, uint64_t token, uint64_t now_ms);
+
+/* One SMS-SUBMIT part for AT+CMGS: SMSC octets + TPDU in hex, and the TPDU octet count. */
+struct modem_pdu {
+	const char *hex;
+	int tpdu_len;
+};
+
+#define MODEM_SEND_MAX_PARTS 16
+
+struct modem_send_result {
+	struct at_result result; /* OK when every part was accepted */
+	int parts_sent;          /* parts accepted before the first failure */
+	int refs[MODEM_SEND_MAX_PARTS]; /* TP-MR of each accepted part, from +CMGS */
+};
+
+typedef void (*modem_send_cb)(void *user_data, const struct modem_send_result *res);
+
+/* Sends `n` parts in order with AT+CMGS, stopping at the first refused one; `cb` is called
+ * once. Returns 0, -ENOTCONN when not ready, -EINVAL for 0 or too many parts or a bad
+ * part, -ENOBUFS / -ENOMEM. Parts are copied. */
+int modem_send(struct modem *m, const struct modem_pdu *parts, int n, uint64_t now_ms,
+	       modem_send_cb cb, void *user_data);
+
+enum modem_state modem_state(const struct modem *m);
+/* True in ready with no command queued and no sweep running: every stored message found so
+ * far has been handed over. */
+bool modem_idle(const struct modem *m);
+const struct modem_info *modem_info(const struct modem *m);
+
+#endif
