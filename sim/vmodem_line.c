@@ -178,6 +178,7 @@ static void execute(struct vmodem *vm, const char *body)
 	const char *p = body;
 	vm->info_started = false;
 	while (*p && res.kind == VM_RES_OK) {
+		vm->info_started = false;
 		if (*p == ';')
 			p++;
 		else if (strchr("+^$%*#!", *p))
