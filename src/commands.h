@@ -8,4 +8,7 @@ extern const char cmd_check_config_usage[];
 int cmd_demo(int argc, char **argv);
 extern const char cmd_demo_usage[];
 
+int cmd_sim(int argc, char **argv);
+extern const char cmd_sim_usage[];
+
 #endif

@@ -12,6 +12,7 @@ static const struct cmd commands[] = {
 	{ "check-config", "validate a configuration file and tell its kind", cmd_check_config_usage,
 	  cmd_check_config },
 	{ "demo", "run a simulated site end to end", cmd_demo_usage, cmd_demo },
+	{ "sim", "run the simulated cellular network, or talk to it", cmd_sim_usage, cmd_sim },
 };
 
 int main(int argc, char **argv)
