@@ -248,6 +248,8 @@ void vm_store_free(struct vmodem *vm);
 int vm_store_put(struct vmodem *vm, enum vm_mem_id mem, enum vm_stat stat, const uint8_t *tpdu,
 		 size_t len, enum vm_mem_id *where);
 void vm_store_fill(struct vmodem *vm);
+/* Slot `i` (0-based; across SM then ME for MT), or NULL when out of range. */
+struct vm_msg *vm_store_slot(struct vmodem *vm, enum vm_mem_id mem, int i);
 int vm_store_used(const struct vmodem *vm, enum vm_mem_id mem);
 int vm_store_total(const struct vmodem *vm, enum vm_mem_id mem);
 
