@@ -92,7 +92,7 @@ static struct vm_result run_sreg(struct vmodem *vm, const char **pp)
 	if (!isdigit((unsigned char)*p))
 		return vm_cme(50);
 	while (isdigit((unsigned char)*p))
-		reg = reg * 10 + (*p++ - '0');
+		reg = reg < 1000 ? reg * 10 + (*p++ - '0') : (p++, reg);
 	if (reg >= (int)sizeof(vm->sreg))
 		return vm_cme(4);
 	if (*p == '?') {

@@ -40,7 +40,7 @@ static void number_str(const uint8_t *p, int digits, char *out, size_t size)
 
 struct vm_deliver_view {
 	GSM_SMSMessage sms;
-	char from[VM_NUMBER_MAX + 24];
+	char from[(GSM_MAX_NUMBER_LENGTH + 1) * 4]; /* UTF-8 of an alphanumeric originator */
 	char scts[32];
 	uint8_t fo, tooa, pid, dcs;
 };
@@ -121,7 +121,7 @@ static void fmt_deliver(const struct vmodem *vm, const struct vm_deliver_view *v
 /* Writes one stored message as +CMGL (index >= 0) or +CMGR (index < 0) in text mode. */
 static void show_msg(struct vmodem *vm, const struct vm_msg *m, int index)
 {
-	char head[32], fields[160];
+	char head[32], fields[512];
 	if (index >= 0)
 		snprintf(head, sizeof(head), "+CMGL: %d,\"%s\",", index, stat_text[m->stat & 3]);
 	else
@@ -166,7 +166,7 @@ struct vm_result vm_text_read(struct vmodem *vm, const struct vm_msg *m)
 
 size_t vm_text_urc(struct vmodem *vm, const struct vm_msg *m, bool report, char *out, size_t size)
 {
-	char fields[160];
+	char fields[512];
 	int n;
 	if (report) {
 		fmt_report(m, fields, sizeof(fields));
