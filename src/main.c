@@ -19,6 +19,7 @@ static const struct cmd commands[] = {
 	{ "ports", "list serial ports, to find the modem", cmd_ports_usage, cmd_ports },
 	{ "modem", "ask a modem what it is and how its network is", cmd_modem_usage, cmd_modem },
 	{ "sms", "send, list or watch SMS through a modem", cmd_sms_usage, cmd_sms },
+	{ "sim", "run the simulated cellular network, or talk to it", cmd_sim_usage, cmd_sim },
 };
 
 static const char global_options[] =
