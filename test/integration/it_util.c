@@ -2,6 +2,8 @@
  * line, and an AT client on its PTYs with gammu's codec for the PDUs. */
 #include "it_util.h"
 
+#include "sim_ctl.h"
+
 #include <gammu.h>
 
 #include <errno.h>
@@ -217,6 +219,11 @@ static bool has_final(const char *acc, const void *unused)
 	return strstr(acc, "\r\nOK\r\n") || (e && strstr(e, "\r\n"));
 }
 
+bool it_at_wait_final(int fd, char *acc, size_t acc_size)
+{
+	return wait_for(fd, has_final, NULL, IT_TIMEOUT_MS, acc, acc_size);
+}
+
 bool it_at_cmd(int fd, const char *cmd, char *reply, size_t reply_size)
 {
 	char local[8192];
@@ -241,4 +248,17 @@ bool it_at_registered(int fd)
 	char acc[4096] = "";
 	return it_at_wait(fd, "+CREG: 1\r\n", IT_TIMEOUT_MS, acc, sizeof(acc)) ||
 	       it_at_wait(fd, "+CREG: 5\r\n", 1, acc, sizeof(acc));
+}
+
+bool it_drain(const struct it_sim *sim, int timeout_ms)
+{
+	char path[400];
+	snprintf(path, sizeof(path), "%s/sim.sock", sim->dir);
+	json_t *req = json_pack("{s:s,s:i}", "op", "drain", "wait_ms", timeout_ms);
+	json_t *answer = NULL;
+	int rc = sim_ctl_request(path, req, timeout_ms + IT_TIMEOUT_MS, &answer);
+	json_decref(req);
+	bool ok = rc == 0 && json_is_true(json_object_get(answer, "ok"));
+	json_decref(answer);
+	return ok;
 }

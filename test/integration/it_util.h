@@ -29,6 +29,10 @@ void it_sim_stop(struct it_sim *sim);
  * (NUL-terminated, may be NULL). */
 int it_cli(const struct it_sim *sim, const char *sub, const char *const *args, char *out, size_t out_size);
 
+/* Asks the simulator (control socket op "drain") to answer once its SMSC has nothing left to
+ * deliver; returns true when it said so within `timeout_ms`. */
+bool it_drain(const struct it_sim *sim, int timeout_ms);
+
 /* Path of the modem's link DIR/NAME.tty. */
 const char *it_tty(const struct it_sim *sim, const char *name, char *buf, size_t size);
 
@@ -41,6 +45,9 @@ void it_at_write(int fd, const char *s);
 /* Reads until `want` appears in what was read (kept in `acc`), or `timeout_ms` passes.
  * Returns true when it appeared. */
 bool it_at_wait(int fd, const char *want, int timeout_ms, char *acc, size_t acc_size);
+
+/* Waits for a final result (OK or an error) after what `acc` holds; true when one came. */
+bool it_at_wait_final(int fd, char *acc, size_t acc_size);
 
 /* Sends `cmd` CR and waits for "OK" or an error result; returns true on OK. The reply (echo
  * included) is left in `reply` when not NULL. */

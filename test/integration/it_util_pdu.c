@@ -71,8 +71,8 @@ int it_at_send_sms(int fd, const char *to, const char *text, bool report)
 		strcat(hex, "\x1a");
 		acc[0] = '\0';
 		it_at_write(fd, hex);
-		if (!it_at_wait(fd, "+CMGS:", IT_TIMEOUT_MS, acc, sizeof(acc)) ||
-		    !it_at_wait(fd, "\r\nOK\r\n", IT_TIMEOUT_MS, acc, sizeof(acc))) {
+		if (!it_at_wait_final(fd, acc, sizeof(acc)) || !strstr(acc, "+CMGS:") ||
+		    !strstr(acc, "\r\nOK\r\n")) {
 			fprintf(stderr, "it_at_send_sms: sent %s, modem answered \"%s\"\n", hex, acc);
 			return -1;
 		}
