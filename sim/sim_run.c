@@ -49,6 +49,7 @@ static void on_net_timer(uv_timer_t *t)
 	struct sim_run *run = t->data;
 	sim_net_tick(run->net, now_ms(run));
 	sim_run_rearm_net(run);
+	sim_run_net_progress(run);
 }
 
 void sim_run_rearm_net(struct sim_run *run)
