@@ -224,6 +224,9 @@ static int encode_deliver_frame(const char *from, const struct sim_part *part, t
 	if (!sms)
 		return -ENOMEM;
 	GSM_SetDefaultSMSData(sms);
+	/* libgammu's default is Class 0, which it encodes as DCS 0xF0: a flash SMS that a
+	 * handset shows and does not store (TS 23.038 clause 4). A network relays no class. */
+	sms->Class = -1;
 	sms->PDU = SMS_Deliver;
 	DecodeUTF8(sms->Number, from, strlen(from));
 	to_gammu_time(scts, &sms->DateTime);

@@ -136,6 +136,7 @@ static void deliver_round_trips_through_gammu(void **state)
 	GSM_SMSMessage sms;
 	gammu_decode(tpdu, n, &sms);
 	assert_int_equal(sms.PDU, SMS_Deliver);
+	assert_int_equal(sms.Class, -1); /* a plain SMS, not a flash (class 0) one */
 	char num[64];
 	EncodeUTF8(num, sms.Number);
 	assert_string_equal(num, "+15550002001");
@@ -159,6 +160,7 @@ static void deliver_ucs2_part_with_udh(void **state)
 	GSM_SMSMessage sms;
 	gammu_decode(tpdu, n, &sms);
 	assert_int_equal(sms.Coding, SMS_Coding_Unicode_No_Compression);
+	assert_int_equal(sms.Class, -1);
 	assert_int_equal(sms.UDH.ID8bit, 7);
 	assert_int_equal(sms.UDH.PartNumber, 2);
 	assert_int_equal(sms.UDH.AllParts, 2);
