@@ -144,6 +144,7 @@ void send_info(struct alert_engine *e, int c, enum alert_msg msg, const struct a
 {
 	if (!inc->critical && contact_quiet(e, c, now_ms)) {
 		drop(e, c, msg, inc->id, "quiet_hours", now_ms);
+		e->cnt.quiet_missed |= 1u << c;
 		return;
 	}
 	send_text(e, c, msg, &inc->id, 1, text, now_ms);
@@ -237,6 +238,21 @@ static void advance_states(struct alert_engine *e, int64_t now_ms)
 	}
 }
 
+/* One text with the open alarms as they are now, to each contact whose quiet hours ended
+ * after news was held back: what they slept through, without replaying every text. */
+static void summarize_missed(struct alert_engine *e, int64_t now_ms)
+{
+	char text[ALERT_TEXT_MAX];
+	for (size_t c = 0; e->cnt.quiet_missed && c < e->p.n_contacts; c++) {
+		uint32_t bit = 1u << c;
+		if (!(e->cnt.quiet_missed & bit) || contact_quiet(e, (int)c, now_ms))
+			continue;
+		e->cnt.quiet_missed &= ~bit;
+		if (engine_status(e, text) >= 0)
+			send_text(e, (int)c, ALERT_MSG_SUMMARY, NULL, 0, text, now_ms);
+	}
+}
+
 void deliver_due(struct alert_engine *e, int64_t now_ms)
 {
 	bool *rem = e->remind;
@@ -254,6 +270,7 @@ void deliver_due(struct alert_engine *e, int64_t now_ms)
 	}
 	for (size_t c = 0; c < e->p.n_contacts; c++)
 		deliver_contact(e, (int)c, rem, now_ms);
+	summarize_missed(e, now_ms);
 	for (size_t i = 0; i < e->cap; i++) {
 		if (!rem[i])
 			continue;
@@ -291,7 +308,7 @@ int64_t deliver_next_ms(const struct alert_engine *e, int64_t now_ms)
 		if (e->cnt.last_alarm_ms[c] && hold > now_ms && hold < next)
 			next = hold;
 	}
-	if (waiting && now_ms + 60000 < next)
+	if ((waiting || e->cnt.quiet_missed) && now_ms + 60000 < next)
 		next = now_ms + 60000;
 	return next;
 }

@@ -62,6 +62,7 @@ const char *alert_msg_str(enum alert_msg msg)
 	case ALERT_MSG_REFUSED: return "refused";
 	case ALERT_MSG_CAP_CONTACT: return "cap_contact";
 	case ALERT_MSG_CAP_SITE: return "cap_site";
+	case ALERT_MSG_SUMMARY: return "summary";
 	}
 	return "?";
 }
@@ -521,6 +522,11 @@ static int by_incident_id(const void *a, const void *b)
 }
 
 int alert_engine_status_text(const struct alert_engine *e, char *out)
+{
+	return engine_status(e, out);
+}
+
+int engine_status(const struct alert_engine *e, char *out)
 {
 	const struct alert_incident **list = calloc(e->cap ? e->cap : 1, sizeof(*list));
 	if (!list)

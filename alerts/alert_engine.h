@@ -63,6 +63,7 @@ enum alert_msg {
 	ALERT_MSG_REFUSED,    /* a command from a known contact that could not be done */
 	ALERT_MSG_CAP_CONTACT, /* this contact's daily cap is reached */
 	ALERT_MSG_CAP_SITE,    /* the site's daily cap is reached (to the first admin) */
+	ALERT_MSG_SUMMARY,     /* quiet hours ended and news was held back: the open alarms now */
 };
 
 const char *alert_msg_str(enum alert_msg msg);
@@ -87,7 +88,8 @@ struct alert_action {
 	const char *text;   /* SMS: one GSM 7-bit SMS ending with what to reply */
 	const uint32_t *ids; /* SMS: every incident the text is about (ALARMS: several) */
 	size_t n_ids;
-	const char *reason; /* DROP: "cap_contact", "cap_site", "quiet_hours" */
+	const char *reason; /* DROP: "cap_contact", "cap_site", "quiet_hours" (a summary of the
+			       open alarms follows when the quiet hours end) */
 	/* STATE */
 	enum alert_state from, to;
 };
@@ -197,6 +199,7 @@ struct alert_counters {
 	int64_t day; /* local day number (days since 1970-01-01 in local time) they belong to */
 	uint32_t site_sent;
 	bool site_noticed; /* the site's "cap reached" notice went out */
+	uint32_t quiet_missed; /* contacts whose ACK news or all-clear quiet hours held back */
 	uint32_t sent[ALERT_CONTACTS_MAX];
 	int64_t last_alarm_ms[ALERT_CONTACTS_MAX]; /* for coalescing; 0: none */
 };

@@ -30,6 +30,7 @@ bool incident_active(const struct alert_incident *inc); /* OPEN, NOTIFIED, ESCAL
 void incident_set_state(struct alert_engine *e, struct alert_incident *inc, enum alert_state to,
 			int64_t now_ms);
 size_t engine_open_alarms(const struct alert_engine *e);
+int engine_status(const struct alert_engine *e, char *out); /* the STATUS text */
 
 /* alert_deliver.c */
 int64_t local_day(const struct alert_engine *e, int64_t now_ms);

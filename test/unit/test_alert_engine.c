@@ -453,6 +453,38 @@ static void quiet_hours_hold_all_but_critical(void **state)
 	assert_int_equal(n, 1);
 }
 
+static void news_held_by_quiet_hours_becomes_one_summary(void **state)
+{
+	struct fx *f = *state;
+	uint32_t who;
+	f->p.contacts[0].quiet = (struct alert_span){true, 16 * 60 + 30, 17 * 60};
+	build(f);
+	struct alert_report r = high("f1", 1, 95, T0);
+	alert_engine_raise(f->e, &r, T0); /* 16:00: Anna is told */
+	alert_engine_raise(f->e, HIGHP("f2", 1, 95, T0), T0 + 35 * MIN_MS);
+	alert_engine_ack(f->e, BEN, 17, T0 + 40 * MIN_MS);
+	r.value_c10 = 40;
+	alert_engine_clear(f->e, &r, T0 + 45 * MIN_MS);
+	tick_to(f, T0 + 50 * MIN_MS);
+	f->seen = 0;
+	take_sms(f, &who, ALERT_MSG_ACK_INFO);
+	assert_int_equal(who & A, 0);
+	f->seen = 0;
+	take_sms(f, &who, ALERT_MSG_ALL_CLEAR);
+	assert_int_equal(who & A, 0);
+	assert_true(alert_engine_next_ms(f->e, T0 + 59 * MIN_MS) <= T0 + 60 * MIN_MS);
+	tick_to(f, T0 + 60 * MIN_MS); /* 17:00 */
+	f->seen = 0;
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_SUMMARY), 1);
+	assert_int_equal(who, A);
+	const struct act *a = last_sms(f, 0);
+	assert_int_equal(a->msg, ALERT_MSG_SUMMARY);
+	assert_string_equal(a->text, "Dairy: 1 open: #18 f2/1 HIGH 9.5C. Reply ACK 18");
+	tick_to(f, T0 + 61 * MIN_MS);
+	f->seen = 0;
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_SUMMARY), 1);
+}
+
 static void mute_holds_texts_and_the_ladder_resumes_after(void **state)
 {
 	struct fx *f = *state;
@@ -706,6 +738,7 @@ int main(void)
 		T(alarm_storm_is_coalesced_into_one_text),
 		T(long_lists_and_names_still_fit_one_sms),
 		T(quiet_hours_hold_all_but_critical),
+		T(news_held_by_quiet_hours_becomes_one_summary),
 		T(mute_holds_texts_and_the_ladder_resumes_after),
 		T(maintenance_window_holds_texts),
 		T(repeated_raise_sends_nothing_new_but_critical_does),
