@@ -134,8 +134,9 @@ int64_t alert_engine_clear(struct alert_engine *e, const struct alert_report *r,
  * texted to this person and not yet acknowledged, ALERT_ACK_ALL for all of those. The acker
  * gets a confirmation and everyone else notified is told who acknowledged. Returns the
  * number of incidents acknowledged (>= 1), or -EACCES (unknown number: no reply is sent),
- * -EPERM (a viewer), -ENOENT (no such incident, or nothing to acknowledge); the last two
- * send the person a short refusal. */
+ * -EPERM (a viewer), -ENOENT (no such incident, or nothing to acknowledge), -EALREADY
+ * (someone acknowledged it before; the reply names them), -ENOMEM. All but -EACCES and
+ * -ENOMEM send the person a short refusal. */
 int alert_engine_ack(struct alert_engine *e, const char *number, int64_t id, int64_t now_ms);
 
 /* MUTE from `number`: no alarm texts about `unit` (channel -1: all channels) for
