@@ -20,7 +20,7 @@ unsigned local_minute(const struct alert_engine *e, int64_t now_ms)
 }
 
 static bool window_covers(const struct alert_engine *e, const struct alert_window *w,
-			  const struct incident *inc, int64_t now_ms)
+			  const struct alert_incident *inc, int64_t now_ms)
 {
 	if (strcmp(w->unit, inc->unit) != 0 || (w->channel >= 0 && w->channel != inc->channel))
 		return false;
@@ -30,7 +30,7 @@ static bool window_covers(const struct alert_engine *e, const struct alert_windo
 	return alert_span_contains(&w->span, local_minute(e, now_ms));
 }
 
-bool incident_held(const struct alert_engine *e, const struct incident *inc, int64_t now_ms)
+bool incident_held(const struct alert_engine *e, const struct alert_incident *inc, int64_t now_ms)
 {
 	for (size_t i = 0; i < ALERT_MUTES_MAX; i++) {
 		const struct mute *m = &e->mutes[i];
@@ -49,7 +49,7 @@ bool contact_quiet(const struct alert_engine *e, int c, int64_t now_ms)
 	return alert_span_contains(&e->p.contacts[c].quiet, local_minute(e, now_ms));
 }
 
-int64_t tier_start_ms(const struct alert_engine *e, const struct incident *inc, unsigned tier)
+int64_t tier_start_ms(const struct alert_engine *e, const struct alert_incident *inc, unsigned tier)
 {
 	int64_t t = inc->ladder_ms;
 	for (unsigned i = 1; i < tier && i <= e->p.n_tiers; i++)
@@ -72,8 +72,8 @@ static void emit_sms(struct alert_engine *e, int c, enum alert_msg msg, const ui
 	struct alert_action a = {.kind = ALERT_ACTION_SMS, .incident_id = n_ids == 1 ? ids[0] : 0,
 				 .at_ms = now_ms, .msg = msg, .contact = &e->p.contacts[c], .contact_idx = c,
 				 .text = text, .ids = ids, .n_ids = n_ids};
-	e->cs[c].sent++;
-	e->site_sent++;
+	e->cnt.sent[c]++;
+	e->cnt.site_sent++;
 	e->sink(&a, e->user_data);
 }
 
@@ -88,13 +88,13 @@ static int first_admin(const struct alert_engine *e)
 static void roll_day(struct alert_engine *e, int64_t now_ms)
 {
 	int64_t day = local_day(e, now_ms);
-	if (day == e->day)
+	if (day == e->cnt.day)
 		return;
-	e->day = day;
-	e->site_sent = 0;
-	e->site_noticed = false;
+	e->cnt.day = day;
+	e->cnt.site_sent = 0;
+	e->cnt.site_noticed = false;
 	for (size_t i = 0; i < ALERT_CONTACTS_MAX; i++)
-		e->cs[i].sent = 0;
+		e->cnt.sent[i] = 0;
 	for (size_t i = 0; i < e->cap; i++)
 		e->inc[i].capped = 0; /* what a cap held back goes out in the new day */
 }
@@ -104,8 +104,8 @@ static bool site_notice(struct alert_engine *e, int64_t now_ms)
 {
 	char text[ALERT_TEXT_MAX];
 	int admin = first_admin(e);
-	e->site_noticed = true;
-	if (e->p.cap_contact && e->cs[admin].sent >= e->p.cap_contact)
+	e->cnt.site_noticed = true;
+	if (e->p.cap_contact && e->cnt.sent[admin] >= e->p.cap_contact)
 		return false;
 	msg_cap_site(e, text);
 	emit_sms(e, admin, ALERT_MSG_CAP_SITE, NULL, 0, text, now_ms);
@@ -118,18 +118,18 @@ int send_text(struct alert_engine *e, int c, enum alert_msg msg, const uint32_t 
 	uint32_t incident_id = n_ids == 1 ? ids[0] : 0;
 	char notice[ALERT_TEXT_MAX];
 	roll_day(e, now_ms);
-	if (e->p.cap_contact && e->cs[c].sent >= e->p.cap_contact) {
+	if (e->p.cap_contact && e->cnt.sent[c] >= e->p.cap_contact) {
 		drop(e, c, msg, incident_id, "cap_contact", now_ms);
 		return -EDQUOT;
 	}
-	if (e->p.cap_site && (e->site_sent >= e->p.cap_site ||
-			      (e->site_sent + 1 == e->p.cap_site && !e->site_noticed))) {
-		if (e->site_sent < e->p.cap_site)
+	if (e->p.cap_site && (e->cnt.site_sent >= e->p.cap_site ||
+			      (e->cnt.site_sent + 1 == e->p.cap_site && !e->cnt.site_noticed))) {
+		if (e->cnt.site_sent < e->p.cap_site)
 			site_notice(e, now_ms);
 		drop(e, c, msg, incident_id, "cap_site", now_ms);
 		return -EDQUOT;
 	}
-	if (e->p.cap_contact && e->cs[c].sent + 1 == e->p.cap_contact) {
+	if (e->p.cap_contact && e->cnt.sent[c] + 1 == e->p.cap_contact) {
 		msg_cap_contact(e, notice);
 		emit_sms(e, c, ALERT_MSG_CAP_CONTACT, NULL, 0, notice, now_ms);
 		drop(e, c, msg, incident_id, "cap_contact", now_ms);
@@ -139,17 +139,18 @@ int send_text(struct alert_engine *e, int c, enum alert_msg msg, const uint32_t 
 	return 0;
 }
 
-void send_info(struct alert_engine *e, int c, enum alert_msg msg, const struct incident *inc,
+void send_info(struct alert_engine *e, int c, enum alert_msg msg, const struct alert_incident *inc,
 	       const char *text, int64_t now_ms)
 {
 	if (!inc->critical && contact_quiet(e, c, now_ms)) {
 		drop(e, c, msg, inc->id, "quiet_hours", now_ms);
+		e->cnt.quiet_missed |= 1u << c;
 		return;
 	}
 	send_text(e, c, msg, &inc->id, 1, text, now_ms);
 }
 
-static bool alarm_due(const struct alert_engine *e, const struct incident *inc, int c,
+static bool alarm_due(const struct alert_engine *e, const struct alert_incident *inc, int c,
 		      int64_t now_ms)
 {
 	uint32_t bit = 1u << c;
@@ -160,7 +161,7 @@ static bool alarm_due(const struct alert_engine *e, const struct incident *inc, 
 	return inc->critical || !contact_quiet(e, c, now_ms);
 }
 
-static int64_t reminder_at_ms(const struct alert_engine *e, const struct incident *inc)
+static int64_t reminder_at_ms(const struct alert_engine *e, const struct alert_incident *inc)
 {
 	if (e->p.repeat_s == 0 || (e->p.repeat_max && inc->reminders >= e->p.repeat_max))
 		return INT64_MAX;
@@ -168,7 +169,7 @@ static int64_t reminder_at_ms(const struct alert_engine *e, const struct inciden
 	       (int64_t)(inc->reminders + 1) * e->p.repeat_s * 1000;
 }
 
-static bool reminder_due(const struct alert_engine *e, const struct incident *inc, int64_t now_ms)
+static bool reminder_due(const struct alert_engine *e, const struct alert_incident *inc, int64_t now_ms)
 {
 	return incident_active(inc) && inc->state != ALERT_STATE_OPEN && inc->ladder_ms != 0 &&
 	       reminder_at_ms(e, inc) <= now_ms;
@@ -178,12 +179,12 @@ static bool reminder_due(const struct alert_engine *e, const struct incident *in
  * still inside the coalescing hold skips this round's reminders: they were texted moments ago. */
 static void deliver_contact(struct alert_engine *e, int c, const bool *remind, int64_t now_ms)
 {
-	const struct incident *due[64];
-	struct incident *fresh[64];
+	const struct alert_incident *due[64];
+	struct alert_incident *fresh[64];
 	size_t n = 0, n_fresh = 0;
 	bool last_tier = e->p.contacts[c].tier >= e->p.n_tiers;
 	for (size_t i = 0; i < e->cap && n < 64; i++) {
-		struct incident *inc = &e->inc[i];
+		struct alert_incident *inc = &e->inc[i];
 		if (inc->id == 0 || e->held[i])
 			continue;
 		if (alarm_due(e, inc, c, now_ms)) {
@@ -196,8 +197,8 @@ static void deliver_contact(struct alert_engine *e, int c, const bool *remind, i
 	}
 	if (n == 0)
 		return;
-	int64_t hold = e->cs[c].last_alarm_ms + (int64_t)e->p.coalesce_s * 1000;
-	if (e->cs[c].last_alarm_ms != 0 && now_ms < hold)
+	int64_t hold = e->cnt.last_alarm_ms[c] + (int64_t)e->p.coalesce_s * 1000;
+	if (e->cnt.last_alarm_ms[c] != 0 && now_ms < hold)
 		return;
 	char text[ALERT_TEXT_MAX];
 	enum alert_msg msg = ALERT_MSG_ALARMS;
@@ -220,13 +221,13 @@ static void deliver_contact(struct alert_engine *e, int c, const bool *remind, i
 			fresh[i]->capped |= 1u << c;
 	}
 	if (rc == 0)
-		e->cs[c].last_alarm_ms = now_ms;
+		e->cnt.last_alarm_ms[c] = now_ms;
 }
 
 static void advance_states(struct alert_engine *e, int64_t now_ms)
 {
 	for (size_t i = 0; i < e->cap; i++) {
-		struct incident *inc = &e->inc[i];
+		struct alert_incident *inc = &e->inc[i];
 		if (inc->id == 0 || !incident_active(inc))
 			continue;
 		if (inc->state == ALERT_STATE_OPEN && (inc->notified | inc->capped))
@@ -237,12 +238,27 @@ static void advance_states(struct alert_engine *e, int64_t now_ms)
 	}
 }
 
+/* One text with the open alarms as they are now, to each contact whose quiet hours ended
+ * after news was held back: what they slept through, without replaying every text. */
+static void summarize_missed(struct alert_engine *e, int64_t now_ms)
+{
+	char text[ALERT_TEXT_MAX];
+	for (size_t c = 0; e->cnt.quiet_missed && c < e->p.n_contacts; c++) {
+		uint32_t bit = 1u << c;
+		if (!(e->cnt.quiet_missed & bit) || contact_quiet(e, (int)c, now_ms))
+			continue;
+		e->cnt.quiet_missed &= ~bit;
+		if (engine_status(e, text) >= 0)
+			send_text(e, (int)c, ALERT_MSG_SUMMARY, NULL, 0, text, now_ms);
+	}
+}
+
 void deliver_due(struct alert_engine *e, int64_t now_ms)
 {
 	bool *rem = e->remind;
 	roll_day(e, now_ms);
 	for (size_t i = 0; i < e->cap; i++) {
-		struct incident *inc = &e->inc[i];
+		struct alert_incident *inc = &e->inc[i];
 		rem[i] = false;
 		e->held[i] = false;
 		if (inc->id == 0 || !incident_active(inc))
@@ -254,10 +270,11 @@ void deliver_due(struct alert_engine *e, int64_t now_ms)
 	}
 	for (size_t c = 0; c < e->p.n_contacts; c++)
 		deliver_contact(e, (int)c, rem, now_ms);
+	summarize_missed(e, now_ms);
 	for (size_t i = 0; i < e->cap; i++) {
 		if (!rem[i])
 			continue;
-		struct incident *inc = &e->inc[i];
+		struct alert_incident *inc = &e->inc[i];
 		int64_t last = tier_start_ms(e, inc, (unsigned)e->p.n_tiers);
 		inc->reminders = (uint32_t)((now_ms - last) / ((int64_t)e->p.repeat_s * 1000));
 		if (e->p.repeat_max && inc->reminders > e->p.repeat_max)
@@ -271,7 +288,7 @@ int64_t deliver_next_ms(const struct alert_engine *e, int64_t now_ms)
 	int64_t next = INT64_MAX;
 	bool waiting = false;
 	for (size_t i = 0; i < e->cap; i++) {
-		const struct incident *inc = &e->inc[i];
+		const struct alert_incident *inc = &e->inc[i];
 		if (inc->id == 0 || !incident_active(inc))
 			continue;
 		waiting = true;
@@ -287,11 +304,11 @@ int64_t deliver_next_ms(const struct alert_engine *e, int64_t now_ms)
 			next = remind_at;
 	}
 	for (size_t c = 0; waiting && c < e->p.n_contacts; c++) {
-		int64_t hold = e->cs[c].last_alarm_ms + (int64_t)e->p.coalesce_s * 1000;
-		if (e->cs[c].last_alarm_ms && hold > now_ms && hold < next)
+		int64_t hold = e->cnt.last_alarm_ms[c] + (int64_t)e->p.coalesce_s * 1000;
+		if (e->cnt.last_alarm_ms[c] && hold > now_ms && hold < next)
 			next = hold;
 	}
-	if (waiting && now_ms + 60000 < next)
+	if ((waiting || e->cnt.quiet_missed) && now_ms + 60000 < next)
 		next = now_ms + 60000;
 	return next;
 }

@@ -62,6 +62,7 @@ const char *alert_msg_str(enum alert_msg msg)
 	case ALERT_MSG_REFUSED: return "refused";
 	case ALERT_MSG_CAP_CONTACT: return "cap_contact";
 	case ALERT_MSG_CAP_SITE: return "cap_site";
+	case ALERT_MSG_SUMMARY: return "summary";
 	}
 	return "?";
 }
@@ -76,13 +77,13 @@ const char *alert_action_kind_str(enum alert_action_kind kind)
 	return "?";
 }
 
-bool incident_active(const struct incident *inc)
+bool incident_active(const struct alert_incident *inc)
 {
 	return inc->state == ALERT_STATE_OPEN || inc->state == ALERT_STATE_NOTIFIED ||
 	       inc->state == ALERT_STATE_ESCALATED;
 }
 
-void incident_set_state(struct alert_engine *e, struct incident *inc, enum alert_state to,
+void incident_set_state(struct alert_engine *e, struct alert_incident *inc, enum alert_state to,
 			int64_t now_ms)
 {
 	struct alert_action a = {.kind = ALERT_ACTION_STATE, .incident_id = inc->id, .at_ms = now_ms,
@@ -122,7 +123,7 @@ struct alert_engine *alert_engine_new(const struct alert_policy *policy, size_t 
 	e->next_id = first_id ? first_id : 1;
 	e->sink = sink;
 	e->user_data = user_data;
-	e->day = INT64_MIN;
+	e->cnt.day = INT64_MIN;
 	return e;
 }
 
@@ -155,11 +156,11 @@ static void clean_unit(char dst[ALERT_UNIT_MAX], const char *src)
 	dst[i] = '\0';
 }
 
-static struct incident *find(struct alert_engine *e, const char *unit, int16_t channel,
+static struct alert_incident *find(struct alert_engine *e, const char *unit, int16_t channel,
 			     enum alert_kind kind)
 {
 	for (size_t i = 0; i < e->cap; i++) {
-		struct incident *inc = &e->inc[i];
+		struct alert_incident *inc = &e->inc[i];
 		if (inc->id && inc->kind == kind && inc->channel == channel &&
 		    strcmp(inc->unit, unit) == 0)
 			return inc;
@@ -167,7 +168,7 @@ static struct incident *find(struct alert_engine *e, const char *unit, int16_t c
 	return NULL;
 }
 
-static struct incident *by_id(struct alert_engine *e, int64_t id)
+static struct alert_incident *by_id(struct alert_engine *e, int64_t id)
 {
 	for (size_t i = 0; i < e->cap; i++)
 		if (e->inc[i].id && e->inc[i].id == id)
@@ -175,7 +176,7 @@ static struct incident *by_id(struct alert_engine *e, int64_t id)
 	return NULL;
 }
 
-static void take_values(struct incident *inc, const struct alert_report *r)
+static void take_values(struct alert_incident *inc, const struct alert_report *r)
 {
 	if (!r->has_value)
 		return;
@@ -184,7 +185,7 @@ static void take_values(struct incident *inc, const struct alert_report *r)
 	inc->threshold_c10 = r->threshold_c10;
 }
 
-static void reraise(struct alert_engine *e, struct incident *inc, const struct alert_report *r,
+static void reraise(struct alert_engine *e, struct alert_incident *inc, const struct alert_report *r,
 		    int64_t now_ms)
 {
 	if (inc->state == ALERT_STATE_CLEARED) {
@@ -210,7 +211,7 @@ int64_t alert_engine_raise(struct alert_engine *e, const struct alert_report *r,
 {
 	char unit[ALERT_UNIT_MAX];
 	clean_unit(unit, r->unit);
-	struct incident *inc = find(e, unit, r->channel, r->kind);
+	struct alert_incident *inc = find(e, unit, r->channel, r->kind);
 	if (inc) {
 		reraise(e, inc, r, now_ms);
 	} else {
@@ -221,7 +222,7 @@ int64_t alert_engine_raise(struct alert_engine *e, const struct alert_report *r,
 			return -ENOSPC;
 		if (e->next_id == 0) /* 0 marks a free slot: skip it when the counter wraps */
 			e->next_id = 1;
-		*inc = (struct incident){.id = e->next_id++, .state = ALERT_STATE_CLOSED,
+		*inc = (struct alert_incident){.id = e->next_id++, .state = ALERT_STATE_CLOSED,
 					 .channel = r->channel, .kind = r->kind, .critical = r->critical,
 					 .normal_raised = !r->critical, .since_ms = r->since_ms,
 					 .opened_ms = now_ms, .acked_by = -1};
@@ -234,7 +235,7 @@ int64_t alert_engine_raise(struct alert_engine *e, const struct alert_report *r,
 	return id;
 }
 
-static void close_incident(struct alert_engine *e, struct incident *inc, int64_t now_ms)
+static void close_incident(struct alert_engine *e, struct alert_incident *inc, int64_t now_ms)
 {
 	char text[ALERT_TEXT_MAX];
 	if (e->p.all_clear && inc->told) {
@@ -251,7 +252,7 @@ int64_t alert_engine_clear(struct alert_engine *e, const struct alert_report *r,
 {
 	char unit[ALERT_UNIT_MAX];
 	clean_unit(unit, r->unit);
-	struct incident *inc = find(e, unit, r->channel, r->kind);
+	struct alert_incident *inc = find(e, unit, r->channel, r->kind);
 	if (!inc)
 		return -ENOENT;
 	uint32_t id = inc->id;
@@ -289,12 +290,12 @@ static int refuse(struct alert_engine *e, int c, int err, const char *why, int64
 }
 
 /* The incidents an ACK from contact `c` names; returns their count or a negative errno. */
-static int ack_targets(struct alert_engine *e, int c, int64_t id, struct incident **out,
+static int ack_targets(struct alert_engine *e, int c, int64_t id, struct alert_incident **out,
 		       int64_t now_ms)
 {
 	char why[80];
 	if (id > 0) {
-		struct incident *inc = by_id(e, id);
+		struct alert_incident *inc = by_id(e, id);
 		if (!inc) {
 			snprintf(why, sizeof(why), "no open alarm #%lld", (long long)id);
 			return refuse(e, c, -ENOENT, why, now_ms);
@@ -309,7 +310,7 @@ static int ack_targets(struct alert_engine *e, int c, int64_t id, struct inciden
 	}
 	int n = 0;
 	for (size_t i = 0; i < e->cap; i++) {
-		struct incident *inc = &e->inc[i];
+		struct alert_incident *inc = &e->inc[i];
 		if (!inc->id || !incident_active(inc) || !(inc->told & (1u << c)))
 			continue;
 		if (id == ALERT_ACK_ALL)
@@ -330,12 +331,12 @@ int alert_engine_ack(struct alert_engine *e, const char *number, int64_t id, int
 		return -EACCES;
 	if (e->p.contacts[c].role == ALERT_ROLE_VIEWER)
 		return refuse(e, c, -EPERM, "viewers cannot acknowledge, ask an operator", now_ms);
-	struct incident **targets = calloc(e->cap ? e->cap : 1, sizeof(*targets));
+	struct alert_incident **targets = calloc(e->cap ? e->cap : 1, sizeof(*targets));
 	if (!targets)
 		return -ENOMEM;
 	int n = ack_targets(e, c, id, targets, now_ms);
 	for (int i = 0; i < n; i++) {
-		struct incident *inc = targets[i];
+		struct alert_incident *inc = targets[i];
 		inc->acked_by = c;
 		inc->acked_ms = now_ms;
 		if (inc->state == ALERT_STATE_CLEARED)
@@ -404,7 +405,7 @@ void alert_engine_tick(struct alert_engine *e, int64_t now_ms)
 		if (e->mutes[i].unit[0] && e->mutes[i].until_ms <= now_ms)
 			e->mutes[i].unit[0] = '\0';
 	for (size_t i = 0; i < e->cap; i++) {
-		struct incident *inc = &e->inc[i];
+		struct alert_incident *inc = &e->inc[i];
 		if (inc->id && inc->state == ALERT_STATE_CLEARED && now_ms - inc->cleared_ms >= settle_ms)
 			close_incident(e, inc, now_ms);
 	}
@@ -415,7 +416,7 @@ int64_t alert_engine_next_ms(const struct alert_engine *e, int64_t now_ms)
 {
 	int64_t next = deliver_next_ms(e, now_ms);
 	for (size_t i = 0; i < e->cap; i++) {
-		const struct incident *inc = &e->inc[i];
+		const struct alert_incident *inc = &e->inc[i];
 		int64_t at = inc->cleared_ms + (int64_t)e->p.clear_settle_s * 1000;
 		if (inc->id && inc->state == ALERT_STATE_CLEARED && at < next)
 			next = at;
@@ -426,21 +427,73 @@ int64_t alert_engine_next_ms(const struct alert_engine *e, int64_t now_ms)
 	return next < now_ms ? now_ms : next;
 }
 
-int alert_engine_incident(const struct alert_engine *e, uint32_t id, struct alert_incident_view *out)
+int alert_engine_incident(const struct alert_engine *e, uint32_t id, struct alert_incident *out)
 {
-	for (size_t i = 0; i < e->cap; i++) {
-		const struct incident *inc = &e->inc[i];
-		if (!id || inc->id != id)
-			continue;
-		*out = (struct alert_incident_view){
-			.id = inc->id, .state = inc->state, .channel = inc->channel, .kind = inc->kind,
-			.critical = inc->critical, .value_c10 = inc->value_c10,
-			.opened_ms = inc->opened_ms, .notified_mask = inc->told,
-			.acked_by = inc->acked_by, .reopened = inc->reopened};
-		memcpy(out->unit, inc->unit, sizeof(out->unit));
-		return 0;
+	for (size_t i = 0; id && i < e->cap; i++) {
+		if (e->inc[i].id == id) {
+			*out = e->inc[i];
+			return 0;
+		}
 	}
 	return -ENOENT;
+}
+
+size_t alert_engine_incidents(const struct alert_engine *e, struct alert_incident *out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < e->cap; i++) {
+		if (!e->inc[i].id)
+			continue;
+		if (n < max)
+			out[n] = e->inc[i];
+		n++;
+	}
+	return n;
+}
+
+static bool restorable(const struct alert_engine *e, const struct alert_incident *inc)
+{
+	uint32_t all = e->p.n_contacts >= 32 ? UINT32_MAX : (1u << e->p.n_contacts) - 1;
+	if (inc->id == 0 || inc->state == ALERT_STATE_CLOSED || inc->acked_by >= (int)e->p.n_contacts ||
+	    inc->acked_by < -1 || ((inc->notified | inc->told | inc->capped) & ~all))
+		return false;
+	return inc->state != ALERT_STATE_ACKED || inc->acked_by >= 0;
+}
+
+int alert_engine_restore(struct alert_engine *e, const struct alert_incident *inc)
+{
+	char unit[ALERT_UNIT_MAX];
+	struct alert_incident *slot = NULL;
+	if (!restorable(e, inc))
+		return -EINVAL;
+	clean_unit(unit, inc->unit);
+	if (by_id(e, inc->id) || find(e, unit, inc->channel, inc->kind))
+		return -EEXIST;
+	for (size_t i = 0; !slot && i < e->cap; i++)
+		if (e->inc[i].id == 0)
+			slot = &e->inc[i];
+	if (!slot)
+		return -ENOSPC;
+	*slot = *inc;
+	memcpy(slot->unit, unit, sizeof(unit));
+	if (inc->id >= e->next_id)
+		e->next_id = inc->id + 1;
+	return 0;
+}
+
+void alert_engine_counters(const struct alert_engine *e, struct alert_counters *out)
+{
+	*out = e->cnt;
+}
+
+uint32_t alert_engine_next_id(const struct alert_engine *e)
+{
+	return e->next_id;
+}
+
+void alert_engine_restore_counters(struct alert_engine *e, const struct alert_counters *in)
+{
+	e->cnt = *in;
 }
 
 size_t alert_engine_open_count(const struct alert_engine *e)
@@ -453,24 +506,29 @@ size_t alert_engine_open_count(const struct alert_engine *e)
 
 uint32_t alert_engine_sent_today(const struct alert_engine *e, int idx)
 {
-	return e->cs[idx].sent;
+	return e->cnt.sent[idx];
 }
 
 uint32_t alert_engine_site_sent_today(const struct alert_engine *e)
 {
-	return e->site_sent;
+	return e->cnt.site_sent;
 }
 
 static int by_incident_id(const void *a, const void *b)
 {
-	uint32_t x = (*(const struct incident *const *)a)->id;
-	uint32_t y = (*(const struct incident *const *)b)->id;
+	uint32_t x = (*(const struct alert_incident *const *)a)->id;
+	uint32_t y = (*(const struct alert_incident *const *)b)->id;
 	return (x > y) - (x < y);
 }
 
 int alert_engine_status_text(const struct alert_engine *e, char *out)
 {
-	const struct incident **list = calloc(e->cap ? e->cap : 1, sizeof(*list));
+	return engine_status(e, out);
+}
+
+int engine_status(const struct alert_engine *e, char *out)
+{
+	const struct alert_incident **list = calloc(e->cap ? e->cap : 1, sizeof(*list));
 	if (!list)
 		return -ENOMEM;
 	size_t n = 0;

@@ -63,6 +63,7 @@ enum alert_msg {
 	ALERT_MSG_REFUSED,    /* a command from a known contact that could not be done */
 	ALERT_MSG_CAP_CONTACT, /* this contact's daily cap is reached */
 	ALERT_MSG_CAP_SITE,    /* the site's daily cap is reached (to the first admin) */
+	ALERT_MSG_SUMMARY,     /* quiet hours ended and news was held back: the open alarms now */
 };
 
 const char *alert_msg_str(enum alert_msg msg);
@@ -87,7 +88,8 @@ struct alert_action {
 	const char *text;   /* SMS: one GSM 7-bit SMS ending with what to reply */
 	const uint32_t *ids; /* SMS: every incident the text is about (ALARMS: several) */
 	size_t n_ids;
-	const char *reason; /* DROP: "cap_contact", "cap_site", "quiet_hours" */
+	const char *reason; /* DROP: "cap_contact", "cap_site", "quiet_hours" (a summary of the
+			       open alarms follows when the quiet hours end) */
 	/* STATE */
 	enum alert_state from, to;
 };
@@ -132,8 +134,9 @@ int64_t alert_engine_clear(struct alert_engine *e, const struct alert_report *r,
  * texted to this person and not yet acknowledged, ALERT_ACK_ALL for all of those. The acker
  * gets a confirmation and everyone else notified is told who acknowledged. Returns the
  * number of incidents acknowledged (>= 1), or -EACCES (unknown number: no reply is sent),
- * -EPERM (a viewer), -ENOENT (no such incident, or nothing to acknowledge); the last two
- * send the person a short refusal. */
+ * -EPERM (a viewer), -ENOENT (no such incident, or nothing to acknowledge), -EALREADY
+ * (someone acknowledged it before; the reply names them), -ENOMEM. All but -EACCES and
+ * -ENOMEM send the person a short refusal. */
 int alert_engine_ack(struct alert_engine *e, const char *number, int64_t id, int64_t now_ms);
 
 /* MUTE from `number`: no alarm texts about `unit` (channel -1: all channels) for
@@ -152,23 +155,64 @@ void alert_engine_tick(struct alert_engine *e, int64_t now_ms);
  * Quiet hours and maintenance windows are covered by a re-check at least every minute. */
 int64_t alert_engine_next_ms(const struct alert_engine *e, int64_t now_ms);
 
-/* A read-only view of one incident, for STATUS replies and tests. */
-struct alert_incident_view {
-	uint32_t id;
+/* Everything the engine knows about one incident: for STATUS, for tests, and for the store
+ * to save so that a restart of the base loses nothing (see alert_engine_restore()).
+ * Contact masks are by index in the policy's contacts: bit i is contact i. */
+struct alert_incident {
+	uint32_t id; /* > 0 */
 	enum alert_state state;
+	enum alert_state before_clear; /* CLEARED: the state a new RAISE returns it to */
 	char unit[ALERT_UNIT_MAX];
 	int16_t channel;
 	enum alert_kind kind;
 	bool critical;
+	bool normal_raised; /* the normal level was raised too (a critical CLEAR only lowers) */
+	bool has_value;
 	int32_t value_c10;
+	int32_t threshold_c10;
+	int64_t since_ms;   /* when the condition began, as the unit saw it */
 	int64_t opened_ms;
-	uint32_t notified_mask; /* bit i: contact i was texted about it */
-	int acked_by;           /* contact index, -1 when not acknowledged */
-	uint32_t reopened;      /* times a RAISE reopened it after a CLEAR */
+	int64_t cleared_ms; /* CLEARED: when; it closes clear_settle_s later */
+	int64_t ladder_ms;  /* when tier 1 became due (not muted); 0: not yet */
+	uint32_t notified;  /* contacts texted on the current ladder (reset when it turns critical) */
+	uint32_t told;      /* contacts ever texted about it: all-clear, ACK news, bare ACK */
+	uint32_t capped;    /* contacts whose alarm text a daily cap stopped (until midnight) */
+	uint32_t reminders; /* reminders sent to the last tier */
+	int acked_by;       /* contact index, -1 when not acknowledged */
+	int64_t acked_ms;
+	uint32_t reopened;  /* times a RAISE reopened it after a CLEAR */
 };
 
-/* Fills `out` for incident `id`; returns 0, or -ENOENT when it is closed or unknown. */
-int alert_engine_incident(const struct alert_engine *e, uint32_t id, struct alert_incident_view *out);
+/* Copies incident `id` into `out`; returns 0, or -ENOENT when it is closed or unknown. */
+int alert_engine_incident(const struct alert_engine *e, uint32_t id, struct alert_incident *out);
+
+/* Copies up to `max` incidents not yet closed into `out`; returns how many there are. */
+size_t alert_engine_incidents(const struct alert_engine *e, struct alert_incident *out, size_t max);
+
+/* Puts back an incident saved before a restart, as it was (no text, no action). New ids
+ * continue above it. Returns 0, -EINVAL (id 0, CLOSED, a contact index or mask outside the
+ * policy), -EEXIST (its id, or another incident for its unit, channel and kind, is there) or
+ * -ENOSPC. Restore before the first raise, with the policy it was saved under. */
+int alert_engine_restore(struct alert_engine *e, const struct alert_incident *inc);
+
+/* The day's texting counters, for the store to save with the incidents. */
+struct alert_counters {
+	int64_t day; /* local day number (days since 1970-01-01 in local time) they belong to */
+	uint32_t site_sent;
+	bool site_noticed; /* the site's "cap reached" notice went out */
+	uint32_t quiet_missed; /* contacts whose ACK news or all-clear quiet hours held back */
+	uint32_t sent[ALERT_CONTACTS_MAX];
+	int64_t last_alarm_ms[ALERT_CONTACTS_MAX]; /* for coalescing; 0: none */
+};
+
+void alert_engine_counters(const struct alert_engine *e, struct alert_counters *out);
+
+/* The id the next incident will get: save it, and give it as `first_id` after a restart, so
+ * that an id a phone has seen is never reused (closed incidents are not restored). */
+uint32_t alert_engine_next_id(const struct alert_engine *e);
+
+/* Puts back saved counters; those of another day are reset at the next action. */
+void alert_engine_restore_counters(struct alert_engine *e, const struct alert_counters *in);
 
 /* Writes the reply to a STATUS from a phone into `out` (ALERT_TEXT_MAX bytes): every
  * incident not yet closed, oldest first, with who acknowledged it, cut to one SMS with

@@ -33,7 +33,7 @@ static void clock_hhmm(const struct alert_engine *e, int64_t t_ms, char *out, si
 	snprintf(out, n, "%02u:%02u", (m / 60) % 24, m % 60);
 }
 
-static void where(const struct incident *inc, char *out, size_t n)
+static void where(const struct alert_incident *inc, char *out, size_t n)
 {
 	if (inc->channel < 0)
 		snprintf(out, n, "%s", inc->unit);
@@ -41,7 +41,7 @@ static void where(const struct incident *inc, char *out, size_t n)
 		snprintf(out, n, "%s/%d", inc->unit, inc->channel);
 }
 
-static const char *kind_words(const struct incident *inc)
+static const char *kind_words(const struct alert_incident *inc)
 {
 	switch (inc->kind) {
 	case ALERT_KIND_HIGH: return inc->critical ? "VERY HIGH" : "HIGH";
@@ -56,7 +56,7 @@ static const char *kind_words(const struct incident *inc)
 }
 
 /* "f1/2 HIGH 9.4C": where, what and the value when there is one. */
-static void short_what(const struct incident *inc, char *out, size_t n)
+static void short_what(const struct alert_incident *inc, char *out, size_t n)
 {
 	char w[ALERT_UNIT_MAX + 8], v[16] = "";
 	where(inc, w, sizeof(w));
@@ -67,7 +67,7 @@ static void short_what(const struct incident *inc, char *out, size_t n)
 	snprintf(out, n, "%s %s%s", w, kind_words(inc), v);
 }
 
-void msg_alarm(const struct alert_engine *e, char *out, const struct incident *inc,
+void msg_alarm(const struct alert_engine *e, char *out, const struct alert_incident *inc,
 	       bool reminder, int64_t now_ms)
 {
 	char what[64], limit[32] = "", since[12], body[ALERT_TEXT_MAX], tail[32];
@@ -86,7 +86,7 @@ void msg_alarm(const struct alert_engine *e, char *out, const struct incident *i
 	fit(out, body, tail);
 }
 
-void msg_alarms(const struct alert_engine *e, char *out, const struct incident *const *incs,
+void msg_alarms(const struct alert_engine *e, char *out, const struct alert_incident *const *incs,
 		size_t n)
 {
 	char body[ALERT_TEXT_MAX], tail[40];
@@ -108,7 +108,7 @@ void msg_alarms(const struct alert_engine *e, char *out, const struct incident *
 	fit(out, body, tail);
 }
 
-void msg_ack_done(const struct alert_engine *e, char *out, const struct incident *inc, size_t n)
+void msg_ack_done(const struct alert_engine *e, char *out, const struct alert_incident *inc, size_t n)
 {
 	char body[ALERT_TEXT_MAX], what[64];
 	if (n == 1) {
@@ -122,7 +122,7 @@ void msg_ack_done(const struct alert_engine *e, char *out, const struct incident
 	fit(out, body, ". Reply STATUS for all open alarms");
 }
 
-void msg_ack_info(const struct alert_engine *e, char *out, const struct incident *inc)
+void msg_ack_info(const struct alert_engine *e, char *out, const struct alert_incident *inc)
 {
 	char body[ALERT_TEXT_MAX], what[64], at[12];
 	short_what(inc, what, sizeof(what));
@@ -132,7 +132,7 @@ void msg_ack_info(const struct alert_engine *e, char *out, const struct incident
 	fit(out, body, ". Reply STATUS for all open alarms");
 }
 
-void msg_all_clear(const struct alert_engine *e, char *out, const struct incident *inc)
+void msg_all_clear(const struct alert_engine *e, char *out, const struct alert_incident *inc)
 {
 	char body[ALERT_TEXT_MAX], w[ALERT_UNIT_MAX + 8], at[12], now[24] = "";
 	where(inc, w, sizeof(w));
@@ -194,7 +194,7 @@ void msg_cap_site(const struct alert_engine *e, char *out)
 	fit(out, body, ". Reply STATUS for all open alarms");
 }
 
-static const char *status_word(const struct alert_engine *e, const struct incident *inc,
+static const char *status_word(const struct alert_engine *e, const struct alert_incident *inc,
 			       char *buf, size_t n)
 {
 	switch (inc->state) {
@@ -210,11 +210,11 @@ static const char *status_word(const struct alert_engine *e, const struct incide
 	return "";
 }
 
-void msg_status(const struct alert_engine *e, char *out, const struct incident *const *incs,
+void msg_status(const struct alert_engine *e, char *out, const struct alert_incident *const *incs,
 		size_t n)
 {
 	char body[ALERT_TEXT_MAX], tail[40] = ". Reply STATUS to check again";
-	const struct incident *newest = NULL;
+	const struct alert_incident *newest = NULL;
 	for (size_t i = 0; i < n; i++)
 		if (incident_active(incs[i]))
 			newest = incs[i];

@@ -167,7 +167,7 @@ static void first_alarm_goes_to_tier_one_at_once(void **state)
 	assert_int_equal(who, A | D);
 	assert_string_equal(last_sms(f, 0)->text,
 			    "Dairy: ALARM #17 f1/2 HIGH 9.4C (limit 8.0C) since 15:02. Reply ACK 17");
-	struct alert_incident_view v;
+	struct alert_incident v;
 	assert_int_equal(alert_engine_incident(f->e, 17, &v), 0);
 	assert_int_equal(v.state, ALERT_STATE_NOTIFIED);
 	assert_int_equal(alert_engine_next_ms(f->e, T0), T0 + MIN_MS);
@@ -185,7 +185,7 @@ static void nobody_acks_so_three_tiers_then_reminders(void **state)
 	tick_to(f, T0 + 10 * MIN_MS);
 	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 1);
 	assert_int_equal(who, B);
-	struct alert_incident_view v;
+	struct alert_incident v;
 	alert_engine_incident(f->e, 17, &v);
 	assert_int_equal(v.state, ALERT_STATE_ESCALATED);
 	tick_to(f, T0 + 30 * MIN_MS);
@@ -220,7 +220,7 @@ static void ack_by_id_tells_everyone_notified(void **state)
 	assert_int_equal(take_sms(f, &who, ALERT_MSG_ACK_INFO), 2);
 	assert_int_equal(who, A | D);
 	assert_non_null(strstr(last_sms(f, 0)->text, "acknowledged by Ben at 16:12"));
-	struct alert_incident_view v;
+	struct alert_incident v;
 	alert_engine_incident(f->e, 17, &v);
 	assert_int_equal(v.state, ALERT_STATE_ACKED);
 	assert_int_equal(v.acked_by, 1);
@@ -240,7 +240,7 @@ static void bare_ack_takes_the_newest_of_mine(void **state)
 	alert_engine_raise(f->e, HIGHP("f2", 1, 99, T0), T0 + 1000);
 	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 4);
 	assert_int_equal(alert_engine_ack(f->e, ANNA, ALERT_ACK_NEWEST, T0 + 2000), 1);
-	struct alert_incident_view v17, v18;
+	struct alert_incident v17, v18;
 	alert_engine_incident(f->e, 17, &v17);
 	alert_engine_incident(f->e, 18, &v18);
 	assert_int_equal(v17.state, ALERT_STATE_NOTIFIED);
@@ -266,7 +266,7 @@ static void viewers_cannot_ack_and_strangers_get_no_reply(void **state)
 	assert_int_equal(alert_engine_ack(f->e, DAN, 17, T0 + 2000), -EPERM);
 	assert_non_null(strstr(last_sms(f, 3)->text, "viewers cannot acknowledge"));
 	assert_int_equal(alert_engine_mute(f->e, DAN, "f1", -1, 3600, T0 + 2000), -EPERM);
-	struct alert_incident_view v;
+	struct alert_incident v;
 	alert_engine_incident(f->e, 17, &v);
 	assert_int_equal(v.state, ALERT_STATE_NOTIFIED);
 }
@@ -308,7 +308,7 @@ static void flapping_value_stays_one_incident(void **state)
 	}
 	f->seen = 0;
 	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 2);
-	struct alert_incident_view v;
+	struct alert_incident v;
 	alert_engine_incident(f->e, 17, &v);
 	assert_int_equal(v.reopened, 9);
 	assert_int_equal(v.state, ALERT_STATE_CLEARED);
@@ -453,6 +453,38 @@ static void quiet_hours_hold_all_but_critical(void **state)
 	assert_int_equal(n, 1);
 }
 
+static void news_held_by_quiet_hours_becomes_one_summary(void **state)
+{
+	struct fx *f = *state;
+	uint32_t who;
+	f->p.contacts[0].quiet = (struct alert_span){true, 16 * 60 + 30, 17 * 60};
+	build(f);
+	struct alert_report r = high("f1", 1, 95, T0);
+	alert_engine_raise(f->e, &r, T0); /* 16:00: Anna is told */
+	alert_engine_raise(f->e, HIGHP("f2", 1, 95, T0), T0 + 35 * MIN_MS);
+	alert_engine_ack(f->e, BEN, 17, T0 + 40 * MIN_MS);
+	r.value_c10 = 40;
+	alert_engine_clear(f->e, &r, T0 + 45 * MIN_MS);
+	tick_to(f, T0 + 50 * MIN_MS);
+	f->seen = 0;
+	take_sms(f, &who, ALERT_MSG_ACK_INFO);
+	assert_int_equal(who & A, 0);
+	f->seen = 0;
+	take_sms(f, &who, ALERT_MSG_ALL_CLEAR);
+	assert_int_equal(who & A, 0);
+	assert_true(alert_engine_next_ms(f->e, T0 + 59 * MIN_MS) <= T0 + 60 * MIN_MS);
+	tick_to(f, T0 + 60 * MIN_MS); /* 17:00 */
+	f->seen = 0;
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_SUMMARY), 1);
+	assert_int_equal(who, A);
+	const struct act *a = last_sms(f, 0);
+	assert_int_equal(a->msg, ALERT_MSG_SUMMARY);
+	assert_string_equal(a->text, "Dairy: 1 open: #18 f2/1 HIGH 9.5C. Reply ACK 18");
+	tick_to(f, T0 + 61 * MIN_MS);
+	f->seen = 0;
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_SUMMARY), 1);
+}
+
 static void mute_holds_texts_and_the_ladder_resumes_after(void **state)
 {
 	struct fx *f = *state;
@@ -467,10 +499,10 @@ static void mute_holds_texts_and_the_ladder_resumes_after(void **state)
 	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 2); /* f2 only */
 	assert_int_equal(alert_engine_next_ms(f->e, T0 + MIN_MS), T0 + 2 * MIN_MS);
 	tick_to(f, T0 + 29 * MIN_MS);
-	struct alert_incident_view v;
+	struct alert_incident v;
 	alert_engine_incident(f->e, 17, &v);
 	assert_int_equal(v.state, ALERT_STATE_OPEN);
-	assert_int_equal(v.notified_mask, 0);
+	assert_int_equal(v.told, 0);
 	take_sms(f, &who, ALERT_MSG_ALARM);
 	tick_to(f, T0 + 30 * MIN_MS);
 	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 2);
@@ -547,7 +579,7 @@ static void unit_events_drive_one_incident_per_kind(void **state)
 			else
 				assert_int_equal(alert_engine_clear(f->e, &r, now), 17);
 		}
-		struct alert_incident_view v;
+		struct alert_incident v;
 		if (s == 3) { /* HIGH_HIGH cleared, HIGH holds: still an alarm, normal level */
 			assert_int_equal(alert_engine_incident(f->e, 17, &v), 0);
 			assert_int_not_equal(v.state, ALERT_STATE_CLEARED);
@@ -613,6 +645,48 @@ static void all_clear_reaches_everyone_told_before_a_critical_restart(void **sta
 	assert_int_equal(who, A | B | D);
 }
 
+static void restart_from_saved_state_carries_on_the_ladder(void **state)
+{
+	struct fx *f = *state;
+	uint32_t who;
+	struct alert_incident saved[8];
+	struct alert_counters cnt;
+	f->p.cap_contact = 5;
+	build(f);
+	alert_engine_raise(f->e, HIGHP("f1", 1, 95, T0), T0);
+	alert_engine_raise(f->e, HIGHP("f2", 1, 95, T0), T0 + 90000);
+	tick_to(f, T0 + 10 * MIN_MS);
+	alert_engine_ack(f->e, BEN, 17, T0 + 11 * MIN_MS);
+	assert_int_equal(alert_engine_incidents(f->e, saved, 8), 2);
+	alert_engine_counters(f->e, &cnt);
+	uint32_t anna_sent = alert_engine_sent_today(f->e, 0);
+	uint32_t next_id = alert_engine_next_id(f->e);
+	alert_engine_free(f->e);
+
+	f->e = alert_engine_new(&f->p, 64, next_id, sink, f); /* the base restarts */
+	assert_non_null(f->e);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(alert_engine_restore(f->e, &saved[i]), 0);
+	assert_int_equal(alert_engine_restore(f->e, &saved[0]), -EEXIST);
+	struct alert_incident bad = saved[0];
+	bad.id = 99;
+	assert_int_equal(alert_engine_restore(f->e, &bad), -EEXIST); /* same unit, channel, kind */
+	bad.acked_by = 7;
+	assert_int_equal(alert_engine_restore(f->e, &bad), -EINVAL);
+	alert_engine_restore_counters(f->e, &cnt);
+	assert_int_equal(alert_engine_sent_today(f->e, 0), anna_sent);
+	f->seen = f->n;
+	tick_to(f, T0 + 32 * MIN_MS); /* tiers 2 and 3 for #18 only: #17 was acknowledged */
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 2);
+	assert_int_equal(who, B | C);
+	assert_int_equal(last_sms(f, 2)->id, 18);
+	alert_engine_clear(f->e, HIGHP("f1", 1, 50, T0), T0 + 33 * MIN_MS);
+	tick_to(f, T0 + 38 * MIN_MS);
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALL_CLEAR), 3);
+	assert_int_equal(who, A | B | D);
+	assert_int_equal(alert_engine_raise(f->e, HIGHP("f3", 1, 95, T0), T0 + 39 * MIN_MS), 19);
+}
+
 static void full_table_refuses_without_losing_the_open_ones(void **state)
 {
 	struct fx *f = *state;
@@ -664,12 +738,14 @@ int main(void)
 		T(alarm_storm_is_coalesced_into_one_text),
 		T(long_lists_and_names_still_fit_one_sms),
 		T(quiet_hours_hold_all_but_critical),
+		T(news_held_by_quiet_hours_becomes_one_summary),
 		T(mute_holds_texts_and_the_ladder_resumes_after),
 		T(maintenance_window_holds_texts),
 		T(repeated_raise_sends_nothing_new_but_critical_does),
 		T(unit_events_drive_one_incident_per_kind),
 		T(unit_wide_alarms_and_status_read_well),
 		T(all_clear_reaches_everyone_told_before_a_critical_restart),
+		T(restart_from_saved_state_carries_on_the_ladder),
 		T(full_table_refuses_without_losing_the_open_ones),
 		T(policy_mistakes_are_named),
 	};

@@ -2,7 +2,8 @@
  * a level never raises twice without a clear and honours its delays; nobody gets an alarm
  * text about an incident after it was acknowledged; caps are never exceeded; every incident
  * has exactly one state and there is one incident per unit, channel and kind; a tick leaves
- * nothing due at its own time (the daemon never spins). Each run is
+ * nothing due at its own time (the daemon never spins); all of it holds across restarts from
+ * saved state. Each run is
  * reproducible from the seed printed on failure. */
 #include "alert_engine.h"
 
@@ -323,7 +324,7 @@ static void check_world(struct world *w)
 		uint32_t id = w->key_id[k];
 		if (id == 0)
 			continue;
-		struct alert_incident_view v;
+		struct alert_incident v;
 		if (alert_engine_incident(w->e, id, &v) != 0) {
 			CHECK(w->state[id] == ALERT_STATE_CLOSED, w->seed, w->step, "#%u lost", id);
 			w->key_id[k] = 0;
@@ -333,6 +334,23 @@ static void check_world(struct world *w)
 		      "#%u is %s but was told %s", id, alert_state_str(v.state), alert_state_str(w->state[id]));
 		CHECK((v.state == ALERT_STATE_ACKED) <= w->acked[id], w->seed, w->step, "ack state");
 	}
+}
+
+/* The base restarts: everything the engine knows is saved, and a new engine takes it up. */
+static void restart(struct world *w)
+{
+	struct alert_incident saved[16];
+	struct alert_counters cnt;
+	size_t n = alert_engine_incidents(w->e, saved, 16);
+	uint32_t next_id = alert_engine_next_id(w->e);
+	alert_engine_counters(w->e, &cnt);
+	alert_engine_free(w->e);
+	w->e = alert_engine_new(&w->pol, 16, next_id, world_sink, w);
+	assert_non_null(w->e);
+	alert_engine_set_utc_offset(w->e, w->offset_s);
+	for (size_t i = 0; i < n; i++)
+		CHECK(alert_engine_restore(w->e, &saved[i]) == 0, w->seed, w->step, "restore #%u", saved[i].id);
+	alert_engine_restore_counters(w->e, &cnt);
 }
 
 static void run_world(uint64_t seed)
@@ -366,6 +384,8 @@ static void run_world(uint64_t seed)
 			CHECK(id == -ENOENT || (uint32_t)id == w.key_id[key], seed, w.step, "clear hit another incident");
 		} else if (pick < 60) {
 			random_command(&w, &p, now);
+		} else if (pick < 62) {
+			restart(&w);
 		} else {
 			alert_engine_tick(w.e, now);
 			CHECK(alert_engine_next_ms(w.e, now) > now, seed, w.step,
