@@ -22,7 +22,9 @@ struct pending {
 	struct sms_assembly_key key;
 	int64_t first_ms;
 	int received;
-	struct part *parts; /* [key.total], indexed by seq - 1 */
+	bool ready;          /* due for delivery, on_message refused it: retry at retry_ms */
+	int64_t retry_ms;
+	struct part *parts;  /* [key.total], indexed by seq - 1 */
 };
 
 /* A message delivered within the last timeout_ms: a part that comes again with the same
@@ -149,14 +151,15 @@ static void remove_slot(struct sms_assembly *a, int i)
 	memset(&a->slots[a->count], 0, sizeof(a->slots[0]));
 }
 
-/* Builds the message from what `p` holds and hands it over. Returns 0, or -ENOMEM with
- * nothing delivered. */
+/* Builds the message from what `p` holds and hands it over. Returns 0, or -ENOMEM or what
+ * on_message returned, with nothing delivered. */
 static int deliver(struct sms_assembly *a, const struct pending *p)
 {
 	uint8_t have[256], missing[256];
 	struct sms_message msg = {.key = p->key, .first_ms = p->first_ms};
 	size_t len = 0;
 	char *text;
+	int err;
 
 	for (int i = 0; i < p->key.total; i++)
 		len += p->parts[i].present ? p->parts[i].text_len : 0;
@@ -185,9 +188,9 @@ static int deliver(struct sms_assembly *a, const struct pending *p)
 	msg.complete = msg.missing_count == 0;
 	msg.parts = have;
 	msg.missing = missing;
-	a->cfg.on_message(&msg, a->cfg.user_data);
+	err = a->cfg.on_message(&msg, a->cfg.user_data);
 	free(text);
-	return 0;
+	return err < 0 ? err : 0;
 }
 
 static int deliver_single(struct sms_assembly *a, const struct sms_decoded *d, int64_t now_ms)
@@ -199,7 +202,9 @@ static int deliver_single(struct sms_assembly *a, const struct sms_decoded *d, i
 	p.key.ref = d->concat.ref;
 	p.key.ref16 = d->concat.ref16;
 	p.key.total = 1;
-	return deliver(a, &p) == 0 ? SMS_ASSEMBLY_DELIVERED : -ENOMEM;
+	int err = deliver(a, &p);
+
+	return err < 0 ? err : SMS_ASSEMBLY_DELIVERED;
 }
 
 static int find(const struct sms_assembly *a, const struct sms_assembly_key *k)
@@ -230,6 +235,28 @@ static int open_slot(struct sms_assembly *a, const struct sms_assembly_key *key,
 	p->first_ms = at_ms;
 	p->received = 0;
 	return a->count++;
+}
+
+/* Delivers slot `i` and forgets it, or, when the application refuses, keeps it to retry
+ * SMS_ASSEMBLY_RETRY_MS later. Returns 0 or the refusal. */
+static int deliver_slot(struct sms_assembly *a, int i, int64_t now_ms)
+{
+	struct pending *p = &a->slots[i];
+	int err = deliver(a, p);
+
+	if (err < 0) {
+		if (!p->ready)
+			log_warn("sms", "event=deliver_failed sender=%s ref=%u err=%d what=\"the "
+					"application could not take the message; its parts stay "
+					"stored and it is offered again every %d s\"",
+				 p->key.sender, p->key.ref, err, SMS_ASSEMBLY_RETRY_MS / 1000);
+		p->ready = true;
+		p->retry_ms = now_ms + SMS_ASSEMBLY_RETRY_MS;
+		return err;
+	}
+	remember_done(a, p, now_ms);
+	remove_slot(a, i);
+	return 0;
 }
 
 static int add_part(struct sms_assembly *a, const struct sms_decoded *d, const char *pdu_hex,
@@ -269,11 +296,9 @@ static int add_part(struct sms_assembly *a, const struct sms_decoded *d, const c
 	*pt = (struct part){true, d->scts, d->encoding, text, d->text_len};
 	if (at_ms < a->slots[i].first_ms)
 		a->slots[i].first_ms = at_ms;
-	if (++a->slots[i].received < key.total || deliver(a, &a->slots[i]) != 0)
+	if (++a->slots[i].received < key.total)
 		return SMS_ASSEMBLY_STORED;
-	remember_done(a, &a->slots[i], at_ms);
-	remove_slot(a, i);
-	return SMS_ASSEMBLY_DELIVERED;
+	return deliver_slot(a, i, at_ms) == 0 ? SMS_ASSEMBLY_DELIVERED : SMS_ASSEMBLY_STORED;
 }
 
 static int add(struct sms_assembly *a, const struct sms_decoded *d, const char *pdu_hex,
@@ -318,18 +343,22 @@ int sms_assembly_tick(struct sms_assembly *a, int64_t now_ms)
 
 	for (int i = 0; i < a->count;) {
 		struct pending *p = &a->slots[i];
+		bool due = p->ready ? now_ms >= p->retry_ms
+				    : now_ms - p->first_ms >= a->cfg.timeout_ms;
 
-		if (now_ms - p->first_ms < a->cfg.timeout_ms || deliver(a, p) != 0) {
+		if (!due) {
 			i++;
 			continue;
 		}
-		log_warn("sms", "event=multipart_incomplete sender=%s ref=%u parts=%d/%u "
-				"what=\"delivered what came after the timeout; ask the sender to "
-				"resend if the text matters\"",
-			 p->key.sender, p->key.ref, p->received, p->key.total);
-		remember_done(a, p, now_ms);
-		remove_slot(a, i);
-		delivered++;
+		if (!p->ready && p->received < p->key.total)
+			log_warn("sms", "event=multipart_incomplete sender=%s ref=%u parts=%d/%u "
+					"what=\"delivering what came after the timeout; ask the sender "
+					"to resend if the text matters\"",
+				 p->key.sender, p->key.ref, p->received, p->key.total);
+		if (deliver_slot(a, i, now_ms) == 0)
+			delivered++;
+		else
+			i++;
 	}
 	return delivered;
 }
@@ -339,8 +368,11 @@ int64_t sms_assembly_next_deadline(const struct sms_assembly *a)
 	int64_t next = INT64_MAX;
 
 	for (int i = 0; i < a->count; i++) {
-		if (a->slots[i].first_ms + a->cfg.timeout_ms < next)
-			next = a->slots[i].first_ms + a->cfg.timeout_ms;
+		const struct pending *p = &a->slots[i];
+		int64_t at = p->ready ? p->retry_ms : p->first_ms + a->cfg.timeout_ms;
+
+		if (at < next)
+			next = at;
 	}
 	return next;
 }
