@@ -113,7 +113,7 @@ enum sms_delivery sms_delivery_classify(uint8_t tp_status);
 struct sms_time {
 	bool valid;                /* false when the octets are not a calendar time (then all
 	                            * other fields are 0); the message is still decoded */
-	int year, month, day;      /* year with century (2000-2099), month 1-12, day 1-31 */
+	int year, month, day;      /* 1990-2089 (the PDU has two digits), month 1-12, day 1-31 */
 	int hour, minute, second;
 	int tz_minutes;            /* offset from UTC in minutes, east positive (quarter hours) */
 	int64_t utc_s;             /* the same instant as seconds since 1970-01-01 UTC */
