@@ -304,6 +304,10 @@ static void test_decode_real_deliver(void **state)
 	assert_int_equal(d.scts.tz_minutes, 0);
 	assert_int_equal(d.scts.utc_s, 1795595998);
 	assert_false(d.concat.present);
+	/* some modems print lowercase hex */
+	decode_ok("07915155000000f00408915155002000006211528093850013c8329bfd0699e5ef36685e76cfdf72500c",
+		  34, &d);
+	assert_string_equal(d.text, "Hello from sensor 1");
 }
 
 /* An alphanumeric sender (TON 101, TS 23.040 9.1.2.5), a widely published example PDU. */
