@@ -1,7 +1,8 @@
 /* SMS-DELIVER and SMS-STATUS-REPORT decoding over libgammu's GSM_DecodePDUFrame. libgammu
  * trusts the length octets it reads, so every field is first walked here against the data
- * actually present (TS 23.040 9.2.2.1 and 9.2.2.3) and a lie is reported by name; only then
- * does libgammu decode, and its results are copied out of its structures at once. */
+ * actually present (TS 23.040 9.2.2.1-9.2.2.3; SUBMITs too, for the SC in sms_encode.c) and
+ * a lie is reported by name; only then does libgammu decode, and its results are copied out
+ * of its structures at once. */
 #include "sms_codec.h"
 #include "sms_util.h"
 
