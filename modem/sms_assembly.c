@@ -22,9 +22,7 @@ struct pending {
 	struct sms_assembly_key key;
 	int64_t first_ms;
 	int received;
-	bool ready;          /* due for delivery, on_message refused it: retry at retry_ms */
-	int64_t retry_ms;
-	struct part *parts;  /* [key.total], indexed by seq - 1 */
+	struct part *parts; /* [key.total], indexed by seq - 1 */
 };
 
 /* A message delivered within the last timeout_ms: a part that comes again with the same
@@ -151,15 +149,14 @@ static void remove_slot(struct sms_assembly *a, int i)
 	memset(&a->slots[a->count], 0, sizeof(a->slots[0]));
 }
 
-/* Builds the message from what `p` holds and hands it over. Returns 0, or -ENOMEM or what
- * on_message returned, with nothing delivered. */
+/* Builds the message from what `p` holds and hands it over. Returns 0, or -ENOMEM with
+ * nothing delivered. */
 static int deliver(struct sms_assembly *a, const struct pending *p)
 {
 	uint8_t have[256], missing[256];
 	struct sms_message msg = {.key = p->key, .first_ms = p->first_ms};
 	size_t len = 0;
 	char *text;
-	int err;
 
 	for (int i = 0; i < p->key.total; i++)
 		len += p->parts[i].present ? p->parts[i].text_len : 0;
@@ -188,9 +185,9 @@ static int deliver(struct sms_assembly *a, const struct pending *p)
 	msg.complete = msg.missing_count == 0;
 	msg.parts = have;
 	msg.missing = missing;
-	err = a->cfg.on_message(&msg, a->cfg.user_data);
+	a->cfg.on_message(&msg, a->cfg.user_data);
 	free(text);
-	return err < 0 ? err : 0;
+	return 0;
 }
 
 static int deliver_single(struct sms_assembly *a, const struct sms_decoded *d, int64_t now_ms)
@@ -202,9 +199,7 @@ static int deliver_single(struct sms_assembly *a, const struct sms_decoded *d, i
 	p.key.ref = d->concat.ref;
 	p.key.ref16 = d->concat.ref16;
 	p.key.total = 1;
-	int err = deliver(a, &p);
-
-	return err < 0 ? err : SMS_ASSEMBLY_DELIVERED;
+	return deliver(a, &p) == 0 ? SMS_ASSEMBLY_DELIVERED : -ENOMEM;
 }
 
 static int find(const struct sms_assembly *a, const struct sms_assembly_key *k)
@@ -235,28 +230,6 @@ static int open_slot(struct sms_assembly *a, const struct sms_assembly_key *key,
 	p->first_ms = at_ms;
 	p->received = 0;
 	return a->count++;
-}
-
-/* Delivers slot `i` and forgets it, or, when the application refuses, keeps it to retry
- * SMS_ASSEMBLY_RETRY_MS later. Returns 0 or the refusal. */
-static int deliver_slot(struct sms_assembly *a, int i, int64_t now_ms)
-{
-	struct pending *p = &a->slots[i];
-	int err = deliver(a, p);
-
-	if (err < 0) {
-		if (!p->ready)
-			log_warn("sms", "event=deliver_failed sender=%s ref=%u err=%d what=\"the "
-					"application could not take the message; its parts stay "
-					"stored and it is offered again every %d s\"",
-				 p->key.sender, p->key.ref, err, SMS_ASSEMBLY_RETRY_MS / 1000);
-		p->ready = true;
-		p->retry_ms = now_ms + SMS_ASSEMBLY_RETRY_MS;
-		return err;
-	}
-	remember_done(a, p, now_ms);
-	remove_slot(a, i);
-	return 0;
 }
 
 static int add_part(struct sms_assembly *a, const struct sms_decoded *d, const char *pdu_hex,
@@ -296,9 +269,11 @@ static int add_part(struct sms_assembly *a, const struct sms_decoded *d, const c
 	*pt = (struct part){true, d->scts, d->encoding, text, d->text_len};
 	if (at_ms < a->slots[i].first_ms)
 		a->slots[i].first_ms = at_ms;
-	if (++a->slots[i].received < key.total)
+	if (++a->slots[i].received < key.total || deliver(a, &a->slots[i]) != 0)
 		return SMS_ASSEMBLY_STORED;
-	return deliver_slot(a, i, at_ms) == 0 ? SMS_ASSEMBLY_DELIVERED : SMS_ASSEMBLY_STORED;
+	remember_done(a, &a->slots[i], at_ms);
+	remove_slot(a, i);
+	return SMS_ASSEMBLY_DELIVERED;
 }
 
 static int add(struct sms_assembly *a, const struct sms_decoded *d, const char *pdu_hex,
@@ -343,22 +318,18 @@ int sms_assembly_tick(struct sms_assembly *a, int64_t now_ms)
 
 	for (int i = 0; i < a->count;) {
 		struct pending *p = &a->slots[i];
-		bool due = p->ready ? now_ms >= p->retry_ms
-				    : now_ms - p->first_ms >= a->cfg.timeout_ms;
 
-		if (!due) {
+		if (now_ms - p->first_ms < a->cfg.timeout_ms || deliver(a, p) != 0) {
 			i++;
 			continue;
 		}
-		if (!p->ready && p->received < p->key.total)
-			log_warn("sms", "event=multipart_incomplete sender=%s ref=%u parts=%d/%u "
-					"what=\"delivering what came after the timeout; ask the sender "
-					"to resend if the text matters\"",
-				 p->key.sender, p->key.ref, p->received, p->key.total);
-		if (deliver_slot(a, i, now_ms) == 0)
-			delivered++;
-		else
-			i++;
+		log_warn("sms", "event=multipart_incomplete sender=%s ref=%u parts=%d/%u "
+				"what=\"delivered what came after the timeout; ask the sender to "
+				"resend if the text matters\"",
+			 p->key.sender, p->key.ref, p->received, p->key.total);
+		remember_done(a, p, now_ms);
+		remove_slot(a, i);
+		delivered++;
 	}
 	return delivered;
 }
@@ -368,11 +339,8 @@ int64_t sms_assembly_next_deadline(const struct sms_assembly *a)
 	int64_t next = INT64_MAX;
 
 	for (int i = 0; i < a->count; i++) {
-		const struct pending *p = &a->slots[i];
-		int64_t at = p->ready ? p->retry_ms : p->first_ms + a->cfg.timeout_ms;
-
-		if (at < next)
-			next = at;
+		if (a->slots[i].first_ms + a->cfg.timeout_ms < next)
+			next = a->slots[i].first_ms + a->cfg.timeout_ms;
 	}
 	return next;
 }

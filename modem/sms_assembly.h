@@ -51,17 +51,13 @@ struct sms_assembly_cfg {
 	 * single-part messages, nor by sms_assembly_reload. May be NULL. */
 	int (*on_part)(const struct sms_assembly_key *key, const struct sms_decoded *part,
 		       const char *pdu_hex, int64_t received_ms, void *user_data);
-	/* Called once per message, complete or timed out, to hand it over; the application
-	 * stores it and returns 0, after which it deletes that key's stored parts. A negative
-	 * errno refuses it: a single-part message is then not taken (sms_assembly_add returns
-	 * the error), a multipart one stays held with its parts and is offered again by
-	 * sms_assembly_tick every SMS_ASSEMBLY_RETRY_MS. Must not call back into the assembly. */
-	int (*on_message)(const struct sms_message *msg, void *user_data);
+	/* Called exactly once per message, complete or timed out. Once the application has
+	 * stored the message it deletes that key's stored parts (and, for a single-part message,
+	 * the copy on the SIM). If it cannot store it, it keeps them: reloading the parts at the
+	 * next start offers the message again. Must not call back into the assembly. */
+	void (*on_message)(const struct sms_message *msg, void *user_data);
 	void *user_data;
 };
-
-/* How long after a refused on_message the message is offered again. */
-#define SMS_ASSEMBLY_RETRY_MS 10000
 
 struct sms_assembly;
 
@@ -86,10 +82,8 @@ const char *sms_assembly_result_str(enum sms_assembly_result result);
 /* Adds one received SMS-DELIVER: `part` is its decoding, `pdu_hex` the hex it was decoded
  * from (handed to on_part). Returns an enum sms_assembly_result (>= 0), or -EINVAL when
  * `part` is not a DELIVER or has an impossible concatenation header (seq 0 or > total),
- * -ENOSPC when max_pending messages are already held, -ENOMEM, what on_part returned, or
- * for a single-part message what on_message returned. On any error the part is not kept
- * and the application must keep its copy (on the SIM). A last part whose message
- * on_message refuses is kept: the result is then SMS_ASSEMBLY_STORED. */
+ * -ENOSPC when max_pending messages are already held, -ENOMEM, or what on_part returned.
+ * On any error the part is not kept and the application must keep its copy. */
 int sms_assembly_add(struct sms_assembly *asm_, const struct sms_decoded *part,
 		     const char *pdu_hex, int64_t now_ms);
 
@@ -99,11 +93,10 @@ int sms_assembly_add(struct sms_assembly *asm_, const struct sms_decoded *part,
 int sms_assembly_reload(struct sms_assembly *asm_, const char *pdu_hex, int64_t received_ms);
 
 /* Delivers, incomplete, every message whose first part arrived timeout_ms or more before
- * `now_ms`, and offers again those on_message refused once their retry time has come.
- * Returns how many were delivered. */
+ * `now_ms`. Returns how many were delivered. */
 int sms_assembly_tick(struct sms_assembly *asm_, int64_t now_ms);
 
-/* The earliest time at which sms_assembly_tick has something to do, or INT64_MAX when
+/* The earliest time at which sms_assembly_tick will deliver something, or INT64_MAX when
  * nothing is pending: the application arms its timer with it. */
 int64_t sms_assembly_next_deadline(const struct sms_assembly *asm_);
 

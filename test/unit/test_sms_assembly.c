@@ -31,9 +31,7 @@ struct app {
 	char stored[16][SMS_PDU_HEX_MAX];
 	int64_t stored_ms[16];
 	int stored_count;
-	int refuse;         /* on_part returns this when non-zero */
-	int refuse_message; /* on_message returns this when non-zero */
-	int offered;        /* on_message calls, taken or not */
+	int refuse; /* on_part returns this when non-zero */
 	struct delivered got[8];
 	int got_count;
 };
@@ -52,15 +50,11 @@ static int on_part(const struct sms_assembly_key *key, const struct sms_decoded 
 	return 0;
 }
 
-static int on_message(const struct sms_message *msg, void *user_data)
+static void on_message(const struct sms_message *msg, void *user_data)
 {
 	struct app *app = user_data;
-	struct delivered *d;
+	struct delivered *d = &app->got[app->got_count++];
 
-	app->offered++;
-	if (app->refuse_message)
-		return app->refuse_message;
-	d = &app->got[app->got_count++];
 	assert_true(msg->text_len < sizeof(d->text));
 	memcpy(d->text, msg->text, msg->text_len + 1);
 	d->complete = msg->complete;
@@ -70,7 +64,6 @@ static int on_message(const struct sms_message *msg, void *user_data)
 	memcpy(d->missing, msg->missing, (size_t)msg->missing_count);
 	d->first_ms = msg->first_ms;
 	strcpy(d->sender, msg->key.sender);
-	return 0;
 }
 
 static struct sms_assembly *make(struct app *app, int max_pending)
@@ -334,39 +327,6 @@ static void test_persist_failure_refuses_part(void **state)
 	free(r), free(text), sms_assembly_free(a);
 }
 
-/* The application cannot store a whole message (its database is full): a single SMS stays
- * with the caller, a multipart one stays held and is offered again until it is taken. */
-static void test_refused_message_offered_again(void **state)
-{
-	struct app app;
-	struct sms_assembly *a = make(&app, 4);
-	char *text = long_text('a');
-	struct received *r = receive("+15550002", text, 8), *one = receive("+15550002", "hi", 0);
-
-	(void)state;
-	app.refuse_message = -EIO;
-	assert_int_equal(add(a, one, 1, 0), -EIO);
-	assert_int_equal(sms_assembly_pending(a), 0);
-	add(a, r, 1, 100);
-	add(a, r, 2, 200);
-	assert_int_equal(add(a, r, 3, 300), SMS_ASSEMBLY_STORED);
-	assert_int_equal(app.offered, 2);
-	assert_int_equal(sms_assembly_pending(a), 1);
-	assert_int_equal(sms_assembly_next_deadline(a), 300 + SMS_ASSEMBLY_RETRY_MS);
-	assert_int_equal(add(a, r, 3, 400), SMS_ASSEMBLY_DUPLICATE);
-	assert_int_equal(sms_assembly_tick(a, 300 + SMS_ASSEMBLY_RETRY_MS - 1), 0);
-	assert_int_equal(app.offered, 2);
-	assert_int_equal(sms_assembly_tick(a, 300 + SMS_ASSEMBLY_RETRY_MS), 0);
-	assert_int_equal(app.offered, 3);
-	app.refuse_message = 0;
-	assert_int_equal(sms_assembly_tick(a, 300 + 2 * SMS_ASSEMBLY_RETRY_MS), 1);
-	assert_int_equal(app.got_count, 1);
-	assert_true(app.got[0].complete);
-	assert_string_equal(app.got[0].text, text);
-	assert_int_equal(sms_assembly_pending(a), 0);
-	free(r), free(one), free(text), sms_assembly_free(a);
-}
-
 static void test_full_refuses_new_message(void **state)
 {
 	struct app app;
@@ -431,7 +391,6 @@ int main(void)
 		cmocka_unit_test(test_timeout_delivers_what_came),
 		cmocka_unit_test(test_reload_after_restart),
 		cmocka_unit_test(test_persist_failure_refuses_part),
-		cmocka_unit_test(test_refused_message_offered_again),
 		cmocka_unit_test(test_full_refuses_new_message),
 		cmocka_unit_test(test_single_part_passes_through),
 		cmocka_unit_test(test_bad_input_refused),
