@@ -281,7 +281,7 @@ static uint8_t tz_octet(int tz_minutes)
  * the data. Returns the offset of its TP-UDL, or -EBADMSG. */
 static int read_submit(const char *hex, uint8_t *buf, GSM_SMSMessage *m)
 {
-	struct sms_pdu_shape shape = {SMS_MTI_RESERVED, 0};
+	struct sms_pdu_shape shape = {SMS_MTI_RESERVED, 0, 0, 0};
 	size_t bad_at, end = 0;
 	int n = sms_hex_decode(hex, strlen(hex), buf, PDU_OCTETS_MAX, &bad_at);
 

@@ -61,7 +61,9 @@ void sms_reports_free(struct sms_reports *rep);
 /* Registers part `part` (1..part_count) of message `message_id`, sent to `recipient` and
  * given reference `message_ref` by the modem, at `now_ms`. All parts of one message must be
  * registered with the same recipient and part_count. A new registration of the same
- * reference and recipient replaces the old one (the modem's counter wrapped).
+ * reference and recipient replaces the old one (the modem's counter wrapped). After a
+ * restart, register again the parts still awaited (from the outbox) with their original
+ * send times, so that their reports still match and their expiry is unchanged.
  * Returns 0, -EINVAL (bad part numbers, empty recipient, parts disagree), -ENOMEM. */
 int sms_reports_sent(struct sms_reports *rep, uint64_t message_id, int part, int part_count,
 		     uint8_t message_ref, const char *recipient, int64_t now_ms);

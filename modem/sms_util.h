@@ -40,7 +40,9 @@ enum sms_mti {
 
 struct sms_pdu_shape {
 	enum sms_mti mti;
-	size_t udl_at; /* offset of TP-UDL; 0 in a status report */
+	size_t udl_at;  /* offset of TP-UDL; 0 in a status report */
+	size_t scts_at; /* offset of TP-SCTS; 0 in a SUBMIT */
+	size_t dt_at;   /* offset of TP-DT in a status report, else 0 */
 };
 
 /* Walks `n` octets (SMSC field then TPDU) against every length they announce (TS 23.040

@@ -304,6 +304,10 @@ static void test_decode_real_deliver(void **state)
 	assert_int_equal(d.scts.tz_minutes, 0);
 	assert_int_equal(d.scts.utc_s, 1795595998);
 	assert_false(d.concat.present);
+	/* some modems print lowercase hex */
+	decode_ok("07915155000000f00408915155002000006211528093850013c8329bfd0699e5ef36685e76cfdf72500c",
+		  34, &d);
+	assert_string_equal(d.text, "Hello from sensor 1");
 }
 
 /* An alphanumeric sender (TON 101, TS 23.040 9.1.2.5), a widely published example PDU. */
@@ -318,6 +322,31 @@ static void test_decode_alphanumeric_sender(void **state)
 	assert_string_equal(d.smsc, "+447802000332");
 	assert_string_equal(d.text, "diafaan.com");
 	assert_int_equal(d.scts.year, 2011);
+}
+
+/* The classic example PDU of the GSM 03.40 tutorials (dreamfabric.com): national sender,
+ * "hellohello", sent on 29 March 1999 at GMT+2. */
+static void test_decode_classic_example(void **state)
+{
+	struct sms_decoded d;
+
+	(void)state;
+	decode_ok("07917283010010F5040BC87238880900F10000993092516195800AE8329BFD4697D9EC37", -1, &d);
+	assert_string_equal(d.smsc, "+27381000015");
+	assert_string_equal(d.number, "27838890001");
+	assert_string_equal(d.text, "hellohello");
+	assert_true(d.scts.valid);
+	assert_int_equal(d.scts.year, 1999);
+	assert_int_equal(d.scts.month, 3);
+	assert_int_equal(d.scts.day, 29);
+	assert_int_equal(d.scts.hour, 15);
+	assert_int_equal(d.scts.minute, 16);
+	assert_int_equal(d.scts.second, 59);
+	assert_int_equal(d.scts.tz_minutes, 120);
+	assert_int_equal(d.scts.utc_s, 922713419);
+	/* 85 is 2085, not the 1995 libgammu would also call 2085 */
+	decode_ok("07917283010010F5040BC87238880900F10000583092516195800AE8329BFD4697D9EC37", -1, &d);
+	assert_int_equal(d.scts.year, 2085);
 }
 
 /* Time zones in quarter hours with a sign bit: -05:00 (0A) and +05:30 (22). */
@@ -567,6 +596,7 @@ int main(void)
 		cmocka_unit_test(test_encode_rejects_bad_input),
 		cmocka_unit_test(test_decode_real_deliver),
 		cmocka_unit_test(test_decode_alphanumeric_sender),
+		cmocka_unit_test(test_decode_classic_example),
 		cmocka_unit_test(test_decode_time_zones),
 		cmocka_unit_test(test_decode_8bit_as_hex),
 		cmocka_unit_test(test_decode_ucs2_16bit_concat),
