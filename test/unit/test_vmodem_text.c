@@ -43,6 +43,21 @@ static void text_send_builds_a_submit_with_csmp(void **state)
 	assert_true(sub.status_report); /* +CSMP first octet 49 asks for a report */
 	assert_int_equal(sub.mr, 1);
 	assert_int_equal(h->sub[0][0], 0x31);
+	assert_int_equal(h->sub[0][9], 0x00);  /* TP-DCS: GSM 7-bit, no message class */
+	assert_int_equal(h->sub[0][10], 11);   /* TP-VP from +CSMP */
+}
+
+static void text_send_in_ucs2_when_csmp_asks(void **state)
+{
+	struct vmh *h = text_modem(state);
+	vmh_type(h, "AT+CSMP=17,167,0,8;+CMGS=\"+15550001\"\r");
+	vmh_type(h, "Ol\xc3\xa1\x1a");
+	vmh_expect(h, "\r\n> \r\n+CMGS: 1\r\n\r\nOK\r\n");
+	struct sim_submit sub;
+	assert_int_equal(sim_pdu_decode_submit(h->sub[0], h->sub_len[0], &sub), 0);
+	assert_int_equal(sub.part.coding, SIM_CODING_UCS2);
+	assert_string_equal(sub.part.text, "Ol\xc3\xa1");
+	assert_int_equal(h->sub[0][9], 0x08);
 }
 
 static void text_prompt_reprompts_per_line_and_esc_cancels(void **state)
@@ -96,6 +111,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(text_send_builds_a_submit_with_csmp, vmh_teardown),
+		cmocka_unit_test_teardown(text_send_in_ucs2_when_csmp_asks, vmh_teardown),
 		cmocka_unit_test_teardown(text_prompt_reprompts_per_line_and_esc_cancels, vmh_teardown),
 		cmocka_unit_test_teardown(text_list_and_read_show_fields_and_text, vmh_teardown),
 		cmocka_unit_test_teardown(text_cmt_and_cds_are_routed_as_fields, vmh_teardown),
