@@ -147,6 +147,13 @@ static int wanted_reg_stat(const struct vmodem *vm)
 	return 1;
 }
 
+/* <stat> of +CREG, 27.007 7.2 */
+static const char *reg_str(int stat)
+{
+	static const char *const names[] = { "not_registered", "home", "searching" };
+	return stat >= 0 && stat <= 2 ? names[stat] : "unknown";
+}
+
 static void reg_urc(struct vmodem *vm, const char *name, int n, bool lte)
 {
 	if (n == 1 || (n == 2 && vm->reg_stat != 1))
@@ -182,6 +189,8 @@ void vm_update(struct vmodem *vm, uint64_t now_ms)
 		vm->reg_at = 0;
 	int stat = wanted_reg_stat(vm);
 	if (stat != vm->reg_stat) {
+		log_info("vmodem", "event=registration modem=%s from=%s to=%s", vm->name, reg_str(vm->reg_stat),
+			 reg_str(stat));
 		vm->reg_stat = stat;
 		vm_reg_changed(vm);
 	}
