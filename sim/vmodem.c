@@ -128,6 +128,7 @@ void vm_reboot(struct vmodem *vm)
 		vm->cnma_deadline = vm->now_ms;
 	vm_notify_tick(vm);
 	volatile_defaults(vm);
+	vm->hang_until = 0; /* a power cycle is what cures a hung module */
 	vm->powered = false;
 	log_info("vmodem", "event=reboot modem=%s boot_ms=%u stored_kept=1", vm->name, vm->model->boot_ms);
 	vm->boot_until = vm->now_ms + (vm->model->boot_ms ? vm->model->boot_ms : 1);

@@ -76,7 +76,7 @@ static struct vm_result run_basic(struct vmodem *vm, const struct vm_basic *b)
 		vm_profile_defaults(vm);
 	else if (!strcmp(b->name, "I")) {
 		return vm_ident_ati(vm, v);
-	} else if (strchr("XLM", b->name[0]) || !strcmp(b->name, "&C") || !strcmp(b->name, "&D") ||
+	} else if (strchr("XLMH", b->name[0]) || !strcmp(b->name, "&C") || !strcmp(b->name, "&D") ||
 		   !strcmp(b->name, "&W"))
 		return vm_ok();
 	else
