@@ -14,7 +14,7 @@
 #define VM_LINE_MAX 1024      /* a command line longer than this answers ERROR */
 #define VM_TPDU_MAX 176       /* largest TPDU a slot keeps (SMS-SUBMIT is at most 164) */
 #define VM_NUMBER_MAX 24      /* "+" and up to 20 digits, NUL */
-#define VM_URC_MAX 420        /* one formatted URC: "+CMT: ,163" CR LF and 2*175 hex digits */
+#define VM_URC_MAX 1024       /* one formatted URC or line: a text-mode +CMT with +CSDH=1 and hex data */
 #define VM_URC_QUEUE 16       /* URCs the TA buffers while +CNMI says so (27.005 3.4.1) */
 #define VM_SLOTS_MAX 255
 #define VM_CNMA_TIMEOUT_MS 15000 /* TS 24.011 TR2M-class wait for +CNMA */
