@@ -50,6 +50,7 @@ static const struct vm_model models[] = {
 		.cscs_test = "+CSCS: (\"IRA\",\"GSM\",\"UCS2\")",
 		.cbc = "+CBC: 0,100",
 		.full_urc = NULL,
+		.alpha = "",
 		.cnmi_max = { 3, 3, 2, 2, 1 },
 		.default_mem = VM_MEM_SM, .mt_forced = VM_MEM_NONE, .report_mem = VM_MEM_SR,
 		.index_base = 1, .empty_read_ok = false, .act = 7, .boot_ms = 1000, .reg_delay_ms = 0,
@@ -66,6 +67,8 @@ static const struct vm_model models[] = {
 		.cbc = "+CBC: 0,95,4120",
 		/* SIM800 manual, unsolicited codes: the SIM's SMS store is full */
 		.full_urc = "+CIEV: \"SMSFULL\"",
+		/* SIM800 quotes the empty <alpha>: +CMT: "",24 and +CMGL: 1,0,"",24 */
+		.alpha = "\"\"",
 		.cnmi_max = { 3, 3, 2, 2, 1 },
 		/* status reports (ds=2) go to <mem3> on SIM800, there is no "SR" store */
 		.default_mem = VM_MEM_SM, .mt_forced = VM_MEM_NONE, .report_mem = VM_MEM_NONE,
@@ -82,6 +85,7 @@ static const struct vm_model models[] = {
 		.cbc = "+CBC: 0,90,3950",
 		/* Quectel EC2x AT manual, +QIND: "smsfull",<mem> */
 		.full_urc = "+QIND: \"smsfull\",\"%s\"",
+		.alpha = "",
 		.cnmi_max = { 2, 3, 2, 2, 1 },
 		.default_mem = VM_MEM_SM, .mt_forced = VM_MEM_NONE, .report_mem = VM_MEM_SR,
 		.index_base = 1, .empty_read_ok = false, .act = 7, .boot_ms = 5000, .reg_delay_ms = 1500,
@@ -97,6 +101,7 @@ static const struct vm_model models[] = {
 		.cbc = NULL,
 		/* Huawei ^SMMEMFULL: <mem> when the message store is full */
 		.full_urc = "^SMMEMFULL: \"%s\"",
+		.alpha = "",
 		.cnmi_max = { 2, 3, 2, 2, 1 },
 		/* Huawei E3372-class sticks store incoming SMS in ME whatever +CPMS says and
 		 * announce them as +CMTI: "ME",0 (index from 0): clients that poll SM see nothing. */

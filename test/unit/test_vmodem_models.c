@@ -57,6 +57,23 @@ static void sim800_storage_names_empty_reads_and_full_urc(void **state)
 	vmh_expect(h, "");
 }
 
+static void sim800_quotes_the_empty_alpha(void **state)
+{
+	struct vmh *h = vmh_new(VMODEM_MODEL_SIM800, NULL, 5);
+	*state = h;
+	vmh_advance(h, 5000);
+	vmh_type(h, "ATE0;+CNMI=2,2,0,0,0\r");
+	vmh_take(h);
+	assert_int_equal(vmh_deliver_hex(h, DELIVER_HEX), 0);
+	vmh_expect(h, "\r\n+CMT: \"\",34\r\n" SMSC_HEX DELIVER_HEX "\r\n");
+	vmh_type(h, "AT+CNMI=2,1,0,0,0\r");
+	vmh_take(h);
+	assert_int_equal(vmh_deliver_hex(h, DELIVER_HEX), 0);
+	vmh_type(h, "AT+CMGL=4;+CMGR=1\r");
+	vmh_expect(h, "\r\n+CMTI: \"SM\",1\r\n\r\n+CMGL: 1,0,\"\",34\r\n" SMSC_HEX DELIVER_HEX "\r\n"
+		      "\r\n+CMGR: 1,\"\",34\r\n" SMSC_HEX DELIVER_HEX "\r\n\r\nOK\r\n");
+}
+
 static void ec25_boot_urcs_and_full_urc(void **state)
 {
 	struct vmh *h = vmh_new(VMODEM_MODEL_EC25, NULL, 1);
@@ -100,6 +117,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(sim800_boots_registers_late_and_names_itself, vmh_teardown),
 		cmocka_unit_test_teardown(sim800_storage_names_empty_reads_and_full_urc, vmh_teardown),
+		cmocka_unit_test_teardown(sim800_quotes_the_empty_alpha, vmh_teardown),
 		cmocka_unit_test_teardown(ec25_boot_urcs_and_full_urc, vmh_teardown),
 		cmocka_unit_test_teardown(e3372_stores_in_me_from_index_0, vmh_teardown),
 	};
