@@ -214,6 +214,8 @@ static struct vm_result submit_pdu(struct vmodem *vm)
 			 vm->name, vm->prompt_used, vm->prompt_len);
 		return vm_cms(304);
 	}
+	if (buf[0] == 0 && vm->csca[0] == '\0')
+		return vm_cms(330); /* no SMSC in the PDU and none in +CSCA, 27.005 3.2.5 */
 	return vm_submit(vm, buf + 1 + buf[0], (size_t)vm->prompt_len);
 }
 

@@ -222,6 +222,8 @@ struct vm_result vm_text_submit(struct vmodem *vm)
 	uint8_t deliver[SIM_TPDU_MAX], submit[VM_TPDU_MAX];
 	if (vm->prompt_bad)
 		return vm_cms(305);
+	if (vm->csca[0] == '\0')
+		return vm_cms(330);
 	memcpy(text, vm->prompt_buf, vm->prompt_used);
 	text[vm->prompt_used] = '\0';
 	bool ucs2 = (vm->csmp[3] & 0x0C) == 0x08;
