@@ -230,33 +230,46 @@ uint32_t vm_random(struct vmodem *vm);
 struct vm_result vm_ident_ati(struct vmodem *vm, int n);
 
 /* vmodem_line.c */
+/* One byte typed in command state: echoed when E1, executed at S3. */
 void vm_line_input(struct vmodem *vm, uint8_t c);
+/* Forgets the partly typed line. */
 void vm_line_reset(struct vmodem *vm);
 
 /* vmodem.c */
+/* ATZ / AT&F: echo on, verbose, not quiet, S-registers and +CMEE back to defaults. */
 void vm_profile_defaults(struct vmodem *vm);
+/* Moves the clock to `now_ms`: ends boots, hangs and outages that are due, recomputes the
+ * registration (printing its URCs) and expires a +CNMA wait. Every entry point calls it. */
 void vm_update(struct vmodem *vm, uint64_t now_ms);
+/* Prints +CREG/+CGREG/+CEREG URCs for the current registration, as each <n> asks. */
 void vm_reg_changed(struct vmodem *vm);
+/* Powered, booted and +CFUN=1. */
 bool vm_radio_on(const struct vmodem *vm);
+/* The SIM became ready: its model's URCs, then registration after the model's delay. */
 void vm_sim_unlocked(struct vmodem *vm);
+/* Forgets volatile state and goes silent for the model's boot time (+CFUN=1,1, the fault). */
 void vm_reboot(struct vmodem *vm);
 
 /* vmodem_store.c */
+/* Allocates `slots` empty slots in each of SM, ME and SR. Returns 0 or -ENOMEM. */
 int vm_store_init(struct vmodem *vm, int slots);
 void vm_store_free(struct vmodem *vm);
 /* Stores a TPDU in `mem` (MT: SM, then ME). Returns the slot index as the client sees it,
  * or -ENOSPC. `*where` is the store it went to. */
 int vm_store_put(struct vmodem *vm, enum vm_mem_id mem, enum vm_stat stat, const uint8_t *tpdu,
 		 size_t len, enum vm_mem_id *where);
+/* The sim-full fault: every free SM and ME slot gets an old, read SMS-DELIVER. */
 void vm_store_fill(struct vmodem *vm);
 /* Slot `i` (0-based; across SM then ME for MT), or NULL when out of range. */
 struct vm_msg *vm_store_slot(struct vmodem *vm, enum vm_mem_id mem, int i);
+/* Used and total slots of a memory as +CPMS reports them (MT: SM and ME together). */
 int vm_store_used(const struct vmodem *vm, enum vm_mem_id mem);
 int vm_store_total(const struct vmodem *vm, enum vm_mem_id mem);
 
 /* vmodem_pdu.c */
 /* Writes the SMSC address octets of `number` as hex into `out`; returns hex digits written. */
 size_t vm_pdu_smsc_hex(const char *number, int type, char *out, size_t size);
+/* Upper-case hex of `len` bytes into `out` (2 * len + 1 bytes, NUL-terminated). */
 void vm_pdu_hex(const uint8_t *in, size_t len, char *out);
 /* Hex to bytes: returns the byte count, or -EINVAL for an odd count or a non-hex digit. */
 int vm_pdu_unhex(const char *hex, size_t len, uint8_t *out, size_t size);
@@ -268,7 +281,10 @@ int vm_pdu_deliver_class(const uint8_t *tpdu, size_t len);
 size_t vm_pdu_make_deliver(const char *from, const char *text, uint8_t *out, size_t size);
 
 /* vmodem_notify.c */
+/* After the +CNMA wait: routing off (+CNMI mt=ds=0) and the message stored, 27.005 3.4.1. */
 void vm_notify_tick(struct vmodem *vm);
+/* AT+CNMA[=n]: n 0/1 acknowledges the pending +CMT/+CDS, 2 refuses it (it is then stored);
+ * +CMS ERROR: 340 when nothing waits. */
 struct vm_result vm_cnma(struct vmodem *vm, int n);
 
 /* vmodem_text.c: text mode (+CMGF=1) views of stored messages, 27.005 3.4.2 and 3.4.3 */
@@ -282,6 +298,7 @@ size_t vm_text_urc(struct vmodem *vm, const struct vm_msg *m, bool report, char 
 /* vmodem_sms.c */
 /* Hands a checked SMS-SUBMIT TPDU (SMSC octets removed) to the network with the next TP-MR. */
 struct vm_result vm_submit(struct vmodem *vm, uint8_t *tpdu, size_t len);
+/* One byte typed after the `> ` prompt: hex (PDU) or text, Ctrl-Z sends, ESC cancels. */
 void vm_prompt_input(struct vmodem *vm, uint8_t c);
 
 #endif
