@@ -65,6 +65,7 @@ static void volatile_defaults(struct vmodem *vm)
 	static const int csmp[4] = { 17, 167, 0, 0 };
 	vm_profile_defaults(vm);
 	vm->in = VM_IN_COMMAND;
+	vm->send_done_at = 0;
 	vm_line_reset(vm);
 	vm->info_started = false;
 	vm->cfun = 1;
@@ -196,6 +197,7 @@ void vm_update(struct vmodem *vm, uint64_t now_ms)
 		vm_reg_changed(vm);
 	}
 	vm_notify_tick(vm);
+	vm_send_tick(vm);
 }
 
 void vmodem_input(struct vmodem *vm, const void *buf, size_t len, uint64_t now_ms)
@@ -210,10 +212,18 @@ void vmodem_input(struct vmodem *vm, const void *buf, size_t len, uint64_t now_m
 	for (size_t i = 0; i < len; i++) {
 		if (vm->hang_until || vm->boot_until)
 			return;
-		if (vm->in == VM_IN_COMMAND)
+		switch (vm->in) {
+		case VM_IN_COMMAND:
 			vm_line_input(vm, p[i]);
-		else
+			break;
+		case VM_IN_PDU:
+		case VM_IN_TEXT:
 			vm_prompt_input(vm, p[i]);
+			break;
+		case VM_IN_WAIT:
+			log_debug("vmodem", "event=input_ignored modem=%s reason=waiting_for_network", vm->name);
+			break;
+		}
 	}
 }
 
@@ -280,6 +290,8 @@ uint64_t vmodem_next_deadline(const struct vmodem *vm)
 	t = earliest(t, vm->reg_at);
 	if (vm->cnma_pending)
 		t = earliest(t, vm->cnma_deadline);
+	if (vm->in == VM_IN_WAIT)
+		t = earliest(t, vm->send_done_at);
 	return t;
 }
 

@@ -24,7 +24,8 @@ enum vm_mem_id { VM_MEM_SM, VM_MEM_ME, VM_MEM_SR, VM_MEM_MT, VM_MEM_NONE };
 #define VM_MEM_STORES 3 /* SM, ME, SR hold slots; MT is SM then ME */
 
 enum vm_sim_state { VM_SIM_READY, VM_SIM_PIN, VM_SIM_PUK };
-enum vm_input_state { VM_IN_COMMAND, VM_IN_PDU, VM_IN_TEXT };
+/* VM_IN_WAIT: a sent SMS waits for the network's answer; input is ignored meanwhile. */
+enum vm_input_state { VM_IN_COMMAND, VM_IN_PDU, VM_IN_TEXT, VM_IN_WAIT };
 enum vm_cmd_type { VM_CMD_EXEC, VM_CMD_SET, VM_CMD_READ, VM_CMD_TEST };
 /* VM_RES_DONE: the command wrote its final result itself (to print a URC after it). */
 enum vm_res { VM_RES_OK, VM_RES_ERROR, VM_RES_CME, VM_RES_CMS, VM_RES_PROMPT, VM_RES_DONE };
@@ -86,6 +87,7 @@ struct vm_model {
 	int act;                   /* +COPS <AcT>: 0 GSM, 7 E-UTRAN */
 	uint32_t boot_ms;          /* silent time of a reboot before the boot URCs */
 	uint32_t reg_delay_ms;     /* SIM ready to registered */
+	uint32_t send_ms;          /* Ctrl-Z to the +CMGS result: RP-DATA to RP-ACK, TS 24.011 */
 };
 
 struct vm_urc {
@@ -148,6 +150,9 @@ struct vmodem {
 	char prompt_buf[2 * (VM_TPDU_MAX + 12) + 2];
 	size_t prompt_used;
 	bool prompt_bad;
+	uint64_t send_done_at;   /* when the +CMGS result of VM_IN_WAIT is due */
+	struct vm_result send_res;
+	uint8_t send_mr;
 
 	/* +CMT/+CDS waiting for +CNMA (when +CSMS=1) */
 	bool cnma_pending;
@@ -300,5 +305,9 @@ size_t vm_text_urc(struct vmodem *vm, const struct vm_msg *m, bool report, char 
 struct vm_result vm_submit(struct vmodem *vm, uint8_t *tpdu, size_t len);
 /* One byte typed after the `> ` prompt: hex (PDU) or text, Ctrl-Z sends, ESC cancels. */
 void vm_prompt_input(struct vmodem *vm, uint8_t c);
+/* Prints the +CMGS result once the network's answer is due (VM_IN_WAIT). */
+void vm_send_tick(struct vmodem *vm);
+/* True while the text-entry prompt holds the line (27.005 3.4.1 "TA-TE link reserved"). */
+bool vm_link_reserved(const struct vmodem *vm);
 
 #endif

@@ -54,6 +54,7 @@ static const struct vm_model models[] = {
 		.cnmi_max = { 3, 3, 2, 2, 1 },
 		.default_mem = VM_MEM_SM, .mt_forced = VM_MEM_NONE, .report_mem = VM_MEM_SR,
 		.index_base = 1, .empty_read_ok = false, .act = 7, .boot_ms = 1000, .reg_delay_ms = 0,
+		.send_ms = 0,
 	},
 	[VMODEM_MODEL_SIM800] = {
 		.key = "sim800",
@@ -73,6 +74,8 @@ static const struct vm_model models[] = {
 		/* status reports (ds=2) go to <mem3> on SIM800, there is no "SR" store */
 		.default_mem = VM_MEM_SM, .mt_forced = VM_MEM_NONE, .report_mem = VM_MEM_NONE,
 		.index_base = 1, .empty_read_ok = true, .act = 0, .boot_ms = 3000, .reg_delay_ms = 2000,
+		/* the result waits for the network's RP-ACK: seconds on a live network */
+		.send_ms = 1500,
 	},
 	[VMODEM_MODEL_EC25] = {
 		.key = "ec25",
@@ -89,6 +92,7 @@ static const struct vm_model models[] = {
 		.cnmi_max = { 2, 3, 2, 2, 1 },
 		.default_mem = VM_MEM_SM, .mt_forced = VM_MEM_NONE, .report_mem = VM_MEM_SR,
 		.index_base = 1, .empty_read_ok = false, .act = 7, .boot_ms = 5000, .reg_delay_ms = 1500,
+		.send_ms = 800,
 	},
 	[VMODEM_MODEL_E3372] = {
 		.key = "e3372",
@@ -107,6 +111,7 @@ static const struct vm_model models[] = {
 		 * announce them as +CMTI: "ME",0 (index from 0): clients that poll SM see nothing. */
 		.default_mem = VM_MEM_SM, .mt_forced = VM_MEM_ME, .report_mem = VM_MEM_SR,
 		.index_base = 0, .empty_read_ok = false, .act = 7, .boot_ms = 8000, .reg_delay_ms = 3000,
+		.send_ms = 1200,
 	},
 };
 
