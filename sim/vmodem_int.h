@@ -291,6 +291,9 @@ void vm_notify_tick(struct vmodem *vm);
 /* AT+CNMA[=n]: n 0/1 acknowledges the pending +CMT/+CDS, 2 refuses it (it is then stored);
  * +CMS ERROR: 340 when nothing waits. */
 struct vm_result vm_cnma(struct vmodem *vm, int n);
+/* Power loss: a routed message not yet acknowledged is kept in storage, as the network
+ * would deliver it again. */
+void vm_notify_reset(struct vmodem *vm);
 
 /* vmodem_text.c: text mode (+CMGF=1) views of stored messages, 27.005 3.4.2 and 3.4.3 */
 struct vm_result vm_text_list(struct vmodem *vm, int stat);
