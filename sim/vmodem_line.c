@@ -76,7 +76,7 @@ static struct vm_result run_basic(struct vmodem *vm, const struct vm_basic *b)
 		vm_profile_defaults(vm);
 	else if (!strcmp(b->name, "I")) {
 		return vm_ident_ati(vm, v);
-	} else if (strchr("XLM", b->name[0]) || !strcmp(b->name, "&C") || !strcmp(b->name, "&D") ||
+	} else if (strchr("XLMH", b->name[0]) || !strcmp(b->name, "&C") || !strcmp(b->name, "&D") ||
 		   !strcmp(b->name, "&W"))
 		return vm_ok();
 	else
@@ -92,7 +92,7 @@ static struct vm_result run_sreg(struct vmodem *vm, const char **pp)
 	if (!isdigit((unsigned char)*p))
 		return vm_cme(50);
 	while (isdigit((unsigned char)*p))
-		reg = reg * 10 + (*p++ - '0');
+		reg = reg < 1000 ? reg * 10 + (*p++ - '0') : (p++, reg);
 	if (reg >= (int)sizeof(vm->sreg))
 		return vm_cme(4);
 	if (*p == '?') {
@@ -178,6 +178,7 @@ static void execute(struct vmodem *vm, const char *body)
 	const char *p = body;
 	vm->info_started = false;
 	while (*p && res.kind == VM_RES_OK) {
+		vm->info_started = false;
 		if (*p == ';')
 			p++;
 		else if (strchr("+^$%*#!", *p))

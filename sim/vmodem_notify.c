@@ -63,8 +63,11 @@ static void route(struct vmodem *vm, const uint8_t *tpdu, size_t len, bool repor
 		char hex[2 * (VM_TPDU_MAX + 14) + 1];
 		size_t h = vm_pdu_smsc_hex(vm->csca, vm->csca_type, hex, sizeof(hex));
 		vm_pdu_hex(tpdu, len, hex + h);
-		n = (size_t)snprintf(text, sizeof(text), report ? "\r\n+CDS: %zu\r\n%s\r\n" : "\r\n+CMT: ,%zu\r\n%s\r\n",
-				     len, hex);
+		if (report)
+			n = (size_t)snprintf(text, sizeof(text), "\r\n+CDS: %zu\r\n%s\r\n", len, hex);
+		else
+			n = (size_t)snprintf(text, sizeof(text), "\r\n+CMT: %s,%zu\r\n%s\r\n", vm->model->alpha,
+					     len, hex);
 	}
 	if (n == 0 || n >= sizeof(text)) {
 		store_and_notify(vm, tpdu, len, report);

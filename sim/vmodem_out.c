@@ -182,7 +182,7 @@ static void queue_urc(struct vmodem *vm, const char *text, size_t len)
 
 void vm_urc_sms(struct vmodem *vm, const char *text, size_t len)
 {
-	bool busy = vm->in != VM_IN_COMMAND;
+	bool busy = vm_link_reserved(vm);
 	switch (vm->cnmi[0]) {
 	case 0:
 		queue_urc(vm, text, len);
@@ -205,7 +205,7 @@ void vm_urc_sms(struct vmodem *vm, const char *text, size_t len)
 
 void vm_urc_flush(struct vmodem *vm)
 {
-	if (vm->cnmi[0] == 0 || vm->in != VM_IN_COMMAND)
+	if (vm->cnmi[0] == 0 || vm_link_reserved(vm))
 		return;
 	for (int i = 0; i < vm->urcq_len; i++)
 		vm_write(vm, vm->urcq[i].text, vm->urcq[i].len);

@@ -200,8 +200,31 @@ struct vm_result vm_submit(struct vmodem *vm, uint8_t *tpdu, size_t len)
 		return vm_cms(err);
 	}
 	log_debug("vmodem", "event=sent modem=%s mr=%u len=%zu", vm->name, mr, len);
+	if (vm->model->send_ms) {
+		vm->send_res = vm_ok();
+		vm->send_mr = mr;
+		vm->send_done_at = vm->now_ms + vm->model->send_ms;
+		return (struct vm_result){ VM_RES_DONE, 0 };
+	}
 	vm_info(vm, "+CMGS: %u", mr);
 	return vm_ok();
+}
+
+bool vm_link_reserved(const struct vmodem *vm)
+{
+	return vm->in == VM_IN_PDU || vm->in == VM_IN_TEXT;
+}
+
+void vm_send_tick(struct vmodem *vm)
+{
+	if (vm->in != VM_IN_WAIT || vm->now_ms < vm->send_done_at)
+		return;
+	vm->in = VM_IN_COMMAND;
+	vm->send_done_at = 0;
+	vm->info_started = false;
+	vm_info(vm, "+CMGS: %u", vm->send_mr);
+	vm_final(vm, vm->send_res);
+	vm_urc_flush(vm);
 }
 
 /* Ctrl-Z in PDU mode: <length> must match the hex after the SMSC octets, 27.005 4.3. */
@@ -214,12 +237,14 @@ static struct vm_result submit_pdu(struct vmodem *vm)
 			 vm->name, vm->prompt_used, vm->prompt_len);
 		return vm_cms(304);
 	}
+	if (buf[0] == 0 && vm->csca[0] == '\0')
+		return vm_cms(330); /* no SMSC in the PDU and none in +CSCA, 27.005 3.2.5 */
 	return vm_submit(vm, buf + 1 + buf[0], (size_t)vm->prompt_len);
 }
 
 static void prompt_close(struct vmodem *vm, struct vm_result res)
 {
-	vm->in = VM_IN_COMMAND;
+	vm->in = res.kind == VM_RES_DONE && vm->send_done_at ? VM_IN_WAIT : VM_IN_COMMAND;
 	vm->info_started = false;
 	vm_final(vm, res);
 	vm_urc_flush(vm);

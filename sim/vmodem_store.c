@@ -38,8 +38,7 @@ int vm_store_total(const struct vmodem *vm, enum vm_mem_id mem)
 	return mem == VM_MEM_NONE ? 0 : vm->store[mem].n;
 }
 
-/* Slot `i` (0-based, across SM then ME for MT), or NULL when out of range. */
-static struct vm_msg *slot_at(struct vmodem *vm, enum vm_mem_id mem, int i)
+struct vm_msg *vm_store_slot(struct vmodem *vm, enum vm_mem_id mem, int i)
 {
 	if (i < 0 || i >= vm_store_total(vm, mem))
 		return NULL;
@@ -54,7 +53,7 @@ int vm_store_used(const struct vmodem *vm, enum vm_mem_id mem)
 {
 	int used = 0;
 	for (int i = 0; i < vm_store_total(vm, mem); i++)
-		used += slot_at((struct vmodem *)vm, mem, i)->used;
+		used += vm_store_slot((struct vmodem *)vm, mem, i)->used;
 	return used;
 }
 
@@ -62,7 +61,7 @@ int vm_store_put(struct vmodem *vm, enum vm_mem_id mem, enum vm_stat stat, const
 		 size_t len, enum vm_mem_id *where)
 {
 	for (int i = 0; i < vm_store_total(vm, mem); i++) {
-		struct vm_msg *m = slot_at(vm, mem, i);
+		struct vm_msg *m = vm_store_slot(vm, mem, i);
 		if (m->used)
 			continue;
 		m->used = true;
@@ -181,10 +180,10 @@ static struct vm_result cmd_cmgl(struct vmodem *vm, enum vm_cmd_type type, struc
 		return vm_text_list(vm, stat);
 	enum vm_mem_id mem = vm->cpms[0];
 	for (int i = 0; i < vm_store_total(vm, mem); i++) {
-		struct vm_msg *m = slot_at(vm, mem, i);
+		struct vm_msg *m = vm_store_slot(vm, mem, i);
 		if (!m->used || (stat != 4 && m->stat != stat))
 			continue;
-		vm_info(vm, "+CMGL: %d,%d,,%d", i + vm->model->index_base, m->stat, m->len);
+		vm_info(vm, "+CMGL: %d,%d,%s,%d", i + vm->model->index_base, m->stat, vm->model->alpha, m->len);
 		show_pdu(vm, m);
 		if (m->stat == VM_STAT_REC_UNREAD)
 			m->stat = VM_STAT_REC_READ;
@@ -198,7 +197,7 @@ static struct vm_msg *slot_by_index(struct vmodem *vm, struct vm_args *a, int *i
 	int rc = vm_arg_int(a, index);
 	if (rc != 1)
 		return NULL;
-	return slot_at(vm, vm->cpms[0], *index - vm->model->index_base);
+	return vm_store_slot(vm, vm->cpms[0], *index - vm->model->index_base);
 }
 
 static struct vm_result cmd_cmgr(struct vmodem *vm, enum vm_cmd_type type, struct vm_args *a)
@@ -219,7 +218,7 @@ static struct vm_result cmd_cmgr(struct vmodem *vm, enum vm_cmd_type type, struc
 			m->stat = VM_STAT_REC_READ;
 		return r;
 	}
-	vm_info(vm, "+CMGR: %d,,%d", m->stat, m->len);
+	vm_info(vm, "+CMGR: %d,%s,%d", m->stat, vm->model->alpha, m->len);
 	show_pdu(vm, m);
 	if (m->stat == VM_STAT_REC_UNREAD)
 		m->stat = VM_STAT_REC_READ;
@@ -235,7 +234,7 @@ static void cmgd_list(struct vmodem *vm)
 	size_t n = 0;
 	enum vm_mem_id mem = vm->cpms[0];
 	for (int i = 0; i < vm_store_total(vm, mem) && n + 8 < sizeof(buf); i++)
-		if (slot_at(vm, mem, i)->used)
+		if (vm_store_slot(vm, mem, i)->used)
 			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%d", n ? "," : "",
 					      i + vm->model->index_base);
 	buf[n] = '\0';
@@ -256,13 +255,13 @@ static struct vm_result cmd_cmgd(struct vmodem *vm, enum vm_cmd_type type, struc
 		return vm_cms(vm->cmgf ? 305 : 304);
 	enum vm_mem_id mem = vm->cpms[0];
 	if (flag == 0) {
-		struct vm_msg *m = slot_at(vm, mem, index - vm->model->index_base);
+		struct vm_msg *m = vm_store_slot(vm, mem, index - vm->model->index_base);
 		if (rc == 0 || !m)
 			return vm_cms(321);
 		m->used = false;
 	} else {
 		for (int i = 0; i < vm_store_total(vm, mem); i++) {
-			struct vm_msg *m = slot_at(vm, mem, i);
+			struct vm_msg *m = vm_store_slot(vm, mem, i);
 			if (m->used && (delflag_mask[flag] & (1u << m->stat)))
 				m->used = false;
 		}
