@@ -1,6 +1,7 @@
 /* What the control socket's requests do: `send` (a phone sends an SMS), `inbox` (what a phone
  * received, answered when `count` messages are there or `wait_ms` has passed), `fault`
- * (inject a fault into a modem or the network) and `ping`. Every answer has "ok". */
+ * (inject a fault into a modem or the network), `drain` (answered once the SMSC has nothing
+ * left to deliver, for tests and benchmarks) and `ping`. Every answer has "ok". */
 #include "core/log.h"
 #include "sim_run_int.h"
 
@@ -85,8 +86,12 @@ static void waiter_finish(struct run_waiter *w, bool ok, bool conn_gone)
 			*p = w->next;
 			break;
 		}
-	if (!conn_gone)
+	if (!conn_gone && w->kind == RUN_WAIT_INBOX)
 		sim_ctl_reply(w->conn, inbox_answer(run, w->number, ok));
+	else if (!conn_gone)
+		sim_ctl_reply(w->conn, ok ? json_pack("{s:b}", "ok", 1)
+					  : json_pack("{s:b,s:s,s:I}", "ok", 0, "error", "timeout", "pending",
+						      (json_int_t)sim_net_pending(run->net)));
 	uv_timer_stop(&w->timer);
 	uv_close((uv_handle_t *)&w->timer, waiter_closed);
 }
@@ -94,6 +99,26 @@ static void waiter_finish(struct run_waiter *w, bool ok, bool conn_gone)
 static void on_waiter_timeout(uv_timer_t *t)
 {
 	waiter_finish(t->data, false, false);
+}
+
+/* Registers a request to answer later; returns NULL (no answer now) or an error answer. */
+static json_t *add_waiter(struct sim_run *run, struct sim_ctl_conn *conn, enum run_wait_kind kind,
+			  const char *number, size_t count, uint64_t wait_ms)
+{
+	struct run_waiter *w = calloc(1, sizeof(*w));
+	if (!w)
+		return fail("%s", "out of memory");
+	w->run = run;
+	w->conn = conn;
+	w->kind = kind;
+	w->count = count;
+	snprintf(w->number, sizeof(w->number), "%s", number);
+	uv_timer_init(&run->loop, &w->timer);
+	w->timer.data = w;
+	uv_timer_start(&w->timer, on_waiter_timeout, wait_ms, 0);
+	w->next = run->waiters;
+	run->waiters = w;
+	return NULL;
 }
 
 static json_t *handle_inbox(struct sim_run *run, struct sim_ctl_conn *conn, json_t *req)
@@ -107,19 +132,30 @@ static json_t *handle_inbox(struct sim_run *run, struct sim_ctl_conn *conn, json
 		return fail("no phone has number %s: give it with --phone NAME=NUMBER", number);
 	if (wait_ms == 0 || inbox_count(run, number) >= (size_t)count)
 		return inbox_answer(run, number, wait_ms == 0 || inbox_count(run, number) >= (size_t)count);
-	struct run_waiter *w = calloc(1, sizeof(*w));
-	if (!w)
-		return fail("%s", "out of memory");
-	w->run = run;
-	w->conn = conn;
-	w->count = (size_t)count;
-	snprintf(w->number, sizeof(w->number), "%s", number);
-	uv_timer_init(&run->loop, &w->timer);
-	w->timer.data = w;
-	uv_timer_start(&w->timer, on_waiter_timeout, (uint64_t)wait_ms, 0);
-	w->next = run->waiters;
-	run->waiters = w;
-	return NULL;
+	return add_waiter(run, conn, RUN_WAIT_INBOX, number, (size_t)count, (uint64_t)wait_ms);
+}
+
+static json_t *handle_drain(struct sim_run *run, struct sim_ctl_conn *conn, json_t *req)
+{
+	json_int_t wait_ms = 0;
+	if (json_unpack(req, "{s?I}", "wait_ms", &wait_ms) < 0 || wait_ms < 0)
+		return fail("drain needs %s", "a non-negative \"wait_ms\"");
+	if (sim_net_pending(run->net) == 0)
+		return json_pack("{s:b}", "ok", 1);
+	return add_waiter(run, conn, RUN_WAIT_DRAIN, "", 0, (uint64_t)wait_ms);
+}
+
+void sim_run_net_progress(struct sim_run *run)
+{
+	if (sim_net_pending(run->net) > 0)
+		return;
+	struct run_waiter *w = run->waiters;
+	while (w) {
+		struct run_waiter *next = w->next;
+		if (w->kind == RUN_WAIT_DRAIN)
+			waiter_finish(w, true, false);
+		w = next;
+	}
 }
 
 void sim_run_phone_received(struct sim_run *run, const struct sim_phone *phone)
@@ -127,7 +163,7 @@ void sim_run_phone_received(struct sim_run *run, const struct sim_phone *phone)
 	struct run_waiter *w = run->waiters;
 	while (w) {
 		struct run_waiter *next = w->next;
-		if (strcmp(w->number, sim_phone_number(phone)) == 0 &&
+		if (w->kind == RUN_WAIT_INBOX && strcmp(w->number, sim_phone_number(phone)) == 0 &&
 		    inbox_count(run, w->number) >= w->count)
 			waiter_finish(w, true, false);
 		w = next;
@@ -202,8 +238,10 @@ void sim_run_ctl_request(void *user, struct sim_ctl_conn *conn, json_t *req)
 		answer = handle_inbox(run, conn, req);
 	else if (strcmp(op, "fault") == 0)
 		answer = handle_fault(run, req);
+	else if (strcmp(op, "drain") == 0)
+		answer = handle_drain(run, conn, req);
 	else
-		answer = fail("unknown op %s: ping, send, inbox or fault", op);
+		answer = fail("unknown op %s: ping, send, inbox, fault or drain", op);
 	if (answer)
 		sim_ctl_reply(conn, answer);
 }

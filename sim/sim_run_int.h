@@ -23,10 +23,17 @@ struct run_modem {
 	uv_timer_t timer;
 };
 
-/* An `inbox` request waiting for messages to arrive. */
+/* A request answered later: `inbox` waiting for messages to arrive, or `drain` waiting for
+ * the SMSC to have nothing left to deliver. */
+enum run_wait_kind {
+	RUN_WAIT_INBOX,
+	RUN_WAIT_DRAIN,
+};
+
 struct run_waiter {
 	struct sim_run *run;
 	struct sim_ctl_conn *conn;
+	enum run_wait_kind kind;
 	char number[SIM_NUMBER_MAX];
 	size_t count;
 	uv_timer_t timer;
@@ -61,7 +68,10 @@ void sim_run_ctl_closed(void *user, struct sim_ctl_conn *conn);
 /* A phone got a whole message: answers the `inbox` requests it satisfies. */
 void sim_run_phone_received(struct sim_run *run, const struct sim_phone *phone);
 
-/* Answers and forgets every waiting `inbox` request (shutdown). */
+/* The SMSC has delivered what it could: answers the `drain` requests when nothing is left. */
+void sim_run_net_progress(struct sim_run *run);
+
+/* Answers and forgets every waiting request (shutdown). */
 void sim_run_drop_waiters(struct sim_run *run);
 
 #endif
