@@ -10,13 +10,11 @@
 #include <string.h>
 #include <time.h>
 
-static size_t out_bytes;
-
 static void sink(void *user, const void *buf, size_t len)
 {
-	(void)user;
+	size_t *out_bytes = user;
 	(void)buf;
-	out_bytes += len;
+	*out_bytes += len;
 }
 
 static int accept(void *user, const uint8_t *tpdu, size_t len, uint8_t mr)
@@ -35,11 +33,11 @@ static double seconds(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static void report(const char *what, long n, double dt, size_t bytes_in)
+static void report(const char *what, long n, double dt, size_t bytes_in, size_t *out_bytes)
 {
 	printf("%-38s %9ld in %.3f s  %10.0f /s  %7.1f MB/s in+out\n", what, n, dt, (double)n / dt,
-	       (double)(bytes_in + out_bytes) / dt / 1e6);
-	out_bytes = 0;
+	       (double)(bytes_in + *out_bytes) / dt / 1e6);
+	*out_bytes = 0;
 }
 
 static void type(struct vmodem *vm, const char *s, uint64_t now)
@@ -54,7 +52,8 @@ int main(int argc, char **argv)
 	struct vmodem_config cfg = { .name = "bench", .number = "+15550001000", .smsc = "+15550000000",
 				     .model = VMODEM_MODEL_GENERIC, .slots = 30, .seed = 1 };
 	struct vmodem_hooks hooks = { sink, accept };
-	struct vmodem *vm = vmodem_new(&cfg, &hooks, NULL);
+	size_t out_bytes = 0;
+	struct vmodem *vm = vmodem_new(&cfg, &hooks, &out_bytes);
 	if (!vm)
 		return 1;
 	uint64_t now = 1;
@@ -64,7 +63,7 @@ int main(int argc, char **argv)
 	double t0 = seconds();
 	for (long i = 0; i < n; i++)
 		type(vm, line, ++now);
-	report("AT+CSQ lines (echo on)", n, seconds() - t0, (size_t)n * strlen(line));
+	report("AT+CSQ lines (echo on)", n, seconds() - t0, (size_t)n * strlen(line), &out_bytes);
 
 	const char *pdu = "07915155000000F011000891515500100000FF05E8329BFD06\x1a";
 	t0 = seconds();
@@ -72,7 +71,7 @@ int main(int argc, char **argv)
 		type(vm, "AT+CMGS=17\r", ++now);
 		type(vm, pdu, ++now);
 	}
-	report("PDU sends (AT+CMGS, prompt, PDU, ^Z)", n, seconds() - t0, (size_t)n * (11 + strlen(pdu)));
+	report("PDU sends (AT+CMGS, prompt, PDU, ^Z)", n, seconds() - t0, (size_t)n * (11 + strlen(pdu)), &out_bytes);
 
 	static const uint8_t deliver[] = { 0x04, 0x08, 0x91, 0x51, 0x55, 0x00, 0x20, 0x00, 0x00, 0x62, 0x11,
 					   0x52, 0x80, 0x93, 0x85, 0x00, 0x13, 0xC8, 0x32, 0x9B, 0xFD, 0x06,
@@ -85,7 +84,7 @@ int main(int argc, char **argv)
 		type(vm, "AT+CMGR=1\r", ++now);
 		type(vm, "AT+CMGD=1\r", ++now);
 	}
-	report("receive cycles (deliver, CMGR, CMGD)", n, seconds() - t0, (size_t)n * 20);
+	report("receive cycles (deliver, CMGR, CMGD)", n, seconds() - t0, (size_t)n * 20, &out_bytes);
 	vmodem_free(vm);
 	return 0;
 }

@@ -177,12 +177,7 @@ int sim_ctl_listen(uv_loop_t *loop, const char *path, const struct sim_ctl_handl
 {
 	if (strlen(path) >= sizeof(((struct sockaddr_un *)0)->sun_path))
 		return -ENAMETOOLONG;
-	json_t *probe = json_pack("{s:s}", "op", "ping");
-	json_t *answer = NULL;
-	int alive = sim_ctl_request(path, probe, 1000, &answer);
-	json_decref(probe);
-	json_decref(answer);
-	if (alive == 0)
+	if (sim_ctl_alive(path))
 		return -EADDRINUSE;
 	struct sim_ctl *ctl = calloc(1, sizeof(*ctl));
 	if (!ctl)

@@ -6,6 +6,7 @@
 #define M2_SIM_CTL_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <uv.h>
 
 struct sim_ctl;
@@ -35,5 +36,8 @@ void sim_ctl_close(struct sim_ctl *ctl);
  * -ECONNREFUSED when no simulator runs there, -ETIMEDOUT, -EPROTO for an answer that is not
  * JSON, or another negative errno. */
 int sim_ctl_request(const char *path, json_t *req, int timeout_ms, json_t **answer);
+
+/* True when a simulator answers a ping on `path` within a second. */
+bool sim_ctl_alive(const char *path);
 
 #endif

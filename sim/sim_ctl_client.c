@@ -138,3 +138,13 @@ int sim_ctl_request(const char *path, json_t *req, int timeout_ms, json_t **answ
 	close(fd);
 	return rc;
 }
+
+bool sim_ctl_alive(const char *path)
+{
+	json_t *probe = json_pack("{s:s}", "op", "ping");
+	json_t *answer = NULL;
+	int rc = sim_ctl_request(path, probe, 1000, &answer);
+	json_decref(probe);
+	json_decref(answer);
+	return rc == 0;
+}

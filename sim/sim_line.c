@@ -17,6 +17,7 @@
 
 #define LINE_QUEUE_MAX (1u << 20)
 #define PACE_LOOKAHEAD_US 1000 /* bytes due within the next millisecond go out now */
+#define PACE_CATCHUP_US 20000  /* a timer late by up to 20 ms is made up for */
 
 struct sim_line {
 	uv_loop_t *loop;
@@ -80,7 +81,9 @@ static void flush(struct sim_line *l)
 	uint64_t byte_us = 10000000ull / (uint64_t)l->baud;
 	if (byte_us == 0)
 		byte_us = 1;
-	if (l->line_free_us < now_us)
+	/* A line that kept sending counts from where its last byte ended, so a late timer does
+	 * not slow it; one idle (or stalled) for a while starts again from now. */
+	if (l->line_free_us + PACE_CATCHUP_US < now_us)
 		l->line_free_us = now_us;
 	bool blocked = false;
 	while (l->q_len && l->line_free_us <= now_us + PACE_LOOKAHEAD_US) {
@@ -119,6 +122,8 @@ void sim_line_write(struct sim_line *l, const void *buf, size_t len)
 		l->q = q;
 		l->q_cap = cap;
 	}
+	if (l->q_len == 0 && l->line_free_us < uv_hrtime() / 1000)
+		l->line_free_us = uv_hrtime() / 1000; /* the line was idle: no credit for it */
 	memcpy(l->q + l->q_len, buf, len);
 	l->q_len += len;
 	if (!uv_is_active((uv_handle_t *)&l->pace))

@@ -339,10 +339,12 @@ static bool try_modem(struct sim_net *net, struct item *it, int modem, uint64_t 
 		return true;
 	unsigned bit = rc == -ENOSPC ? SIM_NET_F_STORAGE_FULL : SIM_NET_F_NO_NETWORK;
 	if (!(it->faults & bit))
-		log_info("sim", "event=delivery_deferred id=%llu modem=%s kind=%s cause=%s retry_ms=%u",
-			 (unsigned long long)it->id, net->s.modems[modem].name,
+		log_info("sim", "event=delivery_deferred id=%llu modem=%s kind=%s cause=%s retry_ms=%u "
+			 "hint=\"%s\"", (unsigned long long)it->id, net->s.modems[modem].name,
 			 it->kind == ITEM_SMS ? "sms" : "status-report",
-			 rc == -ENOSPC ? "storage-full" : "no-network", net->retry_ms);
+			 rc == -ENOSPC ? "storage-full" : "no-network", net->retry_ms,
+			 rc == -ENOSPC ? "the SMSC keeps it until the client deletes messages (AT+CMGD)"
+				       : "the SMSC keeps it until the modem is registered again");
 	it->faults |= bit;
 	return false;
 }
@@ -363,14 +365,16 @@ static bool deliver_item(struct sim_net *net, struct item *it, uint64_t now_ms)
 	}
 	if (modem >= 0 && !try_modem(net, it, modem, now_ms))
 		return false;
+	bool whole = false;
 	if (phone) {
 		it->attempts++;
-		if (sim_phone_receive(phone, it->from, &it->part, net->epoch_ms + now_ms) > 0 &&
-		    net->hooks.phone_received)
-			net->hooks.phone_received(net->user, phone);
+		whole = sim_phone_receive(phone, it->from, &it->part, net->epoch_ms + now_ms) > 0;
 	}
 	emit_record(net, it, SIM_NET_DELIVERED, now_ms);
 	queue_report(net, it, SIM_TP_STATUS_DELIVERED, now_ms);
+	/* after the record, so that whoever is told of the message finds it recorded */
+	if (whole && net->hooks.phone_received)
+		net->hooks.phone_received(net->user, phone);
 	return true;
 }
 

@@ -244,19 +244,23 @@ static int start(struct sim_run *run)
 	uv_signal_start(&run->sig_term, on_signal, SIGTERM);
 	uv_signal_start(&run->sig_int, on_signal, SIGINT);
 	run->handles_init = true;
+	char sock[4200];
+	snprintf(sock, sizeof(sock), "%s/sim.sock", run->dir);
+	if (sim_ctl_alive(sock)) {
+		fprintf(stderr, "m2mon sim: another simulator runs in %s; stop it first or use another "
+			"--dir\n", run->dir);
+		return -EADDRINUSE;
+	}
 	for (int i = 0; i < run->s.n_modems; i++)
 		if ((rc = open_modem(run, i)) < 0) {
 			fprintf(stderr, "m2mon sim: cannot open a PTY for modem %s: %s\n",
 				run->s.modems[i].name, strerror(-rc));
 			return rc;
 		}
-	char sock[4200];
-	snprintf(sock, sizeof(sock), "%s/sim.sock", run->dir);
 	static const struct sim_ctl_handlers ctl_handlers = { sim_run_ctl_request, sim_run_ctl_closed };
 	rc = sim_ctl_listen(&run->loop, sock, &ctl_handlers, run, &run->ctl);
 	if (rc < 0) {
-		fprintf(stderr, "m2mon sim: cannot listen on %s: %s%s\n", sock, strerror(-rc),
-			rc == -EADDRINUSE ? " (another simulator runs in this directory)" : "");
+		fprintf(stderr, "m2mon sim: cannot listen on %s: %s\n", sock, strerror(-rc));
 		return rc;
 	}
 	return 0;

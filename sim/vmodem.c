@@ -65,6 +65,7 @@ static void volatile_defaults(struct vmodem *vm)
 	static const int csmp[4] = { 17, 167, 0, 0 };
 	vm_profile_defaults(vm);
 	vm->in = VM_IN_COMMAND;
+	vm->send_done_at = 0;
 	vm_line_reset(vm);
 	vm->info_started = false;
 	vm->cfun = 1;
@@ -123,14 +124,12 @@ void vmodem_power_on(struct vmodem *vm, uint64_t now_ms)
 
 void vm_reboot(struct vmodem *vm)
 {
-	bool had_ack = vm->cnma_pending;
-	if (had_ack)
-		vm->cnma_deadline = vm->now_ms;
-	vm_notify_tick(vm);
-	volatile_defaults(vm);
-	vm->powered = false;
-	log_info("vmodem", "event=reboot modem=%s boot_ms=%u stored_kept=1", vm->name, vm->model->boot_ms);
 	vm->boot_until = vm->now_ms + (vm->model->boot_ms ? vm->model->boot_ms : 1);
+	vm->powered = false;
+	vm->hang_until = 0; /* a power cycle is what cures a hung module */
+	vm_notify_reset(vm);
+	volatile_defaults(vm);
+	log_info("vmodem", "event=reboot modem=%s boot_ms=%u stored_kept=1", vm->name, vm->model->boot_ms);
 }
 
 bool vm_radio_on(const struct vmodem *vm)
@@ -145,6 +144,13 @@ static int wanted_reg_stat(const struct vmodem *vm)
 	if (vm->nonet_until || vm->reg_at)
 		return 2;
 	return 1;
+}
+
+/* <stat> of +CREG, 27.007 7.2 */
+static const char *reg_str(int stat)
+{
+	static const char *const names[] = { "not_registered", "home", "searching" };
+	return stat >= 0 && stat <= 2 ? names[stat] : "unknown";
 }
 
 static void reg_urc(struct vmodem *vm, const char *name, int n, bool lte)
@@ -182,10 +188,13 @@ void vm_update(struct vmodem *vm, uint64_t now_ms)
 		vm->reg_at = 0;
 	int stat = wanted_reg_stat(vm);
 	if (stat != vm->reg_stat) {
+		log_info("vmodem", "event=registration modem=%s from=%s to=%s", vm->name, reg_str(vm->reg_stat),
+			 reg_str(stat));
 		vm->reg_stat = stat;
 		vm_reg_changed(vm);
 	}
 	vm_notify_tick(vm);
+	vm_send_tick(vm);
 }
 
 void vmodem_input(struct vmodem *vm, const void *buf, size_t len, uint64_t now_ms)
@@ -200,10 +209,18 @@ void vmodem_input(struct vmodem *vm, const void *buf, size_t len, uint64_t now_m
 	for (size_t i = 0; i < len; i++) {
 		if (vm->hang_until || vm->boot_until)
 			return;
-		if (vm->in == VM_IN_COMMAND)
+		switch (vm->in) {
+		case VM_IN_COMMAND:
 			vm_line_input(vm, p[i]);
-		else
+			break;
+		case VM_IN_PDU:
+		case VM_IN_TEXT:
 			vm_prompt_input(vm, p[i]);
+			break;
+		case VM_IN_WAIT:
+			log_debug("vmodem", "event=input_ignored modem=%s reason=waiting_for_network", vm->name);
+			break;
+		}
 	}
 }
 
@@ -270,6 +287,8 @@ uint64_t vmodem_next_deadline(const struct vmodem *vm)
 	t = earliest(t, vm->reg_at);
 	if (vm->cnma_pending)
 		t = earliest(t, vm->cnma_deadline);
+	if (vm->in == VM_IN_WAIT)
+		t = earliest(t, vm->send_done_at);
 	return t;
 }
 

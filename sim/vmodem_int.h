@@ -14,7 +14,7 @@
 #define VM_LINE_MAX 1024      /* a command line longer than this answers ERROR */
 #define VM_TPDU_MAX 176       /* largest TPDU a slot keeps (SMS-SUBMIT is at most 164) */
 #define VM_NUMBER_MAX 24      /* "+" and up to 20 digits, NUL */
-#define VM_URC_MAX 420        /* one formatted URC: "+CMT: ,163" CR LF and 2*175 hex digits */
+#define VM_URC_MAX 1024       /* one formatted URC or line: a text-mode +CMT with +CSDH=1 and hex data */
 #define VM_URC_QUEUE 16       /* URCs the TA buffers while +CNMI says so (27.005 3.4.1) */
 #define VM_SLOTS_MAX 255
 #define VM_CNMA_TIMEOUT_MS 15000 /* TS 24.011 TR2M-class wait for +CNMA */
@@ -24,7 +24,8 @@ enum vm_mem_id { VM_MEM_SM, VM_MEM_ME, VM_MEM_SR, VM_MEM_MT, VM_MEM_NONE };
 #define VM_MEM_STORES 3 /* SM, ME, SR hold slots; MT is SM then ME */
 
 enum vm_sim_state { VM_SIM_READY, VM_SIM_PIN, VM_SIM_PUK };
-enum vm_input_state { VM_IN_COMMAND, VM_IN_PDU, VM_IN_TEXT };
+/* VM_IN_WAIT: a sent SMS waits for the network's answer; input is ignored meanwhile. */
+enum vm_input_state { VM_IN_COMMAND, VM_IN_PDU, VM_IN_TEXT, VM_IN_WAIT };
 enum vm_cmd_type { VM_CMD_EXEC, VM_CMD_SET, VM_CMD_READ, VM_CMD_TEST };
 /* VM_RES_DONE: the command wrote its final result itself (to print a URC after it). */
 enum vm_res { VM_RES_OK, VM_RES_ERROR, VM_RES_CME, VM_RES_CMS, VM_RES_PROMPT, VM_RES_DONE };
@@ -76,6 +77,7 @@ struct vm_model {
 	const char *cscs_test;
 	const char *cbc;
 	const char *full_urc;   /* printf format with the memory name; NULL: silent */
+	const char *alpha;      /* the empty <alpha> of PDU-mode +CMGL/+CMGR/+CMT: "" or "\"\"" */
 	uint8_t cnmi_max[5];    /* highest accepted <mode>,<mt>,<bm>,<ds>,<bfr> */
 	enum vm_mem_id default_mem;
 	enum vm_mem_id mt_forced;  /* incoming SMS always go there; VM_MEM_NONE: <mem3> */
@@ -85,6 +87,7 @@ struct vm_model {
 	int act;                   /* +COPS <AcT>: 0 GSM, 7 E-UTRAN */
 	uint32_t boot_ms;          /* silent time of a reboot before the boot URCs */
 	uint32_t reg_delay_ms;     /* SIM ready to registered */
+	uint32_t send_ms;          /* Ctrl-Z to the +CMGS result: RP-DATA to RP-ACK, TS 24.011 */
 };
 
 struct vm_urc {
@@ -147,6 +150,10 @@ struct vmodem {
 	char prompt_buf[2 * (VM_TPDU_MAX + 12) + 2];
 	size_t prompt_used;
 	bool prompt_bad;
+	uint64_t send_done_at;   /* when the SMS of VM_IN_WAIT reaches the network */
+	uint8_t send_tpdu[VM_TPDU_MAX];
+	size_t send_len;
+	uint8_t send_mr;
 
 	/* +CMT/+CDS waiting for +CNMA (when +CSMS=1) */
 	bool cnma_pending;
@@ -229,33 +236,46 @@ uint32_t vm_random(struct vmodem *vm);
 struct vm_result vm_ident_ati(struct vmodem *vm, int n);
 
 /* vmodem_line.c */
+/* One byte typed in command state: echoed when E1, executed at S3. */
 void vm_line_input(struct vmodem *vm, uint8_t c);
+/* Forgets the partly typed line. */
 void vm_line_reset(struct vmodem *vm);
 
 /* vmodem.c */
+/* ATZ / AT&F: echo on, verbose, not quiet, S-registers and +CMEE back to defaults. */
 void vm_profile_defaults(struct vmodem *vm);
+/* Moves the clock to `now_ms`: ends boots, hangs and outages that are due, recomputes the
+ * registration (printing its URCs) and expires a +CNMA wait. Every entry point calls it. */
 void vm_update(struct vmodem *vm, uint64_t now_ms);
+/* Prints +CREG/+CGREG/+CEREG URCs for the current registration, as each <n> asks. */
 void vm_reg_changed(struct vmodem *vm);
+/* Powered, booted and +CFUN=1. */
 bool vm_radio_on(const struct vmodem *vm);
+/* The SIM became ready: its model's URCs, then registration after the model's delay. */
 void vm_sim_unlocked(struct vmodem *vm);
+/* Forgets volatile state and goes silent for the model's boot time (+CFUN=1,1, the fault). */
 void vm_reboot(struct vmodem *vm);
 
 /* vmodem_store.c */
+/* Allocates `slots` empty slots in each of SM, ME and SR. Returns 0 or -ENOMEM. */
 int vm_store_init(struct vmodem *vm, int slots);
 void vm_store_free(struct vmodem *vm);
 /* Stores a TPDU in `mem` (MT: SM, then ME). Returns the slot index as the client sees it,
  * or -ENOSPC. `*where` is the store it went to. */
 int vm_store_put(struct vmodem *vm, enum vm_mem_id mem, enum vm_stat stat, const uint8_t *tpdu,
 		 size_t len, enum vm_mem_id *where);
+/* The sim-full fault: every free SM and ME slot gets an old, read SMS-DELIVER. */
 void vm_store_fill(struct vmodem *vm);
 /* Slot `i` (0-based; across SM then ME for MT), or NULL when out of range. */
 struct vm_msg *vm_store_slot(struct vmodem *vm, enum vm_mem_id mem, int i);
+/* Used and total slots of a memory as +CPMS reports them (MT: SM and ME together). */
 int vm_store_used(const struct vmodem *vm, enum vm_mem_id mem);
 int vm_store_total(const struct vmodem *vm, enum vm_mem_id mem);
 
 /* vmodem_pdu.c */
 /* Writes the SMSC address octets of `number` as hex into `out`; returns hex digits written. */
 size_t vm_pdu_smsc_hex(const char *number, int type, char *out, size_t size);
+/* Upper-case hex of `len` bytes into `out` (2 * len + 1 bytes, NUL-terminated). */
 void vm_pdu_hex(const uint8_t *in, size_t len, char *out);
 /* Hex to bytes: returns the byte count, or -EINVAL for an odd count or a non-hex digit. */
 int vm_pdu_unhex(const char *hex, size_t len, uint8_t *out, size_t size);
@@ -267,8 +287,14 @@ int vm_pdu_deliver_class(const uint8_t *tpdu, size_t len);
 size_t vm_pdu_make_deliver(const char *from, const char *text, uint8_t *out, size_t size);
 
 /* vmodem_notify.c */
+/* After the +CNMA wait: routing off (+CNMI mt=ds=0) and the message stored, 27.005 3.4.1. */
 void vm_notify_tick(struct vmodem *vm);
+/* AT+CNMA[=n]: n 0/1 acknowledges the pending +CMT/+CDS, 2 refuses it (it is then stored);
+ * +CMS ERROR: 340 when nothing waits. */
 struct vm_result vm_cnma(struct vmodem *vm, int n);
+/* Power loss: a routed message not yet acknowledged is kept in storage, as the network
+ * would deliver it again. */
+void vm_notify_reset(struct vmodem *vm);
 
 /* vmodem_text.c: text mode (+CMGF=1) views of stored messages, 27.005 3.4.2 and 3.4.3 */
 struct vm_result vm_text_list(struct vmodem *vm, int stat);
@@ -281,6 +307,11 @@ size_t vm_text_urc(struct vmodem *vm, const struct vm_msg *m, bool report, char 
 /* vmodem_sms.c */
 /* Hands a checked SMS-SUBMIT TPDU (SMSC octets removed) to the network with the next TP-MR. */
 struct vm_result vm_submit(struct vmodem *vm, uint8_t *tpdu, size_t len);
+/* One byte typed after the `> ` prompt: hex (PDU) or text, Ctrl-Z sends, ESC cancels. */
 void vm_prompt_input(struct vmodem *vm, uint8_t c);
+/* Once the round trip of VM_IN_WAIT is over: hands the SMS to the network, prints the result. */
+void vm_send_tick(struct vmodem *vm);
+/* True while the text-entry prompt holds the line (27.005 3.4.1 "TA-TE link reserved"). */
+bool vm_link_reserved(const struct vmodem *vm);
 
 #endif

@@ -50,9 +50,11 @@ static const struct vm_model models[] = {
 		.cscs_test = "+CSCS: (\"IRA\",\"GSM\",\"UCS2\")",
 		.cbc = "+CBC: 0,100",
 		.full_urc = NULL,
+		.alpha = "",
 		.cnmi_max = { 3, 3, 2, 2, 1 },
 		.default_mem = VM_MEM_SM, .mt_forced = VM_MEM_NONE, .report_mem = VM_MEM_SR,
 		.index_base = 1, .empty_read_ok = false, .act = 7, .boot_ms = 1000, .reg_delay_ms = 0,
+		.send_ms = 0,
 	},
 	[VMODEM_MODEL_SIM800] = {
 		.key = "sim800",
@@ -66,10 +68,14 @@ static const struct vm_model models[] = {
 		.cbc = "+CBC: 0,95,4120",
 		/* SIM800 manual, unsolicited codes: the SIM's SMS store is full */
 		.full_urc = "+CIEV: \"SMSFULL\"",
+		/* SIM800 quotes the empty <alpha>: +CMT: "",24 and +CMGL: 1,0,"",24 */
+		.alpha = "\"\"",
 		.cnmi_max = { 3, 3, 2, 2, 1 },
 		/* status reports (ds=2) go to <mem3> on SIM800, there is no "SR" store */
 		.default_mem = VM_MEM_SM, .mt_forced = VM_MEM_NONE, .report_mem = VM_MEM_NONE,
 		.index_base = 1, .empty_read_ok = true, .act = 0, .boot_ms = 3000, .reg_delay_ms = 2000,
+		/* the result waits for the network's RP-ACK: seconds on a live network */
+		.send_ms = 1500,
 	},
 	[VMODEM_MODEL_EC25] = {
 		.key = "ec25",
@@ -82,9 +88,11 @@ static const struct vm_model models[] = {
 		.cbc = "+CBC: 0,90,3950",
 		/* Quectel EC2x AT manual, +QIND: "smsfull",<mem> */
 		.full_urc = "+QIND: \"smsfull\",\"%s\"",
+		.alpha = "",
 		.cnmi_max = { 2, 3, 2, 2, 1 },
 		.default_mem = VM_MEM_SM, .mt_forced = VM_MEM_NONE, .report_mem = VM_MEM_SR,
 		.index_base = 1, .empty_read_ok = false, .act = 7, .boot_ms = 5000, .reg_delay_ms = 1500,
+		.send_ms = 800,
 	},
 	[VMODEM_MODEL_E3372] = {
 		.key = "e3372",
@@ -97,11 +105,13 @@ static const struct vm_model models[] = {
 		.cbc = NULL,
 		/* Huawei ^SMMEMFULL: <mem> when the message store is full */
 		.full_urc = "^SMMEMFULL: \"%s\"",
+		.alpha = "",
 		.cnmi_max = { 2, 3, 2, 2, 1 },
 		/* Huawei E3372-class sticks store incoming SMS in ME whatever +CPMS says and
 		 * announce them as +CMTI: "ME",0 (index from 0): clients that poll SM see nothing. */
 		.default_mem = VM_MEM_SM, .mt_forced = VM_MEM_ME, .report_mem = VM_MEM_SR,
 		.index_base = 0, .empty_read_ok = false, .act = 7, .boot_ms = 8000, .reg_delay_ms = 3000,
+		.send_ms = 1200,
 	},
 };
 

@@ -63,8 +63,11 @@ static void route(struct vmodem *vm, const uint8_t *tpdu, size_t len, bool repor
 		char hex[2 * (VM_TPDU_MAX + 14) + 1];
 		size_t h = vm_pdu_smsc_hex(vm->csca, vm->csca_type, hex, sizeof(hex));
 		vm_pdu_hex(tpdu, len, hex + h);
-		n = (size_t)snprintf(text, sizeof(text), report ? "\r\n+CDS: %zu\r\n%s\r\n" : "\r\n+CMT: ,%zu\r\n%s\r\n",
-				     len, hex);
+		if (report)
+			n = (size_t)snprintf(text, sizeof(text), "\r\n+CDS: %zu\r\n%s\r\n", len, hex);
+		else
+			n = (size_t)snprintf(text, sizeof(text), "\r\n+CMT: %s,%zu\r\n%s\r\n", vm->model->alpha,
+					     len, hex);
 	}
 	if (n == 0 || n >= sizeof(text)) {
 		store_and_notify(vm, tpdu, len, report);
@@ -124,6 +127,12 @@ static void keep_unacked(struct vmodem *vm)
 	vm->cnma_pending = false;
 	if (store_and_notify(vm, vm->cnma_msg.tpdu, vm->cnma_msg.len, vm->cnma_is_report) < 0)
 		log_error("vmodem", "event=unacked_lost modem=%s reason=store_full", vm->name);
+}
+
+void vm_notify_reset(struct vmodem *vm)
+{
+	if (vm->cnma_pending)
+		keep_unacked(vm);
 }
 
 struct vm_result vm_cnma(struct vmodem *vm, int n)

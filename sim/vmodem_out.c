@@ -29,7 +29,8 @@ static const struct vm_err_text cms_texts[] = {
 	{ 310, "SIM not inserted" },             { 311, "SIM PIN required" },
 	{ 316, "SIM PUK required" },             { 321, "invalid memory index" },
 	{ 322, "memory full" },                  { 330, "SMSC address unknown" },
-	{ 331, "no network service" },           { 340, "no +CNMA acknowledgement expected" },
+	{ 331, "no network service" },           { 332, "network timeout" },
+	{ 340, "no +CNMA acknowledgement expected" },
 	{ 500, "unknown error" },
 	{ 0, NULL },
 };
@@ -182,7 +183,7 @@ static void queue_urc(struct vmodem *vm, const char *text, size_t len)
 
 void vm_urc_sms(struct vmodem *vm, const char *text, size_t len)
 {
-	bool busy = vm->in != VM_IN_COMMAND;
+	bool busy = vm_link_reserved(vm);
 	switch (vm->cnmi[0]) {
 	case 0:
 		queue_urc(vm, text, len);
@@ -205,7 +206,7 @@ void vm_urc_sms(struct vmodem *vm, const char *text, size_t len)
 
 void vm_urc_flush(struct vmodem *vm)
 {
-	if (vm->cnmi[0] == 0 || vm->in != VM_IN_COMMAND)
+	if (vm->cnmi[0] == 0 || vm_link_reserved(vm))
 		return;
 	for (int i = 0; i < vm->urcq_len; i++)
 		vm_write(vm, vm->urcq[i].text, vm->urcq[i].len);

@@ -183,7 +183,7 @@ static struct vm_result cmd_cmgl(struct vmodem *vm, enum vm_cmd_type type, struc
 		struct vm_msg *m = vm_store_slot(vm, mem, i);
 		if (!m->used || (stat != 4 && m->stat != stat))
 			continue;
-		vm_info(vm, "+CMGL: %d,%d,,%d", i + vm->model->index_base, m->stat, m->len);
+		vm_info(vm, "+CMGL: %d,%d,%s,%d", i + vm->model->index_base, m->stat, vm->model->alpha, m->len);
 		show_pdu(vm, m);
 		if (m->stat == VM_STAT_REC_UNREAD)
 			m->stat = VM_STAT_REC_READ;
@@ -218,7 +218,7 @@ static struct vm_result cmd_cmgr(struct vmodem *vm, enum vm_cmd_type type, struc
 			m->stat = VM_STAT_REC_READ;
 		return r;
 	}
-	vm_info(vm, "+CMGR: %d,,%d", m->stat, m->len);
+	vm_info(vm, "+CMGR: %d,%s,%d", m->stat, vm->model->alpha, m->len);
 	show_pdu(vm, m);
 	if (m->stat == VM_STAT_REC_UNREAD)
 		m->stat = VM_STAT_REC_READ;

@@ -185,8 +185,16 @@ size_t vm_text_urc(struct vmodem *vm, const struct vm_msg *m, bool report, char 
 
 /* The SMS-DELIVER that sim_pdu built for the text, re-laid as an SMS-SUBMIT (23.040 9.2.2.2)
  * with the +CSMP first octet, validity period and protocol identifier. */
-static size_t deliver_to_submit(const struct vmodem *vm, const uint8_t *d, size_t dl, uint8_t *s)
+static size_t deliver_to_submit(const struct vmodem *vm, const uint8_t *d, size_t dl, enum sim_coding coding,
+				uint8_t *s)
 {
+	/* TP-DCS from the coding of the text; the +CSMP <dcs> only when it names that alphabet
+	 * in the general group (TS 23.038 4), so that its class bits are kept */
+	static const uint8_t alphabet[] = { [SIM_CODING_GSM7] = 0x00, [SIM_CODING_8BIT] = 0x04,
+					    [SIM_CODING_UCS2] = 0x08 };
+	uint8_t dcs = alphabet[coding];
+	if ((vm->csmp[3] & 0xC0) == 0 && (vm->csmp[3] & 0x0C) == dcs)
+		dcs = (uint8_t)vm->csmp[3];
 	size_t oa = ((size_t)d[1] + 1) / 2;
 	uint8_t fo = (uint8_t)((vm->csmp[0] & 0xBC) | 0x01); /* MTI SUBMIT, no UDHI: one part */
 	if (((fo >> 3) & 3) != 0)
@@ -199,7 +207,7 @@ static size_t deliver_to_submit(const struct vmodem *vm, const uint8_t *d, size_
 		s[q + 1] = (uint8_t)vm->prompt_toda;
 	q += 2 + oa;
 	s[q++] = (uint8_t)vm->csmp[2];
-	s[q++] = d[1 + 2 + oa + 1];
+	s[q++] = dcs;
 	if (fo & 0x10)
 		s[q++] = (uint8_t)vm->csmp[1];
 	size_t ud = 1 + 2 + oa + 2 + 7;
@@ -214,6 +222,8 @@ struct vm_result vm_text_submit(struct vmodem *vm)
 	uint8_t deliver[SIM_TPDU_MAX], submit[VM_TPDU_MAX];
 	if (vm->prompt_bad)
 		return vm_cms(305);
+	if (vm->csca[0] == '\0')
+		return vm_cms(330);
 	memcpy(text, vm->prompt_buf, vm->prompt_used);
 	text[vm->prompt_used] = '\0';
 	bool ucs2 = (vm->csmp[3] & 0x0C) == 0x08;
@@ -222,6 +232,6 @@ struct vm_result vm_text_submit(struct vmodem *vm)
 	int dl = sim_pdu_build_deliver(vm->prompt_da, &parts[0], 0, deliver);
 	if (dl < 12)
 		return vm_cms(305);
-	size_t sl = deliver_to_submit(vm, deliver, (size_t)dl, submit);
+	size_t sl = deliver_to_submit(vm, deliver, (size_t)dl, parts[0].coding, submit);
 	return vm_submit(vm, submit, sl);
 }

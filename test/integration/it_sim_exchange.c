@@ -69,6 +69,7 @@ static void modem_to_modem_with_status_report(void **state)
 	assert_int_equal(it_at_send_sms(unit, "+19995550000", "anyone there?", true), 1);
 	wait_report(unit, &rep);
 	assert_int_equal(rep.status, 0x41);
+	assert_true(it_drain(&sim, IT_TIMEOUT_MS)); /* the record follows the delivery */
 	assert_int_equal(it_jsonl_count(&sim, (const char *const[]){ "\"status\":\"unknown-number\"",
 								      "+19995550000", NULL }), 1);
 	close(base);

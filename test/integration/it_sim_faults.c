@@ -115,6 +115,7 @@ static void no_network_refuses_sends_and_holds_deliveries(void **state)
 	struct it_sms sms[4];
 	assert_int_equal(it_at_list(n->base, sms, 4), 1);
 	assert_string_equal(sms[0].text, "wait for me");
+	assert_true(it_drain(&n->sim, IT_TIMEOUT_MS)); /* the record follows the delivery */
 	assert_int_equal(it_jsonl_count(&n->sim, (const char *const[]){ "wait for me", "no-network",
 									 "delivered", NULL }), 1);
 }
@@ -134,6 +135,7 @@ static void sim_full_keeps_the_sms_until_space_is_freed(void **state)
 	assert_true(it_at_wait(n->base, "+CMTI:", IT_TIMEOUT_MS, acc, sizeof(acc)));
 	assert_int_equal(it_at_list(n->base, sms, 64), 1);
 	assert_string_equal(sms[0].text, "room for me?");
+	assert_true(it_drain(&n->sim, IT_TIMEOUT_MS)); /* the record follows the delivery */
 	assert_int_equal(it_jsonl_count(&n->sim, (const char *const[]){ "room for me?", "storage-full",
 									 "delivered", NULL }), 1);
 }
@@ -150,6 +152,7 @@ static void drop_next_loses_exactly_that_many(void **state)
 	struct it_sms sms[4];
 	assert_int_equal(it_at_list(n->base, sms, 4), 1);
 	assert_string_equal(sms[0].text, "three");
+	assert_true(it_drain(&n->sim, IT_TIMEOUT_MS)); /* the record follows the delivery */
 	assert_int_equal(it_jsonl_count(&n->sim, (const char *const[]){ "\"lost\"", "drop-next", NULL }), 2);
 }
 
@@ -162,6 +165,7 @@ static void delay_holds_that_modems_sms(void **state)
 	char acc[4096] = "";
 	assert_true(it_at_wait(n->base, "+CMTI:", IT_TIMEOUT_MS, acc, sizeof(acc)));
 	assert_true(mono_ms() - t0 >= 1000);
+	assert_true(it_drain(&n->sim, IT_TIMEOUT_MS)); /* the record follows the delivery */
 	assert_int_equal(it_jsonl_count(&n->sim, (const char *const[]){ "slow", "\"delay\"", "delivered", NULL }),
 			 1);
 }

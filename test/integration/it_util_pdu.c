@@ -54,6 +54,18 @@ static int build_submits(const char *to, const char *text, bool report, uint8_t 
 	return multi.Number;
 }
 
+int it_submit_hex(const char *to, const char *text, char *hex, size_t hex_size)
+{
+	static uint8_t tpdu[16][200];
+	size_t lens[16];
+	if (build_submits(to, text, false, tpdu, lens) != 1 || hex_size < 2 * lens[0] + 3)
+		return -1;
+	strcpy(hex, "00");
+	for (size_t k = 0; k < lens[0]; k++)
+		snprintf(hex + 2 + 2 * k, 3, "%02X", tpdu[0][k]);
+	return (int)lens[0];
+}
+
 int it_at_send_sms(int fd, const char *to, const char *text, bool report)
 {
 	static uint8_t tpdu[16][200];

@@ -90,11 +90,10 @@ void vmh_type_bytes(struct vmh *h, const char *s)
 
 const char *vmh_take(struct vmh *h)
 {
-	static char copy[sizeof(h->out)];
-	memcpy(copy, h->out, h->out_len + 1);
+	memcpy(h->taken, h->out, h->out_len + 1);
 	h->out_len = 0;
 	h->out[0] = '\0';
-	return copy;
+	return h->taken;
 }
 
 void vmh_expect(struct vmh *h, const char *want)

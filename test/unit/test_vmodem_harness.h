@@ -14,6 +14,7 @@
 struct vmh {
 	struct vmodem *vm;
 	char out[65536];
+	char taken[65536];
 	size_t out_len;
 	uint64_t now;
 	unsigned piece;

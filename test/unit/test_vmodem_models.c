@@ -13,6 +13,7 @@
 
 #define SMSC_HEX "07915155000000F0"
 #define DELIVER_HEX "0408915155002000006211528093850013C8329BFD0699E5EF36685E76CFDF72500C"
+#define SUBMIT_HEX "11000891515500100000FF05E8329BFD06"
 #define REPORT_HEX "0601089151550010621152801183006211528011830000"
 
 static void sim800_boots_registers_late_and_names_itself(void **state)
@@ -55,6 +56,54 @@ static void sim800_storage_names_empty_reads_and_full_urc(void **state)
 	vmh_expect(h, "\r\n+CIEV: \"SMSFULL\"\r\n");
 	assert_int_equal(vmh_deliver_hex(h, DELIVER_HEX), -ENOSPC);
 	vmh_expect(h, "");
+}
+
+static void sim800_quotes_the_empty_alpha(void **state)
+{
+	struct vmh *h = vmh_new(VMODEM_MODEL_SIM800, NULL, 5);
+	*state = h;
+	vmh_advance(h, 5000);
+	vmh_type(h, "ATE0;+CNMI=2,2,0,0,0\r");
+	vmh_take(h);
+	assert_int_equal(vmh_deliver_hex(h, DELIVER_HEX), 0);
+	vmh_expect(h, "\r\n+CMT: \"\",34\r\n" SMSC_HEX DELIVER_HEX "\r\n");
+	vmh_type(h, "AT+CNMI=2,1,0,0,0\r");
+	vmh_take(h);
+	assert_int_equal(vmh_deliver_hex(h, DELIVER_HEX), 0);
+	vmh_type(h, "AT+CMGL=4;+CMGR=1\r");
+	vmh_expect(h, "\r\n+CMTI: \"SM\",1\r\n\r\n+CMGL: 1,0,\"\",34\r\n" SMSC_HEX DELIVER_HEX "\r\n"
+		      "\r\n+CMGR: 1,\"\",34\r\n" SMSC_HEX DELIVER_HEX "\r\n\r\nOK\r\n");
+}
+
+static void sim800_answers_cmgs_after_the_network_and_urcs_may_come_first(void **state)
+{
+	struct vmh *h = vmh_new(VMODEM_MODEL_SIM800, NULL, 5);
+	*state = h;
+	vmh_advance(h, 5000);
+	vmh_type(h, "ATE0;+CNMI=2,1,0,0,0\r");
+	vmh_take(h);
+	vmh_type(h, "AT+CMGS=17\r");
+	vmh_type(h, "00" SUBMIT_HEX "\x1a");
+	vmh_expect(h, "\r\n> ");
+	assert_int_equal(h->n_sub, 0);
+	assert_int_equal(vmodem_next_deadline(h->vm), h->now + 1500);
+	/* an indication is not held back while the result is awaited: clients must cope */
+	assert_int_equal(vmh_deliver_hex(h, DELIVER_HEX), 0);
+	vmh_expect(h, "\r\n+CMTI: \"SM\",1\r\n");
+	vmh_type(h, "AT\r");
+	vmh_advance(h, 1500);
+	vmh_expect(h, "\r\n+CMGS: 1\r\n\r\nOK\r\n");
+	assert_int_equal(h->n_sub, 1);
+	assert_int_equal(h->sub_mr[0], 1);
+	/* the network goes away during the round trip: the send times out */
+	vmh_type(h, "AT+CMEE=1;+CMGS=17\r");
+	vmh_type(h, "00" SUBMIT_HEX "\x1a");
+	vmodem_fault(h->vm, VMODEM_FAULT_NO_NETWORK, 60000, h->now);
+	vmh_advance(h, 1500);
+	vmh_expect(h, "\r\n> \r\n+CMS ERROR: 332\r\n");
+	assert_int_equal(h->n_sub, 1);
+	vmh_type(h, "AT\r");
+	vmh_expect(h, "\r\nOK\r\n");
 }
 
 static void ec25_boot_urcs_and_full_urc(void **state)
@@ -100,6 +149,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(sim800_boots_registers_late_and_names_itself, vmh_teardown),
 		cmocka_unit_test_teardown(sim800_storage_names_empty_reads_and_full_urc, vmh_teardown),
+		cmocka_unit_test_teardown(sim800_quotes_the_empty_alpha, vmh_teardown),
+		cmocka_unit_test_teardown(sim800_answers_cmgs_after_the_network_and_urcs_may_come_first, vmh_teardown),
 		cmocka_unit_test_teardown(ec25_boot_urcs_and_full_urc, vmh_teardown),
 		cmocka_unit_test_teardown(e3372_stores_in_me_from_index_0, vmh_teardown),
 	};

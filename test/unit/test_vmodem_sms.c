@@ -81,6 +81,19 @@ static void esc_cancels_the_prompt(void **state)
 	vmh_expect(h, "\r\n+CSQ: 21,0\r\n\r\nOK\r\n");
 }
 
+static void no_smsc_anywhere_is_330(void **state)
+{
+	struct vmh *h = quiet_modem(state, VMODEM_MODEL_GENERIC, 10);
+	vmh_type(h, "AT+CSCA=\"\"\r");
+	vmh_expect(h, "\r\nOK\r\n");
+	vmh_type(h, "AT+CMGS=17\r");
+	vmh_type(h, "00" SUBMIT_HEX "\x1a");
+	vmh_expect(h, "\r\n> \r\n+CMS ERROR: 330\r\n");
+	vmh_type(h, "AT+CMGS=17\r");
+	vmh_type(h, SMSC_HEX SUBMIT_HEX "\x1a");
+	vmh_expect(h, "\r\n> \r\n+CMGS: 1\r\n\r\nOK\r\n");
+}
+
 static void network_refusal_is_a_cms_error(void **state)
 {
 	struct vmh *h = quiet_modem(state, VMODEM_MODEL_GENERIC, 10);
@@ -269,6 +282,7 @@ int main(void)
 		cmocka_unit_test_teardown(pdu_send_sets_mr_and_answers_cmgs, vmh_teardown),
 		cmocka_unit_test_teardown(pdu_length_is_checked_against_the_hex, vmh_teardown),
 		cmocka_unit_test_teardown(esc_cancels_the_prompt, vmh_teardown),
+		cmocka_unit_test_teardown(no_smsc_anywhere_is_330, vmh_teardown),
 		cmocka_unit_test_teardown(network_refusal_is_a_cms_error, vmh_teardown),
 		cmocka_unit_test_teardown(delivery_is_stored_announced_listed_and_read, vmh_teardown),
 		cmocka_unit_test_teardown(cnmi_mode_0_buffers_until_mode_2, vmh_teardown),

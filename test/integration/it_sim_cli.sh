@@ -1,0 +1,54 @@
+# The `m2mon sim` command line: help, every usage mistake exits 2 with a message that says
+# what is wrong, failures exit 1, and conf/sim.conf starts a network that stops cleanly.
+m2mon=$1
+src=$2
+. "$src/test/peers/lib.sh"
+
+expect_status 0 "$m2mon" --help
+expect_in "$out" "sim" "m2mon --help lists sim"
+expect_status 0 "$m2mon" sim --help
+expect_in "$out" "Usage: m2mon sim --dir DIR" "sim --help"
+expect_in "$out" "m2mon sim fault --dir DIR NAME KIND [ARG]" "sim --help shows fault"
+
+expect_status 2 "$m2mon" sim --modem a=+15550001000
+expect_in "$err" "missing --dir DIR" "no --dir"
+expect_status 2 "$m2mon" sim --dir "$tmp/x"
+expect_in "$err" "no modem" "no modem"
+expect_status 2 "$m2mon" sim --dir "$tmp/x" --modem a
+expect_in "$err" "--modem wants NAME=NUMBER[:MODEL]" "modem without number"
+expect_status 2 "$m2mon" sim --dir "$tmp/x" --modem a=+15550001000:nokia
+expect_in "$err" "unknown model 'nokia'" "unknown model"
+expect_status 2 "$m2mon" sim --dir "$tmp/x" --modem a=12ab
+expect_in "$err" "--modem 'a=12ab'" "bad number"
+expect_status 2 "$m2mon" sim --dir "$tmp/x" --modem a=+15550001000 --loss 2
+expect_in "$err" "--loss wants a probability from 0 to 1" "loss out of range"
+expect_status 2 "$m2mon" sim --dir "$tmp/x" --modem a=+15550001000 --phone b=+15550001000
+expect_in "$err" "two modems or phones have number +15550001000" "duplicate number"
+expect_status 2 "$m2mon" sim --dir "$tmp/x" --modem a=+15550001000 --bogus
+expect_in "$err" "unknown option" "unknown option"
+expect_status 1 "$m2mon" sim --dir "$tmp/x" --config "$tmp/missing.conf"
+expect_status 1 "$m2mon" sim --dir "$tmp/x" --config "$src/conf/base.conf"
+expect_in "$err" "not a simulator's" "a base config is refused"
+
+expect_status 2 "$m2mon" sim bogus
+expect_in "$err" "unknown command 'bogus'" "unknown subcommand"
+expect_status 2 "$m2mon" sim inbox --dir "$tmp/x"
+expect_in "$err" "missing NUMBER" "inbox without number"
+expect_status 2 "$m2mon" sim inbox --dir "$tmp/x" +1555 --wait-ms soon
+expect_status 2 "$m2mon" sim send --dir "$tmp/x" --from +15550003001 --to +15550001000
+expect_in "$err" "missing TEXT" "send without text"
+expect_status 1 "$m2mon" sim send --dir "$tmp/nothing" --from +15550003001 --to +15550001000 hi
+expect_in "$err" "no simulator runs in" "send with no simulator"
+
+start_sim --config "$src/conf/sim.conf" --latency-ms 0 --baud 0
+expect_status 0 test -L "$net/base.tty"
+expect_status 0 test -L "$net/unit1.tty"
+expect_status 0 "$m2mon" sim send --dir "$net" --from +15550003001 --to +15550003002 "hi bob"
+expect_status 0 "$m2mon" sim inbox --dir "$net" +15550003002 --wait-ms 5000
+expect_in "$out" "+15550003001 (1 part): hi bob" "phone to phone"
+expect_status 1 "$m2mon" sim --dir "$net" --modem base=+15550009999
+expect_in "$err" "another simulator runs in" "a second simulator in the same DIR"
+expect_status 0 "$m2mon" sim fault --dir "$net" base reboot
+expect_status 0 test -L "$net/base.tty"
+stop_sim
+finish
