@@ -66,11 +66,14 @@ int it_submit_hex(const char *to, const char *text, char *hex, size_t hex_size)
 	return (int)lens[0];
 }
 
-int it_at_send_sms(int fd, const char *to, const char *text, bool report)
+int it_at_send_sms_seen(int fd, const char *to, const char *text, bool report, char *seen,
+			size_t seen_size)
 {
 	static uint8_t tpdu[16][200];
 	size_t lens[16];
 	int n = build_submits(to, text, report, tpdu, lens);
+	if (seen && seen_size)
+		seen[0] = '\0';
 	for (int i = 0; i < n; i++) {
 		char cmd[64], acc[4096] = "";
 		snprintf(cmd, sizeof(cmd), "AT+CMGS=%zu\r", lens[i]);
@@ -83,13 +86,20 @@ int it_at_send_sms(int fd, const char *to, const char *text, bool report)
 		strcat(hex, "\x1a");
 		acc[0] = '\0';
 		it_at_write(fd, hex);
-		if (!it_at_wait_final(fd, acc, sizeof(acc)) || !strstr(acc, "+CMGS:") ||
-		    !strstr(acc, "\r\nOK\r\n")) {
+		bool final = it_at_wait_final(fd, acc, sizeof(acc));
+		if (seen && strlen(seen) + strlen(acc) < seen_size)
+			strcat(seen, acc);
+		if (!final || !strstr(acc, "+CMGS:") || !strstr(acc, "\r\nOK\r\n")) {
 			fprintf(stderr, "it_at_send_sms: sent %s, modem answered \"%s\"\n", hex, acc);
 			return -1;
 		}
 	}
 	return n;
+}
+
+int it_at_send_sms(int fd, const char *to, const char *text, bool report)
+{
+	return it_at_send_sms_seen(fd, to, text, report, NULL, 0);
 }
 
 int it_read_pdu_hex(const char *hex, struct it_sms *out)
