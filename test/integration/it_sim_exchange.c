@@ -17,8 +17,6 @@
 
 #include <cmocka.h>
 
-static const char *m2mon;
-
 static const char *const net_args[] = {
 	"--modem", "base=+15550001000", "--modem", "unit1=+15550002001:sim800",
 	"--phone", "alice=+15550003001", "--latency-ms", "50", NULL,
@@ -53,7 +51,7 @@ static void wait_report(int fd, char *acc, size_t size, struct it_sms *out)
 
 static void modem_to_modem_with_status_report(void **state)
 {
-	(void)state;
+	const char *m2mon = *state;
 	struct it_sim sim;
 	it_sim_start(&sim, m2mon, net_args);
 	int base = open_modem(&sim, "base"), unit = open_modem(&sim, "unit1");
@@ -82,7 +80,7 @@ static void modem_to_modem_with_status_report(void **state)
 
 static void long_texts_between_phone_and_modem(void **state)
 {
-	(void)state;
+	const char *m2mon = *state;
 	struct it_sim sim;
 	it_sim_start(&sim, m2mon, net_args);
 	int base = open_modem(&sim, "base");
@@ -121,7 +119,7 @@ static void long_texts_between_phone_and_modem(void **state)
 
 static void port_survives_its_client_closing(void **state)
 {
-	(void)state;
+	const char *m2mon = *state;
 	struct it_sim sim;
 	it_sim_start(&sim, m2mon, net_args);
 	for (int round = 0; round < 3; round++) {
@@ -156,7 +154,7 @@ static void ctl_raw(int fd, const char *line, char *answer, size_t size)
 
 static void control_socket_survives_bad_requests(void **state)
 {
-	(void)state;
+	const char *m2mon = *state;
 	struct it_sim sim;
 	it_sim_start(&sim, m2mon, net_args);
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -177,15 +175,18 @@ static void control_socket_survives_bad_requests(void **state)
 	ctl_raw(fd, "{\"op\":\"fault\",\"modem\":\"base\",\"kind\":\"hang\",\"arg\":-5}\n", answer,
 		sizeof(answer));
 	assert_non_null(strstr(answer, "\"ok\":false"));
-	static char flood[300 * 1024];
-	memset(flood, 'x', sizeof(flood));
+	size_t flood_len = 300 * 1024;
+	char *flood = malloc(flood_len);
+	assert_non_null(flood);
+	memset(flood, 'x', flood_len);
 	ssize_t sent = 0;
-	while (sent < (ssize_t)sizeof(flood)) {
-		ssize_t n = send(fd, flood + sent, sizeof(flood) - (size_t)sent, MSG_NOSIGNAL);
+	while (sent < (ssize_t)flood_len) {
+		ssize_t n = send(fd, flood + sent, flood_len - (size_t)sent, MSG_NOSIGNAL);
 		if (n <= 0)
 			break; /* the simulator closed the connection: a line that long is refused */
 		sent += n;
 	}
+	free(flood);
 	char c;
 	assert_true(read(fd, &c, 1) <= 0);
 	close(fd);
@@ -199,12 +200,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s PATH-TO-M2MON\n", argv[0]);
 		return 2;
 	}
-	m2mon = argv[1];
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(modem_to_modem_with_status_report),
-		cmocka_unit_test(long_texts_between_phone_and_modem),
-		cmocka_unit_test(port_survives_its_client_closing),
-		cmocka_unit_test(control_socket_survives_bad_requests),
+		cmocka_unit_test_prestate(modem_to_modem_with_status_report, argv[1]),
+		cmocka_unit_test_prestate(long_texts_between_phone_and_modem, argv[1]),
+		cmocka_unit_test_prestate(port_survives_its_client_closing, argv[1]),
+		cmocka_unit_test_prestate(control_socket_survives_bad_requests, argv[1]),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -134,7 +134,7 @@ static void run_until(struct fixture *f, uint64_t until_ms)
 static void submit(struct fixture *f, int modem, const char *text, const char *to, bool report,
 		   uint64_t now)
 {
-	static uint8_t tpdu[SIM_MAX_PARTS][SIM_TPDU_MAX];
+	uint8_t tpdu[SIM_MAX_PARTS][SIM_TPDU_MAX];
 	size_t lens[SIM_MAX_PARTS];
 	int n = tsim_submits(text, to, report, 5, tpdu, lens);
 	for (int i = 0; i < n; i++)
