@@ -30,6 +30,7 @@ struct item {
 	struct sim_part part;
 	bool srr;
 	uint8_t mr;
+	uint8_t tp_status; /* ITEM_REPORT */
 	uint64_t submit_ms; /* now_ms when accepted */
 	unsigned faults;
 	int attempts;
@@ -158,6 +159,7 @@ static void emit_record(struct sim_net *net, const struct item *it, enum sim_net
 		.id = it->id, .submit_ms = net->epoch_ms + it->submit_ms, .done_ms = net->epoch_ms + now_ms,
 		.from = it->from, .to = it->to, .part = &it->part, .status = status,
 		.faults = it->faults, .attempts = it->attempts, .status_report = it->srr,
+		.is_report = it->kind == ITEM_REPORT, .tp_status = it->tp_status, .mr = it->mr,
 	};
 	net->hooks.record(net->user, &rec);
 }
@@ -315,6 +317,8 @@ static void queue_report(struct sim_net *net, const struct item *sms, uint8_t st
 		return;
 	r->kind = ITEM_REPORT;
 	r->id = sms->id;
+	r->mr = sms->mr;
+	r->tp_status = status;
 	r->src_modem = sms->src_modem;
 	snprintf(r->from, sizeof(r->from), "%s", sms->to);
 	snprintf(r->to, sizeof(r->to), "%s", sms->from);
@@ -373,8 +377,12 @@ static enum attempt try_modem(struct sim_net *net, struct item *it, int modem, u
 /* Delivers one due item; returns true when it is finished, false to requeue it. */
 static bool deliver_item(struct sim_net *net, struct item *it, uint64_t now_ms)
 {
-	if (it->kind == ITEM_REPORT)
-		return try_modem(net, it, it->src_modem, now_ms) != ATTEMPT_RETRY;
+	if (it->kind == ITEM_REPORT) {
+		enum attempt a = try_modem(net, it, it->src_modem, now_ms);
+		if (a != ATTEMPT_RETRY)
+			emit_record(net, it, a == ATTEMPT_DONE ? SIM_NET_DELIVERED : SIM_NET_REFUSED, now_ms);
+		return a != ATTEMPT_RETRY;
+	}
 	int modem = modem_by_number(net, it->to);
 	struct sim_phone *phone = modem < 0 ? phone_by_number(net, it->to) : NULL;
 	if (modem < 0 && !phone) {

@@ -40,7 +40,8 @@ enum sim_net_status {
 };
 const char *sim_net_status_str(enum sim_net_status status);
 
-/* One SMS (one TPDU) the network is done with: written to sms.jsonl by the caller. */
+/* One SMS (one TPDU) the network is done with, an SMS-STATUS-REPORT included: written to
+ * sms.jsonl by the caller. */
 struct sim_net_record {
 	uint64_t id;             /* network-wide, in submission order; a duplicate shares it */
 	uint64_t submit_ms;      /* wall-clock ms when the network accepted it */
@@ -51,6 +52,9 @@ struct sim_net_record {
 	unsigned faults;         /* enum sim_net_fault_bit */
 	int attempts;            /* delivery attempts (0 when lost before any) */
 	bool status_report;      /* a status report was requested */
+	bool is_report;          /* this is the SMS-STATUS-REPORT for SMS `id`, from its recipient */
+	uint8_t tp_status;       /* is_report: its TP-Status (TS 23.040 9.2.3.15) */
+	uint8_t mr;              /* the TP-Message-Reference the sender gave the SMS */
 };
 
 struct sim_net_hooks {

@@ -73,6 +73,8 @@ static void modem_to_modem_with_status_report(void **state)
 	assert_true(it_drain(&sim, IT_TIMEOUT_MS)); /* the record follows the delivery */
 	assert_int_equal(it_jsonl_count(&sim, (const char *const[]){ "\"status\":\"unknown-number\"",
 								      "+19995550000", NULL }), 1);
+	assert_int_equal(it_jsonl_count(&sim, (const char *const[]){ "\"type\":\"status-report\"",
+								      "\"tp_status\":65", NULL }), 1);
 	close(base);
 	close(unit);
 	it_sim_stop(&sim);

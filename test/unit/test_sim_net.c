@@ -226,10 +226,19 @@ static void status_reports_tell_delivered_and_unknown(void **state)
 	assert_int_equal(ok->mr, 5);
 	assert_string_equal(bad->to, "+15559999999");
 	assert_int_equal(bad->status, SIM_TP_STATUS_INCOMPATIBLE);
-	int unknown = 0;
-	for (int i = 0; i < f->n_rec; i++)
+	int unknown = 0, reports = 0;
+	for (int i = 0; i < f->n_rec; i++) {
 		unknown += f->rec[i].status == SIM_NET_UNKNOWN_NUMBER;
+		if (f->rec[i].is_report) {
+			reports++;
+			assert_int_equal(f->rec[i].mr, 5);
+			assert_string_equal(f->rec[i].to, "+15550001000");
+			assert_true(f->rec[i].tp_status == SIM_TP_STATUS_DELIVERED ||
+				    f->rec[i].tp_status == SIM_TP_STATUS_INCOMPATIBLE);
+		}
+	}
 	assert_int_equal(unknown, 1);
+	assert_int_equal(reports, 2);
 }
 
 static void full_storage_is_retried_until_delivered(void **state)
