@@ -124,15 +124,12 @@ void vmodem_power_on(struct vmodem *vm, uint64_t now_ms)
 
 void vm_reboot(struct vmodem *vm)
 {
-	bool had_ack = vm->cnma_pending;
-	if (had_ack)
-		vm->cnma_deadline = vm->now_ms;
-	vm_notify_tick(vm);
-	volatile_defaults(vm);
-	vm->hang_until = 0; /* a power cycle is what cures a hung module */
-	vm->powered = false;
-	log_info("vmodem", "event=reboot modem=%s boot_ms=%u stored_kept=1", vm->name, vm->model->boot_ms);
 	vm->boot_until = vm->now_ms + (vm->model->boot_ms ? vm->model->boot_ms : 1);
+	vm->powered = false;
+	vm->hang_until = 0; /* a power cycle is what cures a hung module */
+	vm_notify_reset(vm);
+	volatile_defaults(vm);
+	log_info("vmodem", "event=reboot modem=%s boot_ms=%u stored_kept=1", vm->name, vm->model->boot_ms);
 }
 
 bool vm_radio_on(const struct vmodem *vm)

@@ -150,8 +150,9 @@ struct vmodem {
 	char prompt_buf[2 * (VM_TPDU_MAX + 12) + 2];
 	size_t prompt_used;
 	bool prompt_bad;
-	uint64_t send_done_at;   /* when the +CMGS result of VM_IN_WAIT is due */
-	struct vm_result send_res;
+	uint64_t send_done_at;   /* when the SMS of VM_IN_WAIT reaches the network */
+	uint8_t send_tpdu[VM_TPDU_MAX];
+	size_t send_len;
 	uint8_t send_mr;
 
 	/* +CMT/+CDS waiting for +CNMA (when +CSMS=1) */
@@ -291,6 +292,9 @@ void vm_notify_tick(struct vmodem *vm);
 /* AT+CNMA[=n]: n 0/1 acknowledges the pending +CMT/+CDS, 2 refuses it (it is then stored);
  * +CMS ERROR: 340 when nothing waits. */
 struct vm_result vm_cnma(struct vmodem *vm, int n);
+/* Power loss: a routed message not yet acknowledged is kept in storage, as the network
+ * would deliver it again. */
+void vm_notify_reset(struct vmodem *vm);
 
 /* vmodem_text.c: text mode (+CMGF=1) views of stored messages, 27.005 3.4.2 and 3.4.3 */
 struct vm_result vm_text_list(struct vmodem *vm, int stat);
@@ -305,7 +309,7 @@ size_t vm_text_urc(struct vmodem *vm, const struct vm_msg *m, bool report, char 
 struct vm_result vm_submit(struct vmodem *vm, uint8_t *tpdu, size_t len);
 /* One byte typed after the `> ` prompt: hex (PDU) or text, Ctrl-Z sends, ESC cancels. */
 void vm_prompt_input(struct vmodem *vm, uint8_t c);
-/* Prints the +CMGS result once the network's answer is due (VM_IN_WAIT). */
+/* Once the round trip of VM_IN_WAIT is over: hands the SMS to the network, prints the result. */
 void vm_send_tick(struct vmodem *vm);
 /* True while the text-entry prompt holds the line (27.005 3.4.1 "TA-TE link reserved"). */
 bool vm_link_reserved(const struct vmodem *vm);

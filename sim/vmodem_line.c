@@ -60,28 +60,52 @@ static struct vm_result run_extended(struct vmodem *vm, const char *name, enum v
 	return c->fn(vm, type, &a);
 }
 
-/* Basic commands of V.250 6.2 and the identification of 6.1.3. */
+enum vm_basic_kind { VM_BASIC_ECHO, VM_BASIC_VERBOSE, VM_BASIC_QUIET, VM_BASIC_RESET, VM_BASIC_IDENT,
+		     VM_BASIC_ACCEPT };
+
+/* Basic commands of V.250 6.1-6.3 with the highest value each takes; ACCEPT ones (speaker,
+ * DCD/DTR behaviour, hook, profile store) change nothing a virtual line can show. */
+static const struct {
+	const char *name;
+	enum vm_basic_kind kind;
+	int max;
+} basics[] = {
+	{ "E", VM_BASIC_ECHO, 1 },   { "V", VM_BASIC_VERBOSE, 1 }, { "Q", VM_BASIC_QUIET, 1 },
+	{ "Z", VM_BASIC_RESET, 0 },  { "&F", VM_BASIC_RESET, 0 },  { "I", VM_BASIC_IDENT, 9 },
+	{ "X", VM_BASIC_ACCEPT, 4 }, { "L", VM_BASIC_ACCEPT, 3 },  { "M", VM_BASIC_ACCEPT, 2 },
+	{ "H", VM_BASIC_ACCEPT, 0 }, { "&C", VM_BASIC_ACCEPT, 1 }, { "&D", VM_BASIC_ACCEPT, 2 },
+	{ "&W", VM_BASIC_ACCEPT, 0 },
+};
+
 static struct vm_result run_basic(struct vmodem *vm, const struct vm_basic *b)
 {
 	int v = b->value < 0 ? 0 : b->value;
-	if (b->name[0] == 'S' && b->name[1] == '\0')
-		return vm_cme(50);
-	if (!strcmp(b->name, "E") && v <= 1)
-		vm->echo = v;
-	else if (!strcmp(b->name, "V") && v <= 1)
-		vm->verbose = v;
-	else if (!strcmp(b->name, "Q") && v <= 1)
-		vm->quiet = v;
-	else if ((!strcmp(b->name, "Z") || !strcmp(b->name, "&F")) && v == 0)
-		vm_profile_defaults(vm);
-	else if (!strcmp(b->name, "I")) {
-		return vm_ident_ati(vm, v);
-	} else if (strchr("XLMH", b->name[0]) || !strcmp(b->name, "&C") || !strcmp(b->name, "&D") ||
-		   !strcmp(b->name, "&W"))
+	for (size_t i = 0; i < sizeof(basics) / sizeof(basics[0]); i++) {
+		if (strcmp(basics[i].name, b->name) != 0)
+			continue;
+		if (v > basics[i].max)
+			return vm_cme(50);
+		switch (basics[i].kind) {
+		case VM_BASIC_ECHO:
+			vm->echo = v;
+			break;
+		case VM_BASIC_VERBOSE:
+			vm->verbose = v;
+			break;
+		case VM_BASIC_QUIET:
+			vm->quiet = v;
+			break;
+		case VM_BASIC_RESET:
+			vm_profile_defaults(vm);
+			break;
+		case VM_BASIC_IDENT:
+			return vm_ident_ati(vm, v);
+		case VM_BASIC_ACCEPT:
+			break;
+		}
 		return vm_ok();
-	else
-		return vm_cme(4);
-	return vm_ok();
+	}
+	return vm_cme(4);
 }
 
 /* S-parameters, V.250 5.3.2: "S3=13" sets, "S3?" reads as three decimal digits. */

@@ -129,6 +129,12 @@ static void keep_unacked(struct vmodem *vm)
 		log_error("vmodem", "event=unacked_lost modem=%s reason=store_full", vm->name);
 }
 
+void vm_notify_reset(struct vmodem *vm)
+{
+	if (vm->cnma_pending)
+		keep_unacked(vm);
+}
+
 struct vm_result vm_cnma(struct vmodem *vm, int n)
 {
 	if (!vm->cnma_pending)

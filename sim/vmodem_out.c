@@ -29,7 +29,8 @@ static const struct vm_err_text cms_texts[] = {
 	{ 310, "SIM not inserted" },             { 311, "SIM PIN required" },
 	{ 316, "SIM PUK required" },             { 321, "invalid memory index" },
 	{ 322, "memory full" },                  { 330, "SMSC address unknown" },
-	{ 331, "no network service" },           { 340, "no +CNMA acknowledgement expected" },
+	{ 331, "no network service" },           { 332, "network timeout" },
+	{ 340, "no +CNMA acknowledgement expected" },
 	{ 500, "unknown error" },
 	{ 0, NULL },
 };

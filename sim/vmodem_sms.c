@@ -184,6 +184,18 @@ static struct vm_result cmd_cmgs(struct vmodem *vm, enum vm_cmd_type type, struc
 	return (struct vm_result){ VM_RES_PROMPT, 0 };
 }
 
+static struct vm_result hand_to_network(struct vmodem *vm, const uint8_t *tpdu, size_t len, uint8_t mr)
+{
+	int err = vm->hooks.submit(vm->user, tpdu, len, mr);
+	if (err > 0) {
+		log_warn("vmodem", "event=send_failed modem=%s mr=%u cms=%d", vm->name, mr, err);
+		return vm_cms(err);
+	}
+	log_debug("vmodem", "event=sent modem=%s mr=%u len=%zu", vm->name, mr, len);
+	vm_info(vm, "+CMGS: %u", mr);
+	return vm_ok();
+}
+
 struct vm_result vm_submit(struct vmodem *vm, uint8_t *tpdu, size_t len)
 {
 	if (vm_pdu_check_submit(tpdu, len) < 0)
@@ -194,20 +206,16 @@ struct vm_result vm_submit(struct vmodem *vm, uint8_t *tpdu, size_t len)
 	}
 	uint8_t mr = ++vm->mr;
 	tpdu[1] = mr;
-	int err = vm->hooks.submit(vm->user, tpdu, len, mr);
-	if (err > 0) {
-		log_warn("vmodem", "event=send_failed modem=%s mr=%u cms=%d", vm->name, mr, err);
-		return vm_cms(err);
-	}
-	log_debug("vmodem", "event=sent modem=%s mr=%u len=%zu", vm->name, mr, len);
 	if (vm->model->send_ms) {
-		vm->send_res = vm_ok();
+		/* the SMSC gets the message when the round trip is over, so that nothing it causes
+		 * (a delivery, a status report) can come before the +CMGS result */
+		memcpy(vm->send_tpdu, tpdu, len);
+		vm->send_len = len;
 		vm->send_mr = mr;
 		vm->send_done_at = vm->now_ms + vm->model->send_ms;
 		return (struct vm_result){ VM_RES_DONE, 0 };
 	}
-	vm_info(vm, "+CMGS: %u", mr);
-	return vm_ok();
+	return hand_to_network(vm, tpdu, len, mr);
 }
 
 bool vm_link_reserved(const struct vmodem *vm)
@@ -222,8 +230,13 @@ void vm_send_tick(struct vmodem *vm)
 	vm->in = VM_IN_COMMAND;
 	vm->send_done_at = 0;
 	vm->info_started = false;
-	vm_info(vm, "+CMGS: %u", vm->send_mr);
-	vm_final(vm, vm->send_res);
+	struct vm_result res = vm_cms(332); /* lost on the way: network timeout, 27.005 3.2.5 */
+	if (vm->reg_stat == 1)
+		res = hand_to_network(vm, vm->send_tpdu, vm->send_len, vm->send_mr);
+	else
+		log_warn("vmodem", "event=send_failed modem=%s mr=%u reason=network_lost_during_send", vm->name,
+			 vm->send_mr);
+	vm_final(vm, res);
 	vm_urc_flush(vm);
 }
 

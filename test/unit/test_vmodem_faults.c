@@ -77,6 +77,20 @@ static void reboot_drops_settings_keeps_messages_and_prints_boot_urcs(void **sta
 	vmh_expect(h, "AT+CPMS?\r\r\n+CPMS: \"SM\",1,10,\"SM\",1,10,\"SM\",1,10\r\n\r\nOK\r\n");
 }
 
+static void reboot_keeps_an_unacknowledged_cmt(void **state)
+{
+	struct vmh *h = ready(state, 10);
+	vmh_type(h, "AT+CSMS=1;+CNMI=2,2,0,0,0\r");
+	vmh_take(h);
+	assert_int_equal(vmh_deliver_hex(h, DELIVER_HEX), 0);
+	vmh_expect(h, "\r\n+CMT: ,34\r\n" SMSC_HEX DELIVER_HEX "\r\n");
+	vmodem_fault(h->vm, VMODEM_FAULT_REBOOT, 0, h->now);
+	vmh_advance(h, 1000);
+	vmh_take(h);
+	vmh_type(h, "AT+CPMS?\r");
+	vmh_expect(h, "AT+CPMS?\r\r\n+CPMS: \"SM\",1,10,\"SM\",1,10,\"SM\",1,10\r\n\r\nOK\r\n");
+}
+
 static void reboot_cures_a_hang(void **state)
 {
 	struct vmh *h = ready(state, 10);
@@ -173,6 +187,7 @@ int main(void)
 		cmocka_unit_test_teardown(hang_answers_nothing_until_it_ends, vmh_teardown),
 		cmocka_unit_test_teardown(garbage_comes_before_the_next_reply_only, vmh_teardown),
 		cmocka_unit_test_teardown(reboot_drops_settings_keeps_messages_and_prints_boot_urcs, vmh_teardown),
+		cmocka_unit_test_teardown(reboot_keeps_an_unacknowledged_cmt, vmh_teardown),
 		cmocka_unit_test_teardown(reboot_cures_a_hang, vmh_teardown),
 		cmocka_unit_test_teardown(cfun_1_1_answers_ok_then_reboots, vmh_teardown),
 		cmocka_unit_test_teardown(no_network_deregisters_with_urcs_and_refuses_sms, vmh_teardown),
