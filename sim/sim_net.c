@@ -30,6 +30,7 @@ struct item {
 	struct sim_part part;
 	bool srr;
 	uint8_t mr;
+	uint8_t tp_status; /* ITEM_REPORT */
 	uint64_t submit_ms; /* now_ms when accepted */
 	unsigned faults;
 	int attempts;
@@ -74,6 +75,8 @@ const char *sim_net_status_str(enum sim_net_status status)
 		return "lost";
 	case SIM_NET_UNKNOWN_NUMBER:
 		return "unknown-number";
+	case SIM_NET_REFUSED:
+		return "refused";
 	}
 	return "?";
 }
@@ -156,14 +159,22 @@ static void emit_record(struct sim_net *net, const struct item *it, enum sim_net
 		.id = it->id, .submit_ms = net->epoch_ms + it->submit_ms, .done_ms = net->epoch_ms + now_ms,
 		.from = it->from, .to = it->to, .part = &it->part, .status = status,
 		.faults = it->faults, .attempts = it->attempts, .status_report = it->srr,
+		.is_report = it->kind == ITEM_REPORT, .tp_status = it->tp_status, .mr = it->mr,
 	};
 	net->hooks.record(net->user, &rec);
+}
+
+/* Same subscriber: the digits match, with or without the international "+" (a TP-DA of
+ * type 0x81 "unknown" carries the same digits as one of type 0x91, TS 23.040 9.1.2.5). */
+static bool same_number(const char *a, const char *b)
+{
+	return strcmp(a + (a[0] == '+'), b + (b[0] == '+')) == 0;
 }
 
 static int modem_by_number(const struct sim_net *net, const char *number)
 {
 	for (int i = 0; i < net->s.n_modems; i++)
-		if (strcmp(net->s.modems[i].number, number) == 0)
+		if (same_number(net->s.modems[i].number, number))
 			return i;
 	return -1;
 }
@@ -171,7 +182,7 @@ static int modem_by_number(const struct sim_net *net, const char *number)
 static struct sim_phone *phone_by_number(const struct sim_net *net, const char *number)
 {
 	for (int i = 0; i < net->s.n_phones; i++)
-		if (strcmp(net->s.phones[i].number, number) == 0)
+		if (same_number(net->s.phones[i].number, number))
 			return net->phones[i];
 	return NULL;
 }
@@ -306,6 +317,8 @@ static void queue_report(struct sim_net *net, const struct item *sms, uint8_t st
 		return;
 	r->kind = ITEM_REPORT;
 	r->id = sms->id;
+	r->mr = sms->mr;
+	r->tp_status = status;
 	r->src_modem = sms->src_modem;
 	snprintf(r->from, sizeof(r->from), "%s", sms->to);
 	snprintf(r->to, sizeof(r->to), "%s", sms->from);
@@ -319,15 +332,21 @@ static void queue_report(struct sim_net *net, const struct item *sms, uint8_t st
 		free(r);
 }
 
-/* Hands `it` to a modem. Returns true when done (delivered), false to retry later. */
-static bool try_modem(struct sim_net *net, struct item *it, int modem, uint64_t now_ms)
+enum attempt {
+	ATTEMPT_DONE,    /* the modem took it */
+	ATTEMPT_RETRY,   /* storage full or off the network: try again later */
+	ATTEMPT_REFUSED, /* it can never take it */
+};
+
+/* Hands `it` to a modem. */
+static enum attempt try_modem(struct sim_net *net, struct item *it, int modem, uint64_t now_ms)
 {
 	if (!it->tpdu_len) {
 		time_t scts = (time_t)((net->epoch_ms + it->submit_ms) / 1000);
 		int n = sim_pdu_build_deliver(it->from, &it->part, scts, it->tpdu);
 		if (n < 0) {
 			log_error("sim", "event=deliver_build_failed id=%llu from=%s", (unsigned long long)it->id, it->from);
-			return true;
+			return ATTEMPT_REFUSED;
 		}
 		it->tpdu_len = (size_t)n;
 	}
@@ -336,7 +355,13 @@ static bool try_modem(struct sim_net *net, struct item *it, int modem, uint64_t 
 			 ? net->hooks.deliver(net->user, modem, it->tpdu, it->tpdu_len, now_ms)
 			 : net->hooks.status_report(net->user, modem, it->tpdu, it->tpdu_len, now_ms);
 	if (rc == 0)
-		return true;
+		return ATTEMPT_DONE;
+	if (rc != -ENOSPC && rc != -ENETDOWN) {
+		log_error("sim", "event=delivery_refused id=%llu modem=%s len=%zu err=%d hint=\"the modem "
+			  "rejected the TPDU itself; this is a simulator bug, please report it\"",
+			  (unsigned long long)it->id, net->s.modems[modem].name, it->tpdu_len, rc);
+		return ATTEMPT_REFUSED;
+	}
 	unsigned bit = rc == -ENOSPC ? SIM_NET_F_STORAGE_FULL : SIM_NET_F_NO_NETWORK;
 	if (!(it->faults & bit))
 		log_info("sim", "event=delivery_deferred id=%llu modem=%s kind=%s cause=%s retry_ms=%u "
@@ -346,14 +371,18 @@ static bool try_modem(struct sim_net *net, struct item *it, int modem, uint64_t 
 			 rc == -ENOSPC ? "the SMSC keeps it until the client deletes messages (AT+CMGD)"
 				       : "the SMSC keeps it until the modem is registered again");
 	it->faults |= bit;
-	return false;
+	return ATTEMPT_RETRY;
 }
 
 /* Delivers one due item; returns true when it is finished, false to requeue it. */
 static bool deliver_item(struct sim_net *net, struct item *it, uint64_t now_ms)
 {
-	if (it->kind == ITEM_REPORT)
-		return try_modem(net, it, it->src_modem, now_ms);
+	if (it->kind == ITEM_REPORT) {
+		enum attempt a = try_modem(net, it, it->src_modem, now_ms);
+		if (a != ATTEMPT_RETRY)
+			emit_record(net, it, a == ATTEMPT_DONE ? SIM_NET_DELIVERED : SIM_NET_REFUSED, now_ms);
+		return a != ATTEMPT_RETRY;
+	}
 	int modem = modem_by_number(net, it->to);
 	struct sim_phone *phone = modem < 0 ? phone_by_number(net, it->to) : NULL;
 	if (modem < 0 && !phone) {
@@ -363,8 +392,14 @@ static bool deliver_item(struct sim_net *net, struct item *it, uint64_t now_ms)
 		queue_report(net, it, SIM_TP_STATUS_INCOMPATIBLE, now_ms);
 		return true;
 	}
-	if (modem >= 0 && !try_modem(net, it, modem, now_ms))
+	enum attempt a = modem >= 0 ? try_modem(net, it, modem, now_ms) : ATTEMPT_DONE;
+	if (a == ATTEMPT_RETRY)
 		return false;
+	if (a == ATTEMPT_REFUSED) {
+		emit_record(net, it, SIM_NET_REFUSED, now_ms);
+		queue_report(net, it, SIM_TP_STATUS_INCOMPATIBLE, now_ms);
+		return true;
+	}
 	bool whole = false;
 	if (phone) {
 		it->attempts++;

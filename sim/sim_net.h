@@ -36,10 +36,12 @@ enum sim_net_status {
 	SIM_NET_DELIVERED,      /* handed to the modem or phone */
 	SIM_NET_LOST,           /* the network lost it (loss or drop-next) */
 	SIM_NET_UNKNOWN_NUMBER, /* nobody has that number */
+	SIM_NET_REFUSED,        /* the receiving modem can never take it (not retried) */
 };
 const char *sim_net_status_str(enum sim_net_status status);
 
-/* One SMS (one TPDU) the network is done with: written to sms.jsonl by the caller. */
+/* One SMS (one TPDU) the network is done with, an SMS-STATUS-REPORT included: written to
+ * sms.jsonl by the caller. */
 struct sim_net_record {
 	uint64_t id;             /* network-wide, in submission order; a duplicate shares it */
 	uint64_t submit_ms;      /* wall-clock ms when the network accepted it */
@@ -50,11 +52,14 @@ struct sim_net_record {
 	unsigned faults;         /* enum sim_net_fault_bit */
 	int attempts;            /* delivery attempts (0 when lost before any) */
 	bool status_report;      /* a status report was requested */
+	bool is_report;          /* this is the SMS-STATUS-REPORT for SMS `id`, from its recipient */
+	uint8_t tp_status;       /* is_report: its TP-Status (TS 23.040 9.2.3.15) */
+	uint8_t mr;              /* the TP-Message-Reference the sender gave the SMS */
 };
 
 struct sim_net_hooks {
 	/* Hands an SMS-DELIVER TPDU to modem `modem`: 0, or -ENOSPC / -ENETDOWN to retry later
-	 * (the contract of vmodem_deliver). */
+	 * (the contract of vmodem_deliver); any other error is final. */
 	int (*deliver)(void *user, int modem, const uint8_t *tpdu, size_t len, uint64_t now_ms);
 	/* Hands an SMS-STATUS-REPORT TPDU to modem `modem`; same returns. */
 	int (*status_report)(void *user, int modem, const uint8_t *tpdu, size_t len, uint64_t now_ms);
@@ -102,7 +107,7 @@ void sim_net_tick(struct sim_net *net, uint64_t now_ms);
 /* Index of the modem named `name`, or -1. */
 int sim_net_modem_index(const struct sim_net *net, const char *name);
 
-/* The phone with number `number`, or NULL. */
+/* The phone with number `number` (with or without the leading "+"), or NULL. */
 const struct sim_phone *sim_net_phone(const struct sim_net *net, const char *number);
 
 /* SMS waiting in the SMSC for delivery or retry (status reports included). */

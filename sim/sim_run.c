@@ -120,14 +120,17 @@ static void net_record(void *user, const struct sim_net_record *r)
 	for (int b = 0; b < SIM_NET_F_COUNT; b++)
 		if (r->faults & (1u << b))
 			json_array_append_new(faults, json_string(sim_net_fault_bit_str(b)));
-	json_t *o = json_pack("{s:o,s:o,s:I,s:s,s:s,s:s,s:s,s:i,s:i,s:s,s:b,s:i,s:o}",
+	json_t *o = json_pack("{s:o,s:o,s:I,s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:s,s:b,s:i,s:o,s:i}",
 			      "time", iso_time(r->done_ms), "submitted", iso_time(r->submit_ms),
-			      "id", (json_int_t)r->id, "from", r->from, "to", r->to,
+			      "id", (json_int_t)r->id, "type", r->is_report ? "status-report" : "sms",
+			      "from", r->from, "to", r->to,
 			      "text", r->part->text, "encoding", sim_coding_str(r->part->coding),
 			      "parts", r->part->concat.total ? r->part->concat.total : 1,
 			      "part", r->part->concat.total ? r->part->concat.seq : 1,
 			      "status", sim_net_status_str(r->status), "status_report", r->status_report,
-			      "attempts", r->attempts, "faults", faults);
+			      "attempts", r->attempts, "faults", faults, "mr", r->mr);
+	if (o && r->is_report)
+		json_object_set_new(o, "tp_status", json_integer(r->tp_status));
 	if (!o)
 		return; /* text that is not UTF-8 cannot happen: sim_pdu hands out UTF-8 only */
 	char *line = json_dumps(o, JSON_COMPACT);

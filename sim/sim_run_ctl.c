@@ -128,11 +128,12 @@ static json_t *handle_inbox(struct sim_run *run, struct sim_ctl_conn *conn, json
 	if (json_unpack(req, "{s:s,s?I,s?I}", "number", &number, "count", &count, "wait_ms", &wait_ms) < 0 ||
 	    count < 0 || wait_ms < 0)
 		return fail("inbox needs %s", "a \"number\" string and non-negative \"count\", \"wait_ms\"");
-	if (!sim_net_phone(run->net, number))
+	const struct sim_phone *ph = sim_net_phone(run->net, number);
+	if (!ph)
 		return fail("no phone has number %s: give it with --phone NAME=NUMBER", number);
 	if (wait_ms == 0 || inbox_count(run, number) >= (size_t)count)
 		return inbox_answer(run, number, wait_ms == 0 || inbox_count(run, number) >= (size_t)count);
-	return add_waiter(run, conn, RUN_WAIT_INBOX, number, (size_t)count, (uint64_t)wait_ms);
+	return add_waiter(run, conn, RUN_WAIT_INBOX, sim_phone_number(ph), (size_t)count, (uint64_t)wait_ms);
 }
 
 static json_t *handle_drain(struct sim_run *run, struct sim_ctl_conn *conn, json_t *req)

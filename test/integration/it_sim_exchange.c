@@ -3,6 +3,7 @@
  * parts at a modem, status reports say delivered or failed, and a port closed by its client
  * serves the next one. */
 #include "it_util.h"
+#include "sim_ctl.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,11 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cmocka.h>
-
-static const char *m2mon;
 
 static const char *const net_args[] = {
 	"--modem", "base=+15550001000", "--modem", "unit1=+15550002001:sim800",
@@ -34,16 +35,15 @@ static int open_modem(const struct it_sim *sim, const char *name)
 	return fd;
 }
 
-/* Waits for +CDS and reads its PDU line. */
-static void wait_report(int fd, struct it_sms *out)
+/* Waits for +CDS (it may already be in `acc`, seen while sending) and reads its PDU line. */
+static void wait_report(int fd, char *acc, size_t size, struct it_sms *out)
 {
-	char acc[8192] = "";
-	assert_true(it_at_wait(fd, "+CDS:", IT_TIMEOUT_MS, acc, sizeof(acc)));
+	assert_true(it_at_wait(fd, "+CDS:", IT_TIMEOUT_MS, acc, size));
 	char *p = strstr(acc, "+CDS:");
-	assert_true(it_at_wait(fd, "\r\n", IT_TIMEOUT_MS, p, sizeof(acc) - (size_t)(p - acc)));
+	size_t room = size - (size_t)(p - acc);
+	assert_true(it_at_wait(fd, "\r\n", IT_TIMEOUT_MS, p, room));
 	char *pdu = strstr(p, "\r\n") + 2;
-	if (!strstr(pdu, "\r\n"))
-		assert_true(it_at_wait(fd, "\r\n", IT_TIMEOUT_MS, pdu, sizeof(acc) - (size_t)(pdu - acc)));
+	assert_true(it_at_wait(fd, "\r\n", IT_TIMEOUT_MS, pdu, size - (size_t)(pdu - acc)));
 	*strstr(pdu, "\r\n") = '\0';
 	assert_int_equal(it_read_pdu_hex(pdu, out), 0);
 	assert_true(out->report);
@@ -51,11 +51,12 @@ static void wait_report(int fd, struct it_sms *out)
 
 static void modem_to_modem_with_status_report(void **state)
 {
-	(void)state;
+	const char *m2mon = *state;
 	struct it_sim sim;
 	it_sim_start(&sim, m2mon, net_args);
 	int base = open_modem(&sim, "base"), unit = open_modem(&sim, "unit1");
-	assert_int_equal(it_at_send_sms(unit, "+15550001000", "T1=4.5 T2=5.0", true), 1);
+	char seen[4096];
+	assert_int_equal(it_at_send_sms_seen(unit, "+15550001000", "T1=4.5 T2=5.0", true, seen, sizeof(seen)), 1);
 	char acc[4096] = "";
 	assert_true(it_at_wait(base, "+CMTI:", IT_TIMEOUT_MS, acc, sizeof(acc)));
 	struct it_sms sms[8];
@@ -63,15 +64,17 @@ static void modem_to_modem_with_status_report(void **state)
 	assert_string_equal(sms[0].from, "+15550002001");
 	assert_string_equal(sms[0].text, "T1=4.5 T2=5.0");
 	struct it_sms rep;
-	wait_report(unit, &rep);
+	wait_report(unit, seen, sizeof(seen), &rep);
 	assert_int_equal(rep.status, 0x00);
 	assert_string_equal(rep.from, "+15550001000");
-	assert_int_equal(it_at_send_sms(unit, "+19995550000", "anyone there?", true), 1);
-	wait_report(unit, &rep);
+	assert_int_equal(it_at_send_sms_seen(unit, "+19995550000", "anyone there?", true, seen, sizeof(seen)), 1);
+	wait_report(unit, seen, sizeof(seen), &rep);
 	assert_int_equal(rep.status, 0x41);
 	assert_true(it_drain(&sim, IT_TIMEOUT_MS)); /* the record follows the delivery */
 	assert_int_equal(it_jsonl_count(&sim, (const char *const[]){ "\"status\":\"unknown-number\"",
 								      "+19995550000", NULL }), 1);
+	assert_int_equal(it_jsonl_count(&sim, (const char *const[]){ "\"type\":\"status-report\"",
+								      "\"tp_status\":65", NULL }), 1);
 	close(base);
 	close(unit);
 	it_sim_stop(&sim);
@@ -79,7 +82,7 @@ static void modem_to_modem_with_status_report(void **state)
 
 static void long_texts_between_phone_and_modem(void **state)
 {
-	(void)state;
+	const char *m2mon = *state;
 	struct it_sim sim;
 	it_sim_start(&sim, m2mon, net_args);
 	int base = open_modem(&sim, "base");
@@ -118,7 +121,7 @@ static void long_texts_between_phone_and_modem(void **state)
 
 static void port_survives_its_client_closing(void **state)
 {
-	(void)state;
+	const char *m2mon = *state;
 	struct it_sim sim;
 	it_sim_start(&sim, m2mon, net_args);
 	for (int round = 0; round < 3; round++) {
@@ -138,17 +141,72 @@ static void port_survives_its_client_closing(void **state)
 	it_sim_stop(&sim);
 }
 
+/* Sends `line` on a raw connection to the control socket and returns the answer line. */
+static void ctl_raw(int fd, const char *line, char *answer, size_t size)
+{
+	assert_int_equal(write(fd, line, strlen(line)), (ssize_t)strlen(line));
+	size_t len = 0;
+	while (len < size - 1 && (len == 0 || answer[len - 1] != '\n')) {
+		ssize_t n = read(fd, answer + len, size - 1 - len);
+		assert_true(n > 0);
+		len += (size_t)n;
+	}
+	answer[len] = '\0';
+}
+
+static void control_socket_survives_bad_requests(void **state)
+{
+	const char *m2mon = *state;
+	struct it_sim sim;
+	it_sim_start(&sim, m2mon, net_args);
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	char sock[400];
+	snprintf(sock, sizeof(sock), "%s/sim.sock", sim.dir);
+	assert_true(strlen(sock) < sizeof(addr.sun_path));
+	memcpy(addr.sun_path, sock, strlen(sock) + 1);
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	char answer[1024];
+	ctl_raw(fd, "hello there\n", answer, sizeof(answer));
+	assert_non_null(strstr(answer, "\"ok\":false"));
+	assert_non_null(strstr(answer, "not a JSON object"));
+	ctl_raw(fd, "{\"op\":\"melt\"}\n", answer, sizeof(answer));
+	assert_non_null(strstr(answer, "unknown op melt"));
+	ctl_raw(fd, "{\"op\":\"send\",\"from\":1}\n", answer, sizeof(answer));
+	assert_non_null(strstr(answer, "send needs"));
+	ctl_raw(fd, "{\"op\":\"fault\",\"modem\":\"base\",\"kind\":\"hang\",\"arg\":-5}\n", answer,
+		sizeof(answer));
+	assert_non_null(strstr(answer, "\"ok\":false"));
+	size_t flood_len = 300 * 1024;
+	char *flood = malloc(flood_len);
+	assert_non_null(flood);
+	memset(flood, 'x', flood_len);
+	ssize_t sent = 0;
+	while (sent < (ssize_t)flood_len) {
+		ssize_t n = send(fd, flood + sent, flood_len - (size_t)sent, MSG_NOSIGNAL);
+		if (n <= 0)
+			break; /* the simulator closed the connection: a line that long is refused */
+		sent += n;
+	}
+	free(flood);
+	char c;
+	assert_true(read(fd, &c, 1) <= 0);
+	close(fd);
+	assert_true(sim_ctl_alive(sock));
+	it_sim_stop(&sim);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		fprintf(stderr, "usage: %s PATH-TO-M2MON\n", argv[0]);
 		return 2;
 	}
-	m2mon = argv[1];
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(modem_to_modem_with_status_report),
-		cmocka_unit_test(long_texts_between_phone_and_modem),
-		cmocka_unit_test(port_survives_its_client_closing),
+		cmocka_unit_test_prestate(modem_to_modem_with_status_report, argv[1]),
+		cmocka_unit_test_prestate(long_texts_between_phone_and_modem, argv[1]),
+		cmocka_unit_test_prestate(port_survives_its_client_closing, argv[1]),
+		cmocka_unit_test_prestate(control_socket_survives_bad_requests, argv[1]),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

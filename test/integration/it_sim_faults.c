@@ -14,8 +14,6 @@
 
 #include <cmocka.h>
 
-static const char *m2mon;
-
 struct net {
 	struct it_sim sim;
 	int base, unit;
@@ -36,6 +34,7 @@ static int setup(void **state)
 {
 	static const char *const args[] = { "--modem", "base=+15550001000", "--modem", "unit1=+15550002001",
 					    NULL };
+	const char *m2mon = *state; /* the test's prestate, replaced by the network */
 	struct net *n = calloc(1, sizeof(*n));
 	it_sim_start(&n->sim, m2mon, args);
 	n->base = open_modem(&n->sim, "base");
@@ -186,16 +185,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s PATH-TO-M2MON\n", argv[0]);
 		return 2;
 	}
-	m2mon = argv[1];
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(hang_ignores_commands_for_its_duration, setup, teardown),
-		cmocka_unit_test_setup_teardown(garbage_puts_stray_bytes_in_the_next_reply, setup, teardown),
-		cmocka_unit_test_setup_teardown(reboot_prints_boot_urcs_and_forgets_settings, setup, teardown),
-		cmocka_unit_test_setup_teardown(no_network_refuses_sends_and_holds_deliveries, setup, teardown),
-		cmocka_unit_test_setup_teardown(sim_full_keeps_the_sms_until_space_is_freed, setup, teardown),
-		cmocka_unit_test_setup_teardown(drop_next_loses_exactly_that_many, setup, teardown),
-		cmocka_unit_test_setup_teardown(delay_holds_that_modems_sms, setup, teardown),
-		cmocka_unit_test_setup_teardown(bad_fault_requests_are_usage_errors, setup, teardown),
+		cmocka_unit_test_prestate_setup_teardown(hang_ignores_commands_for_its_duration, setup, teardown, argv[1]),
+		cmocka_unit_test_prestate_setup_teardown(garbage_puts_stray_bytes_in_the_next_reply, setup, teardown, argv[1]),
+		cmocka_unit_test_prestate_setup_teardown(reboot_prints_boot_urcs_and_forgets_settings, setup, teardown, argv[1]),
+		cmocka_unit_test_prestate_setup_teardown(no_network_refuses_sends_and_holds_deliveries, setup, teardown, argv[1]),
+		cmocka_unit_test_prestate_setup_teardown(sim_full_keeps_the_sms_until_space_is_freed, setup, teardown, argv[1]),
+		cmocka_unit_test_prestate_setup_teardown(drop_next_loses_exactly_that_many, setup, teardown, argv[1]),
+		cmocka_unit_test_prestate_setup_teardown(delay_holds_that_modems_sms, setup, teardown, argv[1]),
+		cmocka_unit_test_prestate_setup_teardown(bad_fault_requests_are_usage_errors, setup, teardown, argv[1]),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,8 +12,6 @@
 
 #include <cmocka.h>
 
-static const char *m2mon;
-
 static int cmp_lines(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -21,7 +19,7 @@ static int cmp_lines(const void *a, const void *b)
 
 /* Sends 20 SMS from alice to bob under `seed` and returns sms.jsonl without its times,
  * sorted (arrival order may differ by scheduling; fates may not). */
-static char *fates(const char *seed)
+static char *fates(const char *m2mon, const char *seed)
 {
 	const char *args[] = { "--modem", "base=+15550001000", "--phone", "alice=+15550003001", "--phone",
 			       "bob=+15550003002", "--seed", seed, "--loss", "0.25", "--duplicate", "0.25",
@@ -63,8 +61,8 @@ static char *fates(const char *seed)
 
 static void same_seed_same_fates(void **state)
 {
-	(void)state;
-	char *a = fates("42"), *b = fates("42"), *c = fates("43");
+	const char *m2mon = *state;
+	char *a = fates(m2mon, "42"), *b = fates(m2mon, "42"), *c = fates(m2mon, "43");
 	assert_non_null(strstr(a, "\"lost\""));
 	assert_non_null(strstr(a, "\"duplicate\""));
 	assert_non_null(strstr(a, "\"reorder\""));
@@ -81,9 +79,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s PATH-TO-M2MON\n", argv[0]);
 		return 2;
 	}
-	m2mon = argv[1];
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(same_seed_same_fates),
+		cmocka_unit_test_prestate(same_seed_same_fates, argv[1]),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -60,6 +61,7 @@ void it_sim_start(struct it_sim *sim, const char *m2mon, const char *const *args
 	sim->pid = fork();
 	assert_true(sim->pid >= 0);
 	if (sim->pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM); /* a failed test must not leave a simulator behind */
 		char log[320];
 		snprintf(log, sizeof(log), "%s/sim.log", sim->root);
 		int err = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);

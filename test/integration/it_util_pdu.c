@@ -17,27 +17,33 @@
  * driver assembles them. */
 static int build_submits(const char *to, const char *text, bool report, uint8_t out[][200], size_t *lens)
 {
-	static GSM_MultiSMSMessage multi;
-	static unsigned char uni[8192];
-	memset(uni, 0, sizeof(uni));
+	GSM_MultiSMSMessage *multi = calloc(1, sizeof(*multi));
+	unsigned char *uni = calloc(1, 2 * strlen(text) + 8);
+	if (!multi || !uni) {
+		free(multi);
+		free(uni);
+		return -1;
+	}
 	DecodeUTF8(uni, text, strlen(text));
 	GSM_MultiPartSMSInfo info;
 	GSM_ClearMultiPartSMSInfo(&info);
 	info.EntriesNum = 1;
 	info.Entries[0].ID = SMS_ConcatenatedAutoTextLong;
 	info.Entries[0].Buffer = uni;
-	if (GSM_EncodeMultiPartSMS(GSM_GetGlobalDebug(), &info, &multi) != ERR_NONE)
-		return -1;
-	for (int i = 0; i < multi.Number && i < 16; i++) {
-		GSM_SMSMessage *sms = &multi.SMS[i];
+	int parts = GSM_EncodeMultiPartSMS(GSM_GetGlobalDebug(), &info, multi) == ERR_NONE ? multi->Number : -1;
+	free(uni);
+	for (int i = 0; i < parts && i < 16; i++) {
+		GSM_SMSMessage *sms = &multi->SMS[i];
 		sms->PDU = SMS_Submit;
 		DecodeUTF8(sms->Number, to, strlen(to));
 		sms->SMSC.Validity.Format = SMS_Validity_RelativeFormat;
 		sms->SMSC.Validity.Relative = SMS_VALID_Max_Time;
 		unsigned char f[1024] = { 0 };
 		int len = 0;
-		if (GSM_EncodeSMSFrame(GSM_GetGlobalDebug(), sms, f, PHONE_SMSSubmit, &len, TRUE) != ERR_NONE)
-			return -1;
+		if (GSM_EncodeSMSFrame(GSM_GetGlobalDebug(), sms, f, PHONE_SMSSubmit, &len, TRUE) != ERR_NONE) {
+			parts = -1;
+			break;
+		}
 		const GSM_SMSMessageLayout L = PHONE_SMSSubmit;
 		size_t n = 0;
 		out[i][n++] = f[L.firstbyte] | (report ? 0x20 : 0);
@@ -51,12 +57,13 @@ static int build_submits(const char *to, const char *text, bool report, uint8_t 
 		memcpy(out[i] + n, f + L.Text, (size_t)(len - L.Text));
 		lens[i] = n + (size_t)(len - L.Text);
 	}
-	return multi.Number;
+	free(multi);
+	return parts > 16 ? -1 : parts;
 }
 
 int it_submit_hex(const char *to, const char *text, char *hex, size_t hex_size)
 {
-	static uint8_t tpdu[16][200];
+	uint8_t tpdu[16][200];
 	size_t lens[16];
 	if (build_submits(to, text, false, tpdu, lens) != 1 || hex_size < 2 * lens[0] + 3)
 		return -1;
@@ -66,11 +73,14 @@ int it_submit_hex(const char *to, const char *text, char *hex, size_t hex_size)
 	return (int)lens[0];
 }
 
-int it_at_send_sms(int fd, const char *to, const char *text, bool report)
+int it_at_send_sms_seen(int fd, const char *to, const char *text, bool report, char *seen,
+			size_t seen_size)
 {
-	static uint8_t tpdu[16][200];
+	uint8_t tpdu[16][200];
 	size_t lens[16];
 	int n = build_submits(to, text, report, tpdu, lens);
+	if (seen && seen_size)
+		seen[0] = '\0';
 	for (int i = 0; i < n; i++) {
 		char cmd[64], acc[4096] = "";
 		snprintf(cmd, sizeof(cmd), "AT+CMGS=%zu\r", lens[i]);
@@ -83,13 +93,20 @@ int it_at_send_sms(int fd, const char *to, const char *text, bool report)
 		strcat(hex, "\x1a");
 		acc[0] = '\0';
 		it_at_write(fd, hex);
-		if (!it_at_wait_final(fd, acc, sizeof(acc)) || !strstr(acc, "+CMGS:") ||
-		    !strstr(acc, "\r\nOK\r\n")) {
+		bool final = it_at_wait_final(fd, acc, sizeof(acc));
+		if (seen && strlen(seen) + strlen(acc) < seen_size)
+			strcat(seen, acc);
+		if (!final || !strstr(acc, "+CMGS:") || !strstr(acc, "\r\nOK\r\n")) {
 			fprintf(stderr, "it_at_send_sms: sent %s, modem answered \"%s\"\n", hex, acc);
 			return -1;
 		}
 	}
 	return n;
+}
+
+int it_at_send_sms(int fd, const char *to, const char *text, bool report)
+{
+	return it_at_send_sms_seen(fd, to, text, report, NULL, 0);
 }
 
 int it_read_pdu_hex(const char *hex, struct it_sms *out)
@@ -98,7 +115,7 @@ int it_read_pdu_hex(const char *hex, struct it_sms *out)
 	unsigned char bin[400];
 	if (n == 0 || n > sizeof(bin) || !DecodeHexBin(bin, (const unsigned char *)hex, n * 2))
 		return -1;
-	static GSM_SMSMessage sms;
+	GSM_SMSMessage sms;
 	size_t pos = 0;
 	if (GSM_DecodePDUFrame(GSM_GetGlobalDebug(), &sms, bin, n, &pos, TRUE) != ERR_NONE)
 		return -1;
@@ -117,9 +134,12 @@ int it_read_pdu_hex(const char *hex, struct it_sms *out)
 
 int it_at_list(int fd, struct it_sms *out, int max)
 {
-	static char reply[65536];
-	if (!it_at_cmd(fd, "AT+CMGL=4", reply, sizeof(reply)))
+	size_t size = 65536;
+	char *reply = malloc(size);
+	if (!reply || !it_at_cmd(fd, "AT+CMGL=4", reply, size)) {
+		free(reply);
 		return -1;
+	}
 	int count = 0;
 	char *line = reply, *next;
 	int index = -1;
@@ -137,6 +157,7 @@ int it_at_list(int fd, struct it_sms *out, int max)
 			index = -1;
 		}
 	}
+	free(reply);
 	return count;
 }
 

@@ -3,7 +3,7 @@
 m2mon=$1
 . "$(dirname "$0")/lib.sh"
 
-start_sim --modem gsm=+15550001000 --phone alice=+15550003001
+start_sim --modem gsm=+15550001000 --phone alice=+15550003001 --baud 115200 --latency-ms 100
 rc=$(gammurc gsm)
 g() { gammu -c "$rc" "$@"; }
 

@@ -134,7 +134,7 @@ static void run_until(struct fixture *f, uint64_t until_ms)
 static void submit(struct fixture *f, int modem, const char *text, const char *to, bool report,
 		   uint64_t now)
 {
-	static uint8_t tpdu[SIM_MAX_PARTS][SIM_TPDU_MAX];
+	uint8_t tpdu[SIM_MAX_PARTS][SIM_TPDU_MAX];
 	size_t lens[SIM_MAX_PARTS];
 	int n = tsim_submits(text, to, report, 5, tpdu, lens);
 	for (int i = 0; i < n; i++)
@@ -226,10 +226,19 @@ static void status_reports_tell_delivered_and_unknown(void **state)
 	assert_int_equal(ok->mr, 5);
 	assert_string_equal(bad->to, "+15559999999");
 	assert_int_equal(bad->status, SIM_TP_STATUS_INCOMPATIBLE);
-	int unknown = 0;
-	for (int i = 0; i < f->n_rec; i++)
+	int unknown = 0, reports = 0;
+	for (int i = 0; i < f->n_rec; i++) {
 		unknown += f->rec[i].status == SIM_NET_UNKNOWN_NUMBER;
+		if (f->rec[i].is_report) {
+			reports++;
+			assert_int_equal(f->rec[i].mr, 5);
+			assert_string_equal(f->rec[i].to, "+15550001000");
+			assert_true(f->rec[i].tp_status == SIM_TP_STATUS_DELIVERED ||
+				    f->rec[i].tp_status == SIM_TP_STATUS_INCOMPATIBLE);
+		}
+	}
 	assert_int_equal(unknown, 1);
+	assert_int_equal(reports, 2);
 }
 
 static void full_storage_is_retried_until_delivered(void **state)
@@ -343,6 +352,35 @@ static void same_seed_same_faults(void **state)
 	assert_true(strlen(a) < 20);
 }
 
+static void numbers_match_with_or_without_plus(void **state)
+{
+	struct fixture *f = *state;
+	start(f);
+	submit(f, 1, "national", "15550001000", false, 0);
+	assert_int_equal(sim_net_phone_send(f->net, "15550003001", "15550002001", "hi", false, 0), 1);
+	run_until(f, 10000);
+	assert_int_equal(f->modem[0].n, 1);
+	assert_int_equal(f->modem[1].n, 1);
+	assert_non_null(sim_net_phone(f->net, "15550003001"));
+	assert_int_equal(sim_net_phone_send(f->net, "15550001000", "+15550003001", "x", false, 0), -EPERM);
+}
+
+static void a_modem_refusal_is_final(void **state)
+{
+	struct fixture *f = *state;
+	start(f);
+	f->modem[1].refuse = 100;
+	f->modem[1].refuse_rc = -EINVAL;
+	submit(f, 0, "never", "+15550002001", true, 0);
+	run_until(f, 60000);
+	assert_int_equal(sim_net_pending(f->net), 0);
+	assert_int_equal(f->modem[1].refuse, 99); /* tried once, not retried */
+	assert_int_equal(f->rec[0].status, SIM_NET_REFUSED);
+	struct tsim_report r;
+	tsim_read_report(f->modem[0].tpdu[0], f->modem[0].len[0], &r);
+	assert_int_equal(r.status, SIM_TP_STATUS_INCOMPATIBLE);
+}
+
 static void bad_input_is_refused(void **state)
 {
 	struct fixture *f = *state;
@@ -370,6 +408,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(delay_adds_latency_for_that_modem_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(loss_and_duplicate_probabilities, setup, teardown),
 		cmocka_unit_test(same_seed_same_faults),
+		cmocka_unit_test_setup_teardown(numbers_match_with_or_without_plus, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_modem_refusal_is_final, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_input_is_refused, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -64,17 +64,18 @@ static void submit_from_gammu_sendsms_decodes(void **state)
  * gammu's multipart encoder, then the octets at the PHONE_SMSSubmit offsets. */
 static int gammu_submits(const char *text, uint8_t out[][SIM_TPDU_MAX], int *lens)
 {
-	static GSM_MultiSMSMessage multi;
+	GSM_MultiSMSMessage *multi = calloc(1, sizeof(*multi));
 	unsigned char uni[2048];
+	assert_non_null(multi);
 	DecodeUTF8(uni, text, strlen(text));
 	GSM_MultiPartSMSInfo info;
 	GSM_ClearMultiPartSMSInfo(&info);
 	info.EntriesNum = 1;
 	info.Entries[0].ID = SMS_ConcatenatedTextLong;
 	info.Entries[0].Buffer = uni;
-	assert_int_equal(GSM_EncodeMultiPartSMS(GSM_GetGlobalDebug(), &info, &multi), ERR_NONE);
-	for (int i = 0; i < multi.Number; i++) {
-		GSM_SMSMessage *sms = &multi.SMS[i];
+	assert_int_equal(GSM_EncodeMultiPartSMS(GSM_GetGlobalDebug(), &info, multi), ERR_NONE);
+	for (int i = 0; i < multi->Number; i++) {
+		GSM_SMSMessage *sms = &multi->SMS[i];
 		sms->PDU = SMS_Submit;
 		EncodeUnicode(sms->Number, "+15550001", 9);
 		sms->SMSC.Validity.Format = SMS_Validity_RelativeFormat;
@@ -96,7 +97,9 @@ static int gammu_submits(const char *text, uint8_t out[][SIM_TPDU_MAX], int *len
 		memcpy(out[i] + n, f + L.Text, (size_t)(len - L.Text));
 		lens[i] = n + len - L.Text;
 	}
-	return multi.Number;
+	int parts = multi->Number;
+	free(multi);
+	return parts;
 }
 
 static void submit_parts_keep_concatenation(void **state)
@@ -106,7 +109,7 @@ static void submit_parts_keep_concatenation(void **state)
 	for (int i = 0; i < 376; i++)
 		text[i] = (char)('A' + i % 26);
 	text[376] = '\0';
-	static uint8_t tpdu[SIM_MAX_PARTS][SIM_TPDU_MAX];
+	uint8_t tpdu[SIM_MAX_PARTS][SIM_TPDU_MAX];
 	int lens[SIM_MAX_PARTS];
 	int n = gammu_submits(text, tpdu, lens);
 	assert_int_equal(n, 3);

@@ -5,6 +5,7 @@
 
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -28,18 +29,20 @@ static size_t assemble_submit(const unsigned char *f, int len, uint8_t *out)
 int tsim_submits(const char *text, const char *to, bool report, uint8_t mr,
 		 uint8_t out[][SIM_TPDU_MAX], size_t *lens)
 {
-	static GSM_MultiSMSMessage multi;
-	static unsigned char uni[8192];
-	memset(uni, 0, sizeof(uni));
+	GSM_MultiSMSMessage *multi = calloc(1, sizeof(*multi));
+	unsigned char *uni = calloc(1, 8192);
+	assert_non_null(multi);
+	assert_non_null(uni);
+	assert_true(strlen(text) < 4000);
 	DecodeUTF8(uni, text, strlen(text));
 	GSM_MultiPartSMSInfo info;
 	GSM_ClearMultiPartSMSInfo(&info);
 	info.EntriesNum = 1;
 	info.Entries[0].ID = SMS_ConcatenatedTextLong;
 	info.Entries[0].Buffer = uni;
-	assert_int_equal(GSM_EncodeMultiPartSMS(GSM_GetGlobalDebug(), &info, &multi), ERR_NONE);
-	for (int i = 0; i < multi.Number; i++) {
-		GSM_SMSMessage *sms = &multi.SMS[i];
+	assert_int_equal(GSM_EncodeMultiPartSMS(GSM_GetGlobalDebug(), &info, multi), ERR_NONE);
+	for (int i = 0; i < multi->Number; i++) {
+		GSM_SMSMessage *sms = &multi->SMS[i];
 		sms->PDU = SMS_Submit;
 		DecodeUTF8(sms->Number, to, strlen(to));
 		sms->SMSC.Validity.Format = SMS_Validity_RelativeFormat;
@@ -53,12 +56,15 @@ int tsim_submits(const char *text, const char *to, bool report, uint8_t mr,
 		if (report)
 			out[i][0] |= 0x20; /* TP-SRR */
 	}
-	return multi.Number;
+	int parts = multi->Number;
+	free(multi);
+	free(uni);
+	return parts;
 }
 
 void tsim_read_deliver(const uint8_t *tpdu, size_t len, struct tsim_deliver *out)
 {
-	static GSM_SMSMessage sms;
+	GSM_SMSMessage sms;
 	size_t pos = 0;
 	assert_int_equal(GSM_DecodePDUFrame(GSM_GetGlobalDebug(), &sms, tpdu, len, &pos, FALSE), ERR_NONE);
 	assert_int_equal(sms.PDU, SMS_Deliver);
@@ -71,7 +77,7 @@ void tsim_read_deliver(const uint8_t *tpdu, size_t len, struct tsim_deliver *out
 
 void tsim_read_report(const uint8_t *tpdu, size_t len, struct tsim_report *out)
 {
-	static GSM_SMSMessage sms;
+	GSM_SMSMessage sms;
 	size_t pos = 0;
 	assert_int_equal(GSM_DecodePDUFrame(GSM_GetGlobalDebug(), &sms, tpdu, len, &pos, FALSE), ERR_NONE);
 	assert_int_equal(sms.PDU, SMS_Status_Report);
