@@ -59,6 +59,7 @@ struct inbound_slot {
 	int index;      /* -1: direct delivery */
 	uint32_t fp;    /* fingerprint of the PDU */
 	bool seen;      /* listed by the running sweep */
+	bool warned;    /* its failed delete was logged */
 };
 
 struct modem {

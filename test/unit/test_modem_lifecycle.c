@@ -31,6 +31,7 @@ struct fake {
 	int handed;
 	uint64_t last_token;
 	bool store_ok, keep;
+	bool mute; /* a hung modem: reads commands, answers nothing */
 };
 
 static void modem_says(struct fake *f, const char *s)
@@ -58,6 +59,8 @@ static void answer(struct fake *f, const char *c)
 	int idx;
 	size_t at = strlen(f->log);
 	snprintf(f->log + at, sizeof(f->log) - at, "%s\n", c);
+	if (f->mute)
+		return;
 	if (!strcmp(c, "AT+CPIN?")) {
 		snprintf(buf, sizeof(buf), "\r\n+CPIN: %s\r\n\r\nOK\r\n", f->cpin);
 	} else if (!strncmp(c, "AT+CPIN=", 8)) {
@@ -253,6 +256,28 @@ static void failed_store_is_handed_again_at_the_next_sweep(void **state)
 	modem_free(f->m);
 }
 
+static void message_handed_before_a_reinit_is_not_handed_again(void **state)
+{
+	(void)state;
+	struct fake *f = start("", 1);
+	snprintf(f->stored[1], sizeof(f->stored[1]), "%s", PDU1);
+	f->store_ok = false;
+	open_and_talk(f);
+	assert_int_equal(f->handed, 1);
+	f->mute = true;
+	advance(f, 61000);
+	assert_int_equal(modem_state(f->m), MODEM_STATE_PROBING);
+	f->mute = false;
+	advance(f, 2000);
+	assert_int_equal(modem_state(f->m), MODEM_STATE_READY);
+	assert_int_equal(f->handed, 1);
+	modem_sms_stored(f->m, f->last_token, 0, f->now);
+	converse(f);
+	assert_int_equal(count(f->log, "AT+CMGD=1"), 1);
+	assert_string_equal(f->stored[1], "");
+	modem_free(f->m);
+}
+
 static void kept_message_is_not_handed_again(void **state)
 {
 	(void)state;
@@ -318,6 +343,7 @@ int main(void)
 		cmocka_unit_test(sim_asking_for_a_pin_none_configured_locks),
 		cmocka_unit_test(repeated_cmti_while_being_stored_is_not_read_again),
 		cmocka_unit_test(failed_store_is_handed_again_at_the_next_sweep),
+		cmocka_unit_test(message_handed_before_a_reinit_is_not_handed_again),
 		cmocka_unit_test(kept_message_is_not_handed_again),
 		cmocka_unit_test(boot_indication_in_ready_reinitialises),
 		cmocka_unit_test(send_is_refused_before_ready),
