@@ -12,6 +12,8 @@
 
 #define PROBE_TRIES 3
 #define REG_POLL_MS 5000
+#define SIM_BUSY_TRIES 10
+#define SIM_BUSY_WAIT_MS 2000
 
 const char *modem_state_str(enum modem_state state)
 {
@@ -117,6 +119,7 @@ static void enter_state(struct modem *m, enum modem_state to)
 		modem_script_start(m, &modem_script_probe);
 		break;
 	case MODEM_STATE_INIT:
+		m->sim_busy_tries = 0;
 		modem_script_start(m, &modem_script_init);
 		break;
 	case MODEM_STATE_REGISTERING:
@@ -205,6 +208,12 @@ static void script_failed_in_init(struct modem *m)
 		enter_state(m, MODEM_STATE_SIM_LOCKED);
 		return;
 	}
+	/* A SIM still starting up (TS 27.007 9.2.1 code 14) is waited for, not reset. */
+	if (r->kind == AT_RESULT_CME_ERROR && r->code == 14 && ++m->sim_busy_tries <= SIM_BUSY_TRIES) {
+		log_info("modem", "event=sim_busy try=%d of=%d", m->sim_busy_tries, SIM_BUSY_TRIES);
+		modem_set_timer(m, SIM_BUSY_WAIT_MS);
+		return;
+	}
 	snprintf(why, sizeof(why), "%s gave %s %d", m->script_failed_cmd,
 		 at_result_kind_str(r->kind), r->code);
 	escalate(m, why);
@@ -254,6 +263,8 @@ static void on_configuring(struct modem *m, enum modem_event ev)
 			enter_state(m, MODEM_STATE_SMS_SETUP);
 		break;
 	case MODEM_EV_TIMER:
+		if (m->state == MODEM_STATE_INIT && !m->script)
+			modem_script_start(m, &modem_script_init);
 		if (m->state != MODEM_STATE_REGISTERING)
 			break;
 		if (m->now_ms - m->state_since_ms >= m->timing.register_ms) {

@@ -77,6 +77,7 @@ struct modem {
 	uint64_t state_since_ms;
 	int ladder;              /* 0 healthy; 1 re-init; 2 reset; 3 reopen; 4 dead */
 	int probe_tries;
+	int sim_busy_tries;
 
 	const struct modem_script *script;
 	size_t step, extra;
