@@ -221,11 +221,12 @@ static void on_cmti(void *user_data, const char *line, const char *pdu)
 		log_warn("modem", "event=bad_urc line=\"%s\" action=\"ignored; the next sweep reads the message\"", line);
 		return;
 	}
+	if (m->state != MODEM_STATE_READY)
+		return; /* the start-up sweep reads it */
 	if (strcmp(mem, m->profile->storage) != 0)
 		log_warn("modem", "event=storage_mismatch mem=%s expected=%s action=\"set modem.profile for this model; reading index %d of %s\"",
 			 mem, m->profile->storage, index, m->profile->storage);
-	if (m->state == MODEM_STATE_READY)
-		read_index(m, index);
+	read_index(m, index);
 }
 
 static void on_direct(struct modem *m, const char *line, const char *pdu, const char *prefix, bool report)
