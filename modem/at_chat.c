@@ -440,7 +440,7 @@ void at_chat_tick(struct at_chat *chat, uint64_t now_ms)
 	if (!p || p->state == CMD_QUEUED || p->deadline_ms > chat->now_ms)
 		return;
 	chat->stats.timeouts++;
-	log_warn("modem", "event=timeout cmd=\"%s\" after_ms=%u", p->request, p->timeout_ms);
+	log_info("modem", "event=timeout cmd=\"%s\" after_ms=%u", p->request, p->timeout_ms);
 	if (p->state == CMD_WAIT_PROMPT)
 		out_append(chat, ESC, 1);
 	complete(chat, (struct at_result){ AT_RESULT_TIMEOUT, 0 });

@@ -293,11 +293,12 @@ static void on_ready(struct modem *m, enum modem_event ev)
 {
 	switch (ev) {
 	case MODEM_EV_HUNG:
-		escalate(m, "command timed out in ready");
-		break;
 	case MODEM_EV_SCRIPT_FAILED:
-		if (m->script_result.kind == AT_RESULT_TIMEOUT)
-			escalate(m, "status poll timed out");
+		if (ev == MODEM_EV_HUNG || m->script_result.kind == AT_RESULT_TIMEOUT) {
+			char why[96];
+			snprintf(why, sizeof(why), "no answer to %s", m->script_failed_cmd);
+			escalate(m, why);
+		}
 		break;
 	case MODEM_EV_BOOTED:
 		log_warn("modem", "event=modem_restarted action=\"the modem rebooted by itself; m2mon re-initialises it; check its power supply if this repeats\"");
@@ -507,8 +508,10 @@ int modem_command(struct modem *m, const struct at_cmd *cmd, at_response_cb cb, 
 
 void modem_note_result(struct modem *m, const struct at_response *r)
 {
-	if (r->result.kind == AT_RESULT_TIMEOUT)
+	if (r->result.kind == AT_RESULT_TIMEOUT) {
+		snprintf(m->script_failed_cmd, sizeof(m->script_failed_cmd), "%s", r->request);
 		modem_post(m, MODEM_EV_HUNG);
+	}
 	else if (r->result.kind == AT_RESULT_CMS_ERROR && r->result.code == 322)
 		modem_post(m, MODEM_EV_SIM_FULL);
 }

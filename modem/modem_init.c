@@ -55,7 +55,7 @@ static void step_done(void *user_data, const struct at_response *r)
 	}
 	if (failed) {
 		snprintf(m->script_failed_cmd, sizeof(m->script_failed_cmd), "%s", r->request);
-		log_warn("modem", "event=script_failed script=%s cmd=\"%s\" result=%s code=%d", m->script->name,
+		log_info("modem", "event=script_failed script=%s cmd=\"%s\" result=%s code=%d", m->script->name,
 			 r->request, at_result_kind_str(m->script_result.kind), m->script_result.code);
 		m->script = NULL;
 		modem_post(m, MODEM_EV_SCRIPT_FAILED);

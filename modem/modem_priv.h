@@ -83,7 +83,7 @@ struct modem {
 	size_t step, extra;
 	unsigned script_gen;     /* tells a running script's answers from stale ones */
 	struct at_result script_result;
-	char script_failed_cmd[64];
+	char script_failed_cmd[64]; /* the command that failed or timed out last, for logs */
 	enum modem_reg reg_cs, reg_eps; /* +CREG and +CEREG separately */
 
 	enum modem_event events[16];
