@@ -51,8 +51,10 @@ struct sms_assembly_cfg {
 	 * single-part messages, nor by sms_assembly_reload. May be NULL. */
 	int (*on_part)(const struct sms_assembly_key *key, const struct sms_decoded *part,
 		       const char *pdu_hex, int64_t received_ms, void *user_data);
-	/* Called exactly once per message, complete or timed out. Afterwards the application
-	 * deletes that key's stored parts. Must not call back into the assembly. */
+	/* Called exactly once per message, complete or timed out. Once the application has
+	 * stored the message it deletes that key's stored parts (and, for a single-part message,
+	 * the copy on the SIM). If it cannot store it, it keeps them: reloading the parts at the
+	 * next start offers the message again. Must not call back into the assembly. */
 	void (*on_message)(const struct sms_message *msg, void *user_data);
 	void *user_data;
 };

@@ -3,8 +3,17 @@
  * Encoding turns a number and a UTF-8 text into the SMS-SUBMIT PDUs to send with AT+CMGS in
  * PDU mode (TS 27.005 3.5.1); decoding turns the hex line that follows +CMGL:/+CMGR:/+CMT:/
  * +CDS: (SMSC octets first, TS 27.005 3.1) into a struct. Nothing here reads a clock, does
- * I/O, or knows AT syntax: callers give and get hex strings and octet counts. All functions
- * are reentrant; no state is kept between calls. */
+ * I/O, or knows AT syntax: callers give and get hex strings and octet counts. No state is
+ * kept between calls; call from one thread (libgammu's helpers are not thread-safe).
+ *
+ * How the modem layer uses the SMS files:
+ *   send     sms_encode_submit(); per part, AT+CMGS=<tpdu_len>, then `hex` after "> ";
+ *            each +CMGS: <mr> goes to sms_reports_sent() (sms_reports.h) when a report
+ *            was requested.
+ *   receive  the PDU line and the <length> of its +CMGL/+CMGR/+CMT/+CDS line go to
+ *            sms_decode_pdu(); a DELIVER then goes to sms_assembly_add() (sms_assembly.h),
+ *            a STATUS-REPORT to sms_reports_match(); a PDU that does not decode is kept
+ *            and logged with the reason, never deleted unseen. */
 #ifndef M2_SMS_CODEC_H
 #define M2_SMS_CODEC_H
 
@@ -104,7 +113,7 @@ enum sms_delivery sms_delivery_classify(uint8_t tp_status);
 struct sms_time {
 	bool valid;                /* false when the octets are not a calendar time (then all
 	                            * other fields are 0); the message is still decoded */
-	int year, month, day;      /* year with century (2000-2099), month 1-12, day 1-31 */
+	int year, month, day;      /* 1990-2089 (the PDU has two digits), month 1-12, day 1-31 */
 	int hour, minute, second;
 	int tz_minutes;            /* offset from UTC in minutes, east positive (quarter hours) */
 	int64_t utc_s;             /* the same instant as seconds since 1970-01-01 UTC */
@@ -154,8 +163,10 @@ int sms_decode_pdu(const char *hex, size_t hex_len, int tpdu_len, struct sms_dec
 /* ---- For a service centre: what the simulator's SMSC and the tests need -------------------- */
 
 /* Turns an SMS-SUBMIT PDU as a TE sends it (SMSC field first) into the SMS-DELIVER PDU the
- * recipient's modem shows (TS 23.040 9.2.2.1): same SMSC field, PID, DCS, header and user
- * data; `originator` as TP-OA; `scts` (must be valid) as TP-SCTS. Writes hex into
+ * recipient's modem shows (TS 23.040 9.2.2.1): same SMSC field, TP-PID and TP-DCS, TP-UDL
+ * and TP-UD copied octet for octet, TP-SRI set when TP-SRR was; `originator` (as for
+ * sms_encode_submit) as TP-OA; `scts` (valid, year 2000-2099, zone within 18 h) as
+ * TP-SCTS. Writes hex into
  * `out_hex` (SMS_PDU_HEX_MAX chars suffice) and the TPDU octets into *tpdu_len.
  * Returns 0; -EBADMSG when `submit_hex` is not a well-formed SMS-SUBMIT; -EINVAL when the
  * originator or the time is invalid; -ENOSPC when `out_size` is too small. */

@@ -1,7 +1,8 @@
 /* SMS-DELIVER and SMS-STATUS-REPORT decoding over libgammu's GSM_DecodePDUFrame. libgammu
  * trusts the length octets it reads, so every field is first walked here against the data
- * actually present (TS 23.040 9.2.2.1 and 9.2.2.3) and a lie is reported by name; only then
- * does libgammu decode, and its results are copied out of its structures at once. */
+ * actually present (TS 23.040 9.2.2.1-9.2.2.3; SUBMITs too, for the SC in sms_encode.c) and
+ * a lie is reported by name; only then does libgammu decode, and its results are copied out
+ * of its structures at once. */
 #include "sms_codec.h"
 #include "sms_util.h"
 
@@ -11,13 +12,12 @@
 #include <stdio.h>
 #include <string.h>
 
-/* SMSC field (12 octets at most) + TPDU (164 at most, TS 27.005 3.1 <length>). */
-#define PDU_OCTETS_MAX 176
-
 struct walk {
 	const uint8_t *p;
 	size_t n;
 	size_t pos;
+	size_t udl_at;
+	size_t scts_at, dt_at;
 	char *why;
 	size_t why_size;
 };
@@ -63,7 +63,10 @@ static int take_user_data(struct walk *w, uint8_t first, uint8_t dcs)
 {
 	GSM_Coding_Type coding = GSM_GetMessageCoding(NULL, (char)dcs);
 	unsigned udl, octets;
-	int err = take(w, 1, "TP-UDL");
+	int err;
+
+	w->udl_at = w->pos;
+	err = take(w, 1, "TP-UDL");
 
 	if (err)
 		return err;
@@ -105,6 +108,7 @@ static int walk_deliver(struct walk *w, uint8_t first)
 	if (err)
 		return err;
 	dcs = w->p[w->pos - 1];
+	w->scts_at = w->pos;
 	err = take(w, 7, "TP-SCTS");
 	return err ? err : take_user_data(w, first, dcs);
 }
@@ -117,45 +121,76 @@ static int walk_report(struct walk *w)
 
 	if (!err)
 		err = take_address(w, "TP-RA");
+	w->scts_at = w->pos;
 	if (!err)
 		err = take(w, 7, "TP-SCTS");
+	w->dt_at = w->pos;
 	if (!err)
 		err = take(w, 7, "TP-DT");
 	return err ? err : take(w, 1, "TP-ST");
 }
 
-static int walk_pdu(struct walk *w, int tpdu_len, enum sms_kind *kind)
+/* TPDU of an SMS-SUBMIT after its first octet; TP-VPF says how long TP-VP is (9.2.3.3). */
+static int walk_submit(struct walk *w, uint8_t first)
 {
-	size_t smsc_len = w->p[0];
+	static const size_t vp_len[4] = {0, 7, 1, 7};
+	int err = take(w, 1, "TP-MR");
+	uint8_t dcs;
+
+	if (!err)
+		err = take_address(w, "TP-DA");
+	if (!err)
+		err = take(w, 1, "TP-PID");
+	if (!err)
+		err = take(w, 1, "TP-DCS");
+	if (err)
+		return err;
+	dcs = w->p[w->pos - 1];
+	err = take(w, vp_len[(first >> 3) & 0x03], "TP-VP");
+	return err ? err : take_user_data(w, first, dcs);
+}
+
+int sms_pdu_walk(const uint8_t *p, size_t n, int tpdu_len, struct sms_pdu_shape *shape,
+		 char *why, size_t why_size)
+{
+	struct walk w = {.p = p, .n = n, .why = why, .why_size = why_size};
 	uint8_t first;
 	int err;
 
-	if (smsc_len > 11)
-		return fail(w, "SMSC length %zu exceeds 11 octets: is the SMSC field missing? "
-			       "(TS 27.005 3.1)", smsc_len);
-	err = take(w, 1 + smsc_len, "SMSC address");
+	if (n == 0)
+		return fail(&w, "empty PDU");
+	if (p[0] > 11)
+		return fail(&w, "SMSC length %u exceeds 11 octets: is the SMSC field missing? "
+				"(TS 27.005 3.1)", p[0]);
+	err = take(&w, 1u + p[0], "SMSC address");
 	if (err)
 		return err;
-	if (tpdu_len >= 0 && (size_t)tpdu_len != w->n - w->pos)
-		return fail(w, "modem announced %d TPDU octets, the PDU carries %zu", tpdu_len,
-			    w->n - w->pos);
-	err = take(w, 1, "first octet");
+	if (tpdu_len >= 0 && (size_t)tpdu_len != w.n - w.pos)
+		return fail(&w, "modem announced %d TPDU octets, the PDU carries %zu", tpdu_len,
+			    w.n - w.pos);
+	err = take(&w, 1, "first octet");
 	if (err)
 		return err;
-	first = w->p[w->pos - 1];
-	switch (first & 0x03) {
-	case 0x00:
-		*kind = SMS_KIND_DELIVER;
-		return walk_deliver(w, first);
-	case 0x02:
-		*kind = SMS_KIND_STATUS_REPORT;
-		return walk_report(w);
-	case 0x01:
-		return fail(w, "first octet 0x%02X is an SMS-SUBMIT, not a received message", first);
-	default:
-		return fail(w, "first octet 0x%02X has the reserved message type 11 (9.2.3.1)",
+	first = p[w.pos - 1];
+	shape->mti = (enum sms_mti)(first & 0x03);
+	switch (shape->mti) {
+	case SMS_MTI_DELIVER:
+		err = walk_deliver(&w, first);
+		break;
+	case SMS_MTI_SUBMIT:
+		err = walk_submit(&w, first);
+		break;
+	case SMS_MTI_STATUS_REPORT:
+		err = walk_report(&w);
+		break;
+	case SMS_MTI_RESERVED:
+		return fail(&w, "first octet 0x%02X has the reserved message type 11 (9.2.3.1)",
 			    first);
 	}
+	shape->udl_at = w.udl_at;
+	shape->scts_at = w.scts_at;
+	shape->dt_at = w.dt_at;
+	return err;
 }
 
 static int days_from_civil(int y, int m, int d)
@@ -169,25 +204,35 @@ static int days_from_civil(int y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-/* libgammu keeps the year as 19xx/20xx and the zone in seconds east (9.2.3.11). */
-static void copy_time(const GSM_DateTime *dt, struct sms_time *out)
+/* The year from its TP-SCTS octet: two swapped BCD digits with no century (9.2.3.11);
+ * 90-99 are taken as 1990s. libgammu adds 1990 to those, making 95 and 85 both 2085. */
+static int scts_year(uint8_t octet)
+{
+	int yy = (octet & 0x0f) * 10 + (octet >> 4);
+
+	return yy < 90 ? 2000 + yy : 1900 + yy;
+}
+
+/* libgammu keeps the zone in seconds east (9.2.3.11). */
+static void copy_time(const GSM_DateTime *dt, uint8_t year_octet, struct sms_time *out)
 {
 	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int year = scts_year(year_octet);
 
 	memset(out, 0, sizeof(*out));
-	if (dt->Month < 1 || dt->Month > 12 || dt->Day < 1 || dt->Day > mdays[dt->Month - 1] ||
-	    dt->Hour > 23 || dt->Minute > 59 || dt->Second > 59 || dt->Year < 1990 ||
-	    dt->Timezone < -18 * 3600 || dt->Timezone > 18 * 3600)
+	if ((year_octet & 0x0f) > 9 || (year_octet >> 4) > 9 || dt->Month < 1 || dt->Month > 12 ||
+	    dt->Day < 1 || dt->Day > mdays[dt->Month - 1] || dt->Hour > 23 || dt->Minute > 59 ||
+	    dt->Second > 59 || dt->Timezone < -18 * 3600 || dt->Timezone > 18 * 3600)
 		return;
 	out->valid = true;
-	out->year = dt->Year;
+	out->year = year;
 	out->month = dt->Month;
 	out->day = dt->Day;
 	out->hour = dt->Hour;
 	out->minute = dt->Minute;
 	out->second = dt->Second;
 	out->tz_minutes = dt->Timezone / 60;
-	out->utc_s = (int64_t)days_from_civil(dt->Year, dt->Month, dt->Day) * 86400 +
+	out->utc_s = (int64_t)days_from_civil(year, dt->Month, dt->Day) * 86400 +
 		     dt->Hour * 3600 + dt->Minute * 60 + dt->Second - dt->Timezone;
 }
 
@@ -259,21 +304,22 @@ static void copy_text(const GSM_SMSMessage *m, struct sms_decoded *out)
 	sms_hex_encode(m->Text, (size_t)m->Length, out->text);
 }
 
-static void copy_message(const GSM_SMSMessage *m, enum sms_kind kind, struct sms_decoded *out)
+static void copy_message(const GSM_SMSMessage *m, enum sms_kind kind, const uint8_t *pdu,
+			 const struct sms_pdu_shape *shape, struct sms_decoded *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->kind = kind;
 	copy_number(m->SMSC.Number, out->smsc);
 	copy_number(m->Number, out->number);
 	if (kind == SMS_KIND_DELIVER) {
-		copy_time(&m->DateTime, &out->scts);
+		copy_time(&m->DateTime, pdu[shape->scts_at], &out->scts);
 		copy_text(m, out);
 		copy_concat(&m->UDH, &out->concat);
 		return;
 	}
 	/* libgammu 1.42 keeps a report's TP-SCTS in DateTime and TP-DT in SMSCTime. */
-	copy_time(&m->DateTime, &out->scts);
-	copy_time(&m->SMSCTime, &out->discharge);
+	copy_time(&m->DateTime, pdu[shape->scts_at], &out->scts);
+	copy_time(&m->SMSCTime, pdu[shape->dt_at], &out->discharge);
 	out->message_ref = m->MessageReference;
 	out->tp_status = m->DeliveryStatus;
 	out->delivery = sms_delivery_classify(m->DeliveryStatus);
@@ -285,8 +331,9 @@ int sms_decode_pdu(const char *hex, size_t hex_len, int tpdu_len, struct sms_dec
 	/* Zero-padded beyond the data, so that no read by libgammu leaves this buffer. */
 	uint8_t buf[PDU_OCTETS_MAX + 64] = {0};
 	struct walk w = {.p = buf, .why = why, .why_size = why_size};
+	struct sms_pdu_shape shape = {SMS_MTI_RESERVED, 0, 0, 0};
+	enum sms_kind kind;
 	GSM_SMSMessage m;
-	enum sms_kind kind = SMS_KIND_DELIVER;
 	size_t bad_at = 0, end = 0;
 	int n, err;
 
@@ -303,14 +350,17 @@ int sms_decode_pdu(const char *hex, size_t hex_len, int tpdu_len, struct sms_dec
 	if (n < 0)
 		return fail(&w, "character 0x%02X at position %zu is not a hex digit",
 			    (unsigned char)hex[bad_at], bad_at);
-	w.n = (size_t)n;
-	err = walk_pdu(&w, tpdu_len, &kind);
+	err = sms_pdu_walk(buf, (size_t)n, tpdu_len, &shape, why, why_size);
 	if (err)
 		return err;
+	if (shape.mti == SMS_MTI_SUBMIT)
+		return fail(&w, "first octet 0x%02X is an SMS-SUBMIT, not a received message",
+			    buf[buf[0] + 1]);
+	kind = shape.mti == SMS_MTI_DELIVER ? SMS_KIND_DELIVER : SMS_KIND_STATUS_REPORT;
 	memset(&m, 0, sizeof(m));
-	if (GSM_DecodePDUFrame(NULL, &m, buf, w.n, &end, TRUE) != ERR_NONE)
+	if (GSM_DecodePDUFrame(NULL, &m, buf, (size_t)n, &end, TRUE) != ERR_NONE)
 		return fail(&w, "libgammu could not decode the %s PDU", sms_kind_str(kind));
-	copy_message(&m, kind, out);
+	copy_message(&m, kind, buf, &shape, out);
 	return 0;
 }
 

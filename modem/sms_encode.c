@@ -14,9 +14,6 @@
  * bound also keeps libgammu below its own GSM_MAX_MULTI_SMS parts. */
 #define TEXT_UNITS_MAX (SMS_MAX_PARTS * 153)
 
-/* A whole PDU (176 octets at most) and a zeroed margin that libgammu may read into. */
-#define PDU_BUF_OCTETS 256
-
 const char *sms_encoding_str(enum sms_encoding encoding)
 {
 	switch (encoding) {
@@ -58,6 +55,38 @@ static uint8_t relative_vp(uint32_t minutes)
 	return (uint8_t)(192 + (minutes + 10079) / 10080);
 }
 
+/* libgammu decides between 7-bit and UCS-2 by a round trip through the default alphabet
+ * that costs O(n^2) in the text length (gsmmulti.c, SMS_ConcatenatedAutoTextLong: 8 ms for
+ * ten parts). Asked about short slices it gives the same per-character answer in linear
+ * time; a slice never ends between the two halves of a surrogate pair. Texts that fit one
+ * SMS are cheaper to ask in one go. */
+#define SLICE_UNITS 64
+#define ONE_GO_UNITS 160
+
+static int needs_ucs2(const unsigned char *text, size_t units, GSM_MultiSMSMessage *scratch,
+		      bool *ucs2)
+{
+	unsigned char slice[2 * SLICE_UNITS + 2];
+	GSM_MultiPartSMSInfo info;
+
+	*ucs2 = false;
+	for (size_t off = 0, n; off < units && !*ucs2; off += n) {
+		n = units - off < SLICE_UNITS ? units - off : SLICE_UNITS;
+		if (off + n < units && (text[2 * (off + n - 1)] & 0xfc) == 0xd8)
+			n--;
+		memcpy(slice, text + 2 * off, 2 * n);
+		slice[2 * n] = slice[2 * n + 1] = 0;
+		GSM_ClearMultiPartSMSInfo(&info);
+		info.EntriesNum = 1;
+		info.Entries[0].ID = SMS_ConcatenatedAutoTextLong;
+		info.Entries[0].Buffer = slice;
+		if (GSM_EncodeMultiPartSMS(NULL, &info, scratch) != ERR_NONE || scratch->Number < 1)
+			return -EIO;
+		*ucs2 = scratch->SMS[0].Coding == SMS_Coding_Unicode_No_Compression;
+	}
+	return 0;
+}
+
 /* Splits and codes `text` with libgammu. Returns a heap MultiSMS (caller frees) or NULL with
  * *err set. */
 static GSM_MultiSMSMessage *split_text(const char *text, int *err)
@@ -66,6 +95,7 @@ static GSM_MultiSMSMessage *split_text(const char *text, int *err)
 	GSM_MultiPartSMSInfo info;
 	GSM_MultiSMSMessage *multi;
 	unsigned char *buf;
+	bool ucs2 = false;
 
 	if (units < 0) {
 		*err = -EINVAL;
@@ -76,7 +106,7 @@ static GSM_MultiSMSMessage *split_text(const char *text, int *err)
 		return NULL;
 	}
 	buf = malloc(2 * ((size_t)units + 1));
-	multi = calloc(1, sizeof(*multi));
+	multi = malloc(sizeof(*multi));
 	if (buf == NULL || multi == NULL) {
 		free(buf);
 		free(multi);
@@ -84,11 +114,15 @@ static GSM_MultiSMSMessage *split_text(const char *text, int *err)
 		return NULL;
 	}
 	sms_utf8_to_gammu(text, buf);
+	*err = units > ONE_GO_UNITS ? needs_ucs2(buf, (size_t)units, multi, &ucs2) : 0;
 	GSM_ClearMultiPartSMSInfo(&info);
 	info.EntriesNum = 1;
-	info.Entries[0].ID = SMS_ConcatenatedAutoTextLong;
+	info.UnicodeCoding = ucs2;
+	info.Entries[0].ID = units > ONE_GO_UNITS ? SMS_ConcatenatedTextLong
+						  : SMS_ConcatenatedAutoTextLong;
 	info.Entries[0].Buffer = buf;
-	*err = GSM_EncodeMultiPartSMS(NULL, &info, multi) == ERR_NONE ? 0 : -EIO;
+	if (*err == 0 && GSM_EncodeMultiPartSMS(NULL, &info, multi) != ERR_NONE)
+		*err = -EIO;
 	free(buf);
 	if (*err == 0 && multi->Number > SMS_MAX_PARTS)
 		*err = -EMSGSIZE;
@@ -227,6 +261,14 @@ int sms_encode_submit(const char *number, const char *text, const struct sms_sub
 	return err;
 }
 
+/* Octets of TP-VP in a SUBMIT whose first octet is `first` (TP-VPF, 9.2.3.3). */
+static size_t vp_octets(uint8_t first)
+{
+	static const size_t len[4] = {0, 7, 1, 7};
+
+	return len[(first >> 3) & 0x03];
+}
+
 /* TP-SCTS time zone octet: quarter hours in swapped BCD, bit 3 the sign (9.2.3.11). */
 static uint8_t tz_octet(int tz_minutes)
 {
@@ -235,22 +277,30 @@ static uint8_t tz_octet(int tz_minutes)
 	return (uint8_t)((q % 10) << 4 | (q / 10) | (tz_minutes < 0 ? 0x08 : 0));
 }
 
-/* Reads a SUBMIT with libgammu after checking the octets it trusts: the SMSC and TP-DA
- * lengths, and the message type. */
-static int read_submit(const char *hex, uint8_t *buf, size_t buf_size, GSM_SMSMessage *m)
+/* Reads a SUBMIT with libgammu once every length in it is checked. `buf` is zeroed beyond
+ * the data. Returns the offset of its TP-UDL, or -EBADMSG. */
+static int read_submit(const char *hex, uint8_t *buf, GSM_SMSMessage *m)
 {
-	size_t bad_at, end = 0, da;
-	int n = sms_hex_decode(hex, strlen(hex), buf, buf_size - 64, &bad_at);
+	struct sms_pdu_shape shape = {SMS_MTI_RESERVED, 0, 0, 0};
+	size_t bad_at, end = 0;
+	int n = sms_hex_decode(hex, strlen(hex), buf, PDU_OCTETS_MAX, &bad_at);
 
-	if (n < 3 || buf[0] > 11 || (size_t)n < buf[0] + 4u)
-		return -EBADMSG;
-	da = buf[0] + 3u;
-	if ((buf[da - 2] & 0x03) != 0x01 || buf[da] > 20 || da + 2 + (buf[da] + 1) / 2 > (size_t)n)
+	if (n < 0 || sms_pdu_walk(buf, (size_t)n, -1, &shape, NULL, 0) != 0 ||
+	    shape.mti != SMS_MTI_SUBMIT)
 		return -EBADMSG;
 	if (GSM_DecodePDUFrame(NULL, m, buf, (size_t)n, &end, TRUE) != ERR_NONE ||
 	    m->PDU != SMS_Submit || end != (size_t)n)
 		return -EBADMSG;
-	return n;
+	return (int)shape.udl_at;
+}
+
+/* What TP-SCTS can carry: two-digit years, a zone within +-18 h (9.2.3.11). */
+static bool scts_valid(const struct sms_time *t)
+{
+	return t != NULL && t->valid && t->year >= 2000 && t->year <= 2099 && t->month >= 1 &&
+	       t->month <= 12 && t->day >= 1 && t->day <= 31 && t->hour >= 0 && t->hour <= 23 &&
+	       t->minute >= 0 && t->minute <= 59 && t->second >= 0 && t->second <= 59 &&
+	       t->tz_minutes >= -18 * 60 && t->tz_minutes <= 18 * 60;
 }
 
 int sms_deliver_from_submit(const char *submit_hex, const char *originator,
@@ -258,42 +308,41 @@ int sms_deliver_from_submit(const char *submit_hex, const char *originator,
 			    int *tpdu_len)
 {
 	const GSM_SMSMessageLayout *l = &PHONE_SMSDeliver;
-	uint8_t sub[PDU_BUF_OCTETS] = {0}, pdu[200];
+	uint8_t sub[PDU_OCTETS_MAX + 64] = {0}, pdu[PDU_OCTETS_MAX + 16];
 	unsigned char frame[512] = {0};
 	GSM_SMSMessage m;
-	int frame_len = 0;
+	int frame_len = 0, udl_at, ud_octets;
 	size_t n = 0;
-	bool srr;
 
-	if (originator == NULL || !number_valid(originator) || scts == NULL || !scts->valid)
+	if (originator == NULL || !number_valid(originator) || !scts_valid(scts))
 		return -EINVAL;
 	memset(&m, 0, sizeof(m));
-	if (read_submit(submit_hex, sub, sizeof(sub), &m) < 0)
+	if (submit_hex == NULL || (udl_at = read_submit(submit_hex, sub, &m)) < 0)
 		return -EBADMSG;
-	srr = sub[sub[0] + 1] & 0x20;
+	ud_octets = (int)(strlen(submit_hex) / 2) - udl_at - 1;
 	m.PDU = SMS_Deliver;
 	m.RejectDuplicates = FALSE;
 	EncodeUnicode(m.Number, originator, strlen(originator));
 	m.DateTime = (GSM_DateTime){.Year = scts->year, .Month = scts->month, .Day = scts->day,
 				    .Hour = scts->hour, .Minute = scts->minute,
 				    .Second = scts->second};
-	if (GSM_EncodeSMSFrame(NULL, &m, frame, PHONE_SMSDeliver, &frame_len, TRUE) != ERR_NONE ||
-	    frame_len < l->Text)
+	if (GSM_EncodeSMSFrame(NULL, &m, frame, PHONE_SMSDeliver, &frame_len, TRUE) != ERR_NONE)
 		return -EBADMSG;
 	for (int i = 0; i <= sub[0]; i++)
 		pdu[n++] = sub[i];
-	/* TP-MMS set: no more messages waiting (9.2.3.2); TP-SRI mirrors the request (9.2.3.4). */
-	pdu[n++] = (uint8_t)(frame[l->firstbyte] | 0x04 | (srr ? 0x20 : 0));
+	/* TP-RP and TP-UDHI as sent; TP-SRI mirrors TP-SRR (9.2.3.4); TP-MMS set: no more
+	 * messages waiting (9.2.3.2). */
+	pdu[n++] = (uint8_t)((sub[sub[0] + 1] & 0xc0) | (sub[sub[0] + 1] & 0x20) | 0x04);
 	for (int i = 0; i < (frame[l->Number] + 1) / 2 + 2; i++)
 		pdu[n++] = frame[l->Number + i];
-	pdu[n++] = frame[l->TPPID];
-	pdu[n++] = frame[l->TPDCS];
+	pdu[n++] = sub[udl_at - 2 - (int)vp_octets(sub[sub[0] + 1])]; /* TP-PID */
+	pdu[n++] = sub[udl_at - 1 - (int)vp_octets(sub[sub[0] + 1])]; /* TP-DCS */
 	for (int i = 0; i < 6; i++)
 		pdu[n++] = frame[l->DateTime + i];
 	pdu[n++] = tz_octet(scts->tz_minutes);
-	pdu[n++] = frame[l->TPUDL];
-	for (int i = 0; i < frame_len - l->Text; i++)
-		pdu[n++] = frame[l->Text + i];
+	/* The SC passes TP-UDL and TP-UD through unchanged (9.2.2.1). */
+	for (int i = 0; i <= ud_octets; i++)
+		pdu[n++] = sub[udl_at + i];
 	if (out_size < 2 * n + 1)
 		return -ENOSPC;
 	sms_hex_encode(pdu, n, out_hex);

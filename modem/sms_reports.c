@@ -188,7 +188,6 @@ int sms_reports_match(struct sms_reports *r, const struct sms_decoded *rep, int6
 	struct sent_part *p;
 	struct sms_sent_state before;
 
-	(void)now_ms;
 	if (rep == NULL || rep->kind != SMS_KIND_STATUS_REPORT)
 		return -EINVAL;
 	memset(out, 0, sizeof(*out));
@@ -204,9 +203,13 @@ int sms_reports_match(struct sms_reports *r, const struct sms_decoded *rep, int6
 	}
 	out->part = p->part;
 	message_state(r, p->message_id, &before);
-	if (p->expired || p->state == PART_DELIVERED || p->state == PART_FAILED || before.final) {
+	if (p->expired || now_ms - p->sent_ms >= r->cfg.expire_ms || p->state == PART_DELIVERED ||
+	    p->state == PART_FAILED || before.final) {
 		out->outcome = SMS_REPORT_LATE;
 		out->message = before;
+		log_debug("sms", "event=report_late message=%llu part=%d mr=%u status=%s",
+			  (unsigned long long)p->message_id, p->part, rep->message_ref,
+			  sms_delivery_str(rep->delivery));
 		return 0;
 	}
 	out->outcome = SMS_REPORT_MATCHED;

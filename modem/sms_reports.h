@@ -61,14 +61,18 @@ void sms_reports_free(struct sms_reports *rep);
 /* Registers part `part` (1..part_count) of message `message_id`, sent to `recipient` and
  * given reference `message_ref` by the modem, at `now_ms`. All parts of one message must be
  * registered with the same recipient and part_count. A new registration of the same
- * reference and recipient replaces the old one (the modem's counter wrapped).
+ * reference and recipient replaces the old one (the modem's counter wrapped). After a
+ * restart, register again the parts still awaited (from the outbox) with their original
+ * send times, so that their reports still match and their expiry is unchanged.
  * Returns 0, -EINVAL (bad part numbers, empty recipient, parts disagree), -ENOMEM. */
 int sms_reports_sent(struct sms_reports *rep, uint64_t message_id, int part, int part_count,
 		     uint8_t message_ref, const char *recipient, int64_t now_ms);
 
-/* Matches one decoded SMS-STATUS-REPORT. Returns 0 and fills `out`; -EINVAL when `report`
- * is not a status report. A "still trying" report leaves the part pending; a final one
- * (delivered or failed) settles it, and later reports for that part come back LATE. */
+/* Matches one decoded SMS-STATUS-REPORT received at `now_ms`. Returns 0 and fills `out`;
+ * -EINVAL when `report` is not a status report. A "still trying" report leaves the part
+ * pending; a final one (delivered or failed) settles it. A report for a part already settled,
+ * for a message already final, or arriving expire_ms or more after the part was sent comes
+ * back LATE and changes nothing. */
 int sms_reports_match(struct sms_reports *rep, const struct sms_decoded *report, int64_t now_ms,
 		      struct sms_report_match *out);
 

@@ -27,4 +27,28 @@ void sms_utf8_to_gammu(const char *utf8, unsigned char *out);
  * a character that would not fit. Returns the bytes written, without the NUL. */
 size_t sms_utf16be_to_utf8(const unsigned char *in, size_t units, char *out, size_t out_size);
 
+/* SMSC field (12 octets at most) + TPDU (164 at most, TS 27.005 3.1 <length>). */
+#define PDU_OCTETS_MAX 176
+
+/* TP-Message-Type-Indicator, as the first octet's two low bits (TS 23.040 9.2.3.1). */
+enum sms_mti {
+	SMS_MTI_DELIVER = 0,
+	SMS_MTI_SUBMIT = 1,
+	SMS_MTI_STATUS_REPORT = 2,
+	SMS_MTI_RESERVED = 3,
+};
+
+struct sms_pdu_shape {
+	enum sms_mti mti;
+	size_t udl_at;  /* offset of TP-UDL; 0 in a status report */
+	size_t scts_at; /* offset of TP-SCTS; 0 in a SUBMIT */
+	size_t dt_at;   /* offset of TP-DT in a status report, else 0 */
+};
+
+/* Walks `n` octets (SMSC field then TPDU) against every length they announce (TS 23.040
+ * 9.2.2), so that libgammu, which trusts them, never reads past the data. `tpdu_len` as for
+ * sms_decode_pdu. Returns 0 and the PDU's shape, or -EBADMSG with the reason in `why`. */
+int sms_pdu_walk(const uint8_t *p, size_t n, int tpdu_len, struct sms_pdu_shape *shape,
+		 char *why, size_t why_size);
+
 #endif

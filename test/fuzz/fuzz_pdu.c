@@ -2,7 +2,8 @@
  * Each input is tried twice: as the hex text itself (the corpus files are such lines), and
  * as raw octets written out in hex, so that mutations reach every field of the TPDU. What
  * decodes is checked for the promises of sms_codec.h and fed to reassembly and to report
- * matching, as the modem layer would. */
+ * matching, as the modem layer would; a SUBMIT is passed through the simulated SMSC, whose
+ * DELIVER must then decode. */
 #include "sms_assembly.h"
 #include "sms_codec.h"
 #include "sms_reports.h"
@@ -26,6 +27,22 @@ static void check(const struct sms_decoded *d)
 		abort();
 	if (d->concat.present && (d->concat.seq < 1 || d->concat.seq > d->concat.total))
 		abort();
+}
+
+/* `hex` is NUL-terminated. */
+static void try_submit(const char *hex)
+{
+	static const struct sms_time scts = {.valid = true, .year = 2026, .month = 1, .day = 1};
+	char out[SMS_PDU_HEX_MAX];
+	struct sms_decoded *d = malloc(sizeof(*d));
+	int len;
+
+	if (d != NULL && sms_deliver_from_submit(hex, "+15550002", &scts, out, sizeof(out), &len) == 0) {
+		if (sms_decode_pdu(out, strlen(out), len, d, NULL, 0) != 0)
+			abort();
+		check(d);
+	}
+	free(d);
 }
 
 static void try_hex(const char *hex, size_t len)
@@ -72,11 +89,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		len--;
 	memcpy(hex, data, len);
 	try_hex(hex, len);
+	try_submit(hex);
 	for (size_t i = 0; i < size; i++) {
 		hex[2 * i] = digits[data[i] >> 4];
 		hex[2 * i + 1] = digits[data[i] & 0x0f];
 	}
+	hex[2 * size] = '\0';
 	try_hex(hex, 2 * size);
+	try_submit(hex);
 	free(hex);
 	return 0;
 }

@@ -226,6 +226,22 @@ static void test_multipart_headers_like_gammu(void **state)
 	free(s);
 }
 
+/* Long texts: one character that 7-bit cannot carry, wherever it is, makes the text UCS-2;
+ * extension characters alone keep it 7-bit. */
+static void test_long_text_encoding_choice(void **state)
+{
+	char *s;
+
+	(void)state;
+	roundtrip(s = repeat("a", 300, "ł"), SMS_ENCODING_UCS2, 5, 301), free(s);
+	roundtrip(s = repeat("a", 63, "😀 end of a long line that needs more than one SMS to carry "
+				      "all of it, really, more than one hundred and sixty units"),
+		  SMS_ENCODING_UCS2, 3, 179),
+		free(s);
+	roundtrip(s = repeat("{x}", 100, ""), SMS_ENCODING_GSM7, 4, 500), free(s);
+	roundtrip(s = repeat("Å", 200, "é"), SMS_ENCODING_GSM7, 2, 201), free(s);
+}
+
 static void test_plan_tells_parts(void **state)
 {
 	enum sms_encoding enc;
@@ -288,6 +304,10 @@ static void test_decode_real_deliver(void **state)
 	assert_int_equal(d.scts.tz_minutes, 0);
 	assert_int_equal(d.scts.utc_s, 1795595998);
 	assert_false(d.concat.present);
+	/* some modems print lowercase hex */
+	decode_ok("07915155000000f00408915155002000006211528093850013c8329bfd0699e5ef36685e76cfdf72500c",
+		  34, &d);
+	assert_string_equal(d.text, "Hello from sensor 1");
 }
 
 /* An alphanumeric sender (TON 101, TS 23.040 9.1.2.5), a widely published example PDU. */
@@ -302,6 +322,31 @@ static void test_decode_alphanumeric_sender(void **state)
 	assert_string_equal(d.smsc, "+447802000332");
 	assert_string_equal(d.text, "diafaan.com");
 	assert_int_equal(d.scts.year, 2011);
+}
+
+/* The classic example PDU of the GSM 03.40 tutorials (dreamfabric.com): national sender,
+ * "hellohello", sent on 29 March 1999 at GMT+2. */
+static void test_decode_classic_example(void **state)
+{
+	struct sms_decoded d;
+
+	(void)state;
+	decode_ok("07917283010010F5040BC87238880900F10000993092516195800AE8329BFD4697D9EC37", -1, &d);
+	assert_string_equal(d.smsc, "+27381000015");
+	assert_string_equal(d.number, "27838890001");
+	assert_string_equal(d.text, "hellohello");
+	assert_true(d.scts.valid);
+	assert_int_equal(d.scts.year, 1999);
+	assert_int_equal(d.scts.month, 3);
+	assert_int_equal(d.scts.day, 29);
+	assert_int_equal(d.scts.hour, 15);
+	assert_int_equal(d.scts.minute, 16);
+	assert_int_equal(d.scts.second, 59);
+	assert_int_equal(d.scts.tz_minutes, 120);
+	assert_int_equal(d.scts.utc_s, 922713419);
+	/* 85 is 2085, not the 1995 libgammu would also call 2085 */
+	decode_ok("07917283010010F5040BC87238880900F10000583092516195800AE8329BFD4697D9EC37", -1, &d);
+	assert_int_equal(d.scts.year, 2085);
 }
 
 /* Time zones in quarter hours with a sign bit: -05:00 (0A) and +05:30 (22). */
@@ -483,9 +528,24 @@ static void test_deliver_from_submit_rejects(void **state)
 	bad.valid = false;
 	assert_int_equal(sms_deliver_from_submit("0003", "+1", &SCTS, hex, sizeof(hex), &len),
 			 -EBADMSG);
+	/* a SUBMIT whose TP-UDL claims 255 septets: refused before libgammu reads it */
+	assert_int_equal(sms_deliver_from_submit("0001000891515500100000FFE8329BFD06", "+1", &SCTS,
+						 hex, sizeof(hex), &len),
+			 -EBADMSG);
+	assert_int_equal(sms_deliver_from_submit("0001000891515500100000" "05E8329BFD0600", "+1",
+						 &SCTS, hex, sizeof(hex), &len),
+			 -EBADMSG);
+	assert_int_equal(sms_deliver_from_submit("0001000891515500100000" "05E8329BFD06", "+1x",
+						 &SCTS, hex, sizeof(hex), &len),
+			 -EINVAL);
 	assert_int_equal(sms_deliver_from_submit("00040B914477000910F20000621152809385000131", "+1",
 						 &SCTS, hex, sizeof(hex), &len),
 			 -EBADMSG);
+	assert_int_equal(sms_deliver_from_submit("0001000891515500100000" "05E8329BFD06", "+1", &bad,
+						 hex, sizeof(hex), &len),
+			 -EINVAL);
+	bad = SCTS;
+	bad.tz_minutes = 19 * 60;
 	assert_int_equal(sms_deliver_from_submit("0001000891515500100000" "05E8329BFD06", "+1", &bad,
 						 hex, sizeof(hex), &len),
 			 -EINVAL);
@@ -497,6 +557,24 @@ static void test_deliver_from_submit_rejects(void **state)
 			 0);
 	/* SMSC 00, FO 04, OA +1, PID, DCS, SCTS with +01:00 (40), UDL 5, "hello" */
 	assert_string_equal(hex, "0004" "0191F1" "0000" "62115230001040" "05E8329BFD06");
+}
+
+/* The SC passes the user data through octet for octet, whatever header it carries (found by
+ * fuzz_pdu: re-encoding a 17-octet header with 7-bit text added an octet). */
+static void test_deliver_keeps_user_data_octets(void **state)
+{
+	static const char submit[] = "0071000C914477000910320000A718"
+				     "100006840404F0783C2E8FC7E3F1783C1E8FC7E3F1";
+	char hex[SMS_PDU_HEX_MAX];
+	struct sms_decoded d;
+	int len;
+
+	(void)state;
+	assert_int_equal(sms_deliver_from_submit(submit, "+15550002", &SCTS, hex, sizeof(hex), &len),
+			 0);
+	assert_string_equal(hex + strlen(hex) - 44, "18" "100006840404F0783C2E8FC7E3F1783C1E8FC7E3F1");
+	decode_ok(hex, len, &d);
+	assert_int_equal(d.encoding, SMS_ENCODING_GSM7);
 }
 
 int main(void)
@@ -513,10 +591,12 @@ int main(void)
 		cmocka_unit_test(test_single_and_multipart_boundaries),
 		cmocka_unit_test(test_no_split_inside_a_character),
 		cmocka_unit_test(test_multipart_headers_like_gammu),
+		cmocka_unit_test(test_long_text_encoding_choice),
 		cmocka_unit_test(test_plan_tells_parts),
 		cmocka_unit_test(test_encode_rejects_bad_input),
 		cmocka_unit_test(test_decode_real_deliver),
 		cmocka_unit_test(test_decode_alphanumeric_sender),
+		cmocka_unit_test(test_decode_classic_example),
 		cmocka_unit_test(test_decode_time_zones),
 		cmocka_unit_test(test_decode_8bit_as_hex),
 		cmocka_unit_test(test_decode_ucs2_16bit_concat),
@@ -528,6 +608,7 @@ int main(void)
 		cmocka_unit_test(test_decode_bad_pdus_named),
 		cmocka_unit_test(test_decode_why_buffer_optional),
 		cmocka_unit_test(test_deliver_from_submit_rejects),
+		cmocka_unit_test(test_deliver_keeps_user_data_octets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -56,13 +56,19 @@ static struct sms_decoded report(uint8_t mr, uint8_t st)
 	return d;
 }
 
-static struct sms_report_match match(struct sms_reports *r, uint8_t mr, uint8_t st)
+static struct sms_report_match match_at(struct sms_reports *r, uint8_t mr, uint8_t st,
+				       int64_t now_ms)
 {
 	struct sms_decoded d = report(mr, st);
 	struct sms_report_match m;
 
-	assert_int_equal(sms_reports_match(r, &d, 0, &m), 0);
+	assert_int_equal(sms_reports_match(r, &d, now_ms, &m), 0);
 	return m;
+}
+
+static struct sms_report_match match(struct sms_reports *r, uint8_t mr, uint8_t st)
+{
+	return match_at(r, mr, st, 0);
 }
 
 static void test_numbers_national_and_international(void **state)
@@ -205,6 +211,23 @@ static void test_expiry_then_late(void **state)
 	sms_reports_free(r);
 }
 
+/* A report after expire_ms is late even before sms_reports_expire has run. */
+static void test_report_after_expiry_time_is_late(void **state)
+{
+	struct app app;
+	struct sms_reports *r = make(&app);
+	struct sms_report_match m;
+
+	(void)state;
+	sms_reports_sent(r, 3, 1, 1, 70, "+447700900123", 1000);
+	m = match_at(r, 70, 0x00, 1000 + EXPIRE_MS);
+	assert_int_equal(m.outcome, SMS_REPORT_LATE);
+	assert_int_equal(m.message.state, SMS_DELIVERY_PENDING);
+	assert_int_equal(sms_reports_expire(r, 1000 + EXPIRE_MS), 1);
+	assert_int_equal(app.expired, 1);
+	sms_reports_free(r);
+}
+
 /* A final message expires silently: nothing to report missing. */
 static void test_final_message_expires_quietly(void **state)
 {
@@ -284,6 +307,7 @@ int main(void)
 		cmocka_unit_test(test_one_failed_part_fails_message),
 		cmocka_unit_test(test_unmatched_reports),
 		cmocka_unit_test(test_expiry_then_late),
+		cmocka_unit_test(test_report_after_expiry_time_is_late),
 		cmocka_unit_test(test_final_message_expires_quietly),
 		cmocka_unit_test(test_reference_reuse_goes_to_newest),
 		cmocka_unit_test(test_sent_rejects_inconsistent_parts),
