@@ -59,7 +59,8 @@ void vmodem_input(struct vmodem *vm, const void *buf, size_t len, uint64_t now_m
  * it knows when it lists or reports the PDU). The modem stores it and notifies (+CMTI) or
  * routes it (+CMT) as +CNMI says. Returns 0, -ENOSPC when the storage is full (the modem
  * has then shown +CMS ERROR 322 behaviour of its model, and the network keeps the SMS for a
- * later retry), or -ENETDOWN when the modem is off the network or powered down. */
+ * later retry), or -ENETDOWN when the modem is off the network, powered down, rebooting or
+ * hung; -EINVAL when `len` is 0 or longer than a TPDU can be (176). */
 int vmodem_deliver(struct vmodem *vm, const uint8_t *tpdu, size_t len, uint64_t now_ms);
 
 /* The network hands the modem an SMS-STATUS-REPORT TPDU; shown as +CDS or stored with +CDSI

@@ -27,5 +27,7 @@ int cmd_modem_option(const char *prog, int argc, char **argv, int *i, struct mod
 /* Prints why a modem session ended (an errno from modem_session_run) and returns
  * M2_EXIT_FAIL. */
 int cmd_modem_failed(const char *prog, const struct modem_settings *s, int rc);
+int cmd_sim(int argc, char **argv);
+extern const char cmd_sim_usage[];
 
 #endif

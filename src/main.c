@@ -1,8 +1,14 @@
-/* The m2mon executable: one binary, subcommands listed here, each in its own file. */
+/* The m2mon executable: global logging options, then one subcommand from the table below,
+ * each in its own file. */
 #include "commands.h"
 #include "core/cmd.h"
+#include "core/log.h"
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #ifndef M2MON_VERSION
 #define M2MON_VERSION "0.0.0-dev"
@@ -15,10 +21,55 @@ static const struct cmd commands[] = {
 	{ "ports", "list serial ports, to find the modem", cmd_ports_usage, cmd_ports },
 	{ "modem", "ask a modem what it is and how its network is", cmd_modem_usage, cmd_modem },
 	{ "sms", "send, list or watch SMS through a modem", cmd_sms_usage, cmd_sms },
+	{ "sim", "run the simulated cellular network, or talk to it", cmd_sim_usage, cmd_sim },
 };
+
+static const char global_options[] =
+	"\nOptions before COMMAND:\n"
+	"  --log-level LEVEL  error, warn, info (default), debug, or trace (every byte on the line)\n"
+	"  --syslog           log to syslog instead of stderr\n"
+	"  --version          print the version\n";
+
+/* Consumes the global options at the front of argv; returns how many words they took, or
+ * -1 after a usage message. */
+static int global_opts(int argc, char **argv)
+{
+	enum log_level level = LOG_LEVEL_INFO;
+	bool to_syslog = false;
+	int i = 1;
+	while (i < argc) {
+		if (strcmp(argv[i], "--syslog") == 0) {
+			to_syslog = true;
+			i++;
+		} else if (strcmp(argv[i], "--log-level") == 0) {
+			if (i + 1 >= argc || log_level_parse(argv[i + 1], &level) != 0) {
+				cmd_usage_error("m2mon", "--log-level needs one of error, warn, info, debug, trace");
+				return -1;
+			}
+			i += 2;
+		} else {
+			break;
+		}
+	}
+	log_setup(level, to_syslog, "m2mon");
+	return i - 1;
+}
 
 int main(int argc, char **argv)
 {
-	return cmd_dispatch("m2mon", M2MON_VERSION, commands, sizeof(commands) / sizeof(commands[0]),
-			    argc, argv, stdout, stderr);
+	/* With TZ unset, glibc stats /etc/localtime on every localtime() call, which libgammu
+	 * makes for each PDU (a third of the encode time); naming the file loads it once. */
+	setenv("TZ", ":/etc/localtime", 0);
+	tzset();
+	int used = global_opts(argc, argv);
+	if (used < 0)
+		return M2_EXIT_USAGE;
+	argv[used] = argv[0];
+	argc -= used;
+	argv += used;
+	int rc = cmd_dispatch("m2mon", M2MON_VERSION, commands, sizeof(commands) / sizeof(commands[0]),
+			      argc, argv, stdout, stderr);
+	if (rc == M2_EXIT_OK && argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
+		fputs(global_options, stdout);
+	return rc;
 }

@@ -24,6 +24,15 @@ expect_in "$err" "unknown option '--frobnicate'" "unknown subcommand option"
 expect_status 2 "$m2mon"
 expect_in "$err" "missing command" "no command"
 
+expect_status 0 "$m2mon" --help
+expect_in "$out" "--log-level LEVEL" "--help shows the global options"
+
+expect_status 0 "$m2mon" --log-level trace --syslog check-config "$2/conf/unit.conf"
+expect_in "$out" "valid unit configuration" "global options before the command"
+
+expect_status 2 "$m2mon" --log-level loud check-config "$2/conf/unit.conf"
+expect_in "$err" "--log-level needs one of" "a bad log level"
+
 expect_status 1 "$m2mon" demo
 expect_in "$err" "not available yet" "demo fails loudly until it exists"
 finish

@@ -4,7 +4,10 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -39,12 +42,56 @@ static void escape_truncates_visibly(void **state)
 	assert_non_null(strstr(out, "..."));
 }
 
+/* Runs `fn` with stderr sent to a temporary file and returns what was written. */
+static char *capture_stderr(void (*fn)(void))
+{
+	char path[] = "/tmp/m2mon-test-log-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	fflush(stderr);
+	int saved = dup(STDERR_FILENO);
+	dup2(fd, STDERR_FILENO);
+	fn();
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	static char buf[4096];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	close(fd);
+	unlink(path);
+	assert_true(n >= 0);
+	buf[n] = '\0';
+	return buf;
+}
+
+static void write_two_lines(void)
+{
+	log_setup(LOG_LEVEL_INFO, false, "test");
+	log_info("modem", "event=ready model=%s", "SIM800");
+	log_debug("modem", "event=hidden");
+	log_bytes(LOG_LEVEL_WARN, "at", "rx", "OK\r\n", 4);
+}
+
+static void lines_are_timestamped_key_value(void **state)
+{
+	(void)state;
+	const char *out = capture_stderr(write_two_lines);
+	/* 2026-11-25T03:00:01.250Z level=info mod=modem event=ready model=SIM800 */
+	assert_int_equal(out[4], '-');
+	assert_int_equal(out[10], 'T');
+	assert_int_equal(out[23], 'Z');
+	assert_non_null(strstr(out, "Z level=info mod=modem event=ready model=SIM800\n"));
+	assert_non_null(strstr(out, "Z level=warn mod=at event=rx len=4 data=\"OK\\r\\n\"\n"));
+	assert_null(strstr(out, "hidden"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(levels_parse_and_filter),
 		cmocka_unit_test(escape_keeps_modem_traffic_on_one_line),
 		cmocka_unit_test(escape_truncates_visibly),
+		cmocka_unit_test(lines_are_timestamped_key_value),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,68 @@
+/* Shared between the engine's files (alert_engine.c, alert_deliver.c, alert_msg.c); not part
+ * of the public interface. */
+#ifndef M2_ALERT_INTERNAL_H
+#define M2_ALERT_INTERNAL_H
+
+#include "alert_engine.h"
+
+struct mute {
+	char unit[ALERT_UNIT_MAX]; /* "": free */
+	int16_t channel;
+	int64_t until_ms;
+};
+
+struct alert_engine {
+	struct alert_policy p; /* names cleaned for texts */
+	struct alert_incident *inc; /* the table; id 0 marks a free slot */
+	bool *remind; /* scratch for deliver_due(), one per slot: a reminder is due */
+	bool *held;   /* scratch for deliver_due(), one per slot: muted or in maintenance */
+	size_t cap;
+	uint32_t next_id;
+	alert_sink_fn sink;
+	void *user_data;
+	int32_t utc_offset_s;
+	struct alert_counters cnt;
+	struct mute mutes[ALERT_MUTES_MAX];
+};
+
+/* alert_engine.c */
+bool incident_active(const struct alert_incident *inc); /* OPEN, NOTIFIED, ESCALATED */
+void incident_set_state(struct alert_engine *e, struct alert_incident *inc, enum alert_state to,
+			int64_t now_ms);
+size_t engine_open_alarms(const struct alert_engine *e);
+int engine_status(const struct alert_engine *e, char *out); /* the STATUS text */
+
+/* alert_deliver.c */
+int64_t local_day(const struct alert_engine *e, int64_t now_ms);
+unsigned local_minute(const struct alert_engine *e, int64_t now_ms);
+bool incident_held(const struct alert_engine *e, const struct alert_incident *inc, int64_t now_ms);
+bool contact_quiet(const struct alert_engine *e, int c, int64_t now_ms);
+int64_t tier_start_ms(const struct alert_engine *e, const struct alert_incident *inc, unsigned tier);
+/* Sends `text` to contact `c` within the caps; returns 0, or -EDQUOT when a cap stopped it
+ * (the DROP action and any cap notice are emitted). */
+int send_text(struct alert_engine *e, int c, enum alert_msg msg, const uint32_t *ids,
+	      size_t n_ids, const char *text, int64_t now_ms);
+/* Info text (ack info, all-clear) to `c`, skipped in quiet hours unless `critical`. */
+void send_info(struct alert_engine *e, int c, enum alert_msg msg, const struct alert_incident *inc,
+	       const char *text, int64_t now_ms);
+void deliver_due(struct alert_engine *e, int64_t now_ms);
+int64_t deliver_next_ms(const struct alert_engine *e, int64_t now_ms);
+
+/* alert_msg.c: each writes one text of at most 160 septets into `out` (ALERT_TEXT_MAX). */
+void msg_alarm(const struct alert_engine *e, char *out, const struct alert_incident *inc,
+	       bool reminder, int64_t now_ms);
+void msg_alarms(const struct alert_engine *e, char *out, const struct alert_incident *const *incs,
+		size_t n);
+void msg_ack_done(const struct alert_engine *e, char *out, const struct alert_incident *inc, size_t n);
+void msg_ack_info(const struct alert_engine *e, char *out, const struct alert_incident *inc);
+void msg_all_clear(const struct alert_engine *e, char *out, const struct alert_incident *inc);
+void msg_mute_done(const struct alert_engine *e, char *out, const char *unit, int16_t channel,
+		   int64_t until_ms);
+void msg_refused(const struct alert_engine *e, char *out, const char *why);
+/* STATUS: the incidents not closed, in id order; the reply hint names the newest unacked. */
+void msg_status(const struct alert_engine *e, char *out, const struct alert_incident *const *incs,
+		size_t n);
+void msg_cap_contact(const struct alert_engine *e, char *out);
+void msg_cap_site(const struct alert_engine *e, char *out);
+
+#endif

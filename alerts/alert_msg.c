@@ -1,0 +1,240 @@
+/* The texts people get on their phones: alarm, coalesced alarms, reminder, acknowledgement,
+ * all-clear, mute, refusal and cap notices. Each is cut to one GSM 7-bit SMS with its reply
+ * hint kept whole at the end; names were cleaned to the default alphabet beforehand. */
+#include "alert_internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Joins `body` and `tail`, cutting `body` at a character so the whole is one SMS. Every
+ * character reaching here takes one septet (cleaned names, ASCII without ^{}[]~|\). */
+static void fit(char *out, const char *body, const char *tail)
+{
+	int room = ALERT_SMS_SEPTETS - alert_text_septets(tail);
+	size_t cut = 0;
+	int chars = 0;
+	for (size_t i = 0; body[i]; i++) {
+		if (((unsigned char)body[i] & 0xC0) == 0x80)
+			continue;
+		if (chars == room)
+			break;
+		chars++;
+		cut = i + 1;
+		while (((unsigned char)body[cut] & 0xC0) == 0x80)
+			cut++;
+	}
+	snprintf(out, ALERT_TEXT_MAX, "%.*s%s", (int)cut, body, tail);
+}
+
+static void clock_hhmm(const struct alert_engine *e, int64_t t_ms, char *out, size_t n)
+{
+	unsigned m = local_minute(e, t_ms) % 1440;
+	snprintf(out, n, "%02u:%02u", (m / 60) % 24, m % 60);
+}
+
+static void where(const struct alert_incident *inc, char *out, size_t n)
+{
+	if (inc->channel < 0)
+		snprintf(out, n, "%s", inc->unit);
+	else
+		snprintf(out, n, "%s/%d", inc->unit, inc->channel);
+}
+
+static const char *kind_words(const struct alert_incident *inc)
+{
+	switch (inc->kind) {
+	case ALERT_KIND_HIGH: return inc->critical ? "VERY HIGH" : "HIGH";
+	case ALERT_KIND_LOW: return inc->critical ? "VERY LOW" : "LOW";
+	case ALERT_KIND_PROBE: return "PROBE FAULT";
+	case ALERT_KIND_RATE: return "FAST CHANGE";
+	case ALERT_KIND_SILENT: return "SILENT";
+	case ALERT_KIND_POWER: return "POWER LOST";
+	case ALERT_KIND_BATTERY: return "BATTERY LOW";
+	}
+	return "ALARM";
+}
+
+/* "f1/2 HIGH 9.4C": where, what and the value when there is one. */
+static void short_what(const struct alert_incident *inc, char *out, size_t n)
+{
+	char w[ALERT_UNIT_MAX + 8], v[16] = "";
+	where(inc, w, sizeof(w));
+	if (inc->has_value && inc->kind != ALERT_KIND_PROBE) {
+		v[0] = ' ';
+		alert_text_temp(v + 1, sizeof(v) - 1, inc->value_c10);
+	}
+	snprintf(out, n, "%s %s%s", w, kind_words(inc), v);
+}
+
+void msg_alarm(const struct alert_engine *e, char *out, const struct alert_incident *inc,
+	       bool reminder, int64_t now_ms)
+{
+	char what[64], limit[32] = "", since[12], body[ALERT_TEXT_MAX], tail[32];
+	(void)now_ms;
+	short_what(inc, what, sizeof(what));
+	if (inc->has_value && (inc->kind == ALERT_KIND_HIGH || inc->kind == ALERT_KIND_LOW ||
+			       inc->kind == ALERT_KIND_RATE)) {
+		char t[16];
+		alert_text_temp(t, sizeof(t), inc->threshold_c10);
+		snprintf(limit, sizeof(limit), inc->kind == ALERT_KIND_RATE ? " (over %s)" : " (limit %s)", t);
+	}
+	clock_hhmm(e, inc->since_ms, since, sizeof(since));
+	snprintf(body, sizeof(body), "%s: %s #%u %s%s since %s", e->p.site,
+		 reminder ? "STILL ALARM" : "ALARM", inc->id, what, limit, since);
+	snprintf(tail, sizeof(tail), ". Reply ACK %u", inc->id);
+	fit(out, body, tail);
+}
+
+void msg_alarms(const struct alert_engine *e, char *out, const struct alert_incident *const *incs,
+		size_t n)
+{
+	char body[ALERT_TEXT_MAX], tail[40];
+	snprintf(tail, sizeof(tail), ". Reply ACK ALL or ACK %u", incs[0]->id);
+	int room = ALERT_SMS_SEPTETS - alert_text_septets(tail);
+	int len = snprintf(body, sizeof(body), "%s: %zu ALARMS", e->p.site, n);
+	size_t i;
+	for (i = 0; i < n; i++) {
+		char what[64], item[96];
+		short_what(incs[i], what, sizeof(what));
+		snprintf(item, sizeof(item), "%s #%u %s", i ? ";" : "", incs[i]->id, what);
+		int more = i + 1 < n ? 11 : 0; /* room left for "; +NNN more" */
+		if (alert_text_septets(body) + alert_text_septets(item) + more > room)
+			break;
+		len += snprintf(body + len, sizeof(body) - (size_t)len, "%s", item);
+	}
+	if (i < n)
+		snprintf(body + len, sizeof(body) - (size_t)len, "; +%zu more", n - i);
+	fit(out, body, tail);
+}
+
+void msg_ack_done(const struct alert_engine *e, char *out, const struct alert_incident *inc, size_t n)
+{
+	char body[ALERT_TEXT_MAX], what[64];
+	if (n == 1) {
+		short_what(inc, what, sizeof(what));
+		snprintf(body, sizeof(body), "%s: #%u %s acknowledged by you, reminders stop", e->p.site,
+			 inc->id, what);
+	} else {
+		snprintf(body, sizeof(body), "%s: %zu alarms acknowledged by you, reminders stop",
+			 e->p.site, n);
+	}
+	fit(out, body, ". Reply STATUS for all open alarms");
+}
+
+void msg_ack_info(const struct alert_engine *e, char *out, const struct alert_incident *inc)
+{
+	char body[ALERT_TEXT_MAX], what[64], at[12];
+	short_what(inc, what, sizeof(what));
+	clock_hhmm(e, inc->acked_ms, at, sizeof(at));
+	snprintf(body, sizeof(body), "%s: #%u %s acknowledged by %s at %s", e->p.site, inc->id, what,
+		 e->p.contacts[inc->acked_by].name, at);
+	fit(out, body, ". Reply STATUS for all open alarms");
+}
+
+void msg_all_clear(const struct alert_engine *e, char *out, const struct alert_incident *inc)
+{
+	char body[ALERT_TEXT_MAX], w[ALERT_UNIT_MAX + 8], at[12], now[24] = "";
+	where(inc, w, sizeof(w));
+	clock_hhmm(e, inc->cleared_ms, at, sizeof(at));
+	if (inc->has_value && inc->kind != ALERT_KIND_PROBE) {
+		char t[16];
+		alert_text_temp(t, sizeof(t), inc->value_c10);
+		snprintf(now, sizeof(now), ", now %s", t);
+	}
+	snprintf(body, sizeof(body), "%s: CLEARED #%u %s %s at %s%s", e->p.site, inc->id, w,
+		 kind_words(inc), at, now);
+	fit(out, body, ". Reply STATUS for all open alarms");
+}
+
+void msg_mute_done(const struct alert_engine *e, char *out, const char *unit, int16_t channel,
+		   int64_t until_ms)
+{
+	char body[ALERT_TEXT_MAX], w[ALERT_UNIT_MAX + 8], tail[48], at[12];
+	if (channel < 0)
+		snprintf(w, sizeof(w), "%s", unit);
+	else
+		snprintf(w, sizeof(w), "%s/%d", unit, channel);
+	if (until_ms == 0) {
+		snprintf(body, sizeof(body), "%s: %s unmuted, alarms are texted again", e->p.site, w);
+		fit(out, body, ". Reply STATUS for all open alarms");
+		return;
+	}
+	clock_hhmm(e, until_ms, at, sizeof(at));
+	snprintf(body, sizeof(body), "%s: %s muted until %s, alarms are still recorded", e->p.site, w,
+		 at);
+	snprintf(tail, sizeof(tail), ". Reply MUTE %s 0 to undo", unit);
+	fit(out, body, tail);
+}
+
+void msg_refused(const struct alert_engine *e, char *out, const char *why)
+{
+	char body[ALERT_TEXT_MAX];
+	snprintf(body, sizeof(body), "%s: %s", e->p.site, why);
+	fit(out, body, ". Reply STATUS for all open alarms");
+}
+
+void msg_cap_contact(const struct alert_engine *e, char *out)
+{
+	char body[ALERT_TEXT_MAX];
+	snprintf(body, sizeof(body),
+		 "%s: daily limit of %u texts to you reached, %zu alarms open. No more texts to "
+		 "you until 00:00",
+		 e->p.site, e->p.cap_contact, engine_open_alarms(e));
+	fit(out, body, ". Reply STATUS for all open alarms");
+}
+
+void msg_cap_site(const struct alert_engine *e, char *out)
+{
+	char body[ALERT_TEXT_MAX];
+	snprintf(body, sizeof(body),
+		 "%s: site daily limit of %u texts reached, %zu alarms open. Alarms are recorded "
+		 "but not texted until 00:00",
+		 e->p.site, e->p.cap_site, engine_open_alarms(e));
+	fit(out, body, ". Reply STATUS for all open alarms");
+}
+
+static const char *status_word(const struct alert_engine *e, const struct alert_incident *inc,
+			       char *buf, size_t n)
+{
+	switch (inc->state) {
+	case ALERT_STATE_OPEN:
+	case ALERT_STATE_NOTIFIED:
+	case ALERT_STATE_ESCALATED: return "";
+	case ALERT_STATE_ACKED:
+		snprintf(buf, n, " acked by %s", e->p.contacts[inc->acked_by].name);
+		return buf;
+	case ALERT_STATE_CLEARED:
+	case ALERT_STATE_CLOSED: return " cleared";
+	}
+	return "";
+}
+
+void msg_status(const struct alert_engine *e, char *out, const struct alert_incident *const *incs,
+		size_t n)
+{
+	char body[ALERT_TEXT_MAX], tail[40] = ". Reply STATUS to check again";
+	const struct alert_incident *newest = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (incident_active(incs[i]))
+			newest = incs[i];
+	if (newest)
+		snprintf(tail, sizeof(tail), ". Reply ACK %u", newest->id);
+	int room = ALERT_SMS_SEPTETS - alert_text_septets(tail);
+	int len = n ? snprintf(body, sizeof(body), "%s: %zu open:", e->p.site, n)
+		    : snprintf(body, sizeof(body), "%s: no open alarms", e->p.site);
+	size_t i;
+	for (i = 0; i < n; i++) {
+		char what[64], word[40], item[128];
+		short_what(incs[i], what, sizeof(what));
+		snprintf(item, sizeof(item), "%s #%u %s%s", i ? ";" : "", incs[i]->id, what,
+			 status_word(e, incs[i], word, sizeof(word)));
+		int more = i + 1 < n ? 11 : 0;
+		if (alert_text_septets(body) + alert_text_septets(item) + more > room)
+			break;
+		len += snprintf(body + len, sizeof(body) - (size_t)len, "%s", item);
+	}
+	if (i < n)
+		snprintf(body + len, sizeof(body) - (size_t)len, "; +%zu more", n - i);
+	fit(out, body, tail);
+}

@@ -1,0 +1,247 @@
+/* What the control socket's requests do: `send` (a phone sends an SMS), `inbox` (what a phone
+ * received, answered when `count` messages are there or `wait_ms` has passed), `fault`
+ * (inject a fault into a modem or the network), `drain` (answered once the SMSC has nothing
+ * left to deliver, for tests and benchmarks) and `ping`. Every answer has "ok". */
+#include "core/log.h"
+#include "sim_run_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static json_t *fail(const char *fmt, const char *arg)
+{
+	char msg[512];
+	snprintf(msg, sizeof(msg), fmt, arg);
+	return json_pack("{s:b,s:s}", "ok", 0, "error", msg);
+}
+
+static json_t *handle_send(struct sim_run *run, json_t *req)
+{
+	const char *from = NULL, *to = NULL, *text = NULL;
+	int ucs2 = 0;
+	if (json_unpack(req, "{s:s,s:s,s:s,s?b}", "from", &from, "to", &to, "text", &text, "ucs2", &ucs2) < 0)
+		return fail("send needs %s", "\"from\", \"to\" and \"text\" strings");
+	int n = sim_net_phone_send(run->net, from, to, text, ucs2, uv_now(&run->loop));
+	sim_run_rearm_net(run);
+	switch (n) {
+	case -EPERM:
+		return fail("%s is a modem's number: a modem sends through its AT line", from);
+	case -EMSGSIZE:
+		return fail("text too long: it needs more than %s SMS", "16");
+	case -EINVAL:
+		return fail("%s", "a number is not + and 3 to 20 digits, or the text is empty or not UTF-8");
+	case -ENOMEM:
+		return fail("%s", "out of memory");
+	default:
+		break;
+	}
+	log_info("sim", "event=phone_sent from=%s to=%s parts=%d", from, to, n);
+	return json_pack("{s:b,s:i}", "ok", 1, "parts", n);
+}
+
+static json_t *inbox_answer(struct sim_run *run, const char *number, bool ok)
+{
+	const struct sim_phone *ph = sim_net_phone(run->net, number);
+	size_t n = 0;
+	const struct sim_inbox_msg *in = ph ? sim_phone_inbox(ph, &n) : NULL;
+	json_t *msgs = json_array();
+	for (size_t i = 0; i < n; i++) {
+		time_t t = (time_t)(in[i].time_ms / 1000);
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		char when[32];
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		json_array_append_new(msgs, json_pack("{s:s,s:s,s:i,s:s,s:s}", "from", in[i].from,
+						      "text", in[i].text, "parts", in[i].parts,
+						      "encoding", sim_coding_str(in[i].coding), "time", when));
+	}
+	json_t *a = json_pack("{s:b,s:s,s:o}", "ok", ok, "number", number, "messages", msgs);
+	if (!ok)
+		json_object_set_new(a, "error", json_string("timeout"));
+	return a;
+}
+
+static size_t inbox_count(struct sim_run *run, const char *number)
+{
+	size_t n = 0;
+	const struct sim_phone *ph = sim_net_phone(run->net, number);
+	if (ph)
+		sim_phone_inbox(ph, &n);
+	return n;
+}
+
+static void waiter_closed(uv_handle_t *h)
+{
+	free(h->data);
+}
+
+/* Unlinks `w`, answers it with the inbox (`ok` false on timeout) unless its connection is
+ * gone (`conn_gone`), and frees it. */
+static void waiter_finish(struct run_waiter *w, bool ok, bool conn_gone)
+{
+	struct sim_run *run = w->run;
+	for (struct run_waiter **p = &run->waiters; *p; p = &(*p)->next)
+		if (*p == w) {
+			*p = w->next;
+			break;
+		}
+	if (!conn_gone && w->kind == RUN_WAIT_INBOX)
+		sim_ctl_reply(w->conn, inbox_answer(run, w->number, ok));
+	else if (!conn_gone)
+		sim_ctl_reply(w->conn, ok ? json_pack("{s:b}", "ok", 1)
+					  : json_pack("{s:b,s:s,s:I}", "ok", 0, "error", "timeout", "pending",
+						      (json_int_t)sim_net_pending(run->net)));
+	uv_timer_stop(&w->timer);
+	uv_close((uv_handle_t *)&w->timer, waiter_closed);
+}
+
+static void on_waiter_timeout(uv_timer_t *t)
+{
+	waiter_finish(t->data, false, false);
+}
+
+/* Registers a request to answer later; returns NULL (no answer now) or an error answer. */
+static json_t *add_waiter(struct sim_run *run, struct sim_ctl_conn *conn, enum run_wait_kind kind,
+			  const char *number, size_t count, uint64_t wait_ms)
+{
+	struct run_waiter *w = calloc(1, sizeof(*w));
+	if (!w)
+		return fail("%s", "out of memory");
+	w->run = run;
+	w->conn = conn;
+	w->kind = kind;
+	w->count = count;
+	snprintf(w->number, sizeof(w->number), "%s", number);
+	uv_timer_init(&run->loop, &w->timer);
+	w->timer.data = w;
+	uv_timer_start(&w->timer, on_waiter_timeout, wait_ms, 0);
+	w->next = run->waiters;
+	run->waiters = w;
+	return NULL;
+}
+
+static json_t *handle_inbox(struct sim_run *run, struct sim_ctl_conn *conn, json_t *req)
+{
+	const char *number = NULL;
+	json_int_t count = 1, wait_ms = 0;
+	if (json_unpack(req, "{s:s,s?I,s?I}", "number", &number, "count", &count, "wait_ms", &wait_ms) < 0 ||
+	    count < 0 || wait_ms < 0)
+		return fail("inbox needs %s", "a \"number\" string and non-negative \"count\", \"wait_ms\"");
+	if (!sim_net_phone(run->net, number))
+		return fail("no phone has number %s: give it with --phone NAME=NUMBER", number);
+	if (wait_ms == 0 || inbox_count(run, number) >= (size_t)count)
+		return inbox_answer(run, number, wait_ms == 0 || inbox_count(run, number) >= (size_t)count);
+	return add_waiter(run, conn, RUN_WAIT_INBOX, number, (size_t)count, (uint64_t)wait_ms);
+}
+
+static json_t *handle_drain(struct sim_run *run, struct sim_ctl_conn *conn, json_t *req)
+{
+	json_int_t wait_ms = 0;
+	if (json_unpack(req, "{s?I}", "wait_ms", &wait_ms) < 0 || wait_ms < 0)
+		return fail("drain needs %s", "a non-negative \"wait_ms\"");
+	if (sim_net_pending(run->net) == 0)
+		return json_pack("{s:b}", "ok", 1);
+	return add_waiter(run, conn, RUN_WAIT_DRAIN, "", 0, (uint64_t)wait_ms);
+}
+
+void sim_run_net_progress(struct sim_run *run)
+{
+	if (sim_net_pending(run->net) > 0)
+		return;
+	struct run_waiter *w = run->waiters;
+	while (w) {
+		struct run_waiter *next = w->next;
+		if (w->kind == RUN_WAIT_DRAIN)
+			waiter_finish(w, true, false);
+		w = next;
+	}
+}
+
+void sim_run_phone_received(struct sim_run *run, const struct sim_phone *phone)
+{
+	struct run_waiter *w = run->waiters;
+	while (w) {
+		struct run_waiter *next = w->next;
+		if (w->kind == RUN_WAIT_INBOX && strcmp(w->number, sim_phone_number(phone)) == 0 &&
+		    inbox_count(run, w->number) >= w->count)
+			waiter_finish(w, true, false);
+		w = next;
+	}
+}
+
+void sim_run_drop_waiters(struct sim_run *run)
+{
+	while (run->waiters)
+		waiter_finish(run->waiters, false, false);
+}
+
+void sim_run_ctl_closed(void *user, struct sim_ctl_conn *conn)
+{
+	struct sim_run *run = user;
+	struct run_waiter *w = run->waiters;
+	while (w) {
+		struct run_waiter *next = w->next;
+		if (w->conn == conn)
+			waiter_finish(w, false, true);
+		w = next;
+	}
+}
+
+static const char *const fault_kinds[] = { "hang", "garbage", "reboot", "no-network", "sim-full",
+					   "drop-next", "delay", NULL };
+
+static json_t *handle_fault(struct sim_run *run, json_t *req)
+{
+	const char *name = NULL, *kind = NULL;
+	json_int_t arg = 0;
+	if (json_unpack(req, "{s:s,s:s,s?I}", "modem", &name, "kind", &kind, "arg", &arg) < 0 || arg < 0 ||
+	    arg > UINT32_MAX)
+		return fail("fault needs %s", "\"modem\" and \"kind\" strings and a non-negative \"arg\"");
+	int i = sim_net_modem_index(run->net, name);
+	if (i < 0)
+		return fail("no modem is named %s", name);
+	int k = 0;
+	while (fault_kinds[k] && strcmp(fault_kinds[k], kind) != 0)
+		k++;
+	uint64_t now = uv_now(&run->loop);
+	struct run_modem *m = &run->modems[i];
+	static const enum vmodem_fault vm_kind[] = { VMODEM_FAULT_HANG, VMODEM_FAULT_GARBAGE,
+						     VMODEM_FAULT_REBOOT, VMODEM_FAULT_NO_NETWORK,
+						     VMODEM_FAULT_SIM_FULL };
+	if (k < 5)
+		vmodem_fault(m->vm, vm_kind[k], (uint32_t)arg, now);
+	else if (k == 5)
+		sim_net_drop_next(run->net, i, (uint32_t)arg);
+	else if (k == 6)
+		sim_net_delay(run->net, i, (uint32_t)arg);
+	else
+		return fail("unknown fault kind %s: hang, garbage, reboot, no-network, sim-full, "
+			    "drop-next or delay", kind);
+	sim_run_rearm_modem(m);
+	log_info("sim", "event=fault_injected modem=%s kind=%s arg=%lld", name, kind, (long long)arg);
+	return json_pack("{s:b}", "ok", 1);
+}
+
+void sim_run_ctl_request(void *user, struct sim_ctl_conn *conn, json_t *req)
+{
+	struct sim_run *run = user;
+	const char *op = json_string_value(json_object_get(req, "op"));
+	json_t *answer;
+	if (!op)
+		answer = fail("%s", "request has no \"op\"");
+	else if (strcmp(op, "ping") == 0)
+		answer = json_pack("{s:b}", "ok", 1);
+	else if (strcmp(op, "send") == 0)
+		answer = handle_send(run, req);
+	else if (strcmp(op, "inbox") == 0)
+		answer = handle_inbox(run, conn, req);
+	else if (strcmp(op, "fault") == 0)
+		answer = handle_fault(run, req);
+	else if (strcmp(op, "drain") == 0)
+		answer = handle_drain(run, conn, req);
+	else
+		answer = fail("unknown op %s: ping, send, inbox, fault or drain", op);
+	if (answer)
+		sim_ctl_reply(conn, answer);
+}

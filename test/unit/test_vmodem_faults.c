@@ -1,0 +1,170 @@
+/* Injected faults as a client sees them (hang, garbage, reboot, no network, full SIM), the
+ * reboot by AT+CFUN=1,1, and the SIM PIN/PUK lock. */
+#include "test_vmodem_harness.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#define SMSC_HEX "07915155000000F0"
+#define SUBMIT_HEX "11000891515500100000FF05E8329BFD06"
+#define DELIVER_HEX "0408915155002000006211528093850013C8329BFD0699E5EF36685E76CFDF72500C"
+
+static struct vmh *ready(void **state, int slots)
+{
+	struct vmh *h = vmh_new(VMODEM_MODEL_GENERIC, NULL, slots);
+	*state = h;
+	vmh_type(h, "ATE0;+CMEE=1\r");
+	vmh_take(h);
+	return h;
+}
+
+static void hang_answers_nothing_until_it_ends(void **state)
+{
+	struct vmh *h = ready(state, 10);
+	vmodem_fault(h->vm, VMODEM_FAULT_HANG, 5000, h->now);
+	assert_int_equal(vmodem_next_deadline(h->vm), h->now + 5000);
+	assert_false(vmodem_registered(h->vm));
+	vmh_type(h, "AT\r");
+	vmh_type(h, "AT+CSQ\r");
+	vmh_expect(h, "");
+	assert_int_equal(vmh_deliver_hex(h, DELIVER_HEX), -ENETDOWN);
+	vmh_advance(h, 5000);
+	assert_int_equal(vmodem_next_deadline(h->vm), UINT64_MAX);
+	vmh_type(h, "AT\r");
+	vmh_expect(h, "\r\nOK\r\n");
+	assert_true(vmodem_registered(h->vm));
+}
+
+static void garbage_comes_before_the_next_reply_only(void **state)
+{
+	struct vmh *h = ready(state, 10);
+	vmodem_fault(h->vm, VMODEM_FAULT_GARBAGE, 0, h->now);
+	vmh_type(h, "AT\r");
+	const char *out = vmh_take(h);
+	size_t len = strlen(out);
+	assert_true(len >= 6 + 4 && len <= 6 + 12);
+	assert_string_equal(out + len - 6, "\r\nOK\r\n");
+	for (size_t i = 0; i + 6 < len; i++)
+		assert_true(out[i] != '\r' && out[i] != '\n');
+	vmh_type(h, "AT\r");
+	vmh_expect(h, "\r\nOK\r\n");
+}
+
+static void reboot_drops_settings_keeps_messages_and_prints_boot_urcs(void **state)
+{
+	struct vmh *h = ready(state, 10);
+	vmh_type(h, "AT+CNMI=2,1,0,0,0;+CMGF=0\r");
+	vmh_take(h);
+	assert_int_equal(vmh_deliver_hex(h, DELIVER_HEX), 0);
+	vmh_take(h);
+	vmodem_fault(h->vm, VMODEM_FAULT_REBOOT, 0, h->now);
+	vmh_expect(h, "");
+	assert_false(vmodem_registered(h->vm));
+	vmh_type(h, "AT\r");
+	vmh_expect(h, "");
+	assert_int_equal(vmh_deliver_hex(h, DELIVER_HEX), -ENETDOWN);
+	vmh_advance(h, vmodem_next_deadline(h->vm) - h->now);
+	vmh_expect(h, "\r\nRDY\r\n\r\n+CPIN: READY\r\n");
+	assert_true(vmodem_registered(h->vm));
+	vmh_type(h, "AT+CNMI?;+CMEE?\r");
+	vmh_expect(h, "AT+CNMI?;+CMEE?\r\r\n+CNMI: 0,0,0,0,0\r\n\r\n+CMEE: 0\r\n\r\nOK\r\n");
+	vmh_type(h, "AT+CPMS?\r");
+	vmh_expect(h, "AT+CPMS?\r\r\n+CPMS: \"SM\",1,10,\"SM\",1,10,\"SM\",1,10\r\n\r\nOK\r\n");
+}
+
+static void cfun_1_1_answers_ok_then_reboots(void **state)
+{
+	struct vmh *h = ready(state, 10);
+	vmh_type(h, "AT+CFUN=1,1\r");
+	vmh_expect(h, "\r\nOK\r\n");
+	vmh_type(h, "AT\r");
+	vmh_expect(h, "");
+	vmh_advance(h, 1000);
+	vmh_expect(h, "\r\nRDY\r\n\r\n+CPIN: READY\r\n");
+	vmh_type(h, "AT\r");
+	vmh_expect(h, "AT\r\r\nOK\r\n");
+}
+
+static void no_network_deregisters_with_urcs_and_refuses_sms(void **state)
+{
+	struct vmh *h = ready(state, 10);
+	vmh_type(h, "AT+CREG=1\r");
+	vmh_take(h);
+	vmodem_fault(h->vm, VMODEM_FAULT_NO_NETWORK, 3000, h->now);
+	vmh_expect(h, "\r\n+CREG: 2\r\n");
+	assert_false(vmodem_registered(h->vm));
+	vmh_type(h, "AT+CSQ;+CREG?;+COPS?\r");
+	vmh_expect(h, "\r\n+CSQ: 99,99\r\n\r\n+CREG: 1,2\r\n\r\n+COPS: 0\r\n\r\nOK\r\n");
+	vmh_type(h, "AT+CMGS=17\r");
+	vmh_type(h, SMSC_HEX SUBMIT_HEX "\x1a");
+	vmh_expect(h, "\r\n> \r\n+CMS ERROR: 331\r\n");
+	assert_int_equal(h->n_sub, 0);
+	assert_int_equal(vmh_deliver_hex(h, DELIVER_HEX), -ENETDOWN);
+	vmh_advance(h, 3000);
+	vmh_expect(h, "\r\n+CREG: 1\r\n");
+	assert_true(vmodem_registered(h->vm));
+}
+
+static void sim_full_until_messages_are_deleted(void **state)
+{
+	struct vmh *h = ready(state, 3);
+	vmh_type(h, "AT+CNMI=2,1,0,0,0\r");
+	vmh_take(h);
+	vmodem_fault(h->vm, VMODEM_FAULT_SIM_FULL, 0, h->now);
+	vmh_type(h, "AT+CPMS?\r");
+	vmh_expect(h, "\r\n+CPMS: \"SM\",3,3,\"SM\",3,3,\"SM\",3,3\r\n\r\nOK\r\n");
+	assert_int_equal(vmh_deliver_hex(h, DELIVER_HEX), -ENOSPC);
+	vmh_expect(h, "");
+	vmh_type(h, "AT+CMGR=1\r");
+	const char *out = vmh_take(h);
+	assert_int_equal(strncmp(out, "\r\n+CMGR: 1,,", 12), 0); /* an old, read message */
+	vmh_type(h, "AT+CMGD=1\r");
+	vmh_take(h);
+	assert_int_equal(vmh_deliver_hex(h, DELIVER_HEX), 0);
+	vmh_expect(h, "\r\n+CMTI: \"SM\",1\r\n");
+}
+
+static void wrong_pin_counts_down_to_puk(void **state)
+{
+	struct vmh *h = vmh_new(VMODEM_MODEL_GENERIC, "1234", 10);
+	*state = h;
+	vmh_type(h, "ATE0;+CMEE=1\r");
+	vmh_take(h);
+	assert_false(vmodem_registered(h->vm));
+	vmh_type(h, "AT+CREG?\r");
+	vmh_expect(h, "\r\n+CREG: 0,0\r\n\r\nOK\r\n");
+	for (int i = 0; i < 3; i++) {
+		vmh_type(h, "AT+CPIN=\"0000\"\r");
+		vmh_expect(h, "\r\n+CME ERROR: 16\r\n");
+	}
+	vmh_type(h, "AT+CPIN?\r");
+	vmh_expect(h, "\r\n+CPIN: SIM PUK\r\n\r\nOK\r\n");
+	vmh_type(h, "AT+CPIN=\"1234\"\r");
+	vmh_expect(h, "\r\n+CME ERROR: 16\r\n");
+	vmh_type(h, "AT+CMGL=4\r");
+	vmh_expect(h, "\r\n+CMS ERROR: 316\r\n");
+	vmh_type(h, "AT+CPIN=\"12345678\",\"4321\"\r");
+	vmh_expect(h, "\r\nOK\r\n\r\n+CPIN: READY\r\n");
+	assert_true(vmodem_registered(h->vm));
+	vmh_type(h, "AT+CPIN=\"4321\"\r");
+	vmh_expect(h, "\r\n+CME ERROR: 3\r\n");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(hang_answers_nothing_until_it_ends, vmh_teardown),
+		cmocka_unit_test_teardown(garbage_comes_before_the_next_reply_only, vmh_teardown),
+		cmocka_unit_test_teardown(reboot_drops_settings_keeps_messages_and_prints_boot_urcs, vmh_teardown),
+		cmocka_unit_test_teardown(cfun_1_1_answers_ok_then_reboots, vmh_teardown),
+		cmocka_unit_test_teardown(no_network_deregisters_with_urcs_and_refuses_sms, vmh_teardown),
+		cmocka_unit_test_teardown(sim_full_until_messages_are_deleted, vmh_teardown),
+		cmocka_unit_test_teardown(wrong_pin_counts_down_to_puk, vmh_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
