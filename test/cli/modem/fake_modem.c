@@ -228,6 +228,9 @@ int main(int argc, char **argv)
 		perror("fake_modem");
 		return 1;
 	}
+	/* Each log line is complete on disk before the answer that ends it is written, so a
+	 * test that reads the log after the command returned sees it. */
+	setvbuf(f.log, NULL, _IOLBF, 0);
 	for (;;) {
 		struct pollfd p = { f.fd, POLLIN, 0 };
 		int rc = poll(&p, 1, 100);
