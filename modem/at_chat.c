@@ -278,7 +278,7 @@ static void release_held_urc(struct at_chat *chat, const char *pdu)
 	free(line);
 }
 
-static void add_line(struct at_chat *chat, struct pending *p, const char *text, bool wants_pdu)
+static void add_line(struct pending *p, const char *text, bool wants_pdu)
 {
 	if (p->n_lines == p->cap_lines) {
 		size_t cap = p->cap_lines ? p->cap_lines * 2 : 4;
@@ -293,7 +293,6 @@ static void add_line(struct at_chat *chat, struct pending *p, const char *text, 
 		return;
 	p->lines[p->n_lines++] = (struct at_line){ t, NULL };
 	p->last_wants_pdu = wants_pdu;
-	(void)chat;
 }
 
 static void on_pdu(struct at_chat *chat, const char *hex)
@@ -359,7 +358,7 @@ static void on_line(struct at_chat *chat, const char *line)
 	}
 	bool wants_pdu = at_framer_expects_pdu(&chat->framer);
 	if (running && p->prefix && p->prefix[0] && strncmp(line, p->prefix, strlen(p->prefix)) == 0) {
-		add_line(chat, p, line, wants_pdu);
+		add_line(p, line, wants_pdu);
 		return;
 	}
 	struct urc *u = urc_find(chat, line);
@@ -373,7 +372,7 @@ static void on_line(struct at_chat *chat, const char *line)
 		return;
 	}
 	if (running && !p->prefix) {
-		add_line(chat, p, line, wants_pdu);
+		add_line(p, line, wants_pdu);
 		return;
 	}
 	if (strncasecmp(line, "AT", 2) == 0)
@@ -441,7 +440,7 @@ void at_chat_tick(struct at_chat *chat, uint64_t now_ms)
 	if (!p || p->state == CMD_QUEUED || p->deadline_ms > chat->now_ms)
 		return;
 	chat->stats.timeouts++;
-	log_warn("modem", "event=timeout cmd=\"%s\" after_ms=%u", p->request, p->timeout_ms);
+	log_info("modem", "event=timeout cmd=\"%s\" after_ms=%u", p->request, p->timeout_ms);
 	if (p->state == CMD_WAIT_PROMPT)
 		out_append(chat, ESC, 1);
 	complete(chat, (struct at_result){ AT_RESULT_TIMEOUT, 0 });

@@ -12,6 +12,8 @@
 
 #define PROBE_TRIES 3
 #define REG_POLL_MS 5000
+#define SIM_BUSY_TRIES 10
+#define SIM_BUSY_WAIT_MS 2000
 
 const char *modem_state_str(enum modem_state state)
 {
@@ -117,6 +119,7 @@ static void enter_state(struct modem *m, enum modem_state to)
 		modem_script_start(m, &modem_script_probe);
 		break;
 	case MODEM_STATE_INIT:
+		m->sim_busy_tries = 0;
 		modem_script_start(m, &modem_script_init);
 		break;
 	case MODEM_STATE_REGISTERING:
@@ -205,6 +208,12 @@ static void script_failed_in_init(struct modem *m)
 		enter_state(m, MODEM_STATE_SIM_LOCKED);
 		return;
 	}
+	/* A SIM still starting up (TS 27.007 9.2.1 code 14) is waited for, not reset. */
+	if (r->kind == AT_RESULT_CME_ERROR && r->code == 14 && ++m->sim_busy_tries <= SIM_BUSY_TRIES) {
+		log_info("modem", "event=sim_busy try=%d of=%d", m->sim_busy_tries, SIM_BUSY_TRIES);
+		modem_set_timer(m, SIM_BUSY_WAIT_MS);
+		return;
+	}
 	snprintf(why, sizeof(why), "%s gave %s %d", m->script_failed_cmd,
 		 at_result_kind_str(r->kind), r->code);
 	escalate(m, why);
@@ -254,6 +263,8 @@ static void on_configuring(struct modem *m, enum modem_event ev)
 			enter_state(m, MODEM_STATE_SMS_SETUP);
 		break;
 	case MODEM_EV_TIMER:
+		if (m->state == MODEM_STATE_INIT && !m->script)
+			modem_script_start(m, &modem_script_init);
 		if (m->state != MODEM_STATE_REGISTERING)
 			break;
 		if (m->now_ms - m->state_since_ms >= m->timing.register_ms) {
@@ -282,11 +293,12 @@ static void on_ready(struct modem *m, enum modem_event ev)
 {
 	switch (ev) {
 	case MODEM_EV_HUNG:
-		escalate(m, "command timed out in ready");
-		break;
 	case MODEM_EV_SCRIPT_FAILED:
-		if (m->script_result.kind == AT_RESULT_TIMEOUT)
-			escalate(m, "status poll timed out");
+		if (ev == MODEM_EV_HUNG || m->script_result.kind == AT_RESULT_TIMEOUT) {
+			char why[96];
+			snprintf(why, sizeof(why), "no answer to %s", m->script_failed_cmd);
+			escalate(m, why);
+		}
 		break;
 	case MODEM_EV_BOOTED:
 		log_warn("modem", "event=modem_restarted action=\"the modem rebooted by itself; m2mon re-initialises it; check its power supply if this repeats\"");
@@ -496,8 +508,10 @@ int modem_command(struct modem *m, const struct at_cmd *cmd, at_response_cb cb, 
 
 void modem_note_result(struct modem *m, const struct at_response *r)
 {
-	if (r->result.kind == AT_RESULT_TIMEOUT)
+	if (r->result.kind == AT_RESULT_TIMEOUT) {
+		snprintf(m->script_failed_cmd, sizeof(m->script_failed_cmd), "%s", r->request);
 		modem_post(m, MODEM_EV_HUNG);
+	}
 	else if (r->result.kind == AT_RESULT_CMS_ERROR && r->result.code == 322)
 		modem_post(m, MODEM_EV_SIM_FULL);
 }

@@ -55,7 +55,7 @@ static void step_done(void *user_data, const struct at_response *r)
 	}
 	if (failed) {
 		snprintf(m->script_failed_cmd, sizeof(m->script_failed_cmd), "%s", r->request);
-		log_warn("modem", "event=script_failed script=%s cmd=\"%s\" result=%s code=%d", m->script->name,
+		log_info("modem", "event=script_failed script=%s cmd=\"%s\" result=%s code=%d", m->script->name,
 			 r->request, at_result_kind_str(m->script_result.kind), m->script_result.code);
 		m->script = NULL;
 		modem_post(m, MODEM_EV_SCRIPT_FAILED);
@@ -185,8 +185,10 @@ static int parse_cpin(struct modem *m, const struct at_response *r)
 		return 0;
 	if (strcmp(m->info.sim, "SIM PIN") == 0 && m->settings.pin[0])
 		return 0;
-	/* TS 27.007 9.2.1: 11 PIN required (none configured), 12 PUK required, 13 failure. */
-	int code = strcmp(m->info.sim, "SIM PIN") == 0 ? 11 : strcmp(m->info.sim, "SIM PUK") == 0 ? 12 : 13;
+	/* TS 27.007 9.2.1: 11 PIN required (none configured), 12 PUK required, 10 not inserted,
+	 * 14 busy (modules answer "NOT READY" for seconds after power-on), 13 failure. */
+	int code = !strcmp(m->info.sim, "SIM PIN") ? 11 : !strcmp(m->info.sim, "SIM PUK") ? 12
+		 : !strcmp(m->info.sim, "NOT INSERTED") ? 10 : !strcmp(m->info.sim, "NOT READY") ? 14 : 13;
 	m->script_result = (struct at_result){ AT_RESULT_CME_ERROR, code };
 	return -1;
 }

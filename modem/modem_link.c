@@ -19,6 +19,7 @@ struct modem_link {
 	uv_timer_t timer;
 	int poll_events;
 	bool in_service;
+	int last_open_error; /* logged once until an open succeeds or the error changes */
 };
 
 static void on_poll(uv_poll_t *handle, int status, int events);
@@ -155,11 +156,14 @@ static int open_port(struct modem_link *l)
 	int rc = modem_transport_open(&l->settings, &l->t);
 
 	if (rc < 0) {
-		log_error("modem", "event=port_open_failed device=%s error=\"%s\" action=\"%s\"", l->settings.device,
-			  strerror(-rc), open_advice(rc));
+		if (rc != l->last_open_error)
+			log_error("modem", "event=port_open_failed device=%s error=\"%s\" action=\"%s\"", l->settings.device,
+				  strerror(-rc), open_advice(rc));
+		l->last_open_error = rc;
 		l->t = NULL;
 		return rc;
 	}
+	l->last_open_error = 0;
 	int fd = modem_transport_fd(l->t);
 	l->poll = malloc(sizeof(*l->poll));
 	if (!l->poll || uv_poll_init(l->loop, l->poll, fd) != 0) {

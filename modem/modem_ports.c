@@ -1,4 +1,5 @@
-/* Serial port enumeration through libserialport, copied into plain structs. */
+/* Serial port enumeration through libserialport, copied into plain structs so that callers
+ * need neither libserialport's types nor its memory rules. */
 #include "modem_ports.h"
 
 #include <errno.h>

@@ -59,6 +59,7 @@ struct inbound_slot {
 	int index;      /* -1: direct delivery */
 	uint32_t fp;    /* fingerprint of the PDU */
 	bool seen;      /* listed by the running sweep */
+	bool warned;    /* its failed delete was logged */
 };
 
 struct modem {
@@ -76,12 +77,13 @@ struct modem {
 	uint64_t state_since_ms;
 	int ladder;              /* 0 healthy; 1 re-init; 2 reset; 3 reopen; 4 dead */
 	int probe_tries;
+	int sim_busy_tries;
 
 	const struct modem_script *script;
 	size_t step, extra;
 	unsigned script_gen;     /* tells a running script's answers from stale ones */
 	struct at_result script_result;
-	char script_failed_cmd[64];
+	char script_failed_cmd[64]; /* the command that failed or timed out last, for logs */
 	enum modem_reg reg_cs, reg_eps; /* +CREG and +CEREG separately */
 
 	enum modem_event events[16];

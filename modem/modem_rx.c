@@ -42,17 +42,23 @@ static struct inbound_slot *slot_by_token(struct modem *m, uint64_t token)
 
 static struct inbound_slot *slot_new(struct modem *m)
 {
-	for (int i = 0; i < MODEM_INBOUND_MAX; i++)
-		if (m->inbound[i].state == INBOUND_FREE)
+	for (int i = 0; i < MODEM_INBOUND_MAX; i++) {
+		if (m->inbound[i].state == INBOUND_FREE) {
+			memset(&m->inbound[i], 0, sizeof(m->inbound[i]));
 			return &m->inbound[i];
+		}
+	}
 	return NULL;
 }
 
 void modem_rx_reset(struct modem *m)
 {
+	/* The storage outlives a re-init: what was handed over stays handed over (the
+	 * application may still report it stored), and a delete that was cut off is retried by
+	 * the start-up sweep. */
 	for (int i = 0; i < MODEM_INBOUND_MAX; i++)
-		if (m->inbound[i].state == INBOUND_HANDED || m->inbound[i].state == INBOUND_DELETING)
-			m->inbound[i].state = INBOUND_FREE;
+		if (m->inbound[i].state == INBOUND_DELETING)
+			m->inbound[i].state = INBOUND_DELETE_FAILED;
 	m->sweeping = false;
 }
 
@@ -63,17 +69,22 @@ static void delete_done(void *user_data, const struct at_response *r)
 	struct inbound_slot *s = slot_by_index(m, op->index);
 
 	free(op);
-	if (r->result.kind == AT_RESULT_ABORTED || !s)
+	if (!s || s->state != INBOUND_DELETING)
 		return;
+	if (r->result.kind == AT_RESULT_ABORTED) {
+		s->state = INBOUND_DELETE_FAILED;
+		return;
+	}
 	modem_note_result(m, r);
 	if (r->result.kind == AT_RESULT_OK) {
 		log_debug("modem", "event=sms_deleted index=%d", s->index);
 		s->state = INBOUND_FREE;
 		return;
 	}
-	if (s->state != INBOUND_DELETE_FAILED)
+	if (!s->warned)
 		log_warn("modem", "event=delete_failed index=%d result=%s code=%d action=\"the message is stored and will not be handed over again; m2mon retries the delete at the next sweep\"",
 			 s->index, at_result_kind_str(r->result.kind), r->result.code);
+	s->warned = true;
 	s->state = INBOUND_DELETE_FAILED;
 }
 
@@ -110,8 +121,10 @@ static void stored_message(struct modem *m, int index, const char *pdu, int tpdu
 
 	if (s && s->fp == fp) {
 		s->seen = true;
-		if (s->state == INBOUND_DELETE_FAILED)
+		if (s->state == INBOUND_DELETE_FAILED) {
+			s->state = INBOUND_DELETING;
 			delete_stored(m, s);
+		}
 		return;
 	}
 	if (s)
@@ -208,11 +221,12 @@ static void on_cmti(void *user_data, const char *line, const char *pdu)
 		log_warn("modem", "event=bad_urc line=\"%s\" action=\"ignored; the next sweep reads the message\"", line);
 		return;
 	}
+	if (m->state != MODEM_STATE_READY)
+		return; /* the start-up sweep reads it */
 	if (strcmp(mem, m->profile->storage) != 0)
 		log_warn("modem", "event=storage_mismatch mem=%s expected=%s action=\"set modem.profile for this model; reading index %d of %s\"",
 			 mem, m->profile->storage, index, m->profile->storage);
-	if (m->state == MODEM_STATE_READY)
-		read_index(m, index);
+	read_index(m, index);
 }
 
 static void on_direct(struct modem *m, const char *line, const char *pdu, const char *prefix, bool report)
@@ -340,6 +354,10 @@ void modem_sms_stored(struct modem *m, uint64_t token, int result, uint64_t now_
 			struct at_cmd c = { "AT+CNMA", "", NULL, m->timing.command_ms };
 			modem_command(m, &c, cnma_done, m);
 		}
+		return;
+	}
+	if (m->state != MODEM_STATE_READY) {
+		s->state = INBOUND_DELETE_FAILED; /* the sweep on the way back to ready deletes it */
 		return;
 	}
 	s->state = INBOUND_DELETING;

@@ -1,4 +1,5 @@
-/* `m2mon ports`: the serial ports of this machine with what identifies a modem among them. */
+/* `m2mon ports`: the serial ports of this machine with what identifies a modem among them
+ * (USB ids, manufacturer, product, serial number), as text or JSON. */
 #include "commands.h"
 #include "core/cmd.h"
 #include "modem_ports.h"

@@ -4,6 +4,8 @@
  * line otherwise. */
 #include "modem.h"
 #include "modem_transport.h"
+#include "sms_assembly.h"
+#include "sms_codec.h"
 #include "core/log.h"
 
 #include <errno.h>
@@ -38,6 +40,9 @@ struct run {
 	bool have_send;
 	struct modem_send_result send;
 	int reopens;
+	struct sms_assembly *assembly;
+	char messages[16][700]; /* what the SMS layer made of the handed-over PDUs, in order */
+	int n_messages;
 };
 
 static void fail(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
@@ -60,6 +65,8 @@ static void on_state(void *user_data, enum modem_state from, enum modem_state to
 	(void)to;
 }
 
+static void decode(struct run *r, const struct modem_inbound *in);
+
 static void on_sms(void *user_data, const struct modem_inbound *in)
 {
 	struct run *r = user_data;
@@ -70,6 +77,44 @@ static void on_sms(void *user_data, const struct modem_inbound *in)
 	x->index = in->index;
 	x->report = in->status_report;
 	snprintf(x->pdu, sizeof(x->pdu), "%s", in->pdu);
+	decode(r, in);
+}
+
+static void push_message(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void push_message(struct run *r, const char *fmt, ...)
+{
+	va_list ap;
+	if (r->n_messages == 16)
+		fail(r, "more than 16 messages decoded and not checked");
+	va_start(ap, fmt);
+	vsnprintf(r->messages[r->n_messages++], sizeof(r->messages[0]), fmt, ap);
+	va_end(ap);
+}
+
+static void on_message(const struct sms_message *msg, void *user_data)
+{
+	push_message(user_data, "message %s%s %.*s", msg->key.sender, msg->complete ? "" : " incomplete",
+		     (int)msg->text_len, msg->text);
+}
+
+/* Decodes a handed-over PDU the way the daemons do: reports at once, texts through the
+ * reassembly. What comes out is checked with `= message` and `= report`. */
+static void decode(struct run *r, const struct modem_inbound *in)
+{
+	static struct sms_decoded d;
+	char why[128];
+	if (sms_decode_pdu(in->pdu, strlen(in->pdu), in->tpdu_len, &d, why, sizeof(why)) != 0) {
+		push_message(r, "undecodable %s", why);
+		return;
+	}
+	if (d.kind == SMS_KIND_STATUS_REPORT) {
+		push_message(r, "report %d %s %s", d.message_ref, sms_delivery_str(d.delivery), d.number);
+		return;
+	}
+	int rc = sms_assembly_add(r->assembly, &d, in->pdu, (int64_t)r->now);
+	if (rc < 0)
+		push_message(r, "unassembled %s", strerror(-rc));
 }
 
 static void on_reopen(void *user_data)
@@ -146,8 +191,10 @@ static void ensure_modem(struct run *r)
 	struct modem_hooks hooks = { on_state, on_sms, on_reopen };
 	struct modem_timing timing;
 	modem_timing_defaults(&r->settings, &timing);
+	struct sms_assembly_cfg acfg = { 24LL * 3600 * 1000, 16, NULL, on_message, r };
 	r->m = modem_new(&r->settings, &timing, &hooks, r);
-	if (!r->m || modem_transport_mem_new(8, &r->t) != 0)
+	r->assembly = sms_assembly_new(&acfg);
+	if (!r->m || !r->assembly || modem_transport_mem_new(8, &r->t) != 0)
 		fail(r, "out of memory");
 }
 
@@ -267,6 +314,21 @@ static void check_sent(struct run *r, const char *args)
 	r->have_send = false;
 }
 
+/* `= message FROM TEXT`, `= report REF STATUS NUMBER`, `= decoded none`. */
+static void check_decoded(struct run *r, const char *what)
+{
+	if (strcmp(what, "decoded none") == 0) {
+		if (r->n_messages)
+			fail(r, "expected nothing more decoded, got \"%s\"", r->messages[0]);
+		return;
+	}
+	if (r->n_messages == 0)
+		fail(r, "expected \"%s\"; nothing was decoded", what);
+	if (strcmp(r->messages[0], what) != 0)
+		fail(r, "expected \"%s\", decoded \"%s\"", what, r->messages[0]);
+	memmove(r->messages[0], r->messages[1], sizeof(r->messages[0]) * (size_t)--r->n_messages);
+}
+
 static void check(struct run *r, const char *what)
 {
 	char key[32], val[128] = "";
@@ -274,7 +336,9 @@ static void check(struct run *r, const char *what)
 	if (sscanf(what, "%31s %127[^\n]", key, val) < 1)
 		fail(r, "empty assertion");
 	const char *args = what + strlen(key) + (val[0] ? 1 : 0);
-	if (strcmp(key, "state") == 0) {
+	if (strcmp(key, "message") == 0 || strcmp(key, "report") == 0 || strcmp(key, "decoded") == 0) {
+		check_decoded(r, what);
+	} else if (strcmp(key, "state") == 0) {
 		if (strcmp(val, modem_state_str(modem_state(r->m))) != 0)
 			fail(r, "expected state %s, the modem is %s", val, modem_state_str(modem_state(r->m)));
 	} else if (strcmp(key, "received") == 0) {
@@ -444,6 +508,9 @@ int main(int argc, char **argv)
 	nothing_unexpected_sent(&r);
 	if (r.rx_len)
 		fail(&r, "message at index %d was handed over but the transcript never checked it", r.rx[0].index);
+	if (r.n_messages)
+		fail(&r, "\"%s\" was decoded but the transcript never checked it", r.messages[0]);
+	sms_assembly_free(r.assembly);
 	modem_free(r.m);
 	modem_transport_close(r.t);
 	printf("%s: ok\n", argv[1]);

@@ -1,11 +1,8 @@
-/* A small scripted modem on a real pseudo-terminal, for testing the `m2mon sms` and
- * `m2mon modem` commands end to end: it answers the commands the modem layer sends (echo on
- * at start, SIM PIN, PDU-mode storage, AT+CMGS with the `> ` prompt) and logs every SMS it
- * is asked to send or delete to a file the test reads. Not the simulator: just enough of a
- * modem to make the commands' behaviour observable.
- *
- * Usage: fake_modem LINK LOG [--pin PIN] [--store PDU]... [--refuse CODE] [--incoming PDU]
- * LINK becomes a symlink to the PTY; the modem runs until killed. */
+/* A small scripted modem on a real pseudo-terminal for the `m2mon sms`/`modem` command
+ * tests: echo on at start, SIM PIN, PDU-mode storage, AT+CMGS with the `> ` prompt; every
+ * SMS it is asked to send or delete goes to a log file the test reads. Just enough of a
+ * modem to make the commands' behaviour observable; the simulator (sim/) is the real one.
+ * Usage: fake_modem LINK LOG [--pin PIN] [--store PDU]... [--refuse CODE] [--incoming PDU] */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -231,6 +228,9 @@ int main(int argc, char **argv)
 		perror("fake_modem");
 		return 1;
 	}
+	/* Each log line is complete on disk before the answer that ends it is written, so a
+	 * test that reads the log after the command returned sees it. */
+	setvbuf(f.log, NULL, _IOLBF, 0);
 	for (;;) {
 		struct pollfd p = { f.fd, POLLIN, 0 };
 		int rc = poll(&p, 1, 100);

@@ -37,8 +37,9 @@ stop_modem() {
 trap 'stop_modem; rm -rf "$tmp"' EXIT
 
 # Listing shows each message whole, multipart joined in order, and deletes nothing.
-start_modem --store "$pdu_hello" --store "$pdu_part2" --store "$pdu_part1"
+start_modem --store "$pdu_hello" --store "$pdu_part2" --store "$pdu_part1" --store 0004AABBCC
 expect_status 0 "$m2mon" sms list --device "$link"
+expect_in "$out" "undecodable message at index 4" "list: a bad PDU is shown, not dropped"
 expect_in "$out" "message from +15550001" "list: sender of the single message"
 expect_in "$out" "hello base" "list: text of the single message"
 expect_in "$out" "2 parts: 1@index 3, 2@index 2" "list: multipart shown with its parts"
@@ -52,7 +53,7 @@ expect_in "$out" '"complete": true' "list --json: completeness"
 # With --delete, each message is deleted after it was printed; then the modem is empty.
 expect_status 0 "$m2mon" sms list --device "$link" --delete
 expect_in "$out" "hello base" "list --delete: still prints"
-expect_in "$(sort "$log" | tr '\n' ' ')" "CMGD 1 CMGD 2 CMGD 3" "list --delete: every index deleted"
+expect_in "$(sort "$log" | tr '\n' ' ')" "CMGD 1 CMGD 2 CMGD 3 CMGD 4" "list --delete: every index deleted"
 expect_status 0 "$m2mon" sms list --device "$link"
 expect_in "$out" "no messages on the modem" "list after delete"
 
