@@ -82,10 +82,17 @@ static void pending_free(struct pending *p)
 	free(p);
 }
 
+static void complete(struct at_chat *chat, struct at_result result);
+
 void at_chat_free(struct at_chat *chat)
 {
 	if (!chat)
 		return;
+	/* Each owner of a queued command learns it ended, so it releases what it holds. */
+	chat->dispatch_depth++;
+	for (size_t n = chat->queued; n-- > 0 && chat->head;)
+		complete(chat, (struct at_result){ AT_RESULT_ABORTED, 0 });
+	chat->dispatch_depth--;
 	while (chat->head) {
 		struct pending *p = chat->head;
 		chat->head = p->next;

@@ -46,7 +46,9 @@ struct at_chat_stats {
 
 /* Returns a new engine, or NULL when out of memory. */
 struct at_chat *at_chat_new(void);
-/* Frees the engine; queued commands are dropped without their callbacks. */
+/* Frees the engine. The callback of every queued command runs once with AT_RESULT_ABORTED
+ * first, so that its owner releases its user data; a command queued from such a callback is
+ * dropped without its callback. */
 void at_chat_free(struct at_chat *chat);
 
 /* Queues `cmd` (copied); it is written when every earlier command has ended. `cb` is called

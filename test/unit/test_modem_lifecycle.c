@@ -238,6 +238,22 @@ static void repeated_cmti_while_being_stored_is_not_read_again(void **state)
 	modem_free(f->m);
 }
 
+/* A command still waiting for its answer when the application closes the modem (a technician
+ * command ending, a daemon stopping) releases what it holds: LeakSanitizer checks. */
+static void freeing_with_a_read_in_flight_releases_it(void **state)
+{
+	(void)state;
+	struct fake *f = start("", 1);
+	open_and_talk(f);
+	snprintf(f->stored[1], sizeof(f->stored[1]), "%s", PDU1);
+	f->mute = true;
+	modem_says(f, "\r\n+CMTI: \"SM\",1\r\n");
+	converse(f);
+	assert_int_equal(count(f->log, "AT+CMGR=1"), 1);
+	assert_int_equal(f->handed, 0);
+	modem_free(f->m);
+}
+
 static void failed_store_is_handed_again_at_the_next_sweep(void **state)
 {
 	(void)state;
@@ -342,6 +358,7 @@ int main(void)
 		cmocka_unit_test(pin_is_entered_once_then_ready),
 		cmocka_unit_test(sim_asking_for_a_pin_none_configured_locks),
 		cmocka_unit_test(repeated_cmti_while_being_stored_is_not_read_again),
+		cmocka_unit_test(freeing_with_a_read_in_flight_releases_it),
 		cmocka_unit_test(failed_store_is_handed_again_at_the_next_sweep),
 		cmocka_unit_test(message_handed_before_a_reinit_is_not_handed_again),
 		cmocka_unit_test(kept_message_is_not_handed_again),
