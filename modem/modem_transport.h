@@ -29,7 +29,9 @@ bool modem_transport_is_pty(const char *device);
 /* Opens settings->device with the back end its kind calls for. Returns 0 and `*out` (owned
  * by the caller, free with modem_transport_close), or -ENOENT (no such device), -EACCES
  * (permission: the user needs the dialout group), -EBUSY (another program holds the port),
- * -EINVAL (line settings refused), -EIO. */
+ * -EINVAL (line settings refused), -EIO. Bytes waiting in the port are discarded: answers
+ * that a previous program left unread would otherwise be taken for the answers to our
+ * commands and shift every answer by one (ModemManager flushes at open for the same reason). */
 int modem_transport_open(const struct modem_settings *settings, struct modem_transport **out);
 
 /* Creates an in-memory transport. Reads return at most `read_cap` bytes each (0: no cap),

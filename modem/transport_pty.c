@@ -58,6 +58,8 @@ int transport_pty_open(const struct modem_settings *s, struct modem_transport **
 		close(fd);
 		return -e;
 	}
+	/* Answers a previous program left unread would be taken for ours (modem_transport.h). */
+	tcflush(fd, TCIOFLUSH);
 	*out = transport_new(MODEM_TRANSPORT_PTY, &pty_ops, fd, NULL);
 	if (!*out) {
 		close(fd);

@@ -83,6 +83,7 @@ int transport_serial_open(const struct modem_settings *s, struct modem_transport
 		return rc ? rc : -EIO;
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	sp_flush(port, SP_BUF_BOTH); /* what a previous program left unread (modem_transport.h) */
 	*out = transport_new(MODEM_TRANSPORT_SERIAL, &serial_ops, fd, port);
 	if (!*out) {
 		sp_close(port);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -73,6 +74,36 @@ static void pty_is_opened_with_termios_and_carries_bytes(void **state)
 	assert_memory_equal(buf, "\r\nOK\r\n", 6);
 	assert_int_equal(modem_transport_read(t, buf, sizeof(buf)), -EAGAIN);
 	modem_transport_close(t);
+	close(p.master);
+}
+
+/* The answers a previous program left unread (its last command's +CPIN: READY, OK) would be
+ * taken for the answers to ours and shift every answer by one: opening discards them. */
+static void opening_discards_what_a_previous_program_left_unread(void **state)
+{
+	(void)state;
+	struct pty p;
+	struct modem_transport *t;
+	char buf[64];
+	int pending = 0;
+	pty_open(&p);
+	int keeper = open(p.slave, O_RDWR | O_NOCTTY); /* as the simulator keeps its ports open */
+	assert_true(keeper >= 0);
+	assert_int_equal(write(p.master, "\r\n+CPIN: READY\r\n\r\nOK\r\n", 22), 22);
+	for (int i = 0; i < 1000 && pending < 22; i++) {
+		assert_int_equal(ioctl(keeper, FIONREAD, &pending), 0);
+		if (pending < 22)
+			usleep(1000);
+	}
+	assert_int_equal(pending, 22);
+	struct modem_settings s = settings_for(p.slave);
+	assert_int_equal(modem_transport_open(&s, &t), 0);
+	assert_int_equal(modem_transport_read(t, buf, sizeof(buf)), -EAGAIN);
+	assert_int_equal(write(p.master, "\r\nOK\r\n", 6), 6);
+	assert_int_equal(read_some(t, buf, sizeof(buf)), 6);
+	assert_memory_equal(buf, "\r\nOK\r\n", 6);
+	modem_transport_close(t);
+	close(keeper);
 	close(p.master);
 }
 
@@ -160,6 +191,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(pty_is_opened_with_termios_and_carries_bytes),
+		cmocka_unit_test(opening_discards_what_a_previous_program_left_unread),
 		cmocka_unit_test(symlink_to_pty_is_still_a_pty),
 		cmocka_unit_test(full_line_queues_writes_until_drained),
 		cmocka_unit_test(missing_device_is_reported),
