@@ -204,9 +204,9 @@ static void deliver_contact(struct alert_engine *e, int c, const bool *remind, i
 	enum alert_msg msg = ALERT_MSG_ALARMS;
 	if (n == 1) {
 		msg = n_fresh ? ALERT_MSG_ALARM : ALERT_MSG_REMINDER;
-		msg_alarm(e, text, due[0], n_fresh == 0, now_ms);
+		msg_alarm(e, text, due[0], n_fresh == 0, contact_can_ack(e, c));
 	} else {
-		msg_alarms(e, text, due, n);
+		msg_alarms(e, text, due, n, contact_can_ack(e, c));
 	}
 	uint32_t ids[64];
 	for (size_t i = 0; i < n; i++)
@@ -248,7 +248,7 @@ static void summarize_missed(struct alert_engine *e, int64_t now_ms)
 		if (!(e->cnt.quiet_missed & bit) || contact_quiet(e, (int)c, now_ms))
 			continue;
 		e->cnt.quiet_missed &= ~bit;
-		if (engine_status(e, text) >= 0)
+		if (engine_status(e, text, contact_can_ack(e, (int)c)) >= 0)
 			send_text(e, (int)c, ALERT_MSG_SUMMARY, NULL, 0, text, now_ms);
 	}
 }

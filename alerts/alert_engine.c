@@ -329,7 +329,7 @@ int alert_engine_ack(struct alert_engine *e, const char *number, int64_t id, int
 	int c = contact_of(e, number);
 	if (c < 0)
 		return -EACCES;
-	if (e->p.contacts[c].role == ALERT_ROLE_VIEWER)
+	if (!contact_can_ack(e, c))
 		return refuse(e, c, -EPERM, "viewers cannot acknowledge, ask an operator", now_ms);
 	struct alert_incident **targets = calloc(e->cap ? e->cap : 1, sizeof(*targets));
 	if (!targets)
@@ -382,7 +382,7 @@ int alert_engine_mute(struct alert_engine *e, const char *number, const char *un
 	int c = contact_of(e, number);
 	if (c < 0)
 		return -EACCES;
-	if (e->p.contacts[c].role == ALERT_ROLE_VIEWER)
+	if (!contact_can_ack(e, c))
 		return refuse(e, c, -EPERM, "viewers cannot mute, ask an operator", now_ms);
 	clean_unit(clean, unit);
 	struct mute *m = mute_slot(e, clean, channel < 0 ? -1 : channel, now_ms);
@@ -521,12 +521,20 @@ static int by_incident_id(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-int alert_engine_status_text(const struct alert_engine *e, char *out)
+bool contact_can_ack(const struct alert_engine *e, int c)
 {
-	return engine_status(e, out);
+	return e->p.contacts[c].role != ALERT_ROLE_VIEWER;
 }
 
-int engine_status(const struct alert_engine *e, char *out)
+int alert_engine_status_text(const struct alert_engine *e, const char *number, char *out)
+{
+	int c = contact_of(e, number);
+	if (c < 0)
+		return -EACCES;
+	return engine_status(e, out, contact_can_ack(e, c));
+}
+
+int engine_status(const struct alert_engine *e, char *out, bool can_ack)
 {
 	const struct alert_incident **list = calloc(e->cap ? e->cap : 1, sizeof(*list));
 	if (!list)
@@ -536,7 +544,7 @@ int engine_status(const struct alert_engine *e, char *out)
 		if (e->inc[i].id)
 			list[n++] = &e->inc[i];
 	qsort(list, n, sizeof(*list), by_incident_id);
-	msg_status(e, out, list, n);
+	msg_status(e, out, list, n, can_ack);
 	free(list);
 	return (int)n;
 }

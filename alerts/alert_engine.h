@@ -214,11 +214,12 @@ uint32_t alert_engine_next_id(const struct alert_engine *e);
 /* Puts back saved counters; those of another day are reset at the next action. */
 void alert_engine_restore_counters(struct alert_engine *e, const struct alert_counters *in);
 
-/* Writes the reply to a STATUS from a phone into `out` (ALERT_TEXT_MAX bytes): every
+/* Writes the reply to a STATUS from `number` into `out` (ALERT_TEXT_MAX bytes): every
  * incident not yet closed, oldest first, with who acknowledged it, cut to one SMS with
- * "+N more". Returns how many incidents there are, or -ENOMEM. Sends nothing: the caller
- * decides who may ask and queues the text. */
-int alert_engine_status_text(const struct alert_engine *e, char *out);
+ * "+N more", ending with a reply the asker's role allows (a viewer is not told to ACK).
+ * Returns how many incidents there are, -EACCES for an unknown number (nothing written: no
+ * reply), or -ENOMEM. Sends nothing: the caller queues the text. */
+int alert_engine_status_text(const struct alert_engine *e, const char *number, char *out);
 
 /* Counts incidents not yet closed. */
 size_t alert_engine_open_count(const struct alert_engine *e);

@@ -30,7 +30,9 @@ bool incident_active(const struct alert_incident *inc); /* OPEN, NOTIFIED, ESCAL
 void incident_set_state(struct alert_engine *e, struct alert_incident *inc, enum alert_state to,
 			int64_t now_ms);
 size_t engine_open_alarms(const struct alert_engine *e);
-int engine_status(const struct alert_engine *e, char *out); /* the STATUS text */
+bool contact_can_ack(const struct alert_engine *e, int c); /* admin or operator */
+/* The STATUS text; `can_ack`: the reader may acknowledge, so the reply hint says ACK. */
+int engine_status(const struct alert_engine *e, char *out, bool can_ack);
 
 /* alert_deliver.c */
 int64_t local_day(const struct alert_engine *e, int64_t now_ms);
@@ -48,11 +50,12 @@ void send_info(struct alert_engine *e, int c, enum alert_msg msg, const struct a
 void deliver_due(struct alert_engine *e, int64_t now_ms);
 int64_t deliver_next_ms(const struct alert_engine *e, int64_t now_ms);
 
-/* alert_msg.c: each writes one text of at most 160 septets into `out` (ALERT_TEXT_MAX). */
+/* alert_msg.c: each writes one text of at most 160 septets into `out` (ALERT_TEXT_MAX).
+ * `can_ack`: the reader may acknowledge; otherwise the text ends with "Reply STATUS". */
 void msg_alarm(const struct alert_engine *e, char *out, const struct alert_incident *inc,
-	       bool reminder, int64_t now_ms);
+	       bool reminder, bool can_ack);
 void msg_alarms(const struct alert_engine *e, char *out, const struct alert_incident *const *incs,
-		size_t n);
+		size_t n, bool can_ack);
 void msg_ack_done(const struct alert_engine *e, char *out, const struct alert_incident *inc, size_t n);
 void msg_ack_info(const struct alert_engine *e, char *out, const struct alert_incident *inc);
 void msg_all_clear(const struct alert_engine *e, char *out, const struct alert_incident *inc);
@@ -61,7 +64,7 @@ void msg_mute_done(const struct alert_engine *e, char *out, const char *unit, in
 void msg_refused(const struct alert_engine *e, char *out, const char *why);
 /* STATUS: the incidents not closed, in id order; the reply hint names the newest unacked. */
 void msg_status(const struct alert_engine *e, char *out, const struct alert_incident *const *incs,
-		size_t n);
+		size_t n, bool can_ack);
 void msg_cap_contact(const struct alert_engine *e, char *out);
 void msg_cap_site(const struct alert_engine *e, char *out);
 

@@ -67,11 +67,12 @@ static void short_what(const struct alert_incident *inc, char *out, size_t n)
 	snprintf(out, n, "%s %s%s", w, kind_words(inc), v);
 }
 
+#define STATUS_HINT ". Reply STATUS for all open alarms"
+
 void msg_alarm(const struct alert_engine *e, char *out, const struct alert_incident *inc,
-	       bool reminder, int64_t now_ms)
+	       bool reminder, bool can_ack)
 {
-	char what[64], limit[32] = "", since[12], body[ALERT_TEXT_MAX], tail[32];
-	(void)now_ms;
+	char what[64], limit[32] = "", since[12], body[ALERT_TEXT_MAX], tail[40] = STATUS_HINT;
 	short_what(inc, what, sizeof(what));
 	if (inc->has_value && (inc->kind == ALERT_KIND_HIGH || inc->kind == ALERT_KIND_LOW ||
 			       inc->kind == ALERT_KIND_RATE)) {
@@ -82,15 +83,17 @@ void msg_alarm(const struct alert_engine *e, char *out, const struct alert_incid
 	clock_hhmm(e, inc->since_ms, since, sizeof(since));
 	snprintf(body, sizeof(body), "%s: %s #%u %s%s since %s", e->p.site,
 		 reminder ? "STILL ALARM" : "ALARM", inc->id, what, limit, since);
-	snprintf(tail, sizeof(tail), ". Reply ACK %u", inc->id);
+	if (can_ack)
+		snprintf(tail, sizeof(tail), ". Reply ACK %u", inc->id);
 	fit(out, body, tail);
 }
 
 void msg_alarms(const struct alert_engine *e, char *out, const struct alert_incident *const *incs,
-		size_t n)
+		size_t n, bool can_ack)
 {
-	char body[ALERT_TEXT_MAX], tail[40];
-	snprintf(tail, sizeof(tail), ". Reply ACK ALL or ACK %u", incs[0]->id);
+	char body[ALERT_TEXT_MAX], tail[40] = STATUS_HINT;
+	if (can_ack)
+		snprintf(tail, sizeof(tail), ". Reply ACK ALL or ACK %u", incs[0]->id);
 	int room = ALERT_SMS_SEPTETS - alert_text_septets(tail);
 	int len = snprintf(body, sizeof(body), "%s: %zu ALARMS", e->p.site, n);
 	size_t i;
@@ -119,7 +122,7 @@ void msg_ack_done(const struct alert_engine *e, char *out, const struct alert_in
 		snprintf(body, sizeof(body), "%s: %zu alarms acknowledged by you, reminders stop",
 			 e->p.site, n);
 	}
-	fit(out, body, ". Reply STATUS for all open alarms");
+	fit(out, body, STATUS_HINT);
 }
 
 void msg_ack_info(const struct alert_engine *e, char *out, const struct alert_incident *inc)
@@ -129,7 +132,7 @@ void msg_ack_info(const struct alert_engine *e, char *out, const struct alert_in
 	clock_hhmm(e, inc->acked_ms, at, sizeof(at));
 	snprintf(body, sizeof(body), "%s: #%u %s acknowledged by %s at %s", e->p.site, inc->id, what,
 		 e->p.contacts[inc->acked_by].name, at);
-	fit(out, body, ". Reply STATUS for all open alarms");
+	fit(out, body, STATUS_HINT);
 }
 
 void msg_all_clear(const struct alert_engine *e, char *out, const struct alert_incident *inc)
@@ -144,7 +147,7 @@ void msg_all_clear(const struct alert_engine *e, char *out, const struct alert_i
 	}
 	snprintf(body, sizeof(body), "%s: CLEARED #%u %s %s at %s%s", e->p.site, inc->id, w,
 		 kind_words(inc), at, now);
-	fit(out, body, ". Reply STATUS for all open alarms");
+	fit(out, body, STATUS_HINT);
 }
 
 void msg_mute_done(const struct alert_engine *e, char *out, const char *unit, int16_t channel,
@@ -157,7 +160,7 @@ void msg_mute_done(const struct alert_engine *e, char *out, const char *unit, in
 		snprintf(w, sizeof(w), "%s/%d", unit, channel);
 	if (until_ms == 0) {
 		snprintf(body, sizeof(body), "%s: %s unmuted, alarms are texted again", e->p.site, w);
-		fit(out, body, ". Reply STATUS for all open alarms");
+		fit(out, body, STATUS_HINT);
 		return;
 	}
 	clock_hhmm(e, until_ms, at, sizeof(at));
@@ -171,7 +174,7 @@ void msg_refused(const struct alert_engine *e, char *out, const char *why)
 {
 	char body[ALERT_TEXT_MAX];
 	snprintf(body, sizeof(body), "%s: %s", e->p.site, why);
-	fit(out, body, ". Reply STATUS for all open alarms");
+	fit(out, body, STATUS_HINT);
 }
 
 void msg_cap_contact(const struct alert_engine *e, char *out)
@@ -181,7 +184,7 @@ void msg_cap_contact(const struct alert_engine *e, char *out)
 		 "%s: daily limit of %u texts to you reached, %zu alarms open. No more texts to "
 		 "you until 00:00",
 		 e->p.site, e->p.cap_contact, engine_open_alarms(e));
-	fit(out, body, ". Reply STATUS for all open alarms");
+	fit(out, body, STATUS_HINT);
 }
 
 void msg_cap_site(const struct alert_engine *e, char *out)
@@ -191,7 +194,7 @@ void msg_cap_site(const struct alert_engine *e, char *out)
 		 "%s: site daily limit of %u texts reached, %zu alarms open. Alarms are recorded "
 		 "but not texted until 00:00",
 		 e->p.site, e->p.cap_site, engine_open_alarms(e));
-	fit(out, body, ". Reply STATUS for all open alarms");
+	fit(out, body, STATUS_HINT);
 }
 
 static const char *status_word(const struct alert_engine *e, const struct alert_incident *inc,
@@ -211,14 +214,14 @@ static const char *status_word(const struct alert_engine *e, const struct alert_
 }
 
 void msg_status(const struct alert_engine *e, char *out, const struct alert_incident *const *incs,
-		size_t n)
+		size_t n, bool can_ack)
 {
 	char body[ALERT_TEXT_MAX], tail[40] = ". Reply STATUS to check again";
 	const struct alert_incident *newest = NULL;
 	for (size_t i = 0; i < n; i++)
 		if (incident_active(incs[i]))
 			newest = incs[i];
-	if (newest)
+	if (newest && can_ack)
 		snprintf(tail, sizeof(tail), ". Reply ACK %u", newest->id);
 	int room = ALERT_SMS_SEPTETS - alert_text_septets(tail);
 	int len = n ? snprintf(body, sizeof(body), "%s: %zu open:", e->p.site, n)

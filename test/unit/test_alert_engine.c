@@ -271,6 +271,28 @@ static void viewers_cannot_ack_and_strangers_get_no_reply(void **state)
 	assert_int_equal(v.state, ALERT_STATE_NOTIFIED);
 }
 
+/* A viewer cannot acknowledge: their texts must not tell them to reply ACK. */
+static void viewers_are_never_told_to_reply_ack(void **state)
+{
+	struct fx *f = *state;
+	char text[ALERT_TEXT_MAX];
+	build(f);
+	alert_engine_raise(f->e, HIGHP("f1", 1, 95, T0), T0);
+	assert_string_equal(last_sms(f, 3)->text, "Dairy: ALARM #17 f1/1 HIGH 9.5C (limit 8.0C) since "
+						  "16:00. Reply STATUS for all open alarms");
+	alert_engine_raise(f->e, HIGHP("f2", 1, 95, T0), T0 + 1000);
+	alert_engine_raise(f->e, HIGHP("f3", 1, 95, T0), T0 + 2000);
+	tick_to(f, T0 + MIN_MS);
+	assert_int_equal(last_sms(f, 3)->msg, ALERT_MSG_ALARMS);
+	assert_null(strstr(last_sms(f, 3)->text, "ACK"));
+	assert_non_null(strstr(last_sms(f, 0)->text, "Reply ACK ALL or ACK 18"));
+	assert_int_equal(alert_engine_status_text(f->e, DAN, text), 3);
+	assert_null(strstr(text, "Reply ACK"));
+	assert_int_equal(alert_engine_status_text(f->e, BEN, text), 3);
+	assert_non_null(strstr(text, "Reply ACK 19"));
+	assert_int_equal(alert_engine_status_text(f->e, "+4400000000", text), -EACCES);
+}
+
 static void all_clear_after_settling_to_everyone_notified(void **state)
 {
 	struct fx *f = *state;
@@ -600,7 +622,7 @@ static void unit_wide_alarms_and_status_read_well(void **state)
 	char text[ALERT_TEXT_MAX];
 	f->p.coalesce_s = 0;
 	build(f);
-	assert_int_equal(alert_engine_status_text(f->e, text), 0);
+	assert_int_equal(alert_engine_status_text(f->e, ANNA, text), 0);
 	assert_string_equal(text, "Dairy: no open alarms. Reply STATUS to check again");
 	alert_engine_raise(f->e, &(struct alert_report){.unit = "pump3", .channel = -1,
 						       .kind = ALERT_KIND_SILENT, .since_ms = T0 - 3 * 3600000LL},
@@ -611,7 +633,7 @@ static void unit_wide_alarms_and_status_read_well(void **state)
 	assert_string_equal(last_sms(f, 0)->text, "Dairy: ALARM #18 pump3 POWER LOST since 16:00. Reply ACK 18");
 	alert_engine_raise(f->e, HIGHP("f1", 2, -35, T0), T0 + 2000);
 	alert_engine_ack(f->e, BEN, 17, T0 + 3000);
-	assert_int_equal(alert_engine_status_text(f->e, text), 3);
+	assert_int_equal(alert_engine_status_text(f->e, ANNA, text), 3);
 	assert_string_equal(text, "Dairy: 3 open: #17 pump3 SILENT acked by Ben; #18 pump3 POWER LOST; "
 				  "#19 f1/2 HIGH -3.5C. Reply ACK 19");
 	assert_int_equal(alert_text_check(text), 0);
@@ -620,7 +642,7 @@ static void unit_wide_alarms_and_status_read_well(void **state)
 		snprintf(unit, sizeof(unit), "cold-store-%02d", i);
 		alert_engine_raise(f->e, HIGHP(unit, 1, 95, T0), T0 + 4000 + i);
 	}
-	assert_int_equal(alert_engine_status_text(f->e, text), 43);
+	assert_int_equal(alert_engine_status_text(f->e, ANNA, text), 43);
 	assert_int_equal(alert_text_check(text), 0);
 	assert_non_null(strstr(text, "more. Reply ACK 59"));
 }
@@ -731,6 +753,7 @@ int main(void)
 		T(ack_by_id_tells_everyone_notified),
 		T(bare_ack_takes_the_newest_of_mine),
 		T(viewers_cannot_ack_and_strangers_get_no_reply),
+		T(viewers_are_never_told_to_reply_ack),
 		T(all_clear_after_settling_to_everyone_notified),
 		T(flapping_value_stays_one_incident),
 		T(caps_stop_texts_with_one_notice),
