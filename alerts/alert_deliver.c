@@ -139,15 +139,15 @@ int send_text(struct alert_engine *e, int c, enum alert_msg msg, const uint32_t 
 	return 0;
 }
 
-void send_info(struct alert_engine *e, int c, enum alert_msg msg, const struct alert_incident *inc,
-	       const char *text, int64_t now_ms)
+void send_info(struct alert_engine *e, int c, enum alert_msg msg, const uint32_t *ids,
+	       size_t n_ids, bool critical, const char *text, int64_t now_ms)
 {
-	if (!inc->critical && contact_quiet(e, c, now_ms)) {
-		drop(e, c, msg, inc->id, "quiet_hours", now_ms);
+	if (!critical && contact_quiet(e, c, now_ms)) {
+		drop(e, c, msg, n_ids == 1 ? ids[0] : 0, "quiet_hours", now_ms);
 		e->cnt.quiet_missed |= 1u << c;
 		return;
 	}
-	send_text(e, c, msg, &inc->id, 1, text, now_ms);
+	send_text(e, c, msg, ids, n_ids, text, now_ms);
 }
 
 static bool alarm_due(const struct alert_engine *e, const struct alert_incident *inc, int c,

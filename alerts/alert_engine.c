@@ -242,7 +242,8 @@ static void close_incident(struct alert_engine *e, struct alert_incident *inc, i
 		msg_all_clear(e, text, inc);
 		for (size_t c = 0; c < e->p.n_contacts; c++)
 			if (inc->told & (1u << c))
-				send_info(e, (int)c, ALERT_MSG_ALL_CLEAR, inc, text, now_ms);
+				send_info(e, (int)c, ALERT_MSG_ALL_CLEAR, &inc->id, 1, inc->critical,
+					  text, now_ms);
 	}
 	incident_set_state(e, inc, ALERT_STATE_CLOSED, now_ms);
 	inc->id = 0;
@@ -323,6 +324,33 @@ static int ack_targets(struct alert_engine *e, int c, int64_t id, struct alert_i
 	return n;
 }
 
+/* Everyone else told of the incidents `acked` gets one text naming who took them, however
+ * many there are (ACK ALL after a storm must not start another). */
+static void tell_others(struct alert_engine *e, int acker, struct alert_incident **acked, size_t n,
+			int64_t now_ms)
+{
+	char text[ALERT_TEXT_MAX];
+	const struct alert_incident **mine = calloc(n, sizeof(*mine));
+	uint32_t *ids = calloc(n, sizeof(*ids));
+	for (size_t o = 0; mine && ids && o < e->p.n_contacts; o++) {
+		size_t k = 0;
+		bool critical = false;
+		for (size_t i = 0; (int)o != acker && i < n; i++) {
+			if (!(acked[i]->told & (1u << o)))
+				continue;
+			critical |= acked[i]->critical;
+			ids[k] = acked[i]->id;
+			mine[k++] = acked[i];
+		}
+		if (k == 0)
+			continue;
+		msg_ack_info(e, text, mine, k);
+		send_info(e, (int)o, ALERT_MSG_ACK_INFO, ids, k, critical, text, now_ms);
+	}
+	free(mine);
+	free(ids);
+}
+
 int alert_engine_ack(struct alert_engine *e, const char *number, int64_t id, int64_t now_ms)
 {
 	char text[ALERT_TEXT_MAX];
@@ -349,12 +377,8 @@ int alert_engine_ack(struct alert_engine *e, const char *number, int64_t id, int
 		send_text(e, c, ALERT_MSG_ACK_DONE, n == 1 ? &targets[0]->id : NULL, n == 1, text,
 			  now_ms);
 	}
-	for (int i = 0; i < n; i++) {
-		msg_ack_info(e, text, targets[i]);
-		for (size_t o = 0; o < e->p.n_contacts; o++)
-			if ((int)o != c && (targets[i]->told & (1u << o)))
-				send_info(e, (int)o, ALERT_MSG_ACK_INFO, targets[i], text, now_ms);
-	}
+	if (n > 0)
+		tell_others(e, c, targets, (size_t)n, now_ms);
 	free(targets);
 	return n;
 }

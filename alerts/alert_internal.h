@@ -44,9 +44,10 @@ int64_t tier_start_ms(const struct alert_engine *e, const struct alert_incident 
  * (the DROP action and any cap notice are emitted). */
 int send_text(struct alert_engine *e, int c, enum alert_msg msg, const uint32_t *ids,
 	      size_t n_ids, const char *text, int64_t now_ms);
-/* Info text (ack info, all-clear) to `c`, skipped in quiet hours unless `critical`. */
-void send_info(struct alert_engine *e, int c, enum alert_msg msg, const struct alert_incident *inc,
-	       const char *text, int64_t now_ms);
+/* Info text (ack info, all-clear) about incidents `ids` to `c`, skipped in quiet hours
+ * unless one of them is `critical`. */
+void send_info(struct alert_engine *e, int c, enum alert_msg msg, const uint32_t *ids,
+	       size_t n_ids, bool critical, const char *text, int64_t now_ms);
 void deliver_due(struct alert_engine *e, int64_t now_ms);
 int64_t deliver_next_ms(const struct alert_engine *e, int64_t now_ms);
 
@@ -57,7 +58,9 @@ void msg_alarm(const struct alert_engine *e, char *out, const struct alert_incid
 void msg_alarms(const struct alert_engine *e, char *out, const struct alert_incident *const *incs,
 		size_t n, bool can_ack);
 void msg_ack_done(const struct alert_engine *e, char *out, const struct alert_incident *inc, size_t n);
-void msg_ack_info(const struct alert_engine *e, char *out, const struct alert_incident *inc);
+/* Who acknowledged `incs` (n >= 1, one ACK by one person), for the others told of them. */
+void msg_ack_info(const struct alert_engine *e, char *out, const struct alert_incident *const *incs,
+		  size_t n);
 void msg_all_clear(const struct alert_engine *e, char *out, const struct alert_incident *inc);
 void msg_mute_done(const struct alert_engine *e, char *out, const char *unit, int16_t channel,
 		   int64_t until_ms);

@@ -125,13 +125,34 @@ void msg_ack_done(const struct alert_engine *e, char *out, const struct alert_in
 	fit(out, body, STATUS_HINT);
 }
 
-void msg_ack_info(const struct alert_engine *e, char *out, const struct alert_incident *inc)
+void msg_ack_info(const struct alert_engine *e, char *out, const struct alert_incident *const *incs,
+		  size_t n)
 {
 	char body[ALERT_TEXT_MAX], what[64], at[12];
-	short_what(inc, what, sizeof(what));
+	const struct alert_incident *inc = incs[0];
+	const char *who = e->p.contacts[inc->acked_by].name;
 	clock_hhmm(e, inc->acked_ms, at, sizeof(at));
-	snprintf(body, sizeof(body), "%s: #%u %s acknowledged by %s at %s", e->p.site, inc->id, what,
-		 e->p.contacts[inc->acked_by].name, at);
+	if (n == 1) {
+		short_what(inc, what, sizeof(what));
+		snprintf(body, sizeof(body), "%s: #%u %s acknowledged by %s at %s", e->p.site, inc->id,
+			 what, who, at);
+		fit(out, body, STATUS_HINT);
+		return;
+	}
+	int len = snprintf(body, sizeof(body), "%s: %zu alarms acknowledged by %s at %s:", e->p.site,
+			   n, who, at);
+	int room = ALERT_SMS_SEPTETS - alert_text_septets(STATUS_HINT);
+	size_t i;
+	for (i = 0; i < n; i++) {
+		char item[16];
+		snprintf(item, sizeof(item), " #%u", incs[i]->id);
+		int more = i + 1 < n ? 11 : 0; /* room left for "; +NNN more" */
+		if (len + (int)strlen(item) + more > room)
+			break;
+		len += snprintf(body + len, sizeof(body) - (size_t)len, "%s", item);
+	}
+	if (i < n)
+		snprintf(body + len, sizeof(body) - (size_t)len, "; +%zu more", n - i);
 	fit(out, body, STATUS_HINT);
 }
 

@@ -419,8 +419,15 @@ static void alarm_storm_is_coalesced_into_one_text(void **state)
 	assert_string_equal(a->text, "Dairy: 5 ALARMS #18 room1/1 HIGH 9.6C; #19 room2/1 HIGH 9.7C; "
 				     "#20 room3/1 HIGH 9.8C; #21 room4/1 HIGH 9.9C; #22 room5/1 HIGH "
 				     "10.0C. Reply ACK ALL or ACK 18");
+	f->seen = f->n;
 	assert_int_equal(alert_engine_ack(f->e, ANNA, ALERT_ACK_ALL, T0 + 2 * MIN_MS), 6);
 	assert_non_null(strstr(last_sms(f, 0)->text, "6 alarms acknowledged by you"));
+	/* Dan hears of it in one text, not six. */
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ACK_INFO), 1);
+	assert_int_equal(who, D);
+	assert_string_equal(last_sms(f, 3)->text, "Dairy: 6 alarms acknowledged by Anna at 16:02: #17 #18 "
+						  "#19 #20 #21 #22. Reply STATUS for all open alarms");
+	assert_int_equal(last_sms(f, 3)->n_ids, 6);
 }
 
 static void long_lists_and_names_still_fit_one_sms(void **state)
