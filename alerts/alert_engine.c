@@ -399,6 +399,23 @@ static struct mute *mute_slot(struct alert_engine *e, const char *unit, int16_t 
 	return free_slot;
 }
 
+/* Ends the mutes of `unit` that an unmute names (channel -1: all of them); returns until when
+ * a mute of the whole unit still holds `channel` (0: none). */
+static int64_t unmute(struct alert_engine *e, const char *unit, int16_t channel, int64_t now_ms)
+{
+	int64_t unit_until = 0;
+	for (size_t i = 0; i < ALERT_MUTES_MAX; i++) {
+		struct mute *m = &e->mutes[i];
+		if (!m->unit[0] || strcmp(m->unit, unit) != 0)
+			continue;
+		if (channel < 0 || m->channel == channel)
+			m->unit[0] = '\0';
+		else if (m->channel < 0 && m->until_ms > now_ms)
+			unit_until = m->until_ms;
+	}
+	return unit_until;
+}
+
 int alert_engine_mute(struct alert_engine *e, const char *number, const char *unit,
 		      int16_t channel, uint32_t duration_s, int64_t now_ms)
 {
@@ -409,14 +426,21 @@ int alert_engine_mute(struct alert_engine *e, const char *number, const char *un
 	if (!contact_can_ack(e, c))
 		return refuse(e, c, -EPERM, "viewers cannot mute, ask an operator", now_ms);
 	clean_unit(clean, unit);
-	struct mute *m = mute_slot(e, clean, channel < 0 ? -1 : channel, now_ms);
-	if (!m)
-		return refuse(e, c, -ENOSPC, "too many mutes in force, unmute one first", now_ms);
-	int64_t until = duration_s ? now_ms + (int64_t)duration_s * 1000 : 0;
-	*m = (struct mute){.channel = channel < 0 ? -1 : channel, .until_ms = until};
-	if (duration_s)
+	if (!clean[0])
+		return refuse(e, c, -EINVAL, "MUTE needs a unit, as in MUTE f1 2h", now_ms);
+	channel = channel < 0 ? -1 : channel;
+	int64_t until = 0, unit_until = 0;
+	if (duration_s == 0) {
+		unit_until = unmute(e, clean, channel, now_ms);
+	} else {
+		struct mute *m = mute_slot(e, clean, channel, now_ms);
+		if (!m)
+			return refuse(e, c, -ENOSPC, "too many mutes in force, unmute one first", now_ms);
+		until = now_ms + (int64_t)duration_s * 1000;
+		*m = (struct mute){.channel = channel, .until_ms = until};
 		memcpy(m->unit, clean, sizeof(clean));
-	msg_mute_done(e, text, clean, m->channel, until);
+	}
+	msg_mute_done(e, text, clean, channel, until, unit_until);
 	send_text(e, c, ALERT_MSG_MUTE_DONE, NULL, 0, text, now_ms);
 	deliver_due(e, now_ms);
 	return 0;

@@ -140,9 +140,11 @@ int64_t alert_engine_clear(struct alert_engine *e, const struct alert_report *r,
 int alert_engine_ack(struct alert_engine *e, const char *number, int64_t id, int64_t now_ms);
 
 /* MUTE from `number`: no alarm texts about `unit` (channel -1: all channels) for
- * `duration_s` seconds (0: unmute). Incidents still open and are recorded; when the mute ends
- * and one is still unacknowledged, the ladder resumes. Returns 0, or -EACCES, -EPERM as for
- * ack, or -ENOSPC when ALERT_MUTES_MAX mutes are in force. */
+ * `duration_s` seconds. 0 unmutes: every mute of the unit (channel -1) or that channel's;
+ * the reply says when a mute of the whole unit still holds the channel. Incidents still open
+ * and are recorded; when the mute ends and one is still unacknowledged, the ladder resumes.
+ * Returns 0, or -EACCES, -EPERM as for ack, -EINVAL (no unit), or -ENOSPC when
+ * ALERT_MUTES_MAX mutes are in force (a mute only: an unmute always works). */
 #define ALERT_MUTES_MAX 32
 int alert_engine_mute(struct alert_engine *e, const char *number, const char *unit,
 		      int16_t channel, uint32_t duration_s, int64_t now_ms);

@@ -62,8 +62,10 @@ void msg_ack_done(const struct alert_engine *e, char *out, const struct alert_in
 void msg_ack_info(const struct alert_engine *e, char *out, const struct alert_incident *const *incs,
 		  size_t n);
 void msg_all_clear(const struct alert_engine *e, char *out, const struct alert_incident *inc);
+/* A mute until `until_ms`, or (0) an unmute; `unit_until_ms` > 0: a mute of the whole unit
+ * still holds the channel that was unmuted. */
 void msg_mute_done(const struct alert_engine *e, char *out, const char *unit, int16_t channel,
-		   int64_t until_ms);
+		   int64_t until_ms, int64_t unit_until_ms);
 void msg_refused(const struct alert_engine *e, char *out, const char *why);
 /* STATUS: the incidents not closed, in id order; the reply hint names the newest unacked. */
 void msg_status(const struct alert_engine *e, char *out, const struct alert_incident *const *incs,

@@ -172,13 +172,22 @@ void msg_all_clear(const struct alert_engine *e, char *out, const struct alert_i
 }
 
 void msg_mute_done(const struct alert_engine *e, char *out, const char *unit, int16_t channel,
-		   int64_t until_ms)
+		   int64_t until_ms, int64_t unit_until_ms)
 {
 	char body[ALERT_TEXT_MAX], w[ALERT_UNIT_MAX + 8], tail[48], at[12];
 	if (channel < 0)
 		snprintf(w, sizeof(w), "%s", unit);
 	else
 		snprintf(w, sizeof(w), "%s/%d", unit, channel);
+	snprintf(tail, sizeof(tail), ". Reply MUTE %s 0 to undo", unit);
+	if (until_ms == 0 && unit_until_ms) {
+		clock_hhmm(e, unit_until_ms, at, sizeof(at));
+		snprintf(body, sizeof(body), "%s: %s stays muted with all of %s until %s", e->p.site, w,
+			 unit, at);
+		snprintf(tail, sizeof(tail), ". Reply MUTE %s 0 to unmute all of it", unit);
+		fit(out, body, tail);
+		return;
+	}
 	if (until_ms == 0) {
 		snprintf(body, sizeof(body), "%s: %s unmuted, alarms are texted again", e->p.site, w);
 		fit(out, body, STATUS_HINT);
@@ -187,7 +196,6 @@ void msg_mute_done(const struct alert_engine *e, char *out, const char *unit, in
 	clock_hhmm(e, until_ms, at, sizeof(at));
 	snprintf(body, sizeof(body), "%s: %s muted until %s, alarms are still recorded", e->p.site, w,
 		 at);
-	snprintf(tail, sizeof(tail), ". Reply MUTE %s 0 to undo", unit);
 	fit(out, body, tail);
 }
 

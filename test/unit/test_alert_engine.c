@@ -544,6 +544,36 @@ static void mute_holds_texts_and_the_ladder_resumes_after(void **state)
 	assert_true(alert_engine_next_ms(f->e, late) >= late + MIN_MS);
 }
 
+/* "MUTE f1 0" ends every mute of f1, also one on a single channel; an unmute needs no slot. */
+static void unmute_ends_what_the_reply_says_it_ends(void **state)
+{
+	struct fx *f = *state;
+	uint32_t who;
+	build(f);
+	assert_int_equal(alert_engine_mute(f->e, ANNA, "f1", 3, 3600, T0), 0);
+	for (int i = 0; i < ALERT_MUTES_MAX - 1; i++) {
+		char unit[8];
+		snprintf(unit, sizeof(unit), "m%d", i);
+		assert_int_equal(alert_engine_mute(f->e, BEN, unit, -1, 3600, T0), 0);
+	}
+	assert_int_equal(alert_engine_mute(f->e, BEN, "m99", -1, 3600, T0), -ENOSPC);
+	assert_int_equal(alert_engine_mute(f->e, BEN, "", -1, 3600, T0), -EINVAL);
+	assert_non_null(strstr(last_sms(f, 1)->text, "MUTE needs a unit"));
+	assert_int_equal(alert_engine_mute(f->e, ANNA, "f1", -1, 0, T0 + MIN_MS), 0);
+	assert_non_null(strstr(last_sms(f, 0)->text, "f1 unmuted"));
+	f->seen = f->n;
+	alert_engine_raise(f->e, HIGHP("f1", 3, 95, T0), T0 + 2 * MIN_MS);
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 2);
+	assert_int_equal(who, A | D);
+	/* A channel cannot be unmuted out of a mute of its whole unit: the reply says so. */
+	assert_int_equal(alert_engine_mute(f->e, ANNA, "m0", 2, 0, T0 + 3 * MIN_MS), 0);
+	assert_non_null(strstr(last_sms(f, 0)->text, "m0/2 stays muted with all of m0 until 17:00"));
+	assert_non_null(strstr(last_sms(f, 0)->text, "Reply MUTE m0 0"));
+	f->seen = f->n;
+	alert_engine_raise(f->e, HIGHP("m0", 2, 95, T0), T0 + 4 * MIN_MS);
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 0);
+}
+
 static void maintenance_window_holds_texts(void **state)
 {
 	struct fx *f = *state;
@@ -770,6 +800,7 @@ int main(void)
 		T(quiet_hours_hold_all_but_critical),
 		T(news_held_by_quiet_hours_becomes_one_summary),
 		T(mute_holds_texts_and_the_ladder_resumes_after),
+		T(unmute_ends_what_the_reply_says_it_ends),
 		T(maintenance_window_holds_texts),
 		T(repeated_raise_sends_nothing_new_but_critical_does),
 		T(unit_events_drive_one_incident_per_kind),
