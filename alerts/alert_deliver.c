@@ -24,10 +24,14 @@ static bool window_covers(const struct alert_engine *e, const struct alert_windo
 {
 	if (strcmp(w->unit, inc->unit) != 0 || (w->channel >= 0 && w->channel != inc->channel))
 		return false;
-	unsigned weekday = (unsigned)((local_day(e, now_ms) % 7 + 7 + 4) % 7); /* 1970-01-01: Thu */
-	if (w->days != 0 && !(w->days & (1u << weekday)))
+	unsigned min = local_minute(e, now_ms);
+	if (!alert_span_contains(&w->span, min))
 		return false;
-	return alert_span_contains(&w->span, local_minute(e, now_ms));
+	/* A span past midnight belongs to the day it started on (Monday 22:00-02:00 holds
+	 * Tuesday 01:00, not Monday 01:00). */
+	int64_t day = local_day(e, now_ms) - (w->span.start_min > w->span.end_min && min < w->span.end_min);
+	unsigned weekday = (unsigned)((day % 7 + 7 + 4) % 7); /* 1970-01-01 was a Thursday */
+	return w->days == 0 || (w->days & (1u << weekday));
 }
 
 bool incident_held(const struct alert_engine *e, const struct alert_incident *inc, int64_t now_ms)

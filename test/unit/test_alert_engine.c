@@ -591,6 +591,29 @@ static void maintenance_window_holds_texts(void **state)
 	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 2);
 }
 
+/* A Monday night window, 22:00-02:00, holds Tuesday 01:00 and not Monday 01:00: the days
+ * name the night the window starts, as a person reads "Mondays 22:00-02:00". */
+static void maintenance_window_past_midnight_belongs_to_its_start_day(void **state)
+{
+	struct fx *f = *state;
+	uint32_t who;
+	struct alert_window *w = &f->p.windows[f->p.n_windows++];
+	snprintf(w->unit, sizeof(w->unit), "f1");
+	w->channel = -1;
+	w->days = 1u << 1; /* Monday; T0 is Monday 2025-11-24 16:00 UTC */
+	w->span = (struct alert_span){true, 22 * 60, 2 * 60};
+	build(f);
+	int64_t mon_0100 = T0 - 15 * 60 * MIN_MS, tue_0100 = T0 + 9 * 60 * MIN_MS;
+	alert_engine_raise(f->e, HIGHP("f1", 1, 95, mon_0100), mon_0100);
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 2);
+	alert_engine_ack(f->e, ANNA, 17, mon_0100 + MIN_MS);
+	alert_engine_raise(f->e, HIGHP("f1", 2, 95, tue_0100), tue_0100);
+	tick_to(f, tue_0100 + 59 * MIN_MS);
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 0);
+	tick_to(f, tue_0100 + 60 * MIN_MS); /* 02:00: the window ends */
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 2);
+}
+
 static void repeated_raise_sends_nothing_new_but_critical_does(void **state)
 {
 	struct fx *f = *state;
@@ -802,6 +825,7 @@ int main(void)
 		T(mute_holds_texts_and_the_ladder_resumes_after),
 		T(unmute_ends_what_the_reply_says_it_ends),
 		T(maintenance_window_holds_texts),
+		T(maintenance_window_past_midnight_belongs_to_its_start_day),
 		T(repeated_raise_sends_nothing_new_but_critical_does),
 		T(unit_events_drive_one_incident_per_kind),
 		T(unit_wide_alarms_and_status_read_well),
