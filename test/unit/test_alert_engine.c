@@ -707,6 +707,19 @@ static void unit_wide_alarms_and_status_read_well(void **state)
 	assert_non_null(strstr(text, "more. Reply ACK 59"));
 }
 
+/* A fast change quotes how far the value moved, not a level the reading seems to contradict
+ * ("-2.6C (over 3.0C)" reads as a reading above 3.0). */
+static void fast_change_text_says_how_far_it_moved(void **state)
+{
+	struct fx *f = *state;
+	build(f);
+	alert_engine_raise(f->e, &(struct alert_report){.unit = "f9", .channel = 1, .kind = ALERT_KIND_RATE,
+						       .has_value = true, .value_c10 = -26,
+						       .threshold_c10 = 30, .since_ms = T0}, T0);
+	assert_string_equal(last_sms(f, 0)->text, "Dairy: ALARM #17 f9/1 FAST CHANGE -2.6C (moved over "
+						  "3.0C) since 16:00. Reply ACK 17");
+}
+
 static void all_clear_reaches_everyone_told_before_a_critical_restart(void **state)
 {
 	struct fx *f = *state;
@@ -829,6 +842,7 @@ int main(void)
 		T(repeated_raise_sends_nothing_new_but_critical_does),
 		T(unit_events_drive_one_incident_per_kind),
 		T(unit_wide_alarms_and_status_read_well),
+		T(fast_change_text_says_how_far_it_moved),
 		T(all_clear_reaches_everyone_told_before_a_critical_restart),
 		T(restart_from_saved_state_carries_on_the_ladder),
 		T(full_table_refuses_without_losing_the_open_ones),
