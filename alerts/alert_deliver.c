@@ -37,7 +37,7 @@ static bool window_covers(const struct alert_engine *e, const struct alert_windo
 bool incident_held(const struct alert_engine *e, const struct alert_incident *inc, int64_t now_ms)
 {
 	for (size_t i = 0; i < ALERT_MUTES_MAX; i++) {
-		const struct mute *m = &e->mutes[i];
+		const struct alert_mute *m = &e->mutes[i];
 		if (m->unit[0] && m->until_ms > now_ms && strcmp(m->unit, inc->unit) == 0 &&
 		    (m->channel < 0 || m->channel == inc->channel))
 			return true;

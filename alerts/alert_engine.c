@@ -383,12 +383,12 @@ int alert_engine_ack(struct alert_engine *e, const char *number, int64_t id, int
 	return n;
 }
 
-static struct mute *mute_slot(struct alert_engine *e, const char *unit, int16_t channel,
+static struct alert_mute *mute_slot(struct alert_engine *e, const char *unit, int16_t channel,
 			      int64_t now_ms)
 {
-	struct mute *free_slot = NULL;
+	struct alert_mute *free_slot = NULL;
 	for (size_t i = 0; i < ALERT_MUTES_MAX; i++) {
-		struct mute *m = &e->mutes[i];
+		struct alert_mute *m = &e->mutes[i];
 		if (m->unit[0] && m->until_ms > now_ms) {
 			if (m->channel == channel && strcmp(m->unit, unit) == 0)
 				return m;
@@ -405,7 +405,7 @@ static int64_t unmute(struct alert_engine *e, const char *unit, int16_t channel,
 {
 	int64_t unit_until = 0;
 	for (size_t i = 0; i < ALERT_MUTES_MAX; i++) {
-		struct mute *m = &e->mutes[i];
+		struct alert_mute *m = &e->mutes[i];
 		if (!m->unit[0] || strcmp(m->unit, unit) != 0)
 			continue;
 		if (channel < 0 || m->channel == channel)
@@ -433,16 +433,51 @@ int alert_engine_mute(struct alert_engine *e, const char *number, const char *un
 	if (duration_s == 0) {
 		unit_until = unmute(e, clean, channel, now_ms);
 	} else {
-		struct mute *m = mute_slot(e, clean, channel, now_ms);
+		struct alert_mute *m = mute_slot(e, clean, channel, now_ms);
 		if (!m)
 			return refuse(e, c, -ENOSPC, "too many mutes in force, unmute one first", now_ms);
 		until = now_ms + (int64_t)duration_s * 1000;
-		*m = (struct mute){.channel = channel, .until_ms = until};
+		*m = (struct alert_mute){.channel = channel, .until_ms = until};
 		memcpy(m->unit, clean, sizeof(clean));
 	}
 	msg_mute_done(e, text, clean, channel, until, unit_until);
 	send_text(e, c, ALERT_MSG_MUTE_DONE, NULL, 0, text, now_ms);
 	deliver_due(e, now_ms);
+	return 0;
+}
+
+size_t alert_engine_mutes(const struct alert_engine *e, struct alert_mute *out, size_t max,
+			  int64_t now_ms)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ALERT_MUTES_MAX; i++) {
+		const struct alert_mute *m = &e->mutes[i];
+		if (!m->unit[0] || m->until_ms <= now_ms)
+			continue;
+		if (n < max)
+			out[n] = *m;
+		n++;
+	}
+	return n;
+}
+
+int alert_engine_restore_mute(struct alert_engine *e, const struct alert_mute *m, int64_t now_ms)
+{
+	char clean[ALERT_UNIT_MAX];
+	char unit[ALERT_UNIT_MAX];
+	memcpy(unit, m->unit, sizeof(unit));
+	unit[ALERT_UNIT_MAX - 1] = '\0';
+	clean_unit(clean, unit);
+	if (!clean[0])
+		return -EINVAL;
+	if (m->until_ms <= now_ms)
+		return 0;
+	int16_t channel = m->channel < 0 ? -1 : m->channel;
+	struct alert_mute *slot = mute_slot(e, clean, channel, now_ms);
+	if (!slot)
+		return -ENOSPC;
+	*slot = (struct alert_mute){.channel = channel, .until_ms = m->until_ms};
+	memcpy(slot->unit, clean, sizeof(clean));
 	return 0;
 }
 

@@ -216,6 +216,21 @@ uint32_t alert_engine_next_id(const struct alert_engine *e);
 /* Puts back saved counters; those of another day are reset at the next action. */
 void alert_engine_restore_counters(struct alert_engine *e, const struct alert_counters *in);
 
+/* A MUTE in force, for the store to save so that a restart does not unmute. */
+struct alert_mute {
+	char unit[ALERT_UNIT_MAX];
+	int16_t channel; /* -1: the whole unit */
+	int64_t until_ms;
+};
+
+/* Copies up to `max` mutes still in force at `now_ms` into `out`; returns how many there are. */
+size_t alert_engine_mutes(const struct alert_engine *e, struct alert_mute *out, size_t max,
+			  int64_t now_ms);
+
+/* Puts back a saved mute (one that has ended by `now_ms` is accepted and ignored). Returns 0,
+ * -EINVAL (no unit) or -ENOSPC (ALERT_MUTES_MAX in force). Restore before the first raise. */
+int alert_engine_restore_mute(struct alert_engine *e, const struct alert_mute *m, int64_t now_ms);
+
 /* Writes the reply to a STATUS from `number` into `out` (ALERT_TEXT_MAX bytes): every
  * incident not yet closed, oldest first, with who acknowledged it, cut to one SMS with
  * "+N more", ending with a reply the asker's role allows (a viewer is not told to ACK).

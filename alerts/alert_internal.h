@@ -5,12 +5,6 @@
 
 #include "alert_engine.h"
 
-struct mute {
-	char unit[ALERT_UNIT_MAX]; /* "": free */
-	int16_t channel;
-	int64_t until_ms;
-};
-
 struct alert_engine {
 	struct alert_policy p; /* names cleaned for texts */
 	struct alert_incident *inc; /* the table; id 0 marks a free slot */
@@ -22,7 +16,7 @@ struct alert_engine {
 	void *user_data;
 	int32_t utc_offset_s;
 	struct alert_counters cnt;
-	struct mute mutes[ALERT_MUTES_MAX];
+	struct alert_mute mutes[ALERT_MUTES_MAX]; /* unit "": a free slot */
 };
 
 /* alert_engine.c */

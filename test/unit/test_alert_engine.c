@@ -782,6 +782,35 @@ static void restart_from_saved_state_carries_on_the_ladder(void **state)
 	assert_int_equal(alert_engine_raise(f->e, HIGHP("f3", 1, 95, T0), T0 + 39 * MIN_MS), 19);
 }
 
+/* A power blip restarts the base: a unit muted for a repair stays muted. */
+static void a_restart_keeps_the_mutes(void **state)
+{
+	struct fx *f = *state;
+	uint32_t who;
+	struct alert_mute saved[ALERT_MUTES_MAX];
+	build(f);
+	assert_int_equal(alert_engine_mute(f->e, ANNA, "f1", -1, 3600, T0), 0);
+	assert_int_equal(alert_engine_mute(f->e, ANNA, "f2", 1, 60, T0), 0);
+	assert_int_equal(alert_engine_mutes(f->e, saved, ALERT_MUTES_MAX, T0 + 1000), 2);
+	alert_engine_free(f->e);
+	f->e = alert_engine_new(&f->p, 64, 17, sink, f);
+	assert_non_null(f->e);
+	assert_int_equal(alert_engine_restore_mute(f->e, &saved[0], T0 + 2 * MIN_MS), 0);
+	assert_int_equal(alert_engine_restore_mute(f->e, &saved[1], T0 + 2 * MIN_MS), 0); /* ended */
+	assert_int_equal(alert_engine_restore_mute(f->e, &(struct alert_mute){.unit = "", .channel = -1,
+									   .until_ms = T0 + 3600000}, T0), -EINVAL);
+	assert_int_equal(alert_engine_mutes(f->e, saved, ALERT_MUTES_MAX, T0 + 2 * MIN_MS), 1);
+	f->seen = f->n;
+	alert_engine_raise(f->e, HIGHP("f1", 1, 95, T0), T0 + 3 * MIN_MS);
+	alert_engine_raise(f->e, HIGHP("f2", 1, 95, T0), T0 + 3 * MIN_MS);
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 2);
+	assert_int_equal(last_sms(f, 0)->id, 18); /* f2 only */
+	tick_to(f, T0 + 60 * MIN_MS); /* f1's mute ends; f2's ladder reached Ben and Cleo */
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 4);
+	assert_int_equal(last_sms(f, 0)->id, 17);
+	assert_int_equal(last_sms(f, 2)->id, 18);
+}
+
 static void full_table_refuses_without_losing_the_open_ones(void **state)
 {
 	struct fx *f = *state;
@@ -845,6 +874,7 @@ int main(void)
 		T(fast_change_text_says_how_far_it_moved),
 		T(all_clear_reaches_everyone_told_before_a_critical_restart),
 		T(restart_from_saved_state_carries_on_the_ladder),
+		T(a_restart_keeps_the_mutes),
 		T(full_table_refuses_without_losing_the_open_ones),
 		T(policy_mistakes_are_named),
 	};
