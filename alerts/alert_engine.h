@@ -63,7 +63,8 @@ enum alert_msg {
 	ALERT_MSG_REFUSED,    /* a command from a known contact that could not be done */
 	ALERT_MSG_CAP_CONTACT, /* this contact's daily cap is reached */
 	ALERT_MSG_CAP_SITE,    /* the site's daily cap is reached (to the first admin) */
-	ALERT_MSG_SUMMARY,     /* quiet hours ended and news was held back: the open alarms now */
+	ALERT_MSG_SUMMARY,     /* quiet hours ended and news was held back: the open alarms now,
+				  standing in for any alarm text due to the reader at that moment */
 };
 
 const char *alert_msg_str(enum alert_msg msg);
@@ -86,7 +87,8 @@ struct alert_action {
 	const struct alert_contact *contact; /* the engine's copy of the policy's contact */
 	int contact_idx;                     /* its index in the policy's contacts */
 	const char *text;   /* SMS: one GSM 7-bit SMS ending with what to reply */
-	const uint32_t *ids; /* SMS: every incident the text is about (ALARMS: several) */
+	const uint32_t *ids; /* SMS: every incident the text is about (ALARMS: several;
+				SUMMARY: the alarms due to the reader that it stands in for) */
 	size_t n_ids;
 	const char *reason; /* DROP: "cap_contact", "cap_site", "quiet_hours" (a summary of the
 			       open alarms follows when the quiet hours end) */

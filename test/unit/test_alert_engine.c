@@ -502,7 +502,16 @@ static void news_held_by_quiet_hours_becomes_one_summary(void **state)
 	take_sms(f, &who, ALERT_MSG_ALL_CLEAR);
 	assert_int_equal(who & A, 0);
 	assert_true(alert_engine_next_ms(f->e, T0 + 59 * MIN_MS) <= T0 + 60 * MIN_MS);
-	tick_to(f, T0 + 60 * MIN_MS); /* 17:00 */
+	size_t before = f->n;
+	tick_to(f, T0 + 60 * MIN_MS); /* 17:00: one text, not the alarm and then a summary of it */
+	size_t to_anna = 0;
+	for (size_t i = before; i < f->n; i++)
+		to_anna += f->a[i].kind == ALERT_ACTION_SMS && f->a[i].contact == 0;
+	assert_int_equal(to_anna, 1);
+	struct alert_incident v;
+	assert_int_equal(alert_engine_incident(f->e, 18, &v), 0);
+	assert_true(v.told & A); /* the summary told her of #18: a bare ACK takes it */
+	assert_int_equal(last_sms(f, 0)->n_ids, 1);
 	f->seen = 0;
 	assert_int_equal(take_sms(f, &who, ALERT_MSG_SUMMARY), 1);
 	assert_int_equal(who, A);

@@ -187,7 +187,8 @@ struct world {
 
 static bool is_alarm_text(enum alert_msg m)
 {
-	return m == ALERT_MSG_ALARM || m == ALERT_MSG_ALARMS || m == ALERT_MSG_REMINDER;
+	return m == ALERT_MSG_ALARM || m == ALERT_MSG_ALARMS || m == ALERT_MSG_REMINDER ||
+	       m == ALERT_MSG_SUMMARY;
 }
 
 static void world_day(struct world *w, int64_t at_ms)
