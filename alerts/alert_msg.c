@@ -69,6 +69,47 @@ static void short_what(const struct alert_incident *inc, char *out, size_t n)
 
 #define STATUS_HINT ". Reply STATUS for all open alarms"
 
+/* One incident as an item of a list, `first` or after a separator. */
+typedef void (*item_fn)(const struct alert_engine *e, const struct alert_incident *inc,
+			bool first, char *out, size_t n);
+
+/* Appends the items of `incs` to `body` while the text stays one SMS with `tail`, then
+ * "; +N more" for those left out, and writes the whole into `out`. */
+static void fit_list(const struct alert_engine *e, char *out, char *body,
+		     const struct alert_incident *const *incs, size_t n, item_fn item, const char *tail)
+{
+	int room = ALERT_SMS_SEPTETS - alert_text_septets(tail);
+	size_t len = strlen(body), i;
+	for (i = 0; i < n; i++) {
+		char one[128];
+		item(e, incs[i], i == 0, one, sizeof(one));
+		int more = i + 1 < n ? 11 : 0; /* room left for "; +NNN more" */
+		if (alert_text_septets(body) + alert_text_septets(one) + more > room)
+			break;
+		len += (size_t)snprintf(body + len, ALERT_TEXT_MAX - len, "%s", one);
+	}
+	if (i < n)
+		snprintf(body + len, ALERT_TEXT_MAX - len, "; +%zu more", n - i);
+	fit(out, body, tail);
+}
+
+static void item_alarm(const struct alert_engine *e, const struct alert_incident *inc, bool first,
+		       char *out, size_t n)
+{
+	char what[64];
+	(void)e;
+	short_what(inc, what, sizeof(what));
+	snprintf(out, n, "%s #%u %s", first ? "" : ";", inc->id, what);
+}
+
+static void item_id(const struct alert_engine *e, const struct alert_incident *inc, bool first,
+		    char *out, size_t n)
+{
+	(void)e;
+	(void)first;
+	snprintf(out, n, " #%u", inc->id);
+}
+
 void msg_alarm(const struct alert_engine *e, char *out, const struct alert_incident *inc,
 	       bool reminder, bool can_ack)
 {
@@ -94,21 +135,8 @@ void msg_alarms(const struct alert_engine *e, char *out, const struct alert_inci
 	char body[ALERT_TEXT_MAX], tail[40] = STATUS_HINT;
 	if (can_ack)
 		snprintf(tail, sizeof(tail), ". Reply ACK ALL or ACK %u", incs[0]->id);
-	int room = ALERT_SMS_SEPTETS - alert_text_septets(tail);
-	int len = snprintf(body, sizeof(body), "%s: %zu ALARMS", e->p.site, n);
-	size_t i;
-	for (i = 0; i < n; i++) {
-		char what[64], item[96];
-		short_what(incs[i], what, sizeof(what));
-		snprintf(item, sizeof(item), "%s #%u %s", i ? ";" : "", incs[i]->id, what);
-		int more = i + 1 < n ? 11 : 0; /* room left for "; +NNN more" */
-		if (alert_text_septets(body) + alert_text_septets(item) + more > room)
-			break;
-		len += snprintf(body + len, sizeof(body) - (size_t)len, "%s", item);
-	}
-	if (i < n)
-		snprintf(body + len, sizeof(body) - (size_t)len, "; +%zu more", n - i);
-	fit(out, body, tail);
+	snprintf(body, sizeof(body), "%s: %zu ALARMS", e->p.site, n);
+	fit_list(e, out, body, incs, n, item_alarm, tail);
 }
 
 void msg_ack_done(const struct alert_engine *e, char *out, const struct alert_incident *inc, size_t n)
@@ -139,21 +167,8 @@ void msg_ack_info(const struct alert_engine *e, char *out, const struct alert_in
 		fit(out, body, STATUS_HINT);
 		return;
 	}
-	int len = snprintf(body, sizeof(body), "%s: %zu alarms acknowledged by %s at %s:", e->p.site,
-			   n, who, at);
-	int room = ALERT_SMS_SEPTETS - alert_text_septets(STATUS_HINT);
-	size_t i;
-	for (i = 0; i < n; i++) {
-		char item[16];
-		snprintf(item, sizeof(item), " #%u", incs[i]->id);
-		int more = i + 1 < n ? 11 : 0; /* room left for "; +NNN more" */
-		if (len + (int)strlen(item) + more > room)
-			break;
-		len += snprintf(body + len, sizeof(body) - (size_t)len, "%s", item);
-	}
-	if (i < n)
-		snprintf(body + len, sizeof(body) - (size_t)len, "; +%zu more", n - i);
-	fit(out, body, STATUS_HINT);
+	snprintf(body, sizeof(body), "%s: %zu alarms acknowledged by %s at %s:", e->p.site, n, who, at);
+	fit_list(e, out, body, incs, n, item_id, STATUS_HINT);
 }
 
 void msg_all_clear(const struct alert_engine *e, char *out, const struct alert_incident *inc)
@@ -242,6 +257,15 @@ static const char *status_word(const struct alert_engine *e, const struct alert_
 	return "";
 }
 
+static void item_status(const struct alert_engine *e, const struct alert_incident *inc, bool first,
+			char *out, size_t n)
+{
+	char what[64], word[40];
+	short_what(inc, what, sizeof(what));
+	snprintf(out, n, "%s #%u %s%s", first ? "" : ";", inc->id, what,
+		 status_word(e, inc, word, sizeof(word)));
+}
+
 void msg_status(const struct alert_engine *e, char *out, const struct alert_incident *const *incs,
 		size_t n, bool can_ack)
 {
@@ -252,21 +276,9 @@ void msg_status(const struct alert_engine *e, char *out, const struct alert_inci
 			newest = incs[i];
 	if (newest && can_ack)
 		snprintf(tail, sizeof(tail), ". Reply ACK %u", newest->id);
-	int room = ALERT_SMS_SEPTETS - alert_text_septets(tail);
-	int len = n ? snprintf(body, sizeof(body), "%s: %zu open:", e->p.site, n)
-		    : snprintf(body, sizeof(body), "%s: no open alarms", e->p.site);
-	size_t i;
-	for (i = 0; i < n; i++) {
-		char what[64], word[40], item[128];
-		short_what(incs[i], what, sizeof(what));
-		snprintf(item, sizeof(item), "%s #%u %s%s", i ? ";" : "", incs[i]->id, what,
-			 status_word(e, incs[i], word, sizeof(word)));
-		int more = i + 1 < n ? 11 : 0;
-		if (alert_text_septets(body) + alert_text_septets(item) + more > room)
-			break;
-		len += snprintf(body + len, sizeof(body) - (size_t)len, "%s", item);
-	}
-	if (i < n)
-		snprintf(body + len, sizeof(body) - (size_t)len, "; +%zu more", n - i);
-	fit(out, body, tail);
+	if (n)
+		snprintf(body, sizeof(body), "%s: %zu open:", e->p.site, n);
+	else
+		snprintf(body, sizeof(body), "%s: no open alarms", e->p.site);
+	fit_list(e, out, body, incs, n, item_status, tail);
 }
