@@ -534,11 +534,15 @@ size_t alert_engine_incidents(const struct alert_engine *e, struct alert_inciden
 	return n;
 }
 
+/* A saved incident comes from a file that may be damaged: every enum and index in range. */
 static bool restorable(const struct alert_engine *e, const struct alert_incident *inc)
 {
 	uint32_t all = e->p.n_contacts >= 32 ? UINT32_MAX : (1u << e->p.n_contacts) - 1;
-	if (inc->id == 0 || inc->state == ALERT_STATE_CLOSED || inc->acked_by >= (int)e->p.n_contacts ||
+	if (inc->id == 0 || (unsigned)inc->state >= ALERT_STATE_CLOSED ||
+	    (unsigned)inc->kind > ALERT_KIND_BATTERY || inc->acked_by >= (int)e->p.n_contacts ||
 	    inc->acked_by < -1 || ((inc->notified | inc->told | inc->capped) & ~all))
+		return false;
+	if (inc->state == ALERT_STATE_CLEARED && (unsigned)inc->before_clear > ALERT_STATE_ACKED)
 		return false;
 	return inc->state != ALERT_STATE_ACKED || inc->acked_by >= 0;
 }

@@ -194,8 +194,8 @@ int alert_engine_incident(const struct alert_engine *e, uint32_t id, struct aler
 size_t alert_engine_incidents(const struct alert_engine *e, struct alert_incident *out, size_t max);
 
 /* Puts back an incident saved before a restart, as it was (no text, no action). New ids
- * continue above it. Returns 0, -EINVAL (id 0, CLOSED, a contact index or mask outside the
- * policy), -EEXIST (its id, or another incident for its unit, channel and kind, is there) or
+ * continue above it. Returns 0, -EINVAL (id 0, CLOSED, a state or kind out of range, a
+ * contact index or mask outside the policy), -EEXIST (its id, or another incident for its unit, channel and kind, is there) or
  * -ENOSPC. Restore before the first raise, with the policy it was saved under. */
 int alert_engine_restore(struct alert_engine *e, const struct alert_incident *inc);
 

@@ -777,6 +777,18 @@ static void restart_from_saved_state_carries_on_the_ladder(void **state)
 	assert_int_equal(alert_engine_restore(f->e, &bad), -EEXIST); /* same unit, channel, kind */
 	bad.acked_by = 7;
 	assert_int_equal(alert_engine_restore(f->e, &bad), -EINVAL);
+	/* A damaged record from the store is refused, not put in a state no code path knows. */
+	bad = saved[0];
+	bad.id = 99;
+	bad.unit[0] = 'x';
+	bad.state = (enum alert_state)42;
+	assert_int_equal(alert_engine_restore(f->e, &bad), -EINVAL);
+	bad.state = ALERT_STATE_CLEARED;
+	bad.before_clear = ALERT_STATE_CLOSED;
+	assert_int_equal(alert_engine_restore(f->e, &bad), -EINVAL);
+	bad.before_clear = ALERT_STATE_NOTIFIED;
+	bad.kind = (enum alert_kind)99;
+	assert_int_equal(alert_engine_restore(f->e, &bad), -EINVAL);
 	alert_engine_restore_counters(f->e, &cnt);
 	assert_int_equal(alert_engine_sent_today(f->e, 0), anna_sent);
 	f->seen = f->n;
