@@ -197,7 +197,8 @@ static size_t collect_due(struct alert_engine *e, int c, const bool *remind, int
 		if (alarm_due(e, inc, c, now_ms)) {
 			due[n++] = inc;
 			fresh[(*n_fresh)++] = inc;
-		} else if (remind[i] && last_tier && (inc->notified & (1u << c)) &&
+		} else if ((remind[i] || (e->owed[i] & (1u << c))) && incident_active(inc) &&
+			   last_tier && (inc->notified & (1u << c)) &&
 			   (inc->critical || !contact_quiet(e, c, now_ms))) {
 			due[n++] = inc;
 		}
@@ -213,7 +214,7 @@ static bool summary_due(const struct alert_engine *e, int c, int64_t now_ms)
 }
 
 /* Texts contact `c` everything due to them, in one text when there are several. A contact
- * still inside the coalescing hold skips this round's reminders: they were texted moments ago. */
+ * still inside the coalescing hold gets it all when the hold ends, reminders included. */
 static void deliver_contact(struct alert_engine *e, int c, const bool *remind, int64_t now_ms)
 {
 	const struct alert_incident *due[DUE_MAX];
@@ -223,8 +224,13 @@ static void deliver_contact(struct alert_engine *e, int c, const bool *remind, i
 	if (n == 0)
 		return;
 	int64_t hold = e->cnt.last_alarm_ms[c] + (int64_t)e->p.coalesce_s * 1000;
-	if (e->cnt.last_alarm_ms[c] != 0 && now_ms < hold)
+	for (size_t i = 0; i < n; i++) /* owed until sent, dropped by a cap, or held by the hold */
+		e->owed[due[i] - e->inc] &= ~(1u << c);
+	if (e->cnt.last_alarm_ms[c] != 0 && now_ms < hold) {
+		for (size_t i = 0; i < n; i++)
+			e->owed[due[i] - e->inc] |= 1u << c;
 		return;
+	}
 	char text[ALERT_TEXT_MAX];
 	enum alert_msg msg = ALERT_MSG_ALARMS;
 	if (summary_due(e, c, now_ms) && engine_status(e, text, contact_can_ack(e, c)) >= 0) {

@@ -110,7 +110,8 @@ struct alert_engine *alert_engine_new(const struct alert_policy *policy, size_t 
 	e->inc = calloc(max_incidents ? max_incidents : 1, sizeof(*e->inc));
 	e->remind = calloc(max_incidents ? max_incidents : 1, sizeof(*e->remind));
 	e->held = calloc(max_incidents ? max_incidents : 1, sizeof(*e->held));
-	if (!e->inc || !e->remind || !e->held) {
+	e->owed = calloc(max_incidents ? max_incidents : 1, sizeof(*e->owed));
+	if (!e->inc || !e->remind || !e->held || !e->owed) {
 		alert_engine_free(e);
 		return NULL;
 	}
@@ -134,6 +135,7 @@ void alert_engine_free(struct alert_engine *e)
 	free(e->inc);
 	free(e->remind);
 	free(e->held);
+	free(e->owed);
 	free(e);
 }
 
@@ -247,6 +249,7 @@ static void close_incident(struct alert_engine *e, struct alert_incident *inc, i
 	}
 	incident_set_state(e, inc, ALERT_STATE_CLOSED, now_ms);
 	inc->id = 0;
+	e->owed[inc - e->inc] = 0;
 }
 
 int64_t alert_engine_clear(struct alert_engine *e, const struct alert_report *r, int64_t now_ms)

@@ -10,6 +10,7 @@ struct alert_engine {
 	struct alert_incident *inc; /* the table; id 0 marks a free slot */
 	bool *remind; /* scratch for deliver_due(), one per slot: a reminder is due */
 	bool *held;   /* scratch for deliver_due(), one per slot: muted or in maintenance */
+	uint32_t *owed; /* one per slot: contacts whose reminder waits for their coalescing hold */
 	size_t cap;
 	uint32_t next_id;
 	alert_sink_fn sink;

@@ -430,6 +430,29 @@ static void alarm_storm_is_coalesced_into_one_text(void **state)
 	assert_int_equal(last_sms(f, 3)->n_ids, 6);
 }
 
+/* A reminder that falls due while its reader is inside the coalescing hold (another alarm
+ * texted moments ago) goes out when the hold ends, not an hour later. */
+static void a_reminder_waits_out_the_coalescing_hold(void **state)
+{
+	struct fx *f = *state;
+	uint32_t who;
+	f->p.n_tiers = 1;
+	f->p.contacts[1].tier = f->p.contacts[2].tier = 1;
+	build(f);
+	alert_engine_raise(f->e, HIGHP("f1", 1, 95, T0), T0);
+	alert_engine_raise(f->e, HIGHP("f2", 1, 95, T0), T0 + 30 * MIN_MS - 10000);
+	f->seen = f->n;
+	tick_to(f, T0 + 30 * MIN_MS); /* #17's reminder is due; everyone is in the hold */
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_REMINDER), 0);
+	assert_true(alert_engine_next_ms(f->e, T0 + 30 * MIN_MS) <= T0 + 30 * MIN_MS + 50000);
+	tick_to(f, T0 + 30 * MIN_MS + 50000);
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_REMINDER), 4);
+	assert_int_equal(who, A | B | C | D);
+	assert_non_null(strstr(last_sms(f, 0)->text, "STILL ALARM #17"));
+	tick_to(f, T0 + 45 * MIN_MS);
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_REMINDER), 0);
+}
+
 static void long_lists_and_names_still_fit_one_sms(void **state)
 {
 	struct fx *f = *state;
@@ -882,6 +905,7 @@ int main(void)
 		T(caps_stop_texts_with_one_notice),
 		T(site_cap_sends_its_notice_to_the_admin),
 		T(alarm_storm_is_coalesced_into_one_text),
+		T(a_reminder_waits_out_the_coalescing_hold),
 		T(long_lists_and_names_still_fit_one_sms),
 		T(quiet_hours_hold_all_but_critical),
 		T(news_held_by_quiet_hours_becomes_one_summary),
