@@ -238,7 +238,7 @@ static void deliver_contact(struct alert_engine *e, int c, const bool *remind, i
 		e->cnt.quiet_missed &= ~(1u << c);
 	} else if (n == 1) {
 		msg = n_fresh ? ALERT_MSG_ALARM : ALERT_MSG_REMINDER;
-		msg_alarm(e, text, due[0], n_fresh == 0, contact_can_ack(e, c));
+		msg_alarm(e, text, due[0], n_fresh == 0, contact_can_ack(e, c), now_ms);
 	} else {
 		msg_alarms(e, text, due, n, contact_can_ack(e, c));
 	}

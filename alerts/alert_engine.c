@@ -443,7 +443,7 @@ int alert_engine_mute(struct alert_engine *e, const char *number, const char *un
 		*m = (struct alert_mute){.channel = channel, .until_ms = until};
 		memcpy(m->unit, clean, sizeof(clean));
 	}
-	msg_mute_done(e, text, clean, channel, until, unit_until);
+	msg_mute_done(e, text, clean, channel, until, unit_until, now_ms);
 	send_text(e, c, ALERT_MSG_MUTE_DONE, NULL, 0, text, now_ms);
 	deliver_due(e, now_ms);
 	return 0;

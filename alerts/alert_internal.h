@@ -49,7 +49,7 @@ int64_t deliver_next_ms(const struct alert_engine *e, int64_t now_ms);
 /* alert_msg.c: each writes one text of at most 160 septets into `out` (ALERT_TEXT_MAX).
  * `can_ack`: the reader may acknowledge; otherwise the text ends with "Reply STATUS". */
 void msg_alarm(const struct alert_engine *e, char *out, const struct alert_incident *inc,
-	       bool reminder, bool can_ack);
+	       bool reminder, bool can_ack, int64_t now_ms);
 void msg_alarms(const struct alert_engine *e, char *out, const struct alert_incident *const *incs,
 		size_t n, bool can_ack);
 void msg_ack_done(const struct alert_engine *e, char *out, const struct alert_incident *inc, size_t n);
@@ -60,7 +60,7 @@ void msg_all_clear(const struct alert_engine *e, char *out, const struct alert_i
 /* A mute until `until_ms`, or (0) an unmute; `unit_until_ms` > 0: a mute of the whole unit
  * still holds the channel that was unmuted. */
 void msg_mute_done(const struct alert_engine *e, char *out, const char *unit, int16_t channel,
-		   int64_t until_ms, int64_t unit_until_ms);
+		   int64_t until_ms, int64_t unit_until_ms, int64_t now_ms);
 void msg_refused(const struct alert_engine *e, char *out, const char *why);
 /* STATUS: the incidents not closed, in id order; the reply hint names the newest unacked. */
 void msg_status(const struct alert_engine *e, char *out, const struct alert_incident *const *incs,

@@ -33,6 +33,31 @@ static void clock_hhmm(const struct alert_engine *e, int64_t t_ms, char *out, si
 	snprintf(out, n, "%02u:%02u", (m / 60) % 24, m % 60);
 }
 
+/* Local time `t_ms` as read at `now_ms`: "15:02" the same day, "Sat 13:00" within a week,
+ * "14 Nov 16:00" further away (no numeric date: 11/03 reads two ways). */
+static void clock_when(const struct alert_engine *e, int64_t t_ms, int64_t now_ms, char *out,
+		       size_t n)
+{
+	static const char *const wday[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
+	static const char *const mon[] = {"Mar", "Apr", "May", "Jun", "Jul", "Aug",
+					  "Sep", "Oct", "Nov", "Dec", "Jan", "Feb"};
+	char hhmm[8];
+	int64_t day = local_day(e, t_ms), away = day - local_day(e, now_ms);
+	clock_hhmm(e, t_ms, hhmm, sizeof(hhmm));
+	if (away == 0) {
+		snprintf(out, n, "%s", hhmm);
+	} else if (away > -7 && away < 7) {
+		snprintf(out, n, "%s %s", wday[(day % 7 + 7) % 7], hhmm);
+	} else {
+		/* Days to a civil date (H. Hinnant's days_from_civil, inverted), months from March. */
+		int64_t z = day + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+		int64_t doe = z - era * 146097;
+		int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+		int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+		snprintf(out, n, "%d %s %s", (int)(doy - (153 * mp + 2) / 5 + 1), mon[mp], hhmm);
+	}
+}
+
 static void where(const struct alert_incident *inc, char *out, size_t n)
 {
 	if (inc->channel < 0)
@@ -111,9 +136,9 @@ static void item_id(const struct alert_engine *e, const struct alert_incident *i
 }
 
 void msg_alarm(const struct alert_engine *e, char *out, const struct alert_incident *inc,
-	       bool reminder, bool can_ack)
+	       bool reminder, bool can_ack, int64_t now_ms)
 {
-	char what[64], limit[32] = "", since[12], body[ALERT_TEXT_MAX], tail[40] = STATUS_HINT;
+	char what[64], limit[32] = "", since[24], body[ALERT_TEXT_MAX], tail[40] = STATUS_HINT;
 	short_what(inc, what, sizeof(what));
 	if (inc->has_value && (inc->kind == ALERT_KIND_HIGH || inc->kind == ALERT_KIND_LOW ||
 			       inc->kind == ALERT_KIND_RATE)) {
@@ -121,7 +146,7 @@ void msg_alarm(const struct alert_engine *e, char *out, const struct alert_incid
 		alert_text_temp(t, sizeof(t), inc->threshold_c10);
 		snprintf(limit, sizeof(limit), inc->kind == ALERT_KIND_RATE ? " (moved over %s)" : " (limit %s)", t);
 	}
-	clock_hhmm(e, inc->since_ms, since, sizeof(since));
+	clock_when(e, inc->since_ms, now_ms, since, sizeof(since));
 	snprintf(body, sizeof(body), "%s: %s #%u %s%s since %s", e->p.site,
 		 reminder ? "STILL ALARM" : "ALARM", inc->id, what, limit, since);
 	if (can_ack)
@@ -187,16 +212,16 @@ void msg_all_clear(const struct alert_engine *e, char *out, const struct alert_i
 }
 
 void msg_mute_done(const struct alert_engine *e, char *out, const char *unit, int16_t channel,
-		   int64_t until_ms, int64_t unit_until_ms)
+		   int64_t until_ms, int64_t unit_until_ms, int64_t now_ms)
 {
-	char body[ALERT_TEXT_MAX], w[ALERT_UNIT_MAX + 8], tail[48], at[12];
+	char body[ALERT_TEXT_MAX], w[ALERT_UNIT_MAX + 8], tail[48], at[24];
 	if (channel < 0)
 		snprintf(w, sizeof(w), "%s", unit);
 	else
 		snprintf(w, sizeof(w), "%s/%d", unit, channel);
 	snprintf(tail, sizeof(tail), ". Reply MUTE %s 0 to undo", unit);
 	if (until_ms == 0 && unit_until_ms) {
-		clock_hhmm(e, unit_until_ms, at, sizeof(at));
+		clock_when(e, unit_until_ms, now_ms, at, sizeof(at));
 		snprintf(body, sizeof(body), "%s: %s stays muted with all of %s until %s", e->p.site, w,
 			 unit, at);
 		snprintf(tail, sizeof(tail), ". Reply MUTE %s 0 to unmute all of it", unit);
@@ -208,7 +233,7 @@ void msg_mute_done(const struct alert_engine *e, char *out, const char *unit, in
 		fit(out, body, STATUS_HINT);
 		return;
 	}
-	clock_hhmm(e, until_ms, at, sizeof(at));
+	clock_when(e, until_ms, now_ms, at, sizeof(at));
 	snprintf(body, sizeof(body), "%s: %s muted until %s, alarms are still recorded", e->p.site, w,
 		 at);
 	fit(out, body, tail);

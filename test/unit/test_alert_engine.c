@@ -752,6 +752,26 @@ static void fast_change_text_says_how_far_it_moved(void **state)
 						  "3.0C) since 16:00. Reply ACK 17");
 }
 
+/* "since 13:00" on an alarm that began days ago reads as today: an earlier day is named. */
+static void times_on_another_day_name_the_day(void **state)
+{
+	struct fx *f = *state;
+	f->p.coalesce_s = 0;
+	build(f);
+	alert_engine_raise(f->e, &(struct alert_report){.unit = "pump3", .channel = -1,
+						       .kind = ALERT_KIND_SILENT, .since_ms = T0 - 51 * 3600000LL},
+			   T0);
+	assert_string_equal(last_sms(f, 0)->text, "Dairy: ALARM #17 pump3 SILENT since Sat 13:00. Reply ACK 17");
+	alert_engine_raise(f->e, &(struct alert_report){.unit = "pump4", .channel = -1,
+						       .kind = ALERT_KIND_SILENT, .since_ms = T0 - 10 * 86400000LL},
+			   T0 + 1000);
+	assert_string_equal(last_sms(f, 0)->text, "Dairy: ALARM #18 pump4 SILENT since 14 Nov 16:00. Reply ACK 18");
+	assert_int_equal(alert_engine_mute(f->e, ANNA, "f1", -1, 3 * 86400, T0), 0);
+	assert_non_null(strstr(last_sms(f, 0)->text, "f1 muted until Thu 16:00"));
+	assert_int_equal(alert_engine_mute(f->e, ANNA, "f2", -1, 3600, T0), 0);
+	assert_non_null(strstr(last_sms(f, 0)->text, "f2 muted until 17:00"));
+}
+
 static void all_clear_reaches_everyone_told_before_a_critical_restart(void **state)
 {
 	struct fx *f = *state;
@@ -917,6 +937,7 @@ int main(void)
 		T(unit_events_drive_one_incident_per_kind),
 		T(unit_wide_alarms_and_status_read_well),
 		T(fast_change_text_says_how_far_it_moved),
+		T(times_on_another_day_name_the_day),
 		T(all_clear_reaches_everyone_told_before_a_critical_restart),
 		T(restart_from_saved_state_carries_on_the_ladder),
 		T(a_restart_keeps_the_mutes),
