@@ -304,9 +304,9 @@ static int ack_targets(struct alert_engine *e, int c, int64_t id, struct alert_i
 			snprintf(why, sizeof(why), "no open alarm #%lld", (long long)id);
 			return refuse(e, c, -ENOENT, why, now_ms);
 		}
-		if (inc->acked_by >= 0) {
+		if (inc->acked_by != -1) {
 			snprintf(why, sizeof(why), "#%u was already acknowledged by %s", inc->id,
-				 e->p.contacts[inc->acked_by].name);
+				 acker_name(e, inc));
 			return refuse(e, c, -EALREADY, why, now_ms);
 		}
 		out[0] = inc;
@@ -543,11 +543,58 @@ static bool restorable(const struct alert_engine *e, const struct alert_incident
 	uint32_t all = e->p.n_contacts >= 32 ? UINT32_MAX : (1u << e->p.n_contacts) - 1;
 	if (inc->id == 0 || (unsigned)inc->state >= ALERT_STATE_CLOSED ||
 	    (unsigned)inc->kind > ALERT_KIND_BATTERY || inc->acked_by >= (int)e->p.n_contacts ||
-	    inc->acked_by < -1 || ((inc->notified | inc->told | inc->capped) & ~all))
+	    inc->acked_by < ALERT_ACKED_BY_GONE || ((inc->notified | inc->told | inc->capped) & ~all))
 		return false;
 	if (inc->state == ALERT_STATE_CLEARED && (unsigned)inc->before_clear > ALERT_STATE_ACKED)
 		return false;
-	return inc->state != ALERT_STATE_ACKED || inc->acked_by >= 0;
+	return inc->state != ALERT_STATE_ACKED || inc->acked_by != -1;
+}
+
+/* The new index of the contact who was `old` in a call list of `old_numbers`, or -1. */
+static int new_index(const struct alert_engine *e, int old, const char *const *old_numbers,
+		     size_t n_old)
+{
+	return old >= 0 && (size_t)old < n_old ? contact_of(e, old_numbers[old]) : -1;
+}
+
+static uint32_t remap_mask(const struct alert_engine *e, uint32_t mask,
+			   const char *const *old_numbers, size_t n_old)
+{
+	uint32_t out = 0;
+	for (int i = 0; i < ALERT_CONTACTS_MAX; i++) {
+		int j = (mask & (1u << i)) ? new_index(e, i, old_numbers, n_old) : -1;
+		if (j >= 0)
+			out |= 1u << j;
+	}
+	return out;
+}
+
+void alert_engine_remap(const struct alert_engine *e, struct alert_incident *inc,
+			const char *const *old_numbers, size_t n_old)
+{
+	inc->notified = remap_mask(e, inc->notified, old_numbers, n_old);
+	inc->told = remap_mask(e, inc->told, old_numbers, n_old);
+	inc->capped = remap_mask(e, inc->capped, old_numbers, n_old);
+	if (inc->acked_by >= 0) {
+		int j = new_index(e, inc->acked_by, old_numbers, n_old);
+		inc->acked_by = j >= 0 ? j : ALERT_ACKED_BY_GONE;
+	}
+}
+
+void alert_engine_remap_counters(const struct alert_engine *e, struct alert_counters *cnt,
+				 const char *const *old_numbers, size_t n_old)
+{
+	struct alert_counters old = *cnt;
+	memset(cnt->sent, 0, sizeof(cnt->sent));
+	memset(cnt->last_alarm_ms, 0, sizeof(cnt->last_alarm_ms));
+	cnt->quiet_missed = remap_mask(e, old.quiet_missed, old_numbers, n_old);
+	for (int i = 0; i < ALERT_CONTACTS_MAX; i++) {
+		int j = new_index(e, i, old_numbers, n_old);
+		if (j < 0)
+			continue;
+		cnt->sent[j] = old.sent[i];
+		cnt->last_alarm_ms[j] = old.last_alarm_ms[i];
+	}
 }
 
 int alert_engine_restore(struct alert_engine *e, const struct alert_incident *inc)
@@ -609,6 +656,11 @@ static int by_incident_id(const void *a, const void *b)
 	uint32_t x = (*(const struct alert_incident *const *)a)->id;
 	uint32_t y = (*(const struct alert_incident *const *)b)->id;
 	return (x > y) - (x < y);
+}
+
+const char *acker_name(const struct alert_engine *e, const struct alert_incident *inc)
+{
+	return inc->acked_by >= 0 ? e->p.contacts[inc->acked_by].name : "a former contact";
 }
 
 bool contact_can_ack(const struct alert_engine *e, int c)

@@ -182,10 +182,13 @@ struct alert_incident {
 	uint32_t told;      /* contacts ever texted about it: all-clear, ACK news, bare ACK */
 	uint32_t capped;    /* contacts whose alarm text a daily cap stopped (until midnight) */
 	uint32_t reminders; /* reminders sent to the last tier */
-	int acked_by;       /* contact index, -1 when not acknowledged */
+	int acked_by;       /* contact index, -1 when not acknowledged, ALERT_ACKED_BY_GONE */
 	int64_t acked_ms;
 	uint32_t reopened;  /* times a RAISE reopened it after a CLEAR */
 };
+
+/* acked_by of an incident acknowledged by someone no longer in the call list (see remap). */
+#define ALERT_ACKED_BY_GONE (-2)
 
 /* Copies incident `id` into `out`; returns 0, or -ENOENT when it is closed or unknown. */
 int alert_engine_incident(const struct alert_engine *e, uint32_t id, struct alert_incident *out);
@@ -195,9 +198,19 @@ size_t alert_engine_incidents(const struct alert_engine *e, struct alert_inciden
 
 /* Puts back an incident saved before a restart, as it was (no text, no action). New ids
  * continue above it. Returns 0, -EINVAL (id 0, CLOSED, a state or kind out of range, a
- * contact index or mask outside the policy), -EEXIST (its id, or another incident for its unit, channel and kind, is there) or
- * -ENOSPC. Restore before the first raise, with the policy it was saved under. */
+ * contact index or mask outside the policy), -EEXIST (its id, or another incident for its
+ * unit, channel and kind, is there) or -ENOSPC. Restore before the first raise, with the
+ * policy it was saved under, or after alert_engine_remap() when the call list has changed. */
 int alert_engine_restore(struct alert_engine *e, const struct alert_incident *inc);
+
+/* Rewrites the contact indexes of `inc`, saved under a call list whose numbers were
+ * `old_numbers` (`n_old` of them, in that list's order), for the engine's policy, matching
+ * people by number: after the call list was edited (someone added, removed or moved) the
+ * all-clear and "acknowledged by" news still reach those who were told, and nobody else.
+ * Someone no longer listed drops out of the masks; their acknowledgement stands, as
+ * ALERT_ACKED_BY_GONE. Call it before alert_engine_restore(). */
+void alert_engine_remap(const struct alert_engine *e, struct alert_incident *inc,
+			const char *const *old_numbers, size_t n_old);
 
 /* The day's texting counters, for the store to save with the incidents. */
 struct alert_counters {
@@ -214,6 +227,11 @@ void alert_engine_counters(const struct alert_engine *e, struct alert_counters *
 /* The id the next incident will get: save it, and give it as `first_id` after a restart, so
  * that an id a phone has seen is never reused (closed incidents are not restored). */
 uint32_t alert_engine_next_id(const struct alert_engine *e);
+
+/* alert_engine_remap() for saved counters: texts sent today, coalescing times and held-back
+ * news follow each person by number. */
+void alert_engine_remap_counters(const struct alert_engine *e, struct alert_counters *cnt,
+				 const char *const *old_numbers, size_t n_old);
 
 /* Puts back saved counters; those of another day are reset at the next action. */
 void alert_engine_restore_counters(struct alert_engine *e, const struct alert_counters *in);

@@ -26,6 +26,7 @@ void incident_set_state(struct alert_engine *e, struct alert_incident *inc, enum
 			int64_t now_ms);
 size_t engine_open_alarms(const struct alert_engine *e);
 bool contact_can_ack(const struct alert_engine *e, int c); /* admin or operator */
+const char *acker_name(const struct alert_engine *e, const struct alert_incident *inc);
 /* The STATUS text; `can_ack`: the reader may acknowledge, so the reply hint says ACK. */
 int engine_status(const struct alert_engine *e, char *out, bool can_ack);
 

@@ -183,7 +183,7 @@ void msg_ack_info(const struct alert_engine *e, char *out, const struct alert_in
 {
 	char body[ALERT_TEXT_MAX], what[64], at[12];
 	const struct alert_incident *inc = incs[0];
-	const char *who = e->p.contacts[inc->acked_by].name;
+	const char *who = acker_name(e, inc);
 	clock_hhmm(e, inc->acked_ms, at, sizeof(at));
 	if (n == 1) {
 		short_what(inc, what, sizeof(what));
@@ -274,7 +274,7 @@ static const char *status_word(const struct alert_engine *e, const struct alert_
 	case ALERT_STATE_NOTIFIED:
 	case ALERT_STATE_ESCALATED: return "";
 	case ALERT_STATE_ACKED:
-		snprintf(buf, n, " acked by %s", e->p.contacts[inc->acked_by].name);
+		snprintf(buf, n, " acked by %s", acker_name(e, inc));
 		return buf;
 	case ALERT_STATE_CLEARED:
 	case ALERT_STATE_CLOSED: return " cleared";

@@ -875,6 +875,53 @@ static void a_restart_keeps_the_mutes(void **state)
 	assert_int_equal(last_sms(f, 2)->id, 18);
 }
 
+/* The call list is edited (Anna leaves, Eve joins at the top) and the base restarts: what
+ * each person was told follows them by number, not by their place in the list. */
+static void a_restart_with_an_edited_call_list_follows_people_by_number(void **state)
+{
+	struct fx *f = *state;
+	uint32_t who;
+	struct alert_incident saved[8];
+	struct alert_counters cnt;
+	char text[ALERT_TEXT_MAX];
+	const char *old_numbers[] = {ANNA, BEN, CLEO, DAN};
+	f->p.coalesce_s = 0;
+	build(f);
+	alert_engine_raise(f->e, HIGHP("f1", 1, 95, T0), T0);
+	alert_engine_raise(f->e, HIGHP("f2", 1, 95, T0), T0 + 1000);
+	tick_to(f, T0 + 10 * MIN_MS); /* Ben is told of both */
+	alert_engine_ack(f->e, BEN, 17, T0 + 11 * MIN_MS);
+	alert_engine_ack(f->e, ANNA, 18, T0 + 12 * MIN_MS);
+	assert_int_equal(alert_engine_incidents(f->e, saved, 8), 2);
+	alert_engine_counters(f->e, &cnt);
+	uint32_t ben_sent = alert_engine_sent_today(f->e, 1);
+	alert_engine_free(f->e);
+
+	add_contact(&f->p, "Eve", "+4917000005", ALERT_ROLE_ADMIN, 1);
+	f->p.contacts[0] = f->p.contacts[4]; /* Eve takes Anna's place at the top */
+	f->p.n_contacts = 4;
+	f->e = alert_engine_new(&f->p, 64, 19, sink, f);
+	assert_non_null(f->e);
+	for (int i = 0; i < 2; i++) {
+		alert_engine_remap(f->e, &saved[i], old_numbers, 4);
+		assert_int_equal(alert_engine_restore(f->e, &saved[i]), 0);
+	}
+	alert_engine_remap_counters(f->e, &cnt, old_numbers, 4);
+	alert_engine_restore_counters(f->e, &cnt);
+	assert_int_equal(alert_engine_sent_today(f->e, 1), ben_sent);
+	assert_int_equal(alert_engine_sent_today(f->e, 0), 0); /* Eve sent nothing yet */
+	assert_int_equal(alert_engine_status_text(f->e, BEN, text), 2);
+	assert_non_null(strstr(text, "#17 f1/1 HIGH 9.5C acked by Ben; #18 f2/1 HIGH 9.5C acked by "
+				     "a former contact"));
+	f->seen = f->n;
+	alert_engine_clear(f->e, HIGHP("f1", 1, 50, T0), T0 + 20 * MIN_MS);
+	tick_to(f, T0 + 25 * MIN_MS);
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALL_CLEAR), 2);
+	assert_int_equal(who, B | D); /* not Eve, who never heard of it */
+	assert_int_equal(alert_engine_ack(f->e, CLEO, 18, T0 + 26 * MIN_MS), -EALREADY);
+	assert_non_null(strstr(last_sms(f, 2)->text, "already acknowledged by a former contact"));
+}
+
 static void full_table_refuses_without_losing_the_open_ones(void **state)
 {
 	struct fx *f = *state;
@@ -941,6 +988,7 @@ int main(void)
 		T(all_clear_reaches_everyone_told_before_a_critical_restart),
 		T(restart_from_saved_state_carries_on_the_ladder),
 		T(a_restart_keeps_the_mutes),
+		T(a_restart_with_an_edited_call_list_follows_people_by_number),
 		T(full_table_refuses_without_losing_the_open_ones),
 		T(policy_mistakes_are_named),
 	};
