@@ -97,6 +97,8 @@ int alert_channel_cfg_check(const struct alert_channel_cfg *cfg, const char **wh
 	}
 	if (cfg->missing_samples > 0 && cfg->sample_interval_s == 0)
 		return fail(why, "missing_samples needs a sample_interval");
+	if ((uint64_t)cfg->missing_samples * cfg->sample_interval_s > 366ULL * 86400)
+		return fail(why, "missing_samples x sample_interval must be a year or less");
 	if (cfg->rate.enabled && (cfg->rate.window_s == 0 || cfg->rate.delta_c10 <= cfg->hysteresis_c10))
 		return fail(why, "rate needs a window and a delta above the hysteresis");
 	return 0;
