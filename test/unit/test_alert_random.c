@@ -1,7 +1,8 @@
 /* Randomized sequences against the invariants of the alarm engine, checked after every step:
  * a level never raises twice without a clear and honours its delays; nobody gets an alarm
  * text about an incident after it was acknowledged; caps are never exceeded; every incident
- * has exactly one state and there is one incident per unit, channel and kind; no alarm text
+ * has exactly one state and there is one incident per unit, channel and kind; everyone told
+ * of an incident gets its all-clear or a logged reason why not; no alarm text
  * about a muted unit or one in its maintenance window, none that is not critical to a contact
  * in quiet hours, and no viewer told to reply ACK; a tick leaves nothing due at its own time
  * (the daemon never spins); all of it holds across restarts from saved state. Each run is
@@ -175,6 +176,7 @@ struct world {
 	bool acked[MAX_IDS];
 	int acked_step[MAX_IDS];
 	uint32_t notified[MAX_IDS];
+	uint32_t cleared_to[MAX_IDS]; /* all-clear sent, or not sent with a reason */
 	uint32_t key_id[KEYS]; /* the open incident for each key, 0 when none */
 	int raising;           /* the key of the raise under way */
 	int key_of[MAX_IDS];   /* the key each incident was opened for */
@@ -276,8 +278,10 @@ static void on_sms(struct world *w, const struct alert_action *a)
 			check_alarm_text(w, a, id);
 			w->notified[id] |= 1u << c;
 		}
-		if (a->msg == ALERT_MSG_ALL_CLEAR)
+		if (a->msg == ALERT_MSG_ALL_CLEAR) {
 			CHECK(w->notified[id] & (1u << c), w->seed, w->step, "all-clear to a stranger");
+			w->cleared_to[id] |= 1u << c;
+		}
 	}
 }
 
@@ -294,6 +298,10 @@ static void world_sink(const struct alert_action *a, void *user_data)
 		      "#%u moved from %s but was %s", a->incident_id, alert_state_str(a->from),
 		      alert_state_str(w->state[a->incident_id]));
 		w->state[a->incident_id] = a->to;
+		if (a->to == ALERT_STATE_CLOSED && w->pol.all_clear)
+			CHECK((w->notified[a->incident_id] & ~w->cleared_to[a->incident_id]) == 0, w->seed,
+			      w->step, "#%u closed without an all-clear (or a reason) to everyone told",
+			      a->incident_id);
 		if (a->from == ALERT_STATE_CLOSED)
 			w->key_of[a->incident_id] = w->raising;
 		if (a->to == ALERT_STATE_ACKED && !w->acked[a->incident_id]) {
@@ -302,6 +310,8 @@ static void world_sink(const struct alert_action *a, void *user_data)
 		}
 		break;
 	case ALERT_ACTION_DROP:
+		if (a->msg == ALERT_MSG_ALL_CLEAR)
+			w->cleared_to[a->incident_id] |= 1u << a->contact_idx;
 		break;
 	}
 }
