@@ -315,7 +315,8 @@ static int ack_targets(struct alert_engine *e, int c, int64_t id, struct alert_i
 	int n = 0;
 	for (size_t i = 0; i < e->cap; i++) {
 		struct alert_incident *inc = &e->inc[i];
-		if (!inc->id || !incident_active(inc) || !(inc->told & (1u << c)))
+		bool waiting = incident_active(inc) || inc->state == ALERT_STATE_CLEARED;
+		if (!inc->id || !waiting || inc->acked_by != -1 || !(inc->told & (1u << c)))
 			continue;
 		if (id == ALERT_ACK_ALL)
 			out[n++] = inc;

@@ -254,6 +254,27 @@ static void bare_ack_takes_the_newest_of_mine(void **state)
 	assert_non_null(strstr(last_sms(f, 0)->text, "no open alarm #99"));
 }
 
+/* The value fell back a minute after the text, the person replies ACK to it: their ACK is
+ * taken (the incident is texted and not acknowledged), not refused as "nothing to ACK". */
+static void bare_ack_takes_an_alarm_that_just_cleared(void **state)
+{
+	struct fx *f = *state;
+	uint32_t who;
+	build(f);
+	struct alert_report r = high("f1", 1, 95, T0);
+	alert_engine_raise(f->e, &r, T0);
+	r.value_c10 = 60;
+	alert_engine_clear(f->e, &r, T0 + MIN_MS);
+	f->seen = f->n;
+	assert_int_equal(alert_engine_ack(f->e, ANNA, ALERT_ACK_NEWEST, T0 + 2 * MIN_MS), 1);
+	assert_non_null(strstr(last_sms(f, 0)->text, "#17 f1/1 HIGH 6.0C acknowledged by you"));
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ACK_INFO), 1);
+	assert_int_equal(who, D);
+	tick_to(f, T0 + 6 * MIN_MS);
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALL_CLEAR), 2);
+	assert_int_equal(who, A | D);
+}
+
 static void viewers_cannot_ack_and_strangers_get_no_reply(void **state)
 {
 	struct fx *f = *state;
@@ -965,6 +986,7 @@ int main(void)
 		T(nobody_acks_so_three_tiers_then_reminders),
 		T(ack_by_id_tells_everyone_notified),
 		T(bare_ack_takes_the_newest_of_mine),
+		T(bare_ack_takes_an_alarm_that_just_cleared),
 		T(viewers_cannot_ack_and_strangers_get_no_reply),
 		T(viewers_are_never_told_to_reply_ack),
 		T(all_clear_after_settling_to_everyone_notified),
