@@ -144,7 +144,8 @@ void msg_alarm(const struct alert_engine *e, char *out, const struct alert_incid
 			       inc->kind == ALERT_KIND_RATE)) {
 		char t[16];
 		alert_text_temp(t, sizeof(t), inc->threshold_c10);
-		snprintf(limit, sizeof(limit), inc->kind == ALERT_KIND_RATE ? " (moved over %s)" : " (limit %s)", t);
+		snprintf(limit, sizeof(limit),
+			 inc->kind == ALERT_KIND_RATE ? " (moved over %s)" : " (limit %s)", t);
 	}
 	clock_when(e, inc->since_ms, now_ms, since, sizeof(since));
 	snprintf(body, sizeof(body), "%s: %s #%u %s%s since %s", e->p.site,

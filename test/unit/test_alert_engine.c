@@ -779,14 +779,16 @@ static void times_on_another_day_name_the_day(void **state)
 	struct fx *f = *state;
 	f->p.coalesce_s = 0;
 	build(f);
-	alert_engine_raise(f->e, &(struct alert_report){.unit = "pump3", .channel = -1,
-						       .kind = ALERT_KIND_SILENT, .since_ms = T0 - 51 * 3600000LL},
-			   T0);
-	assert_string_equal(last_sms(f, 0)->text, "Dairy: ALARM #17 pump3 SILENT since Sat 13:00. Reply ACK 17");
-	alert_engine_raise(f->e, &(struct alert_report){.unit = "pump4", .channel = -1,
-						       .kind = ALERT_KIND_SILENT, .since_ms = T0 - 10 * 86400000LL},
-			   T0 + 1000);
-	assert_string_equal(last_sms(f, 0)->text, "Dairy: ALARM #18 pump4 SILENT since 14 Nov 16:00. Reply ACK 18");
+	struct alert_report r = {.unit = "pump3", .channel = -1, .kind = ALERT_KIND_SILENT,
+				 .since_ms = T0 - 51 * 3600000LL};
+	alert_engine_raise(f->e, &r, T0);
+	assert_string_equal(last_sms(f, 0)->text,
+			    "Dairy: ALARM #17 pump3 SILENT since Sat 13:00. Reply ACK 17");
+	r.unit = "pump4";
+	r.since_ms = T0 - 10 * 86400000LL;
+	alert_engine_raise(f->e, &r, T0 + 1000);
+	assert_string_equal(last_sms(f, 0)->text,
+			    "Dairy: ALARM #18 pump4 SILENT since 14 Nov 16:00. Reply ACK 18");
 	assert_int_equal(alert_engine_mute(f->e, ANNA, "f1", -1, 3 * 86400, T0), 0);
 	assert_non_null(strstr(last_sms(f, 0)->text, "f1 muted until Thu 16:00"));
 	assert_int_equal(alert_engine_mute(f->e, ANNA, "f2", -1, 3600, T0), 0);
@@ -882,8 +884,8 @@ static void a_restart_keeps_the_mutes(void **state)
 	assert_non_null(f->e);
 	assert_int_equal(alert_engine_restore_mute(f->e, &saved[0], T0 + 2 * MIN_MS), 0);
 	assert_int_equal(alert_engine_restore_mute(f->e, &saved[1], T0 + 2 * MIN_MS), 0); /* ended */
-	assert_int_equal(alert_engine_restore_mute(f->e, &(struct alert_mute){.unit = "", .channel = -1,
-									   .until_ms = T0 + 3600000}, T0), -EINVAL);
+	struct alert_mute nameless = {.unit = "", .channel = -1, .until_ms = T0 + 3600000};
+	assert_int_equal(alert_engine_restore_mute(f->e, &nameless, T0), -EINVAL);
 	assert_int_equal(alert_engine_mutes(f->e, saved, ALERT_MUTES_MAX, T0 + 2 * MIN_MS), 1);
 	f->seen = f->n;
 	alert_engine_raise(f->e, HIGHP("f1", 1, 95, T0), T0 + 3 * MIN_MS);
