@@ -85,6 +85,11 @@ int alert_channel_cfg_check(const struct alert_channel_cfg *cfg, const char **wh
 			continue;
 		if (l->temp_c10 <= cfg->probe_min_c10 || l->temp_c10 >= cfg->probe_max_c10)
 			return fail(why, "a limit lies outside the probe range");
+		/* low_low and low clear above the limit, high and high_high below it. */
+		int64_t clear_at = (int64_t)l->temp_c10 + (i < 2 ? 1 : -1) * (int64_t)cfg->hysteresis_c10;
+		if (clear_at < cfg->probe_min_c10 || clear_at > cfg->probe_max_c10)
+			return fail(why, "hysteresis too wide: a limit's clear level lies outside the "
+					 "probe range, so its alarm could never clear");
 		if (prev && (int64_t)l->temp_c10 - prev->temp_c10 <= cfg->hysteresis_c10)
 			return fail(why, "limits must be in order low_low < low < high < high_high, "
 					 "further apart than the hysteresis");
@@ -92,6 +97,8 @@ int alert_channel_cfg_check(const struct alert_channel_cfg *cfg, const char **wh
 	}
 	if (cfg->missing_samples > 0 && cfg->sample_interval_s == 0)
 		return fail(why, "missing_samples needs a sample_interval");
+	if ((uint64_t)cfg->missing_samples * cfg->sample_interval_s > 366ULL * 86400)
+		return fail(why, "missing_samples x sample_interval must be a year or less");
 	if (cfg->rate.enabled && (cfg->rate.window_s == 0 || cfg->rate.delta_c10 <= cfg->hysteresis_c10))
 		return fail(why, "rate needs a window and a delta above the hysteresis");
 	return 0;

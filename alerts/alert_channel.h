@@ -57,8 +57,9 @@ struct alert_channel_cfg {
 void alert_channel_cfg_default(struct alert_channel_cfg *cfg);
 
 /* Checks that the settings make sense together: LOW_LOW < LOW < HIGH < HIGH_HIGH where
- * enabled, hysteresis > 0 and smaller than the gap between adjacent limits, limits inside the
- * probe range, rate delta > hysteresis and a window. Returns 0, or -EINVAL with `*why`
+ * enabled, hysteresis > 0 and smaller than the gap between adjacent limits, limits and their
+ * clear levels inside the probe range (else the alarm could never clear), rate delta >
+ * hysteresis and a window, missing samples spanning a year at most. Returns 0, or -EINVAL with `*why`
  * (a static string naming the setting) when `why` is not NULL. */
 int alert_channel_cfg_check(const struct alert_channel_cfg *cfg, const char **why);
 

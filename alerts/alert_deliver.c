@@ -24,16 +24,20 @@ static bool window_covers(const struct alert_engine *e, const struct alert_windo
 {
 	if (strcmp(w->unit, inc->unit) != 0 || (w->channel >= 0 && w->channel != inc->channel))
 		return false;
-	unsigned weekday = (unsigned)((local_day(e, now_ms) % 7 + 7 + 4) % 7); /* 1970-01-01: Thu */
-	if (w->days != 0 && !(w->days & (1u << weekday)))
+	unsigned min = local_minute(e, now_ms);
+	if (!alert_span_contains(&w->span, min))
 		return false;
-	return alert_span_contains(&w->span, local_minute(e, now_ms));
+	/* A span past midnight belongs to the day it started on (Monday 22:00-02:00 holds
+	 * Tuesday 01:00, not Monday 01:00). */
+	int64_t day = local_day(e, now_ms) - (w->span.start_min > w->span.end_min && min < w->span.end_min);
+	unsigned weekday = (unsigned)((day % 7 + 7 + 4) % 7); /* 1970-01-01 was a Thursday */
+	return w->days == 0 || (w->days & (1u << weekday));
 }
 
 bool incident_held(const struct alert_engine *e, const struct alert_incident *inc, int64_t now_ms)
 {
 	for (size_t i = 0; i < ALERT_MUTES_MAX; i++) {
-		const struct mute *m = &e->mutes[i];
+		const struct alert_mute *m = &e->mutes[i];
 		if (m->unit[0] && m->until_ms > now_ms && strcmp(m->unit, inc->unit) == 0 &&
 		    (m->channel < 0 || m->channel == inc->channel))
 			return true;
@@ -139,15 +143,15 @@ int send_text(struct alert_engine *e, int c, enum alert_msg msg, const uint32_t 
 	return 0;
 }
 
-void send_info(struct alert_engine *e, int c, enum alert_msg msg, const struct alert_incident *inc,
-	       const char *text, int64_t now_ms)
+void send_info(struct alert_engine *e, int c, enum alert_msg msg, const uint32_t *ids,
+	       size_t n_ids, bool critical, const char *text, int64_t now_ms)
 {
-	if (!inc->critical && contact_quiet(e, c, now_ms)) {
-		drop(e, c, msg, inc->id, "quiet_hours", now_ms);
+	if (!critical && contact_quiet(e, c, now_ms)) {
+		drop(e, c, msg, n_ids == 1 ? ids[0] : 0, "quiet_hours", now_ms);
 		e->cnt.quiet_missed |= 1u << c;
 		return;
 	}
-	send_text(e, c, msg, &inc->id, 1, text, now_ms);
+	send_text(e, c, msg, ids, n_ids, text, now_ms);
 }
 
 static bool alarm_due(const struct alert_engine *e, const struct alert_incident *inc, int c,
@@ -175,40 +179,70 @@ static bool reminder_due(const struct alert_engine *e, const struct alert_incide
 	       reminder_at_ms(e, inc) <= now_ms;
 }
 
-/* Texts contact `c` everything due to them, in one text when there are several. A contact
- * still inside the coalescing hold skips this round's reminders: they were texted moments ago. */
-static void deliver_contact(struct alert_engine *e, int c, const bool *remind, int64_t now_ms)
+#define DUE_MAX 64
+
+/* The incidents due to contact `c` now: fresh alarms first come to them (`fresh`, also in
+ * `due`) and reminders. Returns how many are in `due`. */
+static size_t collect_due(struct alert_engine *e, int c, const bool *remind, int64_t now_ms,
+			  const struct alert_incident **due, struct alert_incident **fresh,
+			  size_t *n_fresh)
 {
-	const struct alert_incident *due[64];
-	struct alert_incident *fresh[64];
-	size_t n = 0, n_fresh = 0;
+	size_t n = 0;
 	bool last_tier = e->p.contacts[c].tier >= e->p.n_tiers;
-	for (size_t i = 0; i < e->cap && n < 64; i++) {
+	*n_fresh = 0;
+	for (size_t i = 0; i < e->cap && n < DUE_MAX; i++) {
 		struct alert_incident *inc = &e->inc[i];
 		if (inc->id == 0 || e->held[i])
 			continue;
 		if (alarm_due(e, inc, c, now_ms)) {
 			due[n++] = inc;
-			fresh[n_fresh++] = inc;
-		} else if (remind[i] && last_tier && (inc->notified & (1u << c)) &&
+			fresh[(*n_fresh)++] = inc;
+		} else if ((remind[i] || (e->owed[i] & (1u << c))) && incident_active(inc) &&
+			   last_tier && (inc->notified & (1u << c)) &&
 			   (inc->critical || !contact_quiet(e, c, now_ms))) {
 			due[n++] = inc;
 		}
 	}
+	return n;
+}
+
+/* A contact whose quiet hours ended after news was held back: the summary of the open
+ * alarms is due, and carries whatever alarm is due to them at the same moment. */
+static bool summary_due(const struct alert_engine *e, int c, int64_t now_ms)
+{
+	return (e->cnt.quiet_missed & (1u << c)) && !contact_quiet(e, c, now_ms);
+}
+
+/* Texts contact `c` everything due to them, in one text when there are several. A contact
+ * still inside the coalescing hold gets it all when the hold ends, reminders included. */
+static void deliver_contact(struct alert_engine *e, int c, const bool *remind, int64_t now_ms)
+{
+	const struct alert_incident *due[DUE_MAX];
+	struct alert_incident *fresh[DUE_MAX];
+	size_t n_fresh;
+	size_t n = collect_due(e, c, remind, now_ms, due, fresh, &n_fresh);
 	if (n == 0)
 		return;
 	int64_t hold = e->cnt.last_alarm_ms[c] + (int64_t)e->p.coalesce_s * 1000;
-	if (e->cnt.last_alarm_ms[c] != 0 && now_ms < hold)
+	for (size_t i = 0; i < n; i++) /* owed until sent, dropped by a cap, or held by the hold */
+		e->owed[due[i] - e->inc] &= ~(1u << c);
+	if (e->cnt.last_alarm_ms[c] != 0 && now_ms < hold) {
+		for (size_t i = 0; i < n; i++)
+			e->owed[due[i] - e->inc] |= 1u << c;
 		return;
+	}
 	char text[ALERT_TEXT_MAX];
 	enum alert_msg msg = ALERT_MSG_ALARMS;
-	if (n == 1) {
+	if (summary_due(e, c, now_ms) && engine_status(e, text, contact_can_ack(e, c)) >= 0) {
+		msg = ALERT_MSG_SUMMARY;
+		e->cnt.quiet_missed &= ~(1u << c);
+	} else if (n == 1) {
 		msg = n_fresh ? ALERT_MSG_ALARM : ALERT_MSG_REMINDER;
-		msg_alarm(e, text, due[0], n_fresh == 0, now_ms);
+		msg_alarm(e, text, due[0], n_fresh == 0, contact_can_ack(e, c), now_ms);
 	} else {
-		msg_alarms(e, text, due, n);
+		msg_alarms(e, text, due, n, contact_can_ack(e, c));
 	}
-	uint32_t ids[64];
+	uint32_t ids[DUE_MAX];
 	for (size_t i = 0; i < n; i++)
 		ids[i] = due[i]->id;
 	int rc = send_text(e, c, msg, ids, n, text, now_ms);
@@ -216,9 +250,9 @@ static void deliver_contact(struct alert_engine *e, int c, const bool *remind, i
 		if (rc == 0) {
 			fresh[i]->notified |= 1u << c;
 			fresh[i]->told |= 1u << c;
-		}
-		else
+		} else {
 			fresh[i]->capped |= 1u << c;
+		}
 	}
 	if (rc == 0)
 		e->cnt.last_alarm_ms[c] = now_ms;
@@ -244,11 +278,10 @@ static void summarize_missed(struct alert_engine *e, int64_t now_ms)
 {
 	char text[ALERT_TEXT_MAX];
 	for (size_t c = 0; e->cnt.quiet_missed && c < e->p.n_contacts; c++) {
-		uint32_t bit = 1u << c;
-		if (!(e->cnt.quiet_missed & bit) || contact_quiet(e, (int)c, now_ms))
+		if (!summary_due(e, (int)c, now_ms))
 			continue;
-		e->cnt.quiet_missed &= ~bit;
-		if (engine_status(e, text) >= 0)
+		e->cnt.quiet_missed &= ~(1u << c);
+		if (engine_status(e, text, contact_can_ack(e, (int)c)) >= 0)
 			send_text(e, (int)c, ALERT_MSG_SUMMARY, NULL, 0, text, now_ms);
 	}
 }

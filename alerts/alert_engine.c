@@ -110,7 +110,8 @@ struct alert_engine *alert_engine_new(const struct alert_policy *policy, size_t 
 	e->inc = calloc(max_incidents ? max_incidents : 1, sizeof(*e->inc));
 	e->remind = calloc(max_incidents ? max_incidents : 1, sizeof(*e->remind));
 	e->held = calloc(max_incidents ? max_incidents : 1, sizeof(*e->held));
-	if (!e->inc || !e->remind || !e->held) {
+	e->owed = calloc(max_incidents ? max_incidents : 1, sizeof(*e->owed));
+	if (!e->inc || !e->remind || !e->held || !e->owed) {
 		alert_engine_free(e);
 		return NULL;
 	}
@@ -134,6 +135,7 @@ void alert_engine_free(struct alert_engine *e)
 	free(e->inc);
 	free(e->remind);
 	free(e->held);
+	free(e->owed);
 	free(e);
 }
 
@@ -242,10 +244,12 @@ static void close_incident(struct alert_engine *e, struct alert_incident *inc, i
 		msg_all_clear(e, text, inc);
 		for (size_t c = 0; c < e->p.n_contacts; c++)
 			if (inc->told & (1u << c))
-				send_info(e, (int)c, ALERT_MSG_ALL_CLEAR, inc, text, now_ms);
+				send_info(e, (int)c, ALERT_MSG_ALL_CLEAR, &inc->id, 1, inc->critical,
+					  text, now_ms);
 	}
 	incident_set_state(e, inc, ALERT_STATE_CLOSED, now_ms);
 	inc->id = 0;
+	e->owed[inc - e->inc] = 0;
 }
 
 int64_t alert_engine_clear(struct alert_engine *e, const struct alert_report *r, int64_t now_ms)
@@ -300,9 +304,9 @@ static int ack_targets(struct alert_engine *e, int c, int64_t id, struct alert_i
 			snprintf(why, sizeof(why), "no open alarm #%lld", (long long)id);
 			return refuse(e, c, -ENOENT, why, now_ms);
 		}
-		if (inc->acked_by >= 0) {
+		if (inc->acked_by != -1) {
 			snprintf(why, sizeof(why), "#%u was already acknowledged by %s", inc->id,
-				 e->p.contacts[inc->acked_by].name);
+				 acker_name(e, inc));
 			return refuse(e, c, -EALREADY, why, now_ms);
 		}
 		out[0] = inc;
@@ -311,7 +315,8 @@ static int ack_targets(struct alert_engine *e, int c, int64_t id, struct alert_i
 	int n = 0;
 	for (size_t i = 0; i < e->cap; i++) {
 		struct alert_incident *inc = &e->inc[i];
-		if (!inc->id || !incident_active(inc) || !(inc->told & (1u << c)))
+		bool waiting = incident_active(inc) || inc->state == ALERT_STATE_CLEARED;
+		if (!inc->id || !waiting || inc->acked_by != -1 || !(inc->told & (1u << c)))
 			continue;
 		if (id == ALERT_ACK_ALL)
 			out[n++] = inc;
@@ -323,13 +328,40 @@ static int ack_targets(struct alert_engine *e, int c, int64_t id, struct alert_i
 	return n;
 }
 
+/* Everyone else told of the incidents `acked` gets one text naming who took them, however
+ * many there are (ACK ALL after a storm must not start another). */
+static void tell_others(struct alert_engine *e, int acker, struct alert_incident **acked, size_t n,
+			int64_t now_ms)
+{
+	char text[ALERT_TEXT_MAX];
+	const struct alert_incident **mine = calloc(n, sizeof(*mine));
+	uint32_t *ids = calloc(n, sizeof(*ids));
+	for (size_t o = 0; mine && ids && o < e->p.n_contacts; o++) {
+		size_t k = 0;
+		bool critical = false;
+		for (size_t i = 0; (int)o != acker && i < n; i++) {
+			if (!(acked[i]->told & (1u << o)))
+				continue;
+			critical |= acked[i]->critical;
+			ids[k] = acked[i]->id;
+			mine[k++] = acked[i];
+		}
+		if (k == 0)
+			continue;
+		msg_ack_info(e, text, mine, k);
+		send_info(e, (int)o, ALERT_MSG_ACK_INFO, ids, k, critical, text, now_ms);
+	}
+	free(mine);
+	free(ids);
+}
+
 int alert_engine_ack(struct alert_engine *e, const char *number, int64_t id, int64_t now_ms)
 {
 	char text[ALERT_TEXT_MAX];
 	int c = contact_of(e, number);
 	if (c < 0)
 		return -EACCES;
-	if (e->p.contacts[c].role == ALERT_ROLE_VIEWER)
+	if (!contact_can_ack(e, c))
 		return refuse(e, c, -EPERM, "viewers cannot acknowledge, ask an operator", now_ms);
 	struct alert_incident **targets = calloc(e->cap ? e->cap : 1, sizeof(*targets));
 	if (!targets)
@@ -349,22 +381,18 @@ int alert_engine_ack(struct alert_engine *e, const char *number, int64_t id, int
 		send_text(e, c, ALERT_MSG_ACK_DONE, n == 1 ? &targets[0]->id : NULL, n == 1, text,
 			  now_ms);
 	}
-	for (int i = 0; i < n; i++) {
-		msg_ack_info(e, text, targets[i]);
-		for (size_t o = 0; o < e->p.n_contacts; o++)
-			if ((int)o != c && (targets[i]->told & (1u << o)))
-				send_info(e, (int)o, ALERT_MSG_ACK_INFO, targets[i], text, now_ms);
-	}
+	if (n > 0)
+		tell_others(e, c, targets, (size_t)n, now_ms);
 	free(targets);
 	return n;
 }
 
-static struct mute *mute_slot(struct alert_engine *e, const char *unit, int16_t channel,
+static struct alert_mute *mute_slot(struct alert_engine *e, const char *unit, int16_t channel,
 			      int64_t now_ms)
 {
-	struct mute *free_slot = NULL;
+	struct alert_mute *free_slot = NULL;
 	for (size_t i = 0; i < ALERT_MUTES_MAX; i++) {
-		struct mute *m = &e->mutes[i];
+		struct alert_mute *m = &e->mutes[i];
 		if (m->unit[0] && m->until_ms > now_ms) {
 			if (m->channel == channel && strcmp(m->unit, unit) == 0)
 				return m;
@@ -375,6 +403,23 @@ static struct mute *mute_slot(struct alert_engine *e, const char *unit, int16_t 
 	return free_slot;
 }
 
+/* Ends the mutes of `unit` that an unmute names (channel -1: all of them); returns until when
+ * a mute of the whole unit still holds `channel` (0: none). */
+static int64_t unmute(struct alert_engine *e, const char *unit, int16_t channel, int64_t now_ms)
+{
+	int64_t unit_until = 0;
+	for (size_t i = 0; i < ALERT_MUTES_MAX; i++) {
+		struct alert_mute *m = &e->mutes[i];
+		if (!m->unit[0] || strcmp(m->unit, unit) != 0)
+			continue;
+		if (channel < 0 || m->channel == channel)
+			m->unit[0] = '\0';
+		else if (m->channel < 0 && m->until_ms > now_ms)
+			unit_until = m->until_ms;
+	}
+	return unit_until;
+}
+
 int alert_engine_mute(struct alert_engine *e, const char *number, const char *unit,
 		      int16_t channel, uint32_t duration_s, int64_t now_ms)
 {
@@ -382,19 +427,61 @@ int alert_engine_mute(struct alert_engine *e, const char *number, const char *un
 	int c = contact_of(e, number);
 	if (c < 0)
 		return -EACCES;
-	if (e->p.contacts[c].role == ALERT_ROLE_VIEWER)
+	if (!contact_can_ack(e, c))
 		return refuse(e, c, -EPERM, "viewers cannot mute, ask an operator", now_ms);
 	clean_unit(clean, unit);
-	struct mute *m = mute_slot(e, clean, channel < 0 ? -1 : channel, now_ms);
-	if (!m)
-		return refuse(e, c, -ENOSPC, "too many mutes in force, unmute one first", now_ms);
-	int64_t until = duration_s ? now_ms + (int64_t)duration_s * 1000 : 0;
-	*m = (struct mute){.channel = channel < 0 ? -1 : channel, .until_ms = until};
-	if (duration_s)
+	if (!clean[0])
+		return refuse(e, c, -EINVAL, "MUTE needs a unit, as in MUTE f1 2h", now_ms);
+	channel = channel < 0 ? -1 : channel;
+	int64_t until = 0, unit_until = 0;
+	if (duration_s == 0) {
+		unit_until = unmute(e, clean, channel, now_ms);
+	} else {
+		struct alert_mute *m = mute_slot(e, clean, channel, now_ms);
+		if (!m)
+			return refuse(e, c, -ENOSPC, "too many mutes in force, unmute one first", now_ms);
+		until = now_ms + (int64_t)duration_s * 1000;
+		*m = (struct alert_mute){.channel = channel, .until_ms = until};
 		memcpy(m->unit, clean, sizeof(clean));
-	msg_mute_done(e, text, clean, m->channel, until);
+	}
+	msg_mute_done(e, text, clean, channel, until, unit_until, now_ms);
 	send_text(e, c, ALERT_MSG_MUTE_DONE, NULL, 0, text, now_ms);
 	deliver_due(e, now_ms);
+	return 0;
+}
+
+size_t alert_engine_mutes(const struct alert_engine *e, struct alert_mute *out, size_t max,
+			  int64_t now_ms)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ALERT_MUTES_MAX; i++) {
+		const struct alert_mute *m = &e->mutes[i];
+		if (!m->unit[0] || m->until_ms <= now_ms)
+			continue;
+		if (n < max)
+			out[n] = *m;
+		n++;
+	}
+	return n;
+}
+
+int alert_engine_restore_mute(struct alert_engine *e, const struct alert_mute *m, int64_t now_ms)
+{
+	char clean[ALERT_UNIT_MAX];
+	char unit[ALERT_UNIT_MAX];
+	memcpy(unit, m->unit, sizeof(unit));
+	unit[ALERT_UNIT_MAX - 1] = '\0';
+	clean_unit(clean, unit);
+	if (!clean[0])
+		return -EINVAL;
+	if (m->until_ms <= now_ms)
+		return 0;
+	int16_t channel = m->channel < 0 ? -1 : m->channel;
+	struct alert_mute *slot = mute_slot(e, clean, channel, now_ms);
+	if (!slot)
+		return -ENOSPC;
+	*slot = (struct alert_mute){.channel = channel, .until_ms = m->until_ms};
+	memcpy(slot->unit, clean, sizeof(clean));
 	return 0;
 }
 
@@ -451,13 +538,64 @@ size_t alert_engine_incidents(const struct alert_engine *e, struct alert_inciden
 	return n;
 }
 
+/* A saved incident comes from a file that may be damaged: every enum and index in range. */
 static bool restorable(const struct alert_engine *e, const struct alert_incident *inc)
 {
 	uint32_t all = e->p.n_contacts >= 32 ? UINT32_MAX : (1u << e->p.n_contacts) - 1;
-	if (inc->id == 0 || inc->state == ALERT_STATE_CLOSED || inc->acked_by >= (int)e->p.n_contacts ||
-	    inc->acked_by < -1 || ((inc->notified | inc->told | inc->capped) & ~all))
+	if (inc->id == 0 || (unsigned)inc->state >= ALERT_STATE_CLOSED ||
+	    (unsigned)inc->kind > ALERT_KIND_BATTERY || inc->acked_by >= (int)e->p.n_contacts ||
+	    inc->acked_by < ALERT_ACKED_BY_GONE || ((inc->notified | inc->told | inc->capped) & ~all))
 		return false;
-	return inc->state != ALERT_STATE_ACKED || inc->acked_by >= 0;
+	if (inc->state == ALERT_STATE_CLEARED && (unsigned)inc->before_clear > ALERT_STATE_ACKED)
+		return false;
+	return inc->state != ALERT_STATE_ACKED || inc->acked_by != -1;
+}
+
+/* The new index of the contact who was `old` in a call list of `old_numbers`, or -1. */
+static int new_index(const struct alert_engine *e, int old, const char *const *old_numbers,
+		     size_t n_old)
+{
+	return old >= 0 && (size_t)old < n_old ? contact_of(e, old_numbers[old]) : -1;
+}
+
+static uint32_t remap_mask(const struct alert_engine *e, uint32_t mask,
+			   const char *const *old_numbers, size_t n_old)
+{
+	uint32_t out = 0;
+	for (int i = 0; i < ALERT_CONTACTS_MAX; i++) {
+		int j = (mask & (1u << i)) ? new_index(e, i, old_numbers, n_old) : -1;
+		if (j >= 0)
+			out |= 1u << j;
+	}
+	return out;
+}
+
+void alert_engine_remap(const struct alert_engine *e, struct alert_incident *inc,
+			const char *const *old_numbers, size_t n_old)
+{
+	inc->notified = remap_mask(e, inc->notified, old_numbers, n_old);
+	inc->told = remap_mask(e, inc->told, old_numbers, n_old);
+	inc->capped = remap_mask(e, inc->capped, old_numbers, n_old);
+	if (inc->acked_by >= 0) {
+		int j = new_index(e, inc->acked_by, old_numbers, n_old);
+		inc->acked_by = j >= 0 ? j : ALERT_ACKED_BY_GONE;
+	}
+}
+
+void alert_engine_remap_counters(const struct alert_engine *e, struct alert_counters *cnt,
+				 const char *const *old_numbers, size_t n_old)
+{
+	struct alert_counters old = *cnt;
+	memset(cnt->sent, 0, sizeof(cnt->sent));
+	memset(cnt->last_alarm_ms, 0, sizeof(cnt->last_alarm_ms));
+	cnt->quiet_missed = remap_mask(e, old.quiet_missed, old_numbers, n_old);
+	for (int i = 0; i < ALERT_CONTACTS_MAX; i++) {
+		int j = new_index(e, i, old_numbers, n_old);
+		if (j < 0)
+			continue;
+		cnt->sent[j] = old.sent[i];
+		cnt->last_alarm_ms[j] = old.last_alarm_ms[i];
+	}
 }
 
 int alert_engine_restore(struct alert_engine *e, const struct alert_incident *inc)
@@ -521,12 +659,25 @@ static int by_incident_id(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-int alert_engine_status_text(const struct alert_engine *e, char *out)
+const char *acker_name(const struct alert_engine *e, const struct alert_incident *inc)
 {
-	return engine_status(e, out);
+	return inc->acked_by >= 0 ? e->p.contacts[inc->acked_by].name : "a former contact";
 }
 
-int engine_status(const struct alert_engine *e, char *out)
+bool contact_can_ack(const struct alert_engine *e, int c)
+{
+	return e->p.contacts[c].role != ALERT_ROLE_VIEWER;
+}
+
+int alert_engine_status_text(const struct alert_engine *e, const char *number, char *out)
+{
+	int c = contact_of(e, number);
+	if (c < 0)
+		return -EACCES;
+	return engine_status(e, out, contact_can_ack(e, c));
+}
+
+int engine_status(const struct alert_engine *e, char *out, bool can_ack)
 {
 	const struct alert_incident **list = calloc(e->cap ? e->cap : 1, sizeof(*list));
 	if (!list)
@@ -536,7 +687,7 @@ int engine_status(const struct alert_engine *e, char *out)
 		if (e->inc[i].id)
 			list[n++] = &e->inc[i];
 	qsort(list, n, sizeof(*list), by_incident_id);
-	msg_status(e, out, list, n);
+	msg_status(e, out, list, n, can_ack);
 	free(list);
 	return (int)n;
 }

@@ -63,7 +63,8 @@ enum alert_msg {
 	ALERT_MSG_REFUSED,    /* a command from a known contact that could not be done */
 	ALERT_MSG_CAP_CONTACT, /* this contact's daily cap is reached */
 	ALERT_MSG_CAP_SITE,    /* the site's daily cap is reached (to the first admin) */
-	ALERT_MSG_SUMMARY,     /* quiet hours ended and news was held back: the open alarms now */
+	ALERT_MSG_SUMMARY,     /* quiet hours ended and news was held back: the open alarms now,
+				  standing in for any alarm text due to the reader at that moment */
 };
 
 const char *alert_msg_str(enum alert_msg msg);
@@ -86,7 +87,8 @@ struct alert_action {
 	const struct alert_contact *contact; /* the engine's copy of the policy's contact */
 	int contact_idx;                     /* its index in the policy's contacts */
 	const char *text;   /* SMS: one GSM 7-bit SMS ending with what to reply */
-	const uint32_t *ids; /* SMS: every incident the text is about (ALARMS: several) */
+	const uint32_t *ids; /* SMS: every incident the text is about (ALARMS: several;
+				SUMMARY: the alarms due to the reader that it stands in for) */
 	size_t n_ids;
 	const char *reason; /* DROP: "cap_contact", "cap_site", "quiet_hours" (a summary of the
 			       open alarms follows when the quiet hours end) */
@@ -140,9 +142,11 @@ int64_t alert_engine_clear(struct alert_engine *e, const struct alert_report *r,
 int alert_engine_ack(struct alert_engine *e, const char *number, int64_t id, int64_t now_ms);
 
 /* MUTE from `number`: no alarm texts about `unit` (channel -1: all channels) for
- * `duration_s` seconds (0: unmute). Incidents still open and are recorded; when the mute ends
- * and one is still unacknowledged, the ladder resumes. Returns 0, or -EACCES, -EPERM as for
- * ack, or -ENOSPC when ALERT_MUTES_MAX mutes are in force. */
+ * `duration_s` seconds. 0 unmutes: every mute of the unit (channel -1) or that channel's;
+ * the reply says when a mute of the whole unit still holds the channel. Incidents still open
+ * and are recorded; when the mute ends and one is still unacknowledged, the ladder resumes.
+ * Returns 0, or -EACCES, -EPERM as for ack, -EINVAL (no unit), or -ENOSPC when
+ * ALERT_MUTES_MAX mutes are in force (a mute only: an unmute always works). */
 #define ALERT_MUTES_MAX 32
 int alert_engine_mute(struct alert_engine *e, const char *number, const char *unit,
 		      int16_t channel, uint32_t duration_s, int64_t now_ms);
@@ -178,10 +182,13 @@ struct alert_incident {
 	uint32_t told;      /* contacts ever texted about it: all-clear, ACK news, bare ACK */
 	uint32_t capped;    /* contacts whose alarm text a daily cap stopped (until midnight) */
 	uint32_t reminders; /* reminders sent to the last tier */
-	int acked_by;       /* contact index, -1 when not acknowledged */
+	int acked_by;       /* contact index, -1 when not acknowledged, ALERT_ACKED_BY_GONE */
 	int64_t acked_ms;
 	uint32_t reopened;  /* times a RAISE reopened it after a CLEAR */
 };
+
+/* acked_by of an incident acknowledged by someone no longer in the call list (see remap). */
+#define ALERT_ACKED_BY_GONE (-2)
 
 /* Copies incident `id` into `out`; returns 0, or -ENOENT when it is closed or unknown. */
 int alert_engine_incident(const struct alert_engine *e, uint32_t id, struct alert_incident *out);
@@ -190,10 +197,20 @@ int alert_engine_incident(const struct alert_engine *e, uint32_t id, struct aler
 size_t alert_engine_incidents(const struct alert_engine *e, struct alert_incident *out, size_t max);
 
 /* Puts back an incident saved before a restart, as it was (no text, no action). New ids
- * continue above it. Returns 0, -EINVAL (id 0, CLOSED, a contact index or mask outside the
- * policy), -EEXIST (its id, or another incident for its unit, channel and kind, is there) or
- * -ENOSPC. Restore before the first raise, with the policy it was saved under. */
+ * continue above it. Returns 0, -EINVAL (id 0, CLOSED, a state or kind out of range, a
+ * contact index or mask outside the policy), -EEXIST (its id, or another incident for its
+ * unit, channel and kind, is there) or -ENOSPC. Restore before the first raise, with the
+ * policy it was saved under, or after alert_engine_remap() when the call list has changed. */
 int alert_engine_restore(struct alert_engine *e, const struct alert_incident *inc);
+
+/* Rewrites the contact indexes of `inc`, saved under a call list whose numbers were
+ * `old_numbers` (`n_old` of them, in that list's order), for the engine's policy, matching
+ * people by number: after the call list was edited (someone added, removed or moved) the
+ * all-clear and "acknowledged by" news still reach those who were told, and nobody else.
+ * Someone no longer listed drops out of the masks; their acknowledgement stands, as
+ * ALERT_ACKED_BY_GONE. Call it before alert_engine_restore(). */
+void alert_engine_remap(const struct alert_engine *e, struct alert_incident *inc,
+			const char *const *old_numbers, size_t n_old);
 
 /* The day's texting counters, for the store to save with the incidents. */
 struct alert_counters {
@@ -211,14 +228,35 @@ void alert_engine_counters(const struct alert_engine *e, struct alert_counters *
  * that an id a phone has seen is never reused (closed incidents are not restored). */
 uint32_t alert_engine_next_id(const struct alert_engine *e);
 
+/* alert_engine_remap() for saved counters: texts sent today, coalescing times and held-back
+ * news follow each person by number. */
+void alert_engine_remap_counters(const struct alert_engine *e, struct alert_counters *cnt,
+				 const char *const *old_numbers, size_t n_old);
+
 /* Puts back saved counters; those of another day are reset at the next action. */
 void alert_engine_restore_counters(struct alert_engine *e, const struct alert_counters *in);
 
-/* Writes the reply to a STATUS from a phone into `out` (ALERT_TEXT_MAX bytes): every
+/* A MUTE in force, for the store to save so that a restart does not unmute. */
+struct alert_mute {
+	char unit[ALERT_UNIT_MAX];
+	int16_t channel; /* -1: the whole unit */
+	int64_t until_ms;
+};
+
+/* Copies up to `max` mutes still in force at `now_ms` into `out`; returns how many there are. */
+size_t alert_engine_mutes(const struct alert_engine *e, struct alert_mute *out, size_t max,
+			  int64_t now_ms);
+
+/* Puts back a saved mute (one that has ended by `now_ms` is accepted and ignored). Returns 0,
+ * -EINVAL (no unit) or -ENOSPC (ALERT_MUTES_MAX in force). Restore before the first raise. */
+int alert_engine_restore_mute(struct alert_engine *e, const struct alert_mute *m, int64_t now_ms);
+
+/* Writes the reply to a STATUS from `number` into `out` (ALERT_TEXT_MAX bytes): every
  * incident not yet closed, oldest first, with who acknowledged it, cut to one SMS with
- * "+N more". Returns how many incidents there are, or -ENOMEM. Sends nothing: the caller
- * decides who may ask and queues the text. */
-int alert_engine_status_text(const struct alert_engine *e, char *out);
+ * "+N more", ending with a reply the asker's role allows (a viewer is not told to ACK).
+ * Returns how many incidents there are, -EACCES for an unknown number (nothing written: no
+ * reply), or -ENOMEM. Sends nothing: the caller queues the text. */
+int alert_engine_status_text(const struct alert_engine *e, const char *number, char *out);
 
 /* Counts incidents not yet closed. */
 size_t alert_engine_open_count(const struct alert_engine *e);

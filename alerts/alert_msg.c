@@ -33,6 +33,31 @@ static void clock_hhmm(const struct alert_engine *e, int64_t t_ms, char *out, si
 	snprintf(out, n, "%02u:%02u", (m / 60) % 24, m % 60);
 }
 
+/* Local time `t_ms` as read at `now_ms`: "15:02" the same day, "Sat 13:00" within a week,
+ * "14 Nov 16:00" further away (no numeric date: 11/03 reads two ways). */
+static void clock_when(const struct alert_engine *e, int64_t t_ms, int64_t now_ms, char *out,
+		       size_t n)
+{
+	static const char *const wday[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
+	static const char *const mon[] = {"Mar", "Apr", "May", "Jun", "Jul", "Aug",
+					  "Sep", "Oct", "Nov", "Dec", "Jan", "Feb"};
+	char hhmm[8];
+	int64_t day = local_day(e, t_ms), away = day - local_day(e, now_ms);
+	clock_hhmm(e, t_ms, hhmm, sizeof(hhmm));
+	if (away == 0) {
+		snprintf(out, n, "%s", hhmm);
+	} else if (away > -7 && away < 7) {
+		snprintf(out, n, "%s %s", wday[(day % 7 + 7) % 7], hhmm);
+	} else {
+		/* Days to a civil date (H. Hinnant's days_from_civil, inverted), months from March. */
+		int64_t z = day + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+		int64_t doe = z - era * 146097;
+		int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+		int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+		snprintf(out, n, "%d %s %s", (int)(doy - (153 * mp + 2) / 5 + 1), mon[mp], hhmm);
+	}
+}
+
 static void where(const struct alert_incident *inc, char *out, size_t n)
 {
 	if (inc->channel < 0)
@@ -67,45 +92,77 @@ static void short_what(const struct alert_incident *inc, char *out, size_t n)
 	snprintf(out, n, "%s %s%s", w, kind_words(inc), v);
 }
 
-void msg_alarm(const struct alert_engine *e, char *out, const struct alert_incident *inc,
-	       bool reminder, int64_t now_ms)
+#define STATUS_HINT ". Reply STATUS for all open alarms"
+
+/* One incident as an item of a list, `first` or after a separator. */
+typedef void (*item_fn)(const struct alert_engine *e, const struct alert_incident *inc,
+			bool first, char *out, size_t n);
+
+/* Appends the items of `incs` to `body` while the text stays one SMS with `tail`, then
+ * "; +N more" for those left out, and writes the whole into `out`. */
+static void fit_list(const struct alert_engine *e, char *out, char *body,
+		     const struct alert_incident *const *incs, size_t n, item_fn item, const char *tail)
 {
-	char what[64], limit[32] = "", since[12], body[ALERT_TEXT_MAX], tail[32];
-	(void)now_ms;
+	int room = ALERT_SMS_SEPTETS - alert_text_septets(tail);
+	size_t len = strlen(body), i;
+	for (i = 0; i < n; i++) {
+		char one[128];
+		item(e, incs[i], i == 0, one, sizeof(one));
+		int more = i + 1 < n ? 11 : 0; /* room left for "; +NNN more" */
+		if (alert_text_septets(body) + alert_text_septets(one) + more > room)
+			break;
+		len += (size_t)snprintf(body + len, ALERT_TEXT_MAX - len, "%s", one);
+	}
+	if (i < n)
+		snprintf(body + len, ALERT_TEXT_MAX - len, "; +%zu more", n - i);
+	fit(out, body, tail);
+}
+
+static void item_alarm(const struct alert_engine *e, const struct alert_incident *inc, bool first,
+		       char *out, size_t n)
+{
+	char what[64];
+	(void)e;
+	short_what(inc, what, sizeof(what));
+	snprintf(out, n, "%s #%u %s", first ? "" : ";", inc->id, what);
+}
+
+static void item_id(const struct alert_engine *e, const struct alert_incident *inc, bool first,
+		    char *out, size_t n)
+{
+	(void)e;
+	(void)first;
+	snprintf(out, n, " #%u", inc->id);
+}
+
+void msg_alarm(const struct alert_engine *e, char *out, const struct alert_incident *inc,
+	       bool reminder, bool can_ack, int64_t now_ms)
+{
+	char what[64], limit[32] = "", since[24], body[ALERT_TEXT_MAX], tail[40] = STATUS_HINT;
 	short_what(inc, what, sizeof(what));
 	if (inc->has_value && (inc->kind == ALERT_KIND_HIGH || inc->kind == ALERT_KIND_LOW ||
 			       inc->kind == ALERT_KIND_RATE)) {
 		char t[16];
 		alert_text_temp(t, sizeof(t), inc->threshold_c10);
-		snprintf(limit, sizeof(limit), inc->kind == ALERT_KIND_RATE ? " (over %s)" : " (limit %s)", t);
+		snprintf(limit, sizeof(limit),
+			 inc->kind == ALERT_KIND_RATE ? " (moved over %s)" : " (limit %s)", t);
 	}
-	clock_hhmm(e, inc->since_ms, since, sizeof(since));
+	clock_when(e, inc->since_ms, now_ms, since, sizeof(since));
 	snprintf(body, sizeof(body), "%s: %s #%u %s%s since %s", e->p.site,
 		 reminder ? "STILL ALARM" : "ALARM", inc->id, what, limit, since);
-	snprintf(tail, sizeof(tail), ". Reply ACK %u", inc->id);
+	if (can_ack)
+		snprintf(tail, sizeof(tail), ". Reply ACK %u", inc->id);
 	fit(out, body, tail);
 }
 
 void msg_alarms(const struct alert_engine *e, char *out, const struct alert_incident *const *incs,
-		size_t n)
+		size_t n, bool can_ack)
 {
-	char body[ALERT_TEXT_MAX], tail[40];
-	snprintf(tail, sizeof(tail), ". Reply ACK ALL or ACK %u", incs[0]->id);
-	int room = ALERT_SMS_SEPTETS - alert_text_septets(tail);
-	int len = snprintf(body, sizeof(body), "%s: %zu ALARMS", e->p.site, n);
-	size_t i;
-	for (i = 0; i < n; i++) {
-		char what[64], item[96];
-		short_what(incs[i], what, sizeof(what));
-		snprintf(item, sizeof(item), "%s #%u %s", i ? ";" : "", incs[i]->id, what);
-		int more = i + 1 < n ? 11 : 0; /* room left for "; +NNN more" */
-		if (alert_text_septets(body) + alert_text_septets(item) + more > room)
-			break;
-		len += snprintf(body + len, sizeof(body) - (size_t)len, "%s", item);
-	}
-	if (i < n)
-		snprintf(body + len, sizeof(body) - (size_t)len, "; +%zu more", n - i);
-	fit(out, body, tail);
+	char body[ALERT_TEXT_MAX], tail[40] = STATUS_HINT;
+	if (can_ack)
+		snprintf(tail, sizeof(tail), ". Reply ACK ALL or ACK %u", incs[0]->id);
+	snprintf(body, sizeof(body), "%s: %zu ALARMS", e->p.site, n);
+	fit_list(e, out, body, incs, n, item_alarm, tail);
 }
 
 void msg_ack_done(const struct alert_engine *e, char *out, const struct alert_incident *inc, size_t n)
@@ -119,17 +176,25 @@ void msg_ack_done(const struct alert_engine *e, char *out, const struct alert_in
 		snprintf(body, sizeof(body), "%s: %zu alarms acknowledged by you, reminders stop",
 			 e->p.site, n);
 	}
-	fit(out, body, ". Reply STATUS for all open alarms");
+	fit(out, body, STATUS_HINT);
 }
 
-void msg_ack_info(const struct alert_engine *e, char *out, const struct alert_incident *inc)
+void msg_ack_info(const struct alert_engine *e, char *out, const struct alert_incident *const *incs,
+		  size_t n)
 {
 	char body[ALERT_TEXT_MAX], what[64], at[12];
-	short_what(inc, what, sizeof(what));
+	const struct alert_incident *inc = incs[0];
+	const char *who = acker_name(e, inc);
 	clock_hhmm(e, inc->acked_ms, at, sizeof(at));
-	snprintf(body, sizeof(body), "%s: #%u %s acknowledged by %s at %s", e->p.site, inc->id, what,
-		 e->p.contacts[inc->acked_by].name, at);
-	fit(out, body, ". Reply STATUS for all open alarms");
+	if (n == 1) {
+		short_what(inc, what, sizeof(what));
+		snprintf(body, sizeof(body), "%s: #%u %s acknowledged by %s at %s", e->p.site, inc->id,
+			 what, who, at);
+		fit(out, body, STATUS_HINT);
+		return;
+	}
+	snprintf(body, sizeof(body), "%s: %zu alarms acknowledged by %s at %s:", e->p.site, n, who, at);
+	fit_list(e, out, body, incs, n, item_id, STATUS_HINT);
 }
 
 void msg_all_clear(const struct alert_engine *e, char *out, const struct alert_incident *inc)
@@ -144,26 +209,34 @@ void msg_all_clear(const struct alert_engine *e, char *out, const struct alert_i
 	}
 	snprintf(body, sizeof(body), "%s: CLEARED #%u %s %s at %s%s", e->p.site, inc->id, w,
 		 kind_words(inc), at, now);
-	fit(out, body, ". Reply STATUS for all open alarms");
+	fit(out, body, STATUS_HINT);
 }
 
 void msg_mute_done(const struct alert_engine *e, char *out, const char *unit, int16_t channel,
-		   int64_t until_ms)
+		   int64_t until_ms, int64_t unit_until_ms, int64_t now_ms)
 {
-	char body[ALERT_TEXT_MAX], w[ALERT_UNIT_MAX + 8], tail[48], at[12];
+	char body[ALERT_TEXT_MAX], w[ALERT_UNIT_MAX + 8], tail[48], at[24];
 	if (channel < 0)
 		snprintf(w, sizeof(w), "%s", unit);
 	else
 		snprintf(w, sizeof(w), "%s/%d", unit, channel);
-	if (until_ms == 0) {
-		snprintf(body, sizeof(body), "%s: %s unmuted, alarms are texted again", e->p.site, w);
-		fit(out, body, ". Reply STATUS for all open alarms");
+	snprintf(tail, sizeof(tail), ". Reply MUTE %s 0 to undo", unit);
+	if (until_ms == 0 && unit_until_ms) {
+		clock_when(e, unit_until_ms, now_ms, at, sizeof(at));
+		snprintf(body, sizeof(body), "%s: %s stays muted with all of %s until %s", e->p.site, w,
+			 unit, at);
+		snprintf(tail, sizeof(tail), ". Reply MUTE %s 0 to unmute all of it", unit);
+		fit(out, body, tail);
 		return;
 	}
-	clock_hhmm(e, until_ms, at, sizeof(at));
+	if (until_ms == 0) {
+		snprintf(body, sizeof(body), "%s: %s unmuted, alarms are texted again", e->p.site, w);
+		fit(out, body, STATUS_HINT);
+		return;
+	}
+	clock_when(e, until_ms, now_ms, at, sizeof(at));
 	snprintf(body, sizeof(body), "%s: %s muted until %s, alarms are still recorded", e->p.site, w,
 		 at);
-	snprintf(tail, sizeof(tail), ". Reply MUTE %s 0 to undo", unit);
 	fit(out, body, tail);
 }
 
@@ -171,7 +244,7 @@ void msg_refused(const struct alert_engine *e, char *out, const char *why)
 {
 	char body[ALERT_TEXT_MAX];
 	snprintf(body, sizeof(body), "%s: %s", e->p.site, why);
-	fit(out, body, ". Reply STATUS for all open alarms");
+	fit(out, body, STATUS_HINT);
 }
 
 void msg_cap_contact(const struct alert_engine *e, char *out)
@@ -181,7 +254,7 @@ void msg_cap_contact(const struct alert_engine *e, char *out)
 		 "%s: daily limit of %u texts to you reached, %zu alarms open. No more texts to "
 		 "you until 00:00",
 		 e->p.site, e->p.cap_contact, engine_open_alarms(e));
-	fit(out, body, ". Reply STATUS for all open alarms");
+	fit(out, body, STATUS_HINT);
 }
 
 void msg_cap_site(const struct alert_engine *e, char *out)
@@ -191,7 +264,7 @@ void msg_cap_site(const struct alert_engine *e, char *out)
 		 "%s: site daily limit of %u texts reached, %zu alarms open. Alarms are recorded "
 		 "but not texted until 00:00",
 		 e->p.site, e->p.cap_site, engine_open_alarms(e));
-	fit(out, body, ". Reply STATUS for all open alarms");
+	fit(out, body, STATUS_HINT);
 }
 
 static const char *status_word(const struct alert_engine *e, const struct alert_incident *inc,
@@ -202,7 +275,7 @@ static const char *status_word(const struct alert_engine *e, const struct alert_
 	case ALERT_STATE_NOTIFIED:
 	case ALERT_STATE_ESCALATED: return "";
 	case ALERT_STATE_ACKED:
-		snprintf(buf, n, " acked by %s", e->p.contacts[inc->acked_by].name);
+		snprintf(buf, n, " acked by %s", acker_name(e, inc));
 		return buf;
 	case ALERT_STATE_CLEARED:
 	case ALERT_STATE_CLOSED: return " cleared";
@@ -210,31 +283,28 @@ static const char *status_word(const struct alert_engine *e, const struct alert_
 	return "";
 }
 
+static void item_status(const struct alert_engine *e, const struct alert_incident *inc, bool first,
+			char *out, size_t n)
+{
+	char what[64], word[40];
+	short_what(inc, what, sizeof(what));
+	snprintf(out, n, "%s #%u %s%s", first ? "" : ";", inc->id, what,
+		 status_word(e, inc, word, sizeof(word)));
+}
+
 void msg_status(const struct alert_engine *e, char *out, const struct alert_incident *const *incs,
-		size_t n)
+		size_t n, bool can_ack)
 {
 	char body[ALERT_TEXT_MAX], tail[40] = ". Reply STATUS to check again";
 	const struct alert_incident *newest = NULL;
 	for (size_t i = 0; i < n; i++)
 		if (incident_active(incs[i]))
 			newest = incs[i];
-	if (newest)
+	if (newest && can_ack)
 		snprintf(tail, sizeof(tail), ". Reply ACK %u", newest->id);
-	int room = ALERT_SMS_SEPTETS - alert_text_septets(tail);
-	int len = n ? snprintf(body, sizeof(body), "%s: %zu open:", e->p.site, n)
-		    : snprintf(body, sizeof(body), "%s: no open alarms", e->p.site);
-	size_t i;
-	for (i = 0; i < n; i++) {
-		char what[64], word[40], item[128];
-		short_what(incs[i], what, sizeof(what));
-		snprintf(item, sizeof(item), "%s #%u %s%s", i ? ";" : "", incs[i]->id, what,
-			 status_word(e, incs[i], word, sizeof(word)));
-		int more = i + 1 < n ? 11 : 0;
-		if (alert_text_septets(body) + alert_text_septets(item) + more > room)
-			break;
-		len += snprintf(body + len, sizeof(body) - (size_t)len, "%s", item);
-	}
-	if (i < n)
-		snprintf(body + len, sizeof(body) - (size_t)len, "; +%zu more", n - i);
-	fit(out, body, tail);
+	if (n)
+		snprintf(body, sizeof(body), "%s: %zu open:", e->p.site, n);
+	else
+		snprintf(body, sizeof(body), "%s: no open alarms", e->p.site);
+	fit_list(e, out, body, incs, n, item_status, tail);
 }

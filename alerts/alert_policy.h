@@ -41,7 +41,8 @@ struct alert_contact {
 };
 
 /* A recurring maintenance window: alarms of `unit` (channel -1: all of its channels) are
- * recorded but nobody is texted while it lasts, on the days in `days` (bit 0 Sunday). */
+ * recorded but nobody is texted while it lasts, on the days in `days` (bit 0 Sunday; 0:
+ * every day). A span past midnight belongs to the day it starts on. */
 struct alert_window {
 	char unit[ALERT_UNIT_MAX];
 	int16_t channel;

@@ -261,6 +261,46 @@ static void settings_that_contradict_each_other_are_refused(void **state)
 	assert_non_null(strstr(why, "rate"));
 }
 
+/* A dead band reaching past the probe's range would keep an alarm raised for ever: a high of
+ * 8.0 with a hysteresis of 70.0 could only clear at -62.0, which a DS18B20 never reads. */
+static void a_limit_that_could_never_clear_is_refused(void **state)
+{
+	(void)state;
+	struct alert_channel_cfg cfg;
+	const char *why = NULL;
+	alert_channel_cfg_default(&cfg);
+	cfg.low.enabled = false;
+	cfg.hysteresis_c10 = 700;
+	assert_int_equal(alert_channel_cfg_check(&cfg, &why), -EINVAL);
+	assert_non_null(strstr(why, "hysteresis"));
+	cfg.hysteresis_c10 = 600; /* clears at -52.0: inside the range */
+	assert_int_equal(alert_channel_cfg_check(&cfg, &why), 0);
+	cfg.hysteresis_c10 = INT32_MAX;
+	cfg.high.temp_c10 = -500;
+	assert_int_equal(alert_channel_cfg_check(&cfg, &why), -EINVAL);
+	alert_channel_cfg_default(&cfg);
+	cfg.high.enabled = false;
+	cfg.hysteresis_c10 = 1300; /* a low of 0.0 would clear at 130.0, above 125.0 */
+	assert_int_equal(alert_channel_cfg_check(&cfg, &why), -EINVAL);
+}
+
+/* Sizes from a config file are not trusted: a missing-sample span that overflows the clock
+ * arithmetic is refused, not left to wrap. */
+static void a_missing_sample_span_beyond_reason_is_refused(void **state)
+{
+	(void)state;
+	struct alert_channel_cfg cfg;
+	const char *why = NULL;
+	alert_channel_cfg_default(&cfg);
+	cfg.sample_interval_s = UINT32_MAX;
+	cfg.missing_samples = UINT32_MAX;
+	assert_int_equal(alert_channel_cfg_check(&cfg, &why), -EINVAL);
+	assert_non_null(strstr(why, "missing_samples"));
+	cfg.sample_interval_s = 3600;
+	cfg.missing_samples = 24 * 7; /* a week of hourly samples is fine */
+	assert_int_equal(alert_channel_cfg_check(&cfg, &why), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -274,6 +314,8 @@ int main(void)
 		cmocka_unit_test(missing_samples_become_a_probe_fault),
 		cmocka_unit_test(fast_change_raises_slow_drift_does_not),
 		cmocka_unit_test(settings_that_contradict_each_other_are_refused),
+		cmocka_unit_test(a_limit_that_could_never_clear_is_refused),
+		cmocka_unit_test(a_missing_sample_span_beyond_reason_is_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -254,6 +254,27 @@ static void bare_ack_takes_the_newest_of_mine(void **state)
 	assert_non_null(strstr(last_sms(f, 0)->text, "no open alarm #99"));
 }
 
+/* The value fell back a minute after the text, the person replies ACK to it: their ACK is
+ * taken (the incident is texted and not acknowledged), not refused as "nothing to ACK". */
+static void bare_ack_takes_an_alarm_that_just_cleared(void **state)
+{
+	struct fx *f = *state;
+	uint32_t who;
+	build(f);
+	struct alert_report r = high("f1", 1, 95, T0);
+	alert_engine_raise(f->e, &r, T0);
+	r.value_c10 = 60;
+	alert_engine_clear(f->e, &r, T0 + MIN_MS);
+	f->seen = f->n;
+	assert_int_equal(alert_engine_ack(f->e, ANNA, ALERT_ACK_NEWEST, T0 + 2 * MIN_MS), 1);
+	assert_non_null(strstr(last_sms(f, 0)->text, "#17 f1/1 HIGH 6.0C acknowledged by you"));
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ACK_INFO), 1);
+	assert_int_equal(who, D);
+	tick_to(f, T0 + 6 * MIN_MS);
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALL_CLEAR), 2);
+	assert_int_equal(who, A | D);
+}
+
 static void viewers_cannot_ack_and_strangers_get_no_reply(void **state)
 {
 	struct fx *f = *state;
@@ -269,6 +290,28 @@ static void viewers_cannot_ack_and_strangers_get_no_reply(void **state)
 	struct alert_incident v;
 	alert_engine_incident(f->e, 17, &v);
 	assert_int_equal(v.state, ALERT_STATE_NOTIFIED);
+}
+
+/* A viewer cannot acknowledge: their texts must not tell them to reply ACK. */
+static void viewers_are_never_told_to_reply_ack(void **state)
+{
+	struct fx *f = *state;
+	char text[ALERT_TEXT_MAX];
+	build(f);
+	alert_engine_raise(f->e, HIGHP("f1", 1, 95, T0), T0);
+	assert_string_equal(last_sms(f, 3)->text, "Dairy: ALARM #17 f1/1 HIGH 9.5C (limit 8.0C) since "
+						  "16:00. Reply STATUS for all open alarms");
+	alert_engine_raise(f->e, HIGHP("f2", 1, 95, T0), T0 + 1000);
+	alert_engine_raise(f->e, HIGHP("f3", 1, 95, T0), T0 + 2000);
+	tick_to(f, T0 + MIN_MS);
+	assert_int_equal(last_sms(f, 3)->msg, ALERT_MSG_ALARMS);
+	assert_null(strstr(last_sms(f, 3)->text, "ACK"));
+	assert_non_null(strstr(last_sms(f, 0)->text, "Reply ACK ALL or ACK 18"));
+	assert_int_equal(alert_engine_status_text(f->e, DAN, text), 3);
+	assert_null(strstr(text, "Reply ACK"));
+	assert_int_equal(alert_engine_status_text(f->e, BEN, text), 3);
+	assert_non_null(strstr(text, "Reply ACK 19"));
+	assert_int_equal(alert_engine_status_text(f->e, "+4400000000", text), -EACCES);
 }
 
 static void all_clear_after_settling_to_everyone_notified(void **state)
@@ -397,8 +440,38 @@ static void alarm_storm_is_coalesced_into_one_text(void **state)
 	assert_string_equal(a->text, "Dairy: 5 ALARMS #18 room1/1 HIGH 9.6C; #19 room2/1 HIGH 9.7C; "
 				     "#20 room3/1 HIGH 9.8C; #21 room4/1 HIGH 9.9C; #22 room5/1 HIGH "
 				     "10.0C. Reply ACK ALL or ACK 18");
+	f->seen = f->n;
 	assert_int_equal(alert_engine_ack(f->e, ANNA, ALERT_ACK_ALL, T0 + 2 * MIN_MS), 6);
 	assert_non_null(strstr(last_sms(f, 0)->text, "6 alarms acknowledged by you"));
+	/* Dan hears of it in one text, not six. */
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ACK_INFO), 1);
+	assert_int_equal(who, D);
+	assert_string_equal(last_sms(f, 3)->text, "Dairy: 6 alarms acknowledged by Anna at 16:02: #17 #18 "
+						  "#19 #20 #21 #22. Reply STATUS for all open alarms");
+	assert_int_equal(last_sms(f, 3)->n_ids, 6);
+}
+
+/* A reminder that falls due while its reader is inside the coalescing hold (another alarm
+ * texted moments ago) goes out when the hold ends, not an hour later. */
+static void a_reminder_waits_out_the_coalescing_hold(void **state)
+{
+	struct fx *f = *state;
+	uint32_t who;
+	f->p.n_tiers = 1;
+	f->p.contacts[1].tier = f->p.contacts[2].tier = 1;
+	build(f);
+	alert_engine_raise(f->e, HIGHP("f1", 1, 95, T0), T0);
+	alert_engine_raise(f->e, HIGHP("f2", 1, 95, T0), T0 + 30 * MIN_MS - 10000);
+	f->seen = f->n;
+	tick_to(f, T0 + 30 * MIN_MS); /* #17's reminder is due; everyone is in the hold */
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_REMINDER), 0);
+	assert_true(alert_engine_next_ms(f->e, T0 + 30 * MIN_MS) <= T0 + 30 * MIN_MS + 50000);
+	tick_to(f, T0 + 30 * MIN_MS + 50000);
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_REMINDER), 4);
+	assert_int_equal(who, A | B | C | D);
+	assert_non_null(strstr(last_sms(f, 0)->text, "STILL ALARM #17"));
+	tick_to(f, T0 + 45 * MIN_MS);
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_REMINDER), 0);
 }
 
 static void long_lists_and_names_still_fit_one_sms(void **state)
@@ -473,7 +546,16 @@ static void news_held_by_quiet_hours_becomes_one_summary(void **state)
 	take_sms(f, &who, ALERT_MSG_ALL_CLEAR);
 	assert_int_equal(who & A, 0);
 	assert_true(alert_engine_next_ms(f->e, T0 + 59 * MIN_MS) <= T0 + 60 * MIN_MS);
-	tick_to(f, T0 + 60 * MIN_MS); /* 17:00 */
+	size_t before = f->n;
+	tick_to(f, T0 + 60 * MIN_MS); /* 17:00: one text, not the alarm and then a summary of it */
+	size_t to_anna = 0;
+	for (size_t i = before; i < f->n; i++)
+		to_anna += f->a[i].kind == ALERT_ACTION_SMS && f->a[i].contact == 0;
+	assert_int_equal(to_anna, 1);
+	struct alert_incident v;
+	assert_int_equal(alert_engine_incident(f->e, 18, &v), 0);
+	assert_true(v.told & A); /* the summary told her of #18: a bare ACK takes it */
+	assert_int_equal(last_sms(f, 0)->n_ids, 1);
 	f->seen = 0;
 	assert_int_equal(take_sms(f, &who, ALERT_MSG_SUMMARY), 1);
 	assert_int_equal(who, A);
@@ -515,6 +597,36 @@ static void mute_holds_texts_and_the_ladder_resumes_after(void **state)
 	assert_true(alert_engine_next_ms(f->e, late) >= late + MIN_MS);
 }
 
+/* "MUTE f1 0" ends every mute of f1, also one on a single channel; an unmute needs no slot. */
+static void unmute_ends_what_the_reply_says_it_ends(void **state)
+{
+	struct fx *f = *state;
+	uint32_t who;
+	build(f);
+	assert_int_equal(alert_engine_mute(f->e, ANNA, "f1", 3, 3600, T0), 0);
+	for (int i = 0; i < ALERT_MUTES_MAX - 1; i++) {
+		char unit[8];
+		snprintf(unit, sizeof(unit), "m%d", i);
+		assert_int_equal(alert_engine_mute(f->e, BEN, unit, -1, 3600, T0), 0);
+	}
+	assert_int_equal(alert_engine_mute(f->e, BEN, "m99", -1, 3600, T0), -ENOSPC);
+	assert_int_equal(alert_engine_mute(f->e, BEN, "", -1, 3600, T0), -EINVAL);
+	assert_non_null(strstr(last_sms(f, 1)->text, "MUTE needs a unit"));
+	assert_int_equal(alert_engine_mute(f->e, ANNA, "f1", -1, 0, T0 + MIN_MS), 0);
+	assert_non_null(strstr(last_sms(f, 0)->text, "f1 unmuted"));
+	f->seen = f->n;
+	alert_engine_raise(f->e, HIGHP("f1", 3, 95, T0), T0 + 2 * MIN_MS);
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 2);
+	assert_int_equal(who, A | D);
+	/* A channel cannot be unmuted out of a mute of its whole unit: the reply says so. */
+	assert_int_equal(alert_engine_mute(f->e, ANNA, "m0", 2, 0, T0 + 3 * MIN_MS), 0);
+	assert_non_null(strstr(last_sms(f, 0)->text, "m0/2 stays muted with all of m0 until 17:00"));
+	assert_non_null(strstr(last_sms(f, 0)->text, "Reply MUTE m0 0"));
+	f->seen = f->n;
+	alert_engine_raise(f->e, HIGHP("m0", 2, 95, T0), T0 + 4 * MIN_MS);
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 0);
+}
+
 static void maintenance_window_holds_texts(void **state)
 {
 	struct fx *f = *state;
@@ -529,6 +641,29 @@ static void maintenance_window_holds_texts(void **state)
 	tick_to(f, T0 + 29 * MIN_MS);
 	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 0);
 	tick_to(f, T0 + 30 * MIN_MS);
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 2);
+}
+
+/* A Monday night window, 22:00-02:00, holds Tuesday 01:00 and not Monday 01:00: the days
+ * name the night the window starts, as a person reads "Mondays 22:00-02:00". */
+static void maintenance_window_past_midnight_belongs_to_its_start_day(void **state)
+{
+	struct fx *f = *state;
+	uint32_t who;
+	struct alert_window *w = &f->p.windows[f->p.n_windows++];
+	snprintf(w->unit, sizeof(w->unit), "f1");
+	w->channel = -1;
+	w->days = 1u << 1; /* Monday; T0 is Monday 2025-11-24 16:00 UTC */
+	w->span = (struct alert_span){true, 22 * 60, 2 * 60};
+	build(f);
+	int64_t mon_0100 = T0 - 15 * 60 * MIN_MS, tue_0100 = T0 + 9 * 60 * MIN_MS;
+	alert_engine_raise(f->e, HIGHP("f1", 1, 95, mon_0100), mon_0100);
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 2);
+	alert_engine_ack(f->e, ANNA, 17, mon_0100 + MIN_MS);
+	alert_engine_raise(f->e, HIGHP("f1", 2, 95, tue_0100), tue_0100);
+	tick_to(f, tue_0100 + 59 * MIN_MS);
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 0);
+	tick_to(f, tue_0100 + 60 * MIN_MS); /* 02:00: the window ends */
 	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 2);
 }
 
@@ -600,7 +735,7 @@ static void unit_wide_alarms_and_status_read_well(void **state)
 	char text[ALERT_TEXT_MAX];
 	f->p.coalesce_s = 0;
 	build(f);
-	assert_int_equal(alert_engine_status_text(f->e, text), 0);
+	assert_int_equal(alert_engine_status_text(f->e, ANNA, text), 0);
 	assert_string_equal(text, "Dairy: no open alarms. Reply STATUS to check again");
 	alert_engine_raise(f->e, &(struct alert_report){.unit = "pump3", .channel = -1,
 						       .kind = ALERT_KIND_SILENT, .since_ms = T0 - 3 * 3600000LL},
@@ -611,7 +746,7 @@ static void unit_wide_alarms_and_status_read_well(void **state)
 	assert_string_equal(last_sms(f, 0)->text, "Dairy: ALARM #18 pump3 POWER LOST since 16:00. Reply ACK 18");
 	alert_engine_raise(f->e, HIGHP("f1", 2, -35, T0), T0 + 2000);
 	alert_engine_ack(f->e, BEN, 17, T0 + 3000);
-	assert_int_equal(alert_engine_status_text(f->e, text), 3);
+	assert_int_equal(alert_engine_status_text(f->e, ANNA, text), 3);
 	assert_string_equal(text, "Dairy: 3 open: #17 pump3 SILENT acked by Ben; #18 pump3 POWER LOST; "
 				  "#19 f1/2 HIGH -3.5C. Reply ACK 19");
 	assert_int_equal(alert_text_check(text), 0);
@@ -620,9 +755,44 @@ static void unit_wide_alarms_and_status_read_well(void **state)
 		snprintf(unit, sizeof(unit), "cold-store-%02d", i);
 		alert_engine_raise(f->e, HIGHP(unit, 1, 95, T0), T0 + 4000 + i);
 	}
-	assert_int_equal(alert_engine_status_text(f->e, text), 43);
+	assert_int_equal(alert_engine_status_text(f->e, ANNA, text), 43);
 	assert_int_equal(alert_text_check(text), 0);
 	assert_non_null(strstr(text, "more. Reply ACK 59"));
+}
+
+/* A fast change quotes how far the value moved, not a level the reading seems to contradict
+ * ("-2.6C (over 3.0C)" reads as a reading above 3.0). */
+static void fast_change_text_says_how_far_it_moved(void **state)
+{
+	struct fx *f = *state;
+	build(f);
+	alert_engine_raise(f->e, &(struct alert_report){.unit = "f9", .channel = 1, .kind = ALERT_KIND_RATE,
+						       .has_value = true, .value_c10 = -26,
+						       .threshold_c10 = 30, .since_ms = T0}, T0);
+	assert_string_equal(last_sms(f, 0)->text, "Dairy: ALARM #17 f9/1 FAST CHANGE -2.6C (moved over "
+						  "3.0C) since 16:00. Reply ACK 17");
+}
+
+/* "since 13:00" on an alarm that began days ago reads as today: an earlier day is named. */
+static void times_on_another_day_name_the_day(void **state)
+{
+	struct fx *f = *state;
+	f->p.coalesce_s = 0;
+	build(f);
+	struct alert_report r = {.unit = "pump3", .channel = -1, .kind = ALERT_KIND_SILENT,
+				 .since_ms = T0 - 51 * 3600000LL};
+	alert_engine_raise(f->e, &r, T0);
+	assert_string_equal(last_sms(f, 0)->text,
+			    "Dairy: ALARM #17 pump3 SILENT since Sat 13:00. Reply ACK 17");
+	r.unit = "pump4";
+	r.since_ms = T0 - 10 * 86400000LL;
+	alert_engine_raise(f->e, &r, T0 + 1000);
+	assert_string_equal(last_sms(f, 0)->text,
+			    "Dairy: ALARM #18 pump4 SILENT since 14 Nov 16:00. Reply ACK 18");
+	assert_int_equal(alert_engine_mute(f->e, ANNA, "f1", -1, 3 * 86400, T0), 0);
+	assert_non_null(strstr(last_sms(f, 0)->text, "f1 muted until Thu 16:00"));
+	assert_int_equal(alert_engine_mute(f->e, ANNA, "f2", -1, 3600, T0), 0);
+	assert_non_null(strstr(last_sms(f, 0)->text, "f2 muted until 17:00"));
 }
 
 static void all_clear_reaches_everyone_told_before_a_critical_restart(void **state)
@@ -673,6 +843,18 @@ static void restart_from_saved_state_carries_on_the_ladder(void **state)
 	assert_int_equal(alert_engine_restore(f->e, &bad), -EEXIST); /* same unit, channel, kind */
 	bad.acked_by = 7;
 	assert_int_equal(alert_engine_restore(f->e, &bad), -EINVAL);
+	/* A damaged record from the store is refused, not put in a state no code path knows. */
+	bad = saved[0];
+	bad.id = 99;
+	bad.unit[0] = 'x';
+	bad.state = (enum alert_state)42;
+	assert_int_equal(alert_engine_restore(f->e, &bad), -EINVAL);
+	bad.state = ALERT_STATE_CLEARED;
+	bad.before_clear = ALERT_STATE_CLOSED;
+	assert_int_equal(alert_engine_restore(f->e, &bad), -EINVAL);
+	bad.before_clear = ALERT_STATE_NOTIFIED;
+	bad.kind = (enum alert_kind)99;
+	assert_int_equal(alert_engine_restore(f->e, &bad), -EINVAL);
 	alert_engine_restore_counters(f->e, &cnt);
 	assert_int_equal(alert_engine_sent_today(f->e, 0), anna_sent);
 	f->seen = f->n;
@@ -685,6 +867,82 @@ static void restart_from_saved_state_carries_on_the_ladder(void **state)
 	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALL_CLEAR), 3);
 	assert_int_equal(who, A | B | D);
 	assert_int_equal(alert_engine_raise(f->e, HIGHP("f3", 1, 95, T0), T0 + 39 * MIN_MS), 19);
+}
+
+/* A power blip restarts the base: a unit muted for a repair stays muted. */
+static void a_restart_keeps_the_mutes(void **state)
+{
+	struct fx *f = *state;
+	uint32_t who;
+	struct alert_mute saved[ALERT_MUTES_MAX];
+	build(f);
+	assert_int_equal(alert_engine_mute(f->e, ANNA, "f1", -1, 3600, T0), 0);
+	assert_int_equal(alert_engine_mute(f->e, ANNA, "f2", 1, 60, T0), 0);
+	assert_int_equal(alert_engine_mutes(f->e, saved, ALERT_MUTES_MAX, T0 + 1000), 2);
+	alert_engine_free(f->e);
+	f->e = alert_engine_new(&f->p, 64, 17, sink, f);
+	assert_non_null(f->e);
+	assert_int_equal(alert_engine_restore_mute(f->e, &saved[0], T0 + 2 * MIN_MS), 0);
+	assert_int_equal(alert_engine_restore_mute(f->e, &saved[1], T0 + 2 * MIN_MS), 0); /* ended */
+	struct alert_mute nameless = {.unit = "", .channel = -1, .until_ms = T0 + 3600000};
+	assert_int_equal(alert_engine_restore_mute(f->e, &nameless, T0), -EINVAL);
+	assert_int_equal(alert_engine_mutes(f->e, saved, ALERT_MUTES_MAX, T0 + 2 * MIN_MS), 1);
+	f->seen = f->n;
+	alert_engine_raise(f->e, HIGHP("f1", 1, 95, T0), T0 + 3 * MIN_MS);
+	alert_engine_raise(f->e, HIGHP("f2", 1, 95, T0), T0 + 3 * MIN_MS);
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 2);
+	assert_int_equal(last_sms(f, 0)->id, 18); /* f2 only */
+	tick_to(f, T0 + 60 * MIN_MS); /* f1's mute ends; f2's ladder reached Ben and Cleo */
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 4);
+	assert_int_equal(last_sms(f, 0)->id, 17);
+	assert_int_equal(last_sms(f, 2)->id, 18);
+}
+
+/* The call list is edited (Anna leaves, Eve joins at the top) and the base restarts: what
+ * each person was told follows them by number, not by their place in the list. */
+static void a_restart_with_an_edited_call_list_follows_people_by_number(void **state)
+{
+	struct fx *f = *state;
+	uint32_t who;
+	struct alert_incident saved[8];
+	struct alert_counters cnt;
+	char text[ALERT_TEXT_MAX];
+	const char *old_numbers[] = {ANNA, BEN, CLEO, DAN};
+	f->p.coalesce_s = 0;
+	build(f);
+	alert_engine_raise(f->e, HIGHP("f1", 1, 95, T0), T0);
+	alert_engine_raise(f->e, HIGHP("f2", 1, 95, T0), T0 + 1000);
+	tick_to(f, T0 + 10 * MIN_MS); /* Ben is told of both */
+	alert_engine_ack(f->e, BEN, 17, T0 + 11 * MIN_MS);
+	alert_engine_ack(f->e, ANNA, 18, T0 + 12 * MIN_MS);
+	assert_int_equal(alert_engine_incidents(f->e, saved, 8), 2);
+	alert_engine_counters(f->e, &cnt);
+	uint32_t ben_sent = alert_engine_sent_today(f->e, 1);
+	alert_engine_free(f->e);
+
+	add_contact(&f->p, "Eve", "+4917000005", ALERT_ROLE_ADMIN, 1);
+	f->p.contacts[0] = f->p.contacts[4]; /* Eve takes Anna's place at the top */
+	f->p.n_contacts = 4;
+	f->e = alert_engine_new(&f->p, 64, 19, sink, f);
+	assert_non_null(f->e);
+	for (int i = 0; i < 2; i++) {
+		alert_engine_remap(f->e, &saved[i], old_numbers, 4);
+		assert_int_equal(alert_engine_restore(f->e, &saved[i]), 0);
+	}
+	alert_engine_remap_counters(f->e, &cnt, old_numbers, 4);
+	alert_engine_restore_counters(f->e, &cnt);
+	assert_int_equal(alert_engine_sent_today(f->e, 1), ben_sent);
+	assert_int_equal(alert_engine_sent_today(f->e, 0), 0); /* Eve sent nothing yet */
+	assert_int_equal(alert_engine_status_text(f->e, BEN, text), 2);
+	assert_non_null(strstr(text, "#17 f1/1 HIGH 9.5C acked by Ben; #18 f2/1 HIGH 9.5C acked by "
+				     "a former contact"));
+	f->seen = f->n;
+	alert_engine_clear(f->e, HIGHP("f1", 1, 50, T0), T0 + 20 * MIN_MS);
+	tick_to(f, T0 + 25 * MIN_MS);
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALL_CLEAR), 2);
+	assert_int_equal(who, B | D); /* not Eve, who never heard of it */
+	assert_int_equal(alert_engine_ack(f->e, CLEO, 18, T0 + 26 * MIN_MS), -EALREADY);
+	assert_non_null(strstr(last_sms(f, 2)->text, "already acknowledged by a former contact"));
 }
 
 static void full_table_refuses_without_losing_the_open_ones(void **state)
@@ -730,22 +988,31 @@ int main(void)
 		T(nobody_acks_so_three_tiers_then_reminders),
 		T(ack_by_id_tells_everyone_notified),
 		T(bare_ack_takes_the_newest_of_mine),
+		T(bare_ack_takes_an_alarm_that_just_cleared),
 		T(viewers_cannot_ack_and_strangers_get_no_reply),
+		T(viewers_are_never_told_to_reply_ack),
 		T(all_clear_after_settling_to_everyone_notified),
 		T(flapping_value_stays_one_incident),
 		T(caps_stop_texts_with_one_notice),
 		T(site_cap_sends_its_notice_to_the_admin),
 		T(alarm_storm_is_coalesced_into_one_text),
+		T(a_reminder_waits_out_the_coalescing_hold),
 		T(long_lists_and_names_still_fit_one_sms),
 		T(quiet_hours_hold_all_but_critical),
 		T(news_held_by_quiet_hours_becomes_one_summary),
 		T(mute_holds_texts_and_the_ladder_resumes_after),
+		T(unmute_ends_what_the_reply_says_it_ends),
 		T(maintenance_window_holds_texts),
+		T(maintenance_window_past_midnight_belongs_to_its_start_day),
 		T(repeated_raise_sends_nothing_new_but_critical_does),
 		T(unit_events_drive_one_incident_per_kind),
 		T(unit_wide_alarms_and_status_read_well),
+		T(fast_change_text_says_how_far_it_moved),
+		T(times_on_another_day_name_the_day),
 		T(all_clear_reaches_everyone_told_before_a_critical_restart),
 		T(restart_from_saved_state_carries_on_the_ladder),
+		T(a_restart_keeps_the_mutes),
+		T(a_restart_with_an_edited_call_list_follows_people_by_number),
 		T(full_table_refuses_without_losing_the_open_ones),
 		T(policy_mistakes_are_named),
 	};

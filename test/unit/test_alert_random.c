@@ -1,9 +1,11 @@
 /* Randomized sequences against the invariants of the alarm engine, checked after every step:
  * a level never raises twice without a clear and honours its delays; nobody gets an alarm
  * text about an incident after it was acknowledged; caps are never exceeded; every incident
- * has exactly one state and there is one incident per unit, channel and kind; a tick leaves
- * nothing due at its own time (the daemon never spins); all of it holds across restarts from
- * saved state. Each run is
+ * has exactly one state and there is one incident per unit, channel and kind; everyone told
+ * of an incident gets its all-clear or a logged reason why not; no alarm text
+ * about a muted unit or one in its maintenance window, none that is not critical to a contact
+ * in quiet hours, and no viewer told to reply ACK; a tick leaves nothing due at its own time
+ * (the daemon never spins); all of it holds across restarts from saved state. Each run is
  * reproducible from the seed printed on failure. */
 #include "alert_engine.h"
 
@@ -174,7 +176,11 @@ struct world {
 	bool acked[MAX_IDS];
 	int acked_step[MAX_IDS];
 	uint32_t notified[MAX_IDS];
+	uint32_t cleared_to[MAX_IDS]; /* all-clear sent, or not sent with a reason */
 	uint32_t key_id[KEYS]; /* the open incident for each key, 0 when none */
+	int raising;           /* the key of the raise under way */
+	int key_of[MAX_IDS];   /* the key each incident was opened for */
+	int64_t mute_until[2][3]; /* units u0, u1 x channel -1, 0, 1: as the replies confirmed */
 	int64_t day;
 	uint32_t sent[ALERT_CONTACTS_MAX], site_sent;
 	uint32_t cap_notices[ALERT_CONTACTS_MAX], site_notices;
@@ -183,7 +189,8 @@ struct world {
 
 static bool is_alarm_text(enum alert_msg m)
 {
-	return m == ALERT_MSG_ALARM || m == ALERT_MSG_ALARMS || m == ALERT_MSG_REMINDER;
+	return m == ALERT_MSG_ALARM || m == ALERT_MSG_ALARMS || m == ALERT_MSG_REMINDER ||
+	       m == ALERT_MSG_SUMMARY;
 }
 
 static void world_day(struct world *w, int64_t at_ms)
@@ -198,10 +205,56 @@ static void world_day(struct world *w, int64_t at_ms)
 	}
 }
 
+static unsigned world_minute(const struct world *w, int64_t at_ms)
+{
+	return (unsigned)((at_ms / 1000 + w->offset_s) % 86400 / 60);
+}
+
+/* Written apart from the engine: a window's days name the day its span started on. */
+static bool in_window(const struct world *w, int key, int64_t at_ms)
+{
+	for (size_t i = 0; key / 4 == 0 && i < w->pol.n_windows; i++) {
+		const struct alert_window *win = &w->pol.windows[i];
+		unsigned min = world_minute(w, at_ms);
+		if (!alert_span_contains(&win->span, min))
+			continue;
+		int64_t day = (at_ms / 1000 + w->offset_s) / 86400;
+		if (win->span.start_min > win->span.end_min && min < win->span.end_min)
+			day--;
+		if (win->days == 0 || (win->days & (1u << ((day + 4) % 7))))
+			return true;
+	}
+	return false;
+}
+
+static bool muted(const struct world *w, int key, int64_t at_ms)
+{
+	int unit = key / 4, channel = key / 2 % 2;
+	return unit < 2 && (w->mute_until[unit][0] > at_ms || w->mute_until[unit][1 + channel] > at_ms);
+}
+
+/* An alarm text reaches nobody about a muted unit or one in maintenance, and a contact in
+ * quiet hours only when every incident in it is critical. */
+static void check_alarm_text(struct world *w, const struct alert_action *a, uint32_t id)
+{
+	struct alert_incident v;
+	int key = w->key_of[id];
+	CHECK(!muted(w, key, a->at_ms), w->seed, w->step, "%s about #%u while muted",
+	      alert_msg_str(a->msg), id);
+	CHECK(!in_window(w, key, a->at_ms), w->seed, w->step, "%s about #%u in maintenance",
+	      alert_msg_str(a->msg), id);
+	if (alert_span_contains(&w->pol.contacts[a->contact_idx].quiet, world_minute(w, a->at_ms)))
+		CHECK(alert_engine_incident(w->e, id, &v) == 0 && v.critical, w->seed, w->step,
+		      "%s about #%u woke contact %d in quiet hours", alert_msg_str(a->msg), id,
+		      a->contact_idx);
+}
+
 static void on_sms(struct world *w, const struct alert_action *a)
 {
 	int c = a->contact_idx;
 	CHECK(alert_text_check(a->text) == 0, w->seed, w->step, "bad text \"%s\"", a->text);
+	CHECK(w->pol.contacts[c].role != ALERT_ROLE_VIEWER || !strstr(a->text, "Reply ACK"), w->seed,
+	      w->step, "a viewer told to ACK: \"%s\"", a->text);
 	world_day(w, a->at_ms);
 	w->sent[c]++;
 	w->site_sent++;
@@ -222,10 +275,13 @@ static void on_sms(struct world *w, const struct alert_action *a)
 				      w->state[id] == ALERT_STATE_ESCALATED,
 			      w->seed, w->step, "alarm text about #%u in state %s", id,
 			      alert_state_str(w->state[id]));
+			check_alarm_text(w, a, id);
 			w->notified[id] |= 1u << c;
 		}
-		if (a->msg == ALERT_MSG_ALL_CLEAR)
+		if (a->msg == ALERT_MSG_ALL_CLEAR) {
 			CHECK(w->notified[id] & (1u << c), w->seed, w->step, "all-clear to a stranger");
+			w->cleared_to[id] |= 1u << c;
+		}
 	}
 }
 
@@ -242,12 +298,20 @@ static void world_sink(const struct alert_action *a, void *user_data)
 		      "#%u moved from %s but was %s", a->incident_id, alert_state_str(a->from),
 		      alert_state_str(w->state[a->incident_id]));
 		w->state[a->incident_id] = a->to;
+		if (a->to == ALERT_STATE_CLOSED && w->pol.all_clear)
+			CHECK((w->notified[a->incident_id] & ~w->cleared_to[a->incident_id]) == 0, w->seed,
+			      w->step, "#%u closed without an all-clear (or a reason) to everyone told",
+			      a->incident_id);
+		if (a->from == ALERT_STATE_CLOSED)
+			w->key_of[a->incident_id] = w->raising;
 		if (a->to == ALERT_STATE_ACKED && !w->acked[a->incident_id]) {
 			w->acked[a->incident_id] = true;
 			w->acked_step[a->incident_id] = w->step;
 		}
 		break;
 	case ALERT_ACTION_DROP:
+		if (a->msg == ALERT_MSG_ALL_CLEAR)
+			w->cleared_to[a->incident_id] |= 1u << a->contact_idx;
 		break;
 	}
 }
@@ -282,6 +346,7 @@ static void random_policy(struct prng *p, struct alert_policy *pol)
 			struct alert_window *w = &pol->windows[pol->n_windows++];
 			snprintf(w->unit, sizeof(w->unit), "u0");
 			w->channel = -1;
+			w->days = (uint8_t)prng_range(p, 0, 127);
 			w->span = (struct alert_span){true, (uint16_t)prng_range(p, 0, 1439),
 						      (uint16_t)prng_range(p, 0, 1439)};
 		}
@@ -309,8 +374,17 @@ static void random_command(struct world *w, struct prng *p, int64_t now)
 		int64_t id = prng_chance(p, 50) ? prng_range(p, 1, 60) : -prng_range(p, 0, 1);
 		rc = alert_engine_ack(w->e, number, id, now);
 	} else {
-		rc = alert_engine_mute(w->e, number, prng_chance(p, 50) ? "u0" : "u1",
-				       (int16_t)prng_range(p, -1, 1), (uint32_t)prng_range(p, 0, 3600), now);
+		int unit = (int)prng_range(p, 0, 1), channel = (int)prng_range(p, -1, 1);
+		uint32_t duration_s = (uint32_t)(prng_chance(p, 30) ? 0 : prng_range(p, 1, 3600));
+		bool may = c < (int)w->pol.n_contacts && !viewer;
+		/* The model moves first: texts go out inside the call. */
+		if (may && duration_s)
+			w->mute_until[unit][channel + 1] = now + (int64_t)duration_s * 1000;
+		for (int k = 0; may && !duration_s && k < 3; k++)
+			if (channel < 0 || k == channel + 1)
+				w->mute_until[unit][k] = 0;
+		rc = alert_engine_mute(w->e, number, unit ? "u1" : "u0", (int16_t)channel, duration_s, now);
+		CHECK(!may || rc == 0, w->seed, w->step, "a mute refused (rc %d)", rc);
 	}
 	if (c == (int)w->pol.n_contacts)
 		CHECK(rc == -EACCES && w->texts == before, w->seed, w->step, "a stranger got an answer");
@@ -337,11 +411,13 @@ static void check_world(struct world *w)
 }
 
 /* The base restarts: everything the engine knows is saved, and a new engine takes it up. */
-static void restart(struct world *w)
+static void restart(struct world *w, int64_t now)
 {
 	struct alert_incident saved[16];
+	struct alert_mute mutes[ALERT_MUTES_MAX];
 	struct alert_counters cnt;
 	size_t n = alert_engine_incidents(w->e, saved, 16);
+	size_t n_mutes = alert_engine_mutes(w->e, mutes, ALERT_MUTES_MAX, now);
 	uint32_t next_id = alert_engine_next_id(w->e);
 	alert_engine_counters(w->e, &cnt);
 	alert_engine_free(w->e);
@@ -350,6 +426,8 @@ static void restart(struct world *w)
 	alert_engine_set_utc_offset(w->e, w->offset_s);
 	for (size_t i = 0; i < n; i++)
 		CHECK(alert_engine_restore(w->e, &saved[i]) == 0, w->seed, w->step, "restore #%u", saved[i].id);
+	for (size_t i = 0; i < n_mutes; i++)
+		CHECK(alert_engine_restore_mute(w->e, &mutes[i], now) == 0, w->seed, w->step, "restore mute");
 	alert_engine_restore_counters(w->e, &cnt);
 }
 
@@ -374,6 +452,7 @@ static void run_world(uint64_t seed)
 		int key = (int)prng_range(&p, 0, KEYS - 1);
 		struct alert_report r = key_report(key, &p, now);
 		if (pick < 25) {
+			w.raising = key;
 			int64_t id = alert_engine_raise(w.e, &r, now);
 			CHECK(id > 0 && id < MAX_IDS, seed, w.step, "raise gave %lld", (long long)id);
 			CHECK(w.key_id[key] == 0 || w.key_id[key] == (uint32_t)id, seed, w.step,
@@ -385,7 +464,7 @@ static void run_world(uint64_t seed)
 		} else if (pick < 60) {
 			random_command(&w, &p, now);
 		} else if (pick < 62) {
-			restart(&w);
+			restart(&w, now);
 		} else {
 			alert_engine_tick(w.e, now);
 			CHECK(alert_engine_next_ms(w.e, now) > now, seed, w.step,
