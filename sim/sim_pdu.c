@@ -4,6 +4,8 @@
  * the offsets of its PHONE_SMS* layouts, the way gammu's own AT driver does. */
 #include "sim_pdu.h"
 
+#include "core/hex.h"
+
 #include <gammu.h>
 
 #include <errno.h>
@@ -117,9 +119,7 @@ static int part_from_gammu(const GSM_SMSMessage *sms, struct sim_part *part)
 		part->coding = SIM_CODING_8BIT;
 		if (sms->Length < 0 || sms->Length > TPDU_UD_MAX)
 			return -EINVAL;
-		for (int i = 0; i < sms->Length; i++)
-			snprintf(part->text + 2 * i, 3, "%02X", sms->Text[i]);
-		part->text[2 * sms->Length] = '\0';
+		hex_encode(sms->Text, (size_t)sms->Length, part->text);
 		break;
 	case SMS_Coding_Unicode_Compression:
 	case SMS_Coding_Default_Compression:
@@ -175,17 +175,6 @@ static void to_gammu_time(time_t t, GSM_DateTime *dt)
 	dt->Timezone = 0;
 }
 
-static int hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 static int fill_text(GSM_SMSMessage *sms, const struct sim_part *part)
 {
 	size_t n = strlen(part->text);
@@ -199,14 +188,8 @@ static int fill_text(GSM_SMSMessage *sms, const struct sim_part *part)
 							      : SMS_Coding_Unicode_No_Compression;
 		return 0;
 	case SIM_CODING_8BIT:
-		if (n % 2 || n / 2 > TPDU_UD_MAX)
+		if (hex_decode(part->text, n, sms->Text, TPDU_UD_MAX) < 0)
 			return -EINVAL;
-		for (size_t i = 0; i < n / 2; i++) {
-			int hi = hex_nibble(part->text[2 * i]), lo = hex_nibble(part->text[2 * i + 1]);
-			if (hi < 0 || lo < 0)
-				return -EINVAL;
-			sms->Text[i] = (unsigned char)(hi << 4 | lo);
-		}
 		sms->Length = (int)(n / 2);
 		sms->Coding = SMS_Coding_8bit;
 		return 0;

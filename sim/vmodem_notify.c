@@ -3,6 +3,7 @@
  * acknowledgement that +CSMS=1 asks for, and what a full store shows. */
 #include "vmodem_int.h"
 
+#include "core/hex.h"
 #include "core/log.h"
 
 #include <errno.h>
@@ -62,7 +63,7 @@ static void route(struct vmodem *vm, const uint8_t *tpdu, size_t len, bool repor
 	} else {
 		char hex[2 * (VM_TPDU_MAX + 14) + 1];
 		size_t h = vm_pdu_smsc_hex(vm->csca, vm->csca_type, hex, sizeof(hex));
-		vm_pdu_hex(tpdu, len, hex + h);
+		hex_encode(tpdu, len, hex + h);
 		if (report)
 			n = (size_t)snprintf(text, sizeof(text), "\r\n+CDS: %zu\r\n%s\r\n", len, hex);
 		else

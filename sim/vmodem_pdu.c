@@ -3,43 +3,10 @@
  * message class of a delivery, and the SMS-DELIVERs that fill a SIM in the sim-full fault. */
 #include "vmodem_int.h"
 
+#include "core/hex.h"
+
 #include <errno.h>
 #include <string.h>
-
-static const char hexdig[] = "0123456789ABCDEF";
-
-void vm_pdu_hex(const uint8_t *in, size_t len, char *out)
-{
-	for (size_t i = 0; i < len; i++) {
-		out[2 * i] = hexdig[in[i] >> 4];
-		out[2 * i + 1] = hexdig[in[i] & 15];
-	}
-	out[2 * len] = '\0';
-}
-
-static int nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-int vm_pdu_unhex(const char *hex, size_t len, uint8_t *out, size_t size)
-{
-	if (len % 2 || len / 2 > size)
-		return -EINVAL;
-	for (size_t i = 0; i < len / 2; i++) {
-		int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return -EINVAL;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return (int)(len / 2);
-}
 
 /* TS 24.008 10.5.4.9 / TS 23.040 9.1.2.5: swapped semi-octets, F-filled. Returns octets. */
 static size_t put_address(const char *number, uint8_t *out)
@@ -71,8 +38,7 @@ size_t vm_pdu_smsc_hex(const char *number, int type, char *out, size_t size)
 	size_t oct = put_address(number, buf + 2);
 	buf[0] = (uint8_t)(oct + 1);
 	buf[1] = (uint8_t)(type ? type : (number[0] == '+' ? 145 : 129));
-	vm_pdu_hex(buf, oct + 2, out);
-	return 2 * (oct + 2);
+	return hex_encode(buf, oct + 2, out);
 }
 
 /* TS 23.038 4: does the DCS say GSM 7-bit (UDL in septets)? */

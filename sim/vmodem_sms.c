@@ -3,6 +3,7 @@
  * cancels, 27.005 3.5.1 and 4.3). The modem stamps TP-MR from its own counter. */
 #include "vmodem_int.h"
 
+#include "core/hex.h"
 #include "core/log.h"
 
 #include <stdio.h>
@@ -244,7 +245,7 @@ void vm_send_tick(struct vmodem *vm)
 static struct vm_result submit_pdu(struct vmodem *vm)
 {
 	uint8_t buf[VM_TPDU_MAX + 13];
-	int n = vm_pdu_unhex(vm->prompt_buf, vm->prompt_used, buf, sizeof(buf));
+	int n = hex_decode(vm->prompt_buf, vm->prompt_used, buf, sizeof(buf));
 	if (vm->prompt_bad || n < 1 || n != 1 + buf[0] + vm->prompt_len) {
 		log_warn("vmodem", "event=bad_pdu modem=%s hex_digits=%zu length=%d hint=\"AT+CMGS length must count the TPDU octets after the SMSC part\"",
 			 vm->name, vm->prompt_used, vm->prompt_len);

@@ -3,6 +3,7 @@
  * with the SMSC octets; the length field counts the TPDU only (27.005 3.4.2, 4.1). */
 #include "vmodem_int.h"
 
+#include "core/hex.h"
 #include "core/log.h"
 
 #include <errno.h>
@@ -102,7 +103,7 @@ static void show_pdu(struct vmodem *vm, const struct vm_msg *m)
 {
 	char hex[2 * (VM_TPDU_MAX + 14) + 1];
 	size_t n = vm_pdu_smsc_hex(vm->csca, vm->csca_type, hex, sizeof(hex));
-	vm_pdu_hex(m->tpdu, m->len, hex + n);
+	hex_encode(m->tpdu, m->len, hex + n);
 	vm_info_cont(vm, "%s", hex);
 }
 
