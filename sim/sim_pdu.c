@@ -85,9 +85,7 @@ static int unicode_to_utf8(const unsigned char *src, char *out, size_t out_size)
 	return rc;
 }
 
-/* Checks the SMS-SUBMIT header lengths (TS 23.040 9.2.2.2) before gammu reads it, so that an
- * address or user data length pointing past the end is refused here. */
-static int check_submit_shape(const uint8_t *tpdu, size_t len)
+int sim_pdu_submit_size(const uint8_t *tpdu, size_t len)
 {
 	if (len < 7 || (tpdu[0] & FO_MTI_MASK) != FO_MTI_SUBMIT || tpdu[2] > 20)
 		return -EINVAL;
@@ -100,9 +98,9 @@ static int check_submit_shape(const uint8_t *tpdu, size_t len)
 	GSM_Coding_Type coding = GSM_GetMessageCoding(GSM_GetGlobalDebug(), (char)tpdu[dcs_pos]);
 	size_t udl = tpdu[pos];
 	size_t octets = coding == SMS_Coding_Default_No_Compression ? (udl * 7 + 7) / 8 : udl;
-	if (octets > TPDU_UD_MAX || pos + 1 + octets > len)
+	if (octets > TPDU_UD_MAX)
 		return -EINVAL;
-	return 0;
+	return (int)(pos + 1 + octets);
 }
 
 static int part_from_gammu(const GSM_SMSMessage *sms, struct sim_part *part)
@@ -138,8 +136,9 @@ static int part_from_gammu(const GSM_SMSMessage *sms, struct sim_part *part)
 
 int sim_pdu_decode_submit(const uint8_t *tpdu, size_t len, struct sim_submit *out)
 {
-	if (check_submit_shape(tpdu, len) < 0)
-		return -EINVAL;
+	int size = sim_pdu_submit_size(tpdu, len);
+	if (size < 0 || (size_t)size > len)
+		return -EINVAL; /* refused here, before gammu reads past the end */
 	GSM_SMSMessage *sms = calloc(1, sizeof(*sms));
 	if (!sms)
 		return -ENOMEM;

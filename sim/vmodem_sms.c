@@ -3,6 +3,8 @@
  * cancels, 27.005 3.5.1 and 4.3). The modem stamps TP-MR from its own counter. */
 #include "vmodem_int.h"
 
+#include "sim_pdu.h"
+
 #include "core/hex.h"
 #include "core/log.h"
 
@@ -199,7 +201,7 @@ static struct vm_result hand_to_network(struct vmodem *vm, const uint8_t *tpdu, 
 
 struct vm_result vm_submit(struct vmodem *vm, uint8_t *tpdu, size_t len)
 {
-	if (vm_pdu_check_submit(tpdu, len) < 0)
+	if (sim_pdu_submit_size(tpdu, len) != (int)len)
 		return vm_cms(vm->cmgf ? 305 : 304);
 	if (vm->reg_stat != 1) {
 		log_warn("vmodem", "event=send_refused modem=%s reason=no_network", vm->name);

@@ -2,10 +2,15 @@
  * reboot by AT+CFUN=1,1, and the SIM PIN/PUK lock. */
 #include "test_vmodem_harness.h"
 
+#include "core/hex.h"
+
+#include <gammu.h>
+
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -136,6 +141,24 @@ static void no_network_deregisters_with_urcs_and_refuses_sms(void **state)
 	assert_true(vmodem_registered(h->vm));
 }
 
+/* The text a handset shows for the PDU line of a +CMGR answer (SMSC octets first). */
+static void read_listed_text(const char *answer, char *text, size_t size)
+{
+	const char *hex = strstr(answer + 2, "\r\n");
+	assert_non_null(hex);
+	hex += 2;
+	uint8_t pdu[200];
+	int n = hex_decode(hex, strcspn(hex, "\r"), pdu, sizeof(pdu));
+	assert_true(n > 1 + pdu[0]);
+	GSM_SMSMessage sms;
+	memset(&sms, 0, sizeof(sms));
+	size_t pos = 0;
+	assert_int_equal(GSM_DecodePDUFrame(GSM_GetGlobalDebug(), &sms, pdu + 1 + pdu[0],
+					    (size_t)n - 1 - pdu[0], &pos, FALSE), ERR_NONE);
+	assert_int_equal(sms.PDU, SMS_Deliver);
+	snprintf(text, size, "%s", DecodeUnicodeString(sms.Text));
+}
+
 static void sim_full_until_messages_are_deleted(void **state)
 {
 	struct vmh *h = ready(state, 3);
@@ -149,6 +172,9 @@ static void sim_full_until_messages_are_deleted(void **state)
 	vmh_type(h, "AT+CMGR=1\r");
 	const char *out = vmh_take(h);
 	assert_int_equal(strncmp(out, "\r\n+CMGR: 1,,", 12), 0); /* an old, read message */
+	char text[64];
+	read_listed_text(out, text, sizeof(text));
+	assert_string_equal(text, "OLD MESSAGE 1");
 	vmh_type(h, "AT+CMGD=1\r");
 	vmh_take(h);
 	assert_int_equal(vmh_deliver_hex(h, DELIVER_HEX), 0);
