@@ -240,6 +240,12 @@ bool it_at_cmd(int fd, const char *cmd, char *reply, size_t reply_size)
 	return strstr(acc, "\r\nOK\r\n") != NULL;
 }
 
+static bool has_registered_urc(const char *acc, const void *unused)
+{
+	(void)unused;
+	return strstr(acc, "\r\n+CREG: 1\r\n") || strstr(acc, "\r\n+CREG: 5\r\n");
+}
+
 bool it_at_registered(int fd)
 {
 	char reply[4096];
@@ -247,9 +253,12 @@ bool it_at_registered(int fd)
 		return false;
 	if (strstr(reply, "+CREG: 1,1") || strstr(reply, "+CREG: 1,5"))
 		return true;
+	/* the URC may have come in the same read as the answer: what followed OK is kept */
 	char acc[4096] = "";
-	return it_at_wait(fd, "+CREG: 1\r\n", IT_TIMEOUT_MS, acc, sizeof(acc)) ||
-	       it_at_wait(fd, "+CREG: 5\r\n", 1, acc, sizeof(acc));
+	const char *after = strstr(reply, "\r\nOK\r\n");
+	if (after)
+		snprintf(acc, sizeof(acc), "%s", after + 4);
+	return wait_for(fd, has_registered_urc, NULL, IT_TIMEOUT_MS, acc, sizeof(acc));
 }
 
 bool it_drain(const struct it_sim *sim, int timeout_ms)
