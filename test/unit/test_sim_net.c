@@ -137,6 +137,7 @@ static void submit(struct fixture *f, int modem, const char *text, const char *t
 	uint8_t tpdu[SIM_MAX_PARTS][SIM_TPDU_MAX];
 	size_t lens[SIM_MAX_PARTS];
 	int n = tsim_submits(text, to, report, 5, tpdu, lens);
+	assert_true(n > 0);
 	for (int i = 0; i < n; i++)
 		assert_int_equal(sim_net_modem_submit(f->net, modem, tpdu[i], lens[i], now), 0);
 }
