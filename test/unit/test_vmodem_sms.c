@@ -18,12 +18,11 @@
 /* SMS-STATUS-REPORT, delivered, for MR 1 (at-clients.md 4.3), 23 octets */
 #define REPORT_HEX "0601089151550010621152801183006211528011830000"
 
+/* A client's modem once it is registered (the model's delay after power-on is over). */
 static struct vmh *quiet_modem(void **state, enum vmodem_model model, int slots)
 {
-	struct vmh *h = vmh_new(model, NULL, slots);
-	*state = h;
+	struct vmh *h = vmh_client(state, model, slots, NULL);
 	vmh_advance(h, 10000);
-	vmh_type(h, "ATE0;+CMEE=1\r");
 	vmh_take(h);
 	return h;
 }
