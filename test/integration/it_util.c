@@ -58,10 +58,13 @@ void it_sim_start(struct it_sim *sim, const char *m2mon, const char *const *args
 	for (int i = 0; args && args[i] && argc < 63; i++)
 		argv[argc++] = args[i];
 	argv[argc] = NULL;
+	pid_t parent = getpid();
 	sim->pid = fork();
 	assert_true(sim->pid >= 0);
 	if (sim->pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGTERM); /* a failed test must not leave a simulator behind */
+		if (getppid() != parent)
+			_exit(127); /* the test died before the line above took effect */
 		char log[320];
 		snprintf(log, sizeof(log), "%s/sim.log", sim->root);
 		int err = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
