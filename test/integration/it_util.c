@@ -183,7 +183,9 @@ void it_at_write(int fd, const char *s)
 	}
 }
 
-/* Appends what arrives to `acc` until `done(acc)` or the timeout. */
+/* Appends what arrives to `acc` until `done(acc)` or the timeout. When `acc` fills up, its
+ * older half is dropped. A NUL byte (line noise, the garbage fault) is kept as 0x7F so that
+ * it does not end the string before what follows it. */
 static bool wait_for(int fd, bool (*done)(const char *acc, const void *arg), const void *arg,
 		     int timeout_ms, char *acc, size_t acc_size)
 {
@@ -193,14 +195,19 @@ static bool wait_for(int fd, bool (*done)(const char *acc, const void *arg), con
 		int64_t left = deadline - mono_ms();
 		if (left <= 0)
 			return false;
-		if (len + 512 > acc_size) {
+		if (len + 512 > acc_size && len > acc_size / 2) {
 			size_t keep = acc_size / 2;
 			memmove(acc, acc + len - keep, keep);
 			len = keep;
 		}
+		if (len + 1 >= acc_size)
+			return false;
 		ssize_t n = read_some(fd, acc + len, acc_size - len - 1, (int)left);
 		if (n < 0)
 			return false;
+		for (ssize_t i = 0; i < n; i++)
+			if (acc[len + (size_t)i] == '\0')
+				acc[len + (size_t)i] = 0x7f;
 		len += (size_t)n;
 		acc[len] = '\0';
 	}
