@@ -79,6 +79,27 @@ static void submit_parts_keep_concatenation(void **state)
 	assert_string_equal(joined, text);
 }
 
+/* TS 23.038 4: group 01xx ("marked for automatic deletion") and the reserved codings carry
+ * GSM 7 bit text, with TP-UDL in septets; the SMSC must take them whole, not as 8-bit data. */
+static void submit_dcs_groups_count_septets_as_23038_says(void **state)
+{
+	(void)state;
+	static const uint8_t dcs[] = { 0x00, 0x40, 0x0C, 0x80, 0xC0, 0xD4, 0xF1, 0xF8 };
+	uint8_t tpdu[SIM_MAX_PARTS][SIM_TPDU_MAX];
+	size_t lens[SIM_MAX_PARTS];
+	for (size_t i = 0; i < sizeof(dcs); i++) {
+		assert_int_equal(tsim_submits("Cold room 2 at 9.5C", "+15550001", false, 1, tpdu, lens), 1);
+		size_t dcs_pos = 4 + (tpdu[0][2] + 1u) / 2u + 1;
+		assert_int_equal(tpdu[0][dcs_pos], 0x00);
+		tpdu[0][dcs_pos] = dcs[i];
+		assert_int_equal(sim_pdu_submit_size(tpdu[0], lens[0]), (int)lens[0]);
+		struct sim_submit s;
+		assert_int_equal(sim_pdu_decode_submit(tpdu[0], lens[0], &s), 0);
+		assert_int_equal(s.part.coding, SIM_CODING_GSM7);
+		assert_string_equal(s.part.text, "Cold room 2 at 9.5C");
+	}
+}
+
 static void deliver_round_trips_through_gammu(void **state)
 {
 	(void)state;
@@ -226,6 +247,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(submit_from_gammu_sendsms_decodes),
 		cmocka_unit_test(submit_parts_keep_concatenation),
+		cmocka_unit_test(submit_dcs_groups_count_septets_as_23038_says),
 		cmocka_unit_test(deliver_round_trips_through_gammu),
 		cmocka_unit_test(deliver_ucs2_part_with_udh),
 		cmocka_unit_test(status_report_matches_what_gammu_smsd_decoded),
