@@ -334,7 +334,7 @@ static void queue_report(struct sim_net *net, const struct item *sms, uint8_t st
 
 enum attempt {
 	ATTEMPT_DONE,    /* the modem took it */
-	ATTEMPT_RETRY,   /* storage full or off the network: try again later */
+	ATTEMPT_RETRY,   /* storage full, off the network or line reserved: try again later */
 	ATTEMPT_REFUSED, /* it can never take it */
 };
 
@@ -356,6 +356,11 @@ static enum attempt try_modem(struct sim_net *net, struct item *it, int modem, u
 			 : net->hooks.status_report(net->user, modem, it->tpdu, it->tpdu_len, now_ms);
 	if (rc == 0)
 		return ATTEMPT_DONE;
+	if (rc == -EBUSY) {
+		log_debug("sim", "event=delivery_rejected id=%llu modem=%s cause=line-reserved retry_ms=%u",
+			  (unsigned long long)it->id, net->s.modems[modem].name, net->retry_ms);
+		return ATTEMPT_RETRY;
+	}
 	if (rc != -ENOSPC && rc != -ENETDOWN) {
 		log_error("sim", "event=delivery_refused id=%llu modem=%s len=%zu err=%d hint=\"the modem "
 			  "rejected the TPDU itself; this is a simulator bug, please report it\"",

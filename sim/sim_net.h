@@ -58,7 +58,7 @@ struct sim_net_record {
 };
 
 struct sim_net_hooks {
-	/* Hands an SMS-DELIVER TPDU to modem `modem`: 0, or -ENOSPC / -ENETDOWN to retry later
+	/* Hands an SMS-DELIVER TPDU to modem `modem`: 0, or -ENOSPC / -ENETDOWN / -EBUSY to retry later
 	 * (the contract of vmodem_deliver); any other error is final. */
 	int (*deliver)(void *user, int modem, const uint8_t *tpdu, size_t len, uint64_t now_ms);
 	/* Hands an SMS-STATUS-REPORT TPDU to modem `modem`; same returns. */

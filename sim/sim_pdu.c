@@ -4,6 +4,8 @@
  * the offsets of its PHONE_SMS* layouts, the way gammu's own AT driver does. */
 #include "sim_pdu.h"
 
+#include "core/hex.h"
+
 #include <gammu.h>
 
 #include <errno.h>
@@ -83,24 +85,62 @@ static int unicode_to_utf8(const unsigned char *src, char *out, size_t out_size)
 	return rc;
 }
 
-/* Checks the SMS-SUBMIT header lengths (TS 23.040 9.2.2.2) before gammu reads it, so that an
- * address or user data length pointing past the end is refused here. */
-static int check_submit_shape(const uint8_t *tpdu, size_t len)
+/* The DCS of the alphabet a TP-DCS stands for, in the form libgammu reads (TS 23.038 4): the
+ * automatic-deletion group 01xx means what 00xx means, and reserved codings and bits are
+ * taken as the GSM 7 bit default alphabet; libgammu would read them as 8-bit data. */
+static uint8_t dcs_plain(uint8_t dcs)
+{
+	switch (dcs >> 4) {
+	case 0x0: case 0x1: case 0x2: case 0x3: case 0x4: case 0x5: case 0x6: case 0x7:
+		dcs &= (uint8_t)~0x40;
+		return (dcs & 0x0C) == 0x0C ? (uint8_t)(dcs & ~0x0C) : dcs;
+	case 0xC: case 0xD: case 0xE:
+		return (uint8_t)(dcs & ~0x04);
+	case 0xF:
+		return (uint8_t)(dcs & ~0x08);
+	default:
+		return 0x00;
+	}
+}
+
+/* TP-UDL counts septets for the GSM 7 bit alphabet, octets otherwise (TS 23.040 9.2.3.16). */
+static bool udl_in_septets(uint8_t dcs)
+{
+	dcs = dcs_plain(dcs);
+	switch (dcs >> 4) {
+	case 0x0: case 0x1: case 0x2: case 0x3:
+		return (dcs & 0x2C) == 0; /* uncompressed, alphabet 00 */
+	case 0xC: case 0xD:
+		return true;
+	case 0xF:
+		return (dcs & 0x04) == 0;
+	default:
+		return false;
+	}
+}
+
+/* The offset of TP-DCS in an SMS-SUBMIT (TS 23.040 9.2.2.2), or -EINVAL. */
+static int submit_dcs_pos(const uint8_t *tpdu, size_t len)
 {
 	if (len < 7 || (tpdu[0] & FO_MTI_MASK) != FO_MTI_SUBMIT || tpdu[2] > 20)
 		return -EINVAL;
-	size_t pos = 2 + 2 + (tpdu[2] + 1u) / 2u; /* TP-DA */
-	size_t dcs_pos = pos + 1;                 /* after TP-PID */
+	return 2 + 2 + (tpdu[2] + 1) / 2 + 1; /* FO, MR, TP-DA, TP-PID */
+}
+
+int sim_pdu_submit_size(const uint8_t *tpdu, size_t len)
+{
+	int dcs_pos = submit_dcs_pos(tpdu, len);
+	if (dcs_pos < 0)
+		return -EINVAL;
 	int vpf = (tpdu[0] >> FO_VPF_SHIFT) & 3;
-	pos = dcs_pos + 1 + (vpf == 0 ? 0 : vpf == 2 ? 1 : 7);
+	size_t pos = (size_t)dcs_pos + 1 + (vpf == 0 ? 0 : vpf == 2 ? 1 : 7);
 	if (pos >= len)
 		return -EINVAL;
-	GSM_Coding_Type coding = GSM_GetMessageCoding(GSM_GetGlobalDebug(), (char)tpdu[dcs_pos]);
 	size_t udl = tpdu[pos];
-	size_t octets = coding == SMS_Coding_Default_No_Compression ? (udl * 7 + 7) / 8 : udl;
-	if (octets > TPDU_UD_MAX || pos + 1 + octets > len)
+	size_t octets = udl_in_septets(tpdu[dcs_pos]) ? (udl * 7 + 7) / 8 : udl;
+	if (octets > TPDU_UD_MAX)
 		return -EINVAL;
-	return 0;
+	return (int)(pos + 1 + octets);
 }
 
 static int part_from_gammu(const GSM_SMSMessage *sms, struct sim_part *part)
@@ -117,9 +157,7 @@ static int part_from_gammu(const GSM_SMSMessage *sms, struct sim_part *part)
 		part->coding = SIM_CODING_8BIT;
 		if (sms->Length < 0 || sms->Length > TPDU_UD_MAX)
 			return -EINVAL;
-		for (int i = 0; i < sms->Length; i++)
-			snprintf(part->text + 2 * i, 3, "%02X", sms->Text[i]);
-		part->text[2 * sms->Length] = '\0';
+		hex_encode(sms->Text, (size_t)sms->Length, part->text);
 		break;
 	case SMS_Coding_Unicode_Compression:
 	case SMS_Coding_Default_Compression:
@@ -138,14 +176,19 @@ static int part_from_gammu(const GSM_SMSMessage *sms, struct sim_part *part)
 
 int sim_pdu_decode_submit(const uint8_t *tpdu, size_t len, struct sim_submit *out)
 {
-	if (check_submit_shape(tpdu, len) < 0)
-		return -EINVAL;
+	int size = sim_pdu_submit_size(tpdu, len);
+	if (size < 0 || (size_t)size > len)
+		return -EINVAL; /* refused here, before gammu reads past the end */
+	uint8_t plain[SIM_TPDU_MAX];
+	memcpy(plain, tpdu, (size_t)size);
+	int dcs_pos = submit_dcs_pos(tpdu, len);
+	plain[dcs_pos] = dcs_plain(tpdu[dcs_pos]);
 	GSM_SMSMessage *sms = calloc(1, sizeof(*sms));
 	if (!sms)
 		return -ENOMEM;
 	size_t final_pos = 0;
 	int rc = -EINVAL;
-	GSM_Error err = GSM_DecodePDUFrame(GSM_GetGlobalDebug(), sms, tpdu, len, &final_pos, FALSE);
+	GSM_Error err = GSM_DecodePDUFrame(GSM_GetGlobalDebug(), sms, plain, (size_t)size, &final_pos, FALSE);
 	if (err != ERR_NONE || sms->PDU != SMS_Submit)
 		goto out;
 	memset(out, 0, sizeof(*out));
@@ -175,17 +218,6 @@ static void to_gammu_time(time_t t, GSM_DateTime *dt)
 	dt->Timezone = 0;
 }
 
-static int hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 static int fill_text(GSM_SMSMessage *sms, const struct sim_part *part)
 {
 	size_t n = strlen(part->text);
@@ -199,14 +231,8 @@ static int fill_text(GSM_SMSMessage *sms, const struct sim_part *part)
 							      : SMS_Coding_Unicode_No_Compression;
 		return 0;
 	case SIM_CODING_8BIT:
-		if (n % 2 || n / 2 > TPDU_UD_MAX)
+		if (hex_decode(part->text, n, sms->Text, TPDU_UD_MAX) < 0)
 			return -EINVAL;
-		for (size_t i = 0; i < n / 2; i++) {
-			int hi = hex_nibble(part->text[2 * i]), lo = hex_nibble(part->text[2 * i + 1]);
-			if (hi < 0 || lo < 0)
-				return -EINVAL;
-			sms->Text[i] = (unsigned char)(hi << 4 | lo);
-		}
 		sms->Length = (int)(n / 2);
 		sms->Coding = SMS_Coding_8bit;
 		return 0;

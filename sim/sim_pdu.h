@@ -54,6 +54,13 @@ struct sim_submit {
 	uint8_t mr;              /* TP-Message-Reference (9.2.3.6) */
 };
 
+/* The length in octets of the SMS-SUBMIT whose header starts `tpdu` (TS 23.040 9.2.2.2: TP-DA,
+ * TP-VPF, then TP-UDL in septets or octets as TP-DCS says), read from at most `len` octets.
+ * Returns it (it may be more or less than `len`: the caller compares), or -EINVAL when it is
+ * not an SMS-SUBMIT, the address is over 20 digits, the header does not fit in `len` or the
+ * user data is over 140 octets. */
+int sim_pdu_submit_size(const uint8_t *tpdu, size_t len);
+
 /* Decodes an SMS-SUBMIT TPDU of `len` octets. Returns 0, or -EINVAL when it is not a
  * well-formed SMS-SUBMIT (wrong TP-MTI, lengths that do not add up, address or user data
  * longer than the PDU, a coding gammu cannot decode); `out` is then unspecified. */

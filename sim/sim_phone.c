@@ -1,6 +1,6 @@
 /* A simulated handset's message store: concatenated parts wait, keyed by originator and
  * reference (TS 23.040 9.2.3.24.1), until every sequence number is there; then the whole text
- * enters the inbox. */
+ * enters the inbox. The last few finished messages are kept to recognise a repeated part. */
 #include "sim_phone.h"
 
 #include "core/log.h"
@@ -11,6 +11,7 @@
 #include <string.h>
 
 #define PHONE_MAX_PENDING 32
+#define PHONE_MAX_DONE 8 /* finished messages whose repeated parts are recognised */
 
 struct pending {
 	char from[SIM_NUMBER_MAX];
@@ -28,6 +29,8 @@ struct sim_phone {
 	size_t n_inbox, cap_inbox;
 	struct pending *pending[PHONE_MAX_PENDING];
 	size_t n_pending;
+	struct pending *done[PHONE_MAX_DONE]; /* oldest first */
+	size_t n_done;
 };
 
 struct sim_phone *sim_phone_new(const char *name, const char *number)
@@ -56,6 +59,8 @@ void sim_phone_free(struct sim_phone *ph)
 	free(ph->inbox);
 	for (size_t i = 0; i < ph->n_pending; i++)
 		pending_free(ph->pending[i]);
+	for (size_t i = 0; i < ph->n_done; i++)
+		pending_free(ph->done[i]);
 	free(ph);
 }
 
@@ -99,11 +104,27 @@ static int inbox_add(struct sim_phone *ph, const char *from, char *text, int par
 	return 1;
 }
 
+static bool same_message(const struct pending *p, const char *from, const struct sim_concat *c)
+{
+	return p->ref == c->ref && p->total == c->total && strcmp(p->from, from) == 0;
+}
+
+/* A part that a finished message already had, word for word: the network repeated it. */
+static bool repeat_of_done(const struct sim_phone *ph, const char *from, const struct sim_part *part)
+{
+	for (size_t i = 0; i < ph->n_done; i++) {
+		const struct pending *p = ph->done[i];
+		if (same_message(p, from, &part->concat) && strcmp(p->text[part->concat.seq], part->text) == 0)
+			return true;
+	}
+	return false;
+}
+
 static struct pending *pending_find(struct sim_phone *ph, const char *from, const struct sim_concat *c)
 {
 	for (size_t i = 0; i < ph->n_pending; i++) {
 		struct pending *p = ph->pending[i];
-		if (p->ref == c->ref && p->total == c->total && strcmp(p->from, from) == 0)
+		if (same_message(p, from, c))
 			return p;
 	}
 	if (ph->n_pending == PHONE_MAX_PENDING) {
@@ -140,16 +161,22 @@ static char *pending_join(const struct pending *p)
 	return text;
 }
 
-static void pending_remove(struct sim_phone *ph, struct pending *p)
+/* Moves the finished `p` from the waiting messages to the recently finished ones. */
+static void pending_finish(struct sim_phone *ph, struct pending *p)
 {
 	for (size_t i = 0; i < ph->n_pending; i++) {
 		if (ph->pending[i] != p)
 			continue;
 		memmove(ph->pending + i, ph->pending + i + 1, (ph->n_pending - i - 1) * sizeof(p));
 		ph->n_pending--;
-		pending_free(p);
-		return;
+		break;
 	}
+	if (ph->n_done == PHONE_MAX_DONE) {
+		pending_free(ph->done[0]);
+		memmove(ph->done, ph->done + 1, (PHONE_MAX_DONE - 1) * sizeof(p));
+		ph->n_done--;
+	}
+	ph->done[ph->n_done++] = p;
 }
 
 int sim_phone_receive(struct sim_phone *ph, const char *from, const struct sim_part *part,
@@ -162,6 +189,8 @@ int sim_phone_receive(struct sim_phone *ph, const char *from, const struct sim_p
 			return -ENOMEM;
 		return inbox_add(ph, from, text, 1, part->coding, time_ms);
 	}
+	if (repeat_of_done(ph, from, part))
+		return 0;
 	struct pending *p = pending_find(ph, from, c);
 	if (!p)
 		return -ENOMEM;
@@ -179,6 +208,6 @@ int sim_phone_receive(struct sim_phone *ph, const char *from, const struct sim_p
 	if (!text)
 		return -ENOMEM;
 	int rc = inbox_add(ph, from, text, p->total, p->coding, time_ms);
-	pending_remove(ph, p);
+	pending_finish(ph, p);
 	return rc;
 }

@@ -28,7 +28,8 @@ const char *sim_phone_name(const struct sim_phone *ph);
 const char *sim_phone_number(const struct sim_phone *ph);
 
 /* One SMS arrives from `from`. A single SMS goes straight to the inbox; a part of a
- * concatenated message waits for the others (a repeated part is ignored). Returns 1 when a
+ * concatenated message waits for the others (a repeated part is ignored, also one of the
+ * last 8 finished messages, so that it cannot join a later message with that reference). Returns 1 when a
  * whole message entered the inbox, 0 when the part is waiting or was a repeat, -ENOMEM. At
  * most 32 messages wait for missing parts; the oldest is dropped (and logged) beyond that. */
 int sim_phone_receive(struct sim_phone *ph, const char *from, const struct sim_part *part,

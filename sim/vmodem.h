@@ -60,7 +60,9 @@ void vmodem_input(struct vmodem *vm, const void *buf, size_t len, uint64_t now_m
  * routes it (+CMT) as +CNMI says. Returns 0, -ENOSPC when the storage is full (the modem
  * has then shown +CMS ERROR 322 behaviour of its model, and the network keeps the SMS for a
  * later retry), or -ENETDOWN when the modem is off the network, powered down, rebooting or
- * hung; -EINVAL when `len` is 0 or longer than a TPDU can be (176). */
+ * hung; -EBUSY when +CNMI <mode> 1 makes it reject a message it would route (+CMT) while
+ * the text-entry prompt reserves the line (27.005 3.4.1; the network retries later);
+ * -EINVAL when `len` is 0 or longer than a TPDU can be (176). */
 int vmodem_deliver(struct vmodem *vm, const uint8_t *tpdu, size_t len, uint64_t now_ms);
 
 /* The network hands the modem an SMS-STATUS-REPORT TPDU; shown as +CDS or stored with +CDSI

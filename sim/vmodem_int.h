@@ -275,16 +275,8 @@ int vm_store_total(const struct vmodem *vm, enum vm_mem_id mem);
 /* vmodem_pdu.c */
 /* Writes the SMSC address octets of `number` as hex into `out`; returns hex digits written. */
 size_t vm_pdu_smsc_hex(const char *number, int type, char *out, size_t size);
-/* Upper-case hex of `len` bytes into `out` (2 * len + 1 bytes, NUL-terminated). */
-void vm_pdu_hex(const uint8_t *in, size_t len, char *out);
-/* Hex to bytes: returns the byte count, or -EINVAL for an odd count or a non-hex digit. */
-int vm_pdu_unhex(const char *hex, size_t len, uint8_t *out, size_t size);
-/* -EINVAL unless `tpdu` is a well-formed SMS-SUBMIT of exactly `len` octets (TS 23.040 9.2.2.2). */
-int vm_pdu_check_submit(const uint8_t *tpdu, size_t len);
 /* The message class of an SMS-DELIVER (TS 23.038 4), or -1 when it has none. */
 int vm_pdu_deliver_class(const uint8_t *tpdu, size_t len);
-/* An SMS-DELIVER from `from` with GSM 7-bit `text` (ASCII letters, digits, space). */
-size_t vm_pdu_make_deliver(const char *from, const char *text, uint8_t *out, size_t size);
 
 /* vmodem_notify.c */
 /* After the +CNMA wait: routing off (+CNMI mt=ds=0) and the message stored, 27.005 3.4.1. */

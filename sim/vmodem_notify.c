@@ -3,6 +3,7 @@
  * acknowledgement that +CSMS=1 asks for, and what a full store shows. */
 #include "vmodem_int.h"
 
+#include "core/hex.h"
 #include "core/log.h"
 
 #include <errno.h>
@@ -51,6 +52,13 @@ static int store_and_notify(struct vmodem *vm, const uint8_t *tpdu, size_t len, 
 	return 0;
 }
 
+/* 27.005 3.4.1 <mode> 1: a message the ME would route while the text-entry prompt reserves
+ * the line is rejected (RP-ERROR, TS 24.011), so the network keeps it and tries again. */
+static bool route_rejected(const struct vmodem *vm)
+{
+	return vm->cnmi[0] == 1 && vm_link_reserved(vm);
+}
+
 static void route(struct vmodem *vm, const uint8_t *tpdu, size_t len, bool report)
 {
 	struct vm_msg m = { .used = true, .stat = VM_STAT_REC_UNREAD, .len = (uint8_t)len };
@@ -62,7 +70,7 @@ static void route(struct vmodem *vm, const uint8_t *tpdu, size_t len, bool repor
 	} else {
 		char hex[2 * (VM_TPDU_MAX + 14) + 1];
 		size_t h = vm_pdu_smsc_hex(vm->csca, vm->csca_type, hex, sizeof(hex));
-		vm_pdu_hex(tpdu, len, hex + h);
+		hex_encode(tpdu, len, hex + h);
 		if (report)
 			n = (size_t)snprintf(text, sizeof(text), "\r\n+CDS: %zu\r\n%s\r\n", len, hex);
 		else
@@ -93,6 +101,8 @@ int vmodem_deliver(struct vmodem *vm, const uint8_t *tpdu, size_t len, uint64_t 
 	int mt = vm->cnmi[1];
 	/* 27.005 3.4.1 <mt>: 2 routes all but class 2 (SIM-specific), 3 routes class 3 only */
 	if (((mt == 2 && cls != 2) || (mt == 3 && cls == 3)) && !vm->cnma_pending) {
+		if (route_rejected(vm))
+			return -EBUSY;
 		route(vm, tpdu, len, false);
 		return 0;
 	}
@@ -112,6 +122,8 @@ int vmodem_status_report(struct vmodem *vm, const uint8_t *tpdu, size_t len, uin
 		return 0;
 	case 1:
 		if (!vm->cnma_pending) {
+			if (route_rejected(vm))
+				return -EBUSY;
 			route(vm, tpdu, len, true);
 			return 0;
 		}

@@ -3,6 +3,9 @@
  * cancels, 27.005 3.5.1 and 4.3). The modem stamps TP-MR from its own counter. */
 #include "vmodem_int.h"
 
+#include "sim_pdu.h"
+
+#include "core/hex.h"
 #include "core/log.h"
 
 #include <stdio.h>
@@ -198,7 +201,7 @@ static struct vm_result hand_to_network(struct vmodem *vm, const uint8_t *tpdu, 
 
 struct vm_result vm_submit(struct vmodem *vm, uint8_t *tpdu, size_t len)
 {
-	if (vm_pdu_check_submit(tpdu, len) < 0)
+	if (sim_pdu_submit_size(tpdu, len) != (int)len)
 		return vm_cms(vm->cmgf ? 305 : 304);
 	if (vm->reg_stat != 1) {
 		log_warn("vmodem", "event=send_refused modem=%s reason=no_network", vm->name);
@@ -244,7 +247,7 @@ void vm_send_tick(struct vmodem *vm)
 static struct vm_result submit_pdu(struct vmodem *vm)
 {
 	uint8_t buf[VM_TPDU_MAX + 13];
-	int n = vm_pdu_unhex(vm->prompt_buf, vm->prompt_used, buf, sizeof(buf));
+	int n = hex_decode(vm->prompt_buf, vm->prompt_used, buf, sizeof(buf));
 	if (vm->prompt_bad || n < 1 || n != 1 + buf[0] + vm->prompt_len) {
 		log_warn("vmodem", "event=bad_pdu modem=%s hex_digits=%zu length=%d hint=\"AT+CMGS length must count the TPDU octets after the SMSC part\"",
 			 vm->name, vm->prompt_used, vm->prompt_len);

@@ -3,6 +3,9 @@
  * with the SMSC octets; the length field counts the TPDU only (27.005 3.4.2, 4.1). */
 #include "vmodem_int.h"
 
+#include "sim_pdu.h"
+
+#include "core/hex.h"
 #include "core/log.h"
 
 #include <errno.h>
@@ -77,9 +80,12 @@ int vm_store_put(struct vmodem *vm, enum vm_mem_id mem, enum vm_stat stat, const
 	return -ENOSPC;
 }
 
+#define VM_FILL_SCTS 1795564800 /* 2026-11-25 00:00 UTC: the old messages' TP-SCTS */
+
 void vm_store_fill(struct vmodem *vm)
 {
-	uint8_t tpdu[64];
+	uint8_t tpdu[SIM_TPDU_MAX];
+	struct sim_part parts[SIM_MAX_PARTS];
 	int n = 0;
 	for (int s = VM_MEM_SM; s <= VM_MEM_ME; s++)
 		for (int i = 0; i < vm->store[s].n; i++) {
@@ -88,7 +94,11 @@ void vm_store_fill(struct vmodem *vm)
 				continue;
 			char text[32];
 			snprintf(text, sizeof(text), "OLD MESSAGE %d", ++n);
-			size_t len = vm_pdu_make_deliver("+10000", text, tpdu, sizeof(tpdu));
+			int len = 0;
+			if (sim_pdu_split(text, false, 0, parts) == 1)
+				len = sim_pdu_build_deliver("+10000", &parts[0], VM_FILL_SCTS, tpdu);
+			if (len <= 0)
+				continue;
 			m->used = true;
 			m->stat = VM_STAT_REC_READ;
 			m->len = (uint8_t)len;
@@ -102,7 +112,7 @@ static void show_pdu(struct vmodem *vm, const struct vm_msg *m)
 {
 	char hex[2 * (VM_TPDU_MAX + 14) + 1];
 	size_t n = vm_pdu_smsc_hex(vm->csca, vm->csca_type, hex, sizeof(hex));
-	vm_pdu_hex(m->tpdu, m->len, hex + n);
+	hex_encode(m->tpdu, m->len, hex + n);
 	vm_info_cont(vm, "%s", hex);
 }
 

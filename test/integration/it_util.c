@@ -58,10 +58,13 @@ void it_sim_start(struct it_sim *sim, const char *m2mon, const char *const *args
 	for (int i = 0; args && args[i] && argc < 63; i++)
 		argv[argc++] = args[i];
 	argv[argc] = NULL;
+	pid_t parent = getpid();
 	sim->pid = fork();
 	assert_true(sim->pid >= 0);
 	if (sim->pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGTERM); /* a failed test must not leave a simulator behind */
+		if (getppid() != parent)
+			_exit(127); /* the test died before the line above took effect */
 		char log[320];
 		snprintf(log, sizeof(log), "%s/sim.log", sim->root);
 		int err = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -180,7 +183,9 @@ void it_at_write(int fd, const char *s)
 	}
 }
 
-/* Appends what arrives to `acc` until `done(acc)` or the timeout. */
+/* Appends what arrives to `acc` until `done(acc)` or the timeout. When `acc` fills up, its
+ * older half is dropped. A NUL byte (line noise, the garbage fault) is kept as 0x7F so that
+ * it does not end the string before what follows it. */
 static bool wait_for(int fd, bool (*done)(const char *acc, const void *arg), const void *arg,
 		     int timeout_ms, char *acc, size_t acc_size)
 {
@@ -190,14 +195,19 @@ static bool wait_for(int fd, bool (*done)(const char *acc, const void *arg), con
 		int64_t left = deadline - mono_ms();
 		if (left <= 0)
 			return false;
-		if (len + 512 > acc_size) {
+		if (len + 512 > acc_size && len > acc_size / 2) {
 			size_t keep = acc_size / 2;
 			memmove(acc, acc + len - keep, keep);
 			len = keep;
 		}
+		if (len + 1 >= acc_size)
+			return false;
 		ssize_t n = read_some(fd, acc + len, acc_size - len - 1, (int)left);
 		if (n < 0)
 			return false;
+		for (ssize_t i = 0; i < n; i++)
+			if (acc[len + (size_t)i] == '\0')
+				acc[len + (size_t)i] = 0x7f;
 		len += (size_t)n;
 		acc[len] = '\0';
 	}
@@ -240,6 +250,12 @@ bool it_at_cmd(int fd, const char *cmd, char *reply, size_t reply_size)
 	return strstr(acc, "\r\nOK\r\n") != NULL;
 }
 
+static bool has_registered_urc(const char *acc, const void *unused)
+{
+	(void)unused;
+	return strstr(acc, "\r\n+CREG: 1\r\n") || strstr(acc, "\r\n+CREG: 5\r\n");
+}
+
 bool it_at_registered(int fd)
 {
 	char reply[4096];
@@ -247,9 +263,12 @@ bool it_at_registered(int fd)
 		return false;
 	if (strstr(reply, "+CREG: 1,1") || strstr(reply, "+CREG: 1,5"))
 		return true;
+	/* the URC may have come in the same read as the answer: what followed OK is kept */
 	char acc[4096] = "";
-	return it_at_wait(fd, "+CREG: 1\r\n", IT_TIMEOUT_MS, acc, sizeof(acc)) ||
-	       it_at_wait(fd, "+CREG: 5\r\n", 1, acc, sizeof(acc));
+	const char *after = strstr(reply, "\r\nOK\r\n");
+	if (after)
+		snprintf(acc, sizeof(acc), "%s", after + 4);
+	return wait_for(fd, has_registered_urc, NULL, IT_TIMEOUT_MS, acc, sizeof(acc));
 }
 
 bool it_drain(const struct it_sim *sim, int timeout_ms)

@@ -1,6 +1,9 @@
 /* The SMS side of the integration helpers: SMS-SUBMITs sent with AT+CMGS the way gammu sends
  * them, stored and routed PDUs read back with gammu, and the simulator's sms.jsonl. */
 #include "it_util.h"
+#include "test_sim_util.h"
+
+#include "core/hex.h"
 
 #include <gammu.h>
 
@@ -13,83 +16,36 @@
 
 #include <cmocka.h>
 
-/* SUBMIT TPDUs (no SMSC octets) of `text`, at the PHONE_SMSSubmit offsets as gammu's AT
- * driver assembles them. */
-static int build_submits(const char *to, const char *text, bool report, uint8_t out[][200], size_t *lens)
-{
-	GSM_MultiSMSMessage *multi = calloc(1, sizeof(*multi));
-	unsigned char *uni = calloc(1, 2 * strlen(text) + 8);
-	if (!multi || !uni) {
-		free(multi);
-		free(uni);
-		return -1;
-	}
-	DecodeUTF8(uni, text, strlen(text));
-	GSM_MultiPartSMSInfo info;
-	GSM_ClearMultiPartSMSInfo(&info);
-	info.EntriesNum = 1;
-	info.Entries[0].ID = SMS_ConcatenatedAutoTextLong;
-	info.Entries[0].Buffer = uni;
-	int parts = GSM_EncodeMultiPartSMS(GSM_GetGlobalDebug(), &info, multi) == ERR_NONE ? multi->Number : -1;
-	free(uni);
-	for (int i = 0; i < parts && i < 16; i++) {
-		GSM_SMSMessage *sms = &multi->SMS[i];
-		sms->PDU = SMS_Submit;
-		DecodeUTF8(sms->Number, to, strlen(to));
-		sms->SMSC.Validity.Format = SMS_Validity_RelativeFormat;
-		sms->SMSC.Validity.Relative = SMS_VALID_Max_Time;
-		unsigned char f[1024] = { 0 };
-		int len = 0;
-		if (GSM_EncodeSMSFrame(GSM_GetGlobalDebug(), sms, f, PHONE_SMSSubmit, &len, TRUE) != ERR_NONE) {
-			parts = -1;
-			break;
-		}
-		const GSM_SMSMessageLayout L = PHONE_SMSSubmit;
-		size_t n = 0;
-		out[i][n++] = f[L.firstbyte] | (report ? 0x20 : 0);
-		out[i][n++] = f[L.TPMR];
-		for (int k = 0; k < (f[L.Number] + 1) / 2 + 2; k++)
-			out[i][n++] = f[L.Number + k];
-		out[i][n++] = f[L.TPPID];
-		out[i][n++] = f[L.TPDCS];
-		out[i][n++] = f[L.TPVP];
-		out[i][n++] = f[L.TPUDL];
-		memcpy(out[i] + n, f + L.Text, (size_t)(len - L.Text));
-		lens[i] = n + (size_t)(len - L.Text);
-	}
-	free(multi);
-	return parts > 16 ? -1 : parts;
-}
-
 int it_submit_hex(const char *to, const char *text, char *hex, size_t hex_size)
 {
-	uint8_t tpdu[16][200];
-	size_t lens[16];
-	if (build_submits(to, text, false, tpdu, lens) != 1 || hex_size < 2 * lens[0] + 3)
+	uint8_t tpdu[SIM_MAX_PARTS][SIM_TPDU_MAX];
+	size_t lens[SIM_MAX_PARTS];
+	if (tsim_submits(text, to, false, 0, tpdu, lens) != 1 || hex_size < 2 * lens[0] + 3)
 		return -1;
-	strcpy(hex, "00");
-	for (size_t k = 0; k < lens[0]; k++)
-		snprintf(hex + 2 + 2 * k, 3, "%02X", tpdu[0][k]);
+	memcpy(hex, "00", 2); /* SMSC octets: the modem's default service centre */
+	hex_encode(tpdu[0], lens[0], hex + 2);
 	return (int)lens[0];
 }
 
 int it_at_send_sms_seen(int fd, const char *to, const char *text, bool report, char *seen,
 			size_t seen_size)
 {
-	uint8_t tpdu[16][200];
-	size_t lens[16];
-	int n = build_submits(to, text, report, tpdu, lens);
+	uint8_t tpdu[SIM_MAX_PARTS][SIM_TPDU_MAX];
+	size_t lens[SIM_MAX_PARTS];
+	int n = tsim_submits(text, to, report, 0, tpdu, lens);
 	if (seen && seen_size)
 		seen[0] = '\0';
 	for (int i = 0; i < n; i++) {
 		char cmd[64], acc[4096] = "";
 		snprintf(cmd, sizeof(cmd), "AT+CMGS=%zu\r", lens[i]);
 		it_at_write(fd, cmd);
-		if (!it_at_wait(fd, "> ", IT_TIMEOUT_MS, acc, sizeof(acc)))
+		bool prompt = it_at_wait(fd, "> ", IT_TIMEOUT_MS, acc, sizeof(acc));
+		if (seen && strlen(seen) + strlen(acc) < seen_size)
+			strcat(seen, acc); /* a URC may come before the prompt */
+		if (!prompt)
 			return -1;
-		char hex[512] = "00"; /* SMSC octets: the modem's default service centre */
-		for (size_t k = 0; k < lens[i]; k++)
-			snprintf(hex + 2 + 2 * k, 3, "%02X", tpdu[i][k]);
+		char hex[2 * SIM_TPDU_MAX + 4] = "00"; /* SMSC octets: the modem's default service centre */
+		hex_encode(tpdu[i], lens[i], hex + 2);
 		strcat(hex, "\x1a");
 		acc[0] = '\0';
 		it_at_write(fd, hex);
@@ -111,10 +67,11 @@ int it_at_send_sms(int fd, const char *to, const char *text, bool report)
 
 int it_read_pdu_hex(const char *hex, struct it_sms *out)
 {
-	size_t n = strlen(hex) / 2;
 	unsigned char bin[400];
-	if (n == 0 || n > sizeof(bin) || !DecodeHexBin(bin, (const unsigned char *)hex, n * 2))
+	int decoded = hex_decode(hex, strlen(hex), bin, sizeof(bin));
+	if (decoded <= 0)
 		return -1;
+	size_t n = (size_t)decoded;
 	GSM_SMSMessage sms;
 	size_t pos = 0;
 	if (GSM_DecodePDUFrame(GSM_GetGlobalDebug(), &sms, bin, n, &pos, TRUE) != ERR_NONE)

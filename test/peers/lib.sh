@@ -8,6 +8,8 @@ start_sim() {
 	mkfifo "$tmp/sim.out"
 	"$m2mon" sim --dir "$net" "$@" >"$tmp/sim.out" 2>"$tmp/sim.log" &
 	sim_pid=$!
+	# set before the wait, so that a simulator that never gets ready is stopped too
+	trap 'kill -TERM $sim_pid 2>/dev/null; rm -rf "$tmp"' EXIT
 	exec {sim_fd}<"$tmp/sim.out"
 	local line=""
 	if ! read -r -t 10 -u "$sim_fd" line || [ "$line" != ready ]; then
@@ -15,7 +17,6 @@ start_sim() {
 		cat "$tmp/sim.log"
 		exit 1
 	fi
-	trap 'kill -TERM $sim_pid 2>/dev/null; rm -rf "$tmp"' EXIT
 }
 
 stop_sim() {

@@ -137,6 +137,7 @@ static void submit(struct fixture *f, int modem, const char *text, const char *t
 	uint8_t tpdu[SIM_MAX_PARTS][SIM_TPDU_MAX];
 	size_t lens[SIM_MAX_PARTS];
 	int n = tsim_submits(text, to, report, 5, tpdu, lens);
+	assert_true(n > 0);
 	for (int i = 0; i < n; i++)
 		assert_int_equal(sim_net_modem_submit(f->net, modem, tpdu[i], lens[i], now), 0);
 }
@@ -262,6 +263,22 @@ static void full_storage_is_retried_until_delivered(void **state)
 	run_until(f, 10000);
 	assert_int_equal(f->modem[1].n, 2);
 	assert_true(f->rec[1].faults & SIM_NET_F_NO_NETWORK);
+}
+
+/* A modem that rejects a routed message while its line is reserved (vmodem -EBUSY) gets it
+ * again later; it is no injected fault, so the record names none. */
+static void busy_modem_gets_the_sms_on_a_retry(void **state)
+{
+	struct fixture *f = *state;
+	start(f);
+	f->modem[1].refuse = 1;
+	f->modem[1].refuse_rc = -EBUSY;
+	submit(f, 0, "SET HI 8", "+15550002001", false, 0);
+	run_until(f, 5000);
+	assert_int_equal(f->modem[1].n, 1);
+	assert_int_equal(f->rec[0].attempts, 2);
+	assert_int_equal(f->rec[0].faults, 0);
+	assert_int_equal(sim_net_pending(f->net), 0);
 }
 
 static void drop_next_loses_exactly_n(void **state)
@@ -404,6 +421,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(phone_long_text_reaches_a_modem_in_parts, setup, teardown),
 		cmocka_unit_test_setup_teardown(status_reports_tell_delivered_and_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(full_storage_is_retried_until_delivered, setup, teardown),
+		cmocka_unit_test_setup_teardown(busy_modem_gets_the_sms_on_a_retry, setup, teardown),
 		cmocka_unit_test_setup_teardown(drop_next_loses_exactly_n, setup, teardown),
 		cmocka_unit_test_setup_teardown(delay_adds_latency_for_that_modem_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(loss_and_duplicate_probabilities, setup, teardown),

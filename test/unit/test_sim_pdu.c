@@ -2,6 +2,9 @@
  * typed; what the network delivers decodes (with gammu) to what the sender wrote; long texts
  * split the way handsets split them; bad PDUs are refused without a crash. */
 #include "sim_pdu.h"
+#include "test_sim_util.h"
+
+#include "core/hex.h"
 
 #include <gammu.h>
 
@@ -17,19 +20,9 @@
 
 static size_t unhex(const char *hex, uint8_t *out)
 {
-	size_t n = strlen(hex) / 2;
-	for (size_t i = 0; i < n; i++) {
-		unsigned v;
-		sscanf(hex + 2 * i, "%2x", &v);
-		out[i] = (uint8_t)v;
-	}
-	return n;
-}
-
-static void tohex(const uint8_t *in, int n, char *out)
-{
-	for (int i = 0; i < n; i++)
-		sprintf(out + 2 * i, "%02X", in[i]);
+	int n = hex_decode(hex, strlen(hex), out, SIM_TPDU_MAX);
+	assert_true(n > 0);
+	return (size_t)n;
 }
 
 /* Decodes a DELIVER with gammu itself, as a client listing it would. */
@@ -60,48 +53,6 @@ static void submit_from_gammu_sendsms_decodes(void **state)
 	assert_int_equal(s.mr, 0x2A);
 }
 
-/* Builds the SMS-SUBMITs of `text` the way gammu's AT driver does for `sendsms -len`:
- * gammu's multipart encoder, then the octets at the PHONE_SMSSubmit offsets. */
-static int gammu_submits(const char *text, uint8_t out[][SIM_TPDU_MAX], int *lens)
-{
-	GSM_MultiSMSMessage *multi = calloc(1, sizeof(*multi));
-	unsigned char uni[2048];
-	assert_non_null(multi);
-	DecodeUTF8(uni, text, strlen(text));
-	GSM_MultiPartSMSInfo info;
-	GSM_ClearMultiPartSMSInfo(&info);
-	info.EntriesNum = 1;
-	info.Entries[0].ID = SMS_ConcatenatedTextLong;
-	info.Entries[0].Buffer = uni;
-	assert_int_equal(GSM_EncodeMultiPartSMS(GSM_GetGlobalDebug(), &info, multi), ERR_NONE);
-	for (int i = 0; i < multi->Number; i++) {
-		GSM_SMSMessage *sms = &multi->SMS[i];
-		sms->PDU = SMS_Submit;
-		EncodeUnicode(sms->Number, "+15550001", 9);
-		sms->SMSC.Validity.Format = SMS_Validity_RelativeFormat;
-		sms->SMSC.Validity.Relative = SMS_VALID_Max_Time;
-		unsigned char f[1024] = { 0 };
-		int len = 0;
-		assert_int_equal(GSM_EncodeSMSFrame(GSM_GetGlobalDebug(), sms, f, PHONE_SMSSubmit, &len, TRUE),
-				 ERR_NONE);
-		const GSM_SMSMessageLayout L = PHONE_SMSSubmit;
-		int n = 0;
-		out[i][n++] = f[L.firstbyte];
-		out[i][n++] = f[L.TPMR];
-		for (int k = 0; k < (f[L.Number] + 1) / 2 + 2; k++)
-			out[i][n++] = f[L.Number + k];
-		out[i][n++] = f[L.TPPID];
-		out[i][n++] = f[L.TPDCS];
-		out[i][n++] = f[L.TPVP];
-		out[i][n++] = f[L.TPUDL];
-		memcpy(out[i] + n, f + L.Text, (size_t)(len - L.Text));
-		lens[i] = n + len - L.Text;
-	}
-	int parts = multi->Number;
-	free(multi);
-	return parts;
-}
-
 static void submit_parts_keep_concatenation(void **state)
 {
 	(void)state;
@@ -110,14 +61,14 @@ static void submit_parts_keep_concatenation(void **state)
 		text[i] = (char)('A' + i % 26);
 	text[376] = '\0';
 	uint8_t tpdu[SIM_MAX_PARTS][SIM_TPDU_MAX];
-	int lens[SIM_MAX_PARTS];
-	int n = gammu_submits(text, tpdu, lens);
+	size_t lens[SIM_MAX_PARTS];
+	int n = tsim_submits(text, "+15550001", false, 0, tpdu, lens);
 	assert_int_equal(n, 3);
 	char joined[400] = "";
 	int ref = -1;
 	for (int i = 0; i < n; i++) {
 		struct sim_submit s;
-		assert_int_equal(sim_pdu_decode_submit(tpdu[i], (size_t)lens[i], &s), 0);
+		assert_int_equal(sim_pdu_decode_submit(tpdu[i], lens[i], &s), 0);
 		assert_int_equal(s.part.concat.total, 3);
 		assert_int_equal(s.part.concat.seq, i + 1);
 		if (ref < 0)
@@ -126,6 +77,27 @@ static void submit_parts_keep_concatenation(void **state)
 		strcat(joined, s.part.text);
 	}
 	assert_string_equal(joined, text);
+}
+
+/* TS 23.038 4: group 01xx ("marked for automatic deletion") and the reserved codings carry
+ * GSM 7 bit text, with TP-UDL in septets; the SMSC must take them whole, not as 8-bit data. */
+static void submit_dcs_groups_count_septets_as_23038_says(void **state)
+{
+	(void)state;
+	static const uint8_t dcs[] = { 0x00, 0x40, 0x0C, 0x80, 0xC0, 0xD4, 0xF1, 0xF8 };
+	uint8_t tpdu[SIM_MAX_PARTS][SIM_TPDU_MAX];
+	size_t lens[SIM_MAX_PARTS];
+	for (size_t i = 0; i < sizeof(dcs); i++) {
+		assert_int_equal(tsim_submits("Cold room 2 at 9.5C", "+15550001", false, 1, tpdu, lens), 1);
+		size_t dcs_pos = 4 + (tpdu[0][2] + 1u) / 2u + 1;
+		assert_int_equal(tpdu[0][dcs_pos], 0x00);
+		tpdu[0][dcs_pos] = dcs[i];
+		assert_int_equal(sim_pdu_submit_size(tpdu[0], lens[0]), (int)lens[0]);
+		struct sim_submit s;
+		assert_int_equal(sim_pdu_decode_submit(tpdu[0], lens[0], &s), 0);
+		assert_int_equal(s.part.coding, SIM_CODING_GSM7);
+		assert_string_equal(s.part.text, "Cold room 2 at 9.5C");
+	}
 }
 
 static void deliver_round_trips_through_gammu(void **state)
@@ -181,7 +153,7 @@ static void status_report_matches_what_gammu_smsd_decoded(void **state)
 	int n = sim_pdu_build_status_report(1, "+15550001", 1795594298, 1795594298,
 					    SIM_TP_STATUS_DELIVERED, tpdu);
 	char hex[2 * SIM_TPDU_MAX + 1];
-	tohex(tpdu, n, hex);
+	hex_encode(tpdu, (size_t)n, hex);
 	assert_string_equal(hex, "0601089151550010621152801183006211528011830000");
 	GSM_SMSMessage sms;
 	n = sim_pdu_build_status_report(9, "+15559999", 0, 60, SIM_TP_STATUS_INCOMPATIBLE, tpdu);
@@ -275,6 +247,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(submit_from_gammu_sendsms_decodes),
 		cmocka_unit_test(submit_parts_keep_concatenation),
+		cmocka_unit_test(submit_dcs_groups_count_septets_as_23038_says),
 		cmocka_unit_test(deliver_round_trips_through_gammu),
 		cmocka_unit_test(deliver_ucs2_part_with_udh),
 		cmocka_unit_test(status_report_matches_what_gammu_smsd_decoded),

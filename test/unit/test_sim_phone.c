@@ -39,6 +39,35 @@ static void parts_in_any_order_make_one_text(void **state)
 	sim_phone_free(ph);
 }
 
+/* The network's --duplicate fault repeats a part after its message is complete; the repeat
+ * must not wait for, and then join, the next message that reuses the reference. */
+static void repeat_of_a_finished_message_does_not_spoil_the_next(void **state)
+{
+	(void)state;
+	struct sim_phone *ph = sim_phone_new("alice", "+15550003001");
+	struct sim_part a1 = part("A1", 7, 2, 1), a2 = part("A2", 7, 2, 2);
+	struct sim_part b1 = part("B1", 7, 2, 1), b2 = part("B2", 7, 2, 2);
+	assert_int_equal(sim_phone_receive(ph, "+1555", &a1, 1), 0);
+	assert_int_equal(sim_phone_receive(ph, "+1555", &a2, 2), 1);
+	assert_int_equal(sim_phone_receive(ph, "+1555", &a2, 3), 0); /* the repeat */
+	assert_int_equal(sim_phone_receive(ph, "+1555", &b1, 4), 0);
+	assert_int_equal(sim_phone_receive(ph, "+1555", &b2, 5), 1);
+	size_t n;
+	const struct sim_inbox_msg *in = sim_phone_inbox(ph, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(in[0].text, "A1A2");
+	assert_string_equal(in[1].text, "B1B2");
+	assert_int_equal(sim_phone_receive(ph, "+1555", &a1, 6), 0); /* late repeats of both */
+	assert_int_equal(sim_phone_receive(ph, "+1555", &b2, 7), 0);
+	struct sim_part c1 = part("C1", 7, 2, 1), c2 = part("C2", 7, 2, 2);
+	assert_int_equal(sim_phone_receive(ph, "+1555", &c2, 8), 0);
+	assert_int_equal(sim_phone_receive(ph, "+1555", &c1, 9), 1);
+	in = sim_phone_inbox(ph, &n);
+	assert_int_equal(n, 3);
+	assert_string_equal(in[2].text, "C1C2");
+	sim_phone_free(ph);
+}
+
 static void same_reference_from_two_senders_stays_apart(void **state)
 {
 	(void)state;
@@ -100,6 +129,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parts_in_any_order_make_one_text),
+		cmocka_unit_test(repeat_of_a_finished_message_does_not_spoil_the_next),
 		cmocka_unit_test(same_reference_from_two_senders_stays_apart),
 		cmocka_unit_test(incomplete_messages_are_bounded),
 		cmocka_unit_test(a_ucs2_part_makes_the_text_ucs2),

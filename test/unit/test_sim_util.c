@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+/* The TPDU at gammu's PHONE_SMSSubmit offsets, as its AT driver assembles it. */
 static size_t assemble_submit(const unsigned char *f, int len, uint8_t *out)
 {
 	const GSM_SMSMessageLayout L = PHONE_SMSSubmit;
@@ -26,22 +27,30 @@ static size_t assemble_submit(const unsigned char *f, int len, uint8_t *out)
 	return n + (size_t)(len - L.Text);
 }
 
-int tsim_submits(const char *text, const char *to, bool report, uint8_t mr,
-		 uint8_t out[][SIM_TPDU_MAX], size_t *lens)
+static int encode_parts(const char *text, GSM_MultiSMSMessage *multi)
 {
-	GSM_MultiSMSMessage *multi = calloc(1, sizeof(*multi));
-	unsigned char *uni = calloc(1, 8192);
-	assert_non_null(multi);
-	assert_non_null(uni);
-	assert_true(strlen(text) < 4000);
+	unsigned char *uni = calloc(1, 2 * strlen(text) + 8);
+	if (!uni)
+		return -1;
 	DecodeUTF8(uni, text, strlen(text));
 	GSM_MultiPartSMSInfo info;
 	GSM_ClearMultiPartSMSInfo(&info);
 	info.EntriesNum = 1;
-	info.Entries[0].ID = SMS_ConcatenatedTextLong;
+	info.Entries[0].ID = SMS_ConcatenatedAutoTextLong;
 	info.Entries[0].Buffer = uni;
-	assert_int_equal(GSM_EncodeMultiPartSMS(GSM_GetGlobalDebug(), &info, multi), ERR_NONE);
-	for (int i = 0; i < multi->Number; i++) {
+	GSM_Error err = GSM_EncodeMultiPartSMS(GSM_GetGlobalDebug(), &info, multi);
+	free(uni);
+	return err == ERR_NONE && multi->Number <= SIM_MAX_PARTS ? multi->Number : -1;
+}
+
+int tsim_submits(const char *text, const char *to, bool report, uint8_t mr,
+		 uint8_t out[][SIM_TPDU_MAX], size_t *lens)
+{
+	GSM_MultiSMSMessage *multi = calloc(1, sizeof(*multi));
+	if (!multi)
+		return -1;
+	int parts = encode_parts(text, multi);
+	for (int i = 0; i < parts; i++) {
 		GSM_SMSMessage *sms = &multi->SMS[i];
 		sms->PDU = SMS_Submit;
 		DecodeUTF8(sms->Number, to, strlen(to));
@@ -49,16 +58,16 @@ int tsim_submits(const char *text, const char *to, bool report, uint8_t mr,
 		sms->SMSC.Validity.Relative = SMS_VALID_Max_Time;
 		unsigned char f[1024] = { 0 };
 		int len = 0;
-		assert_int_equal(GSM_EncodeSMSFrame(GSM_GetGlobalDebug(), sms, f, PHONE_SMSSubmit, &len, TRUE),
-				 ERR_NONE);
+		if (GSM_EncodeSMSFrame(GSM_GetGlobalDebug(), sms, f, PHONE_SMSSubmit, &len, TRUE) != ERR_NONE) {
+			parts = -1;
+			break;
+		}
 		lens[i] = assemble_submit(f, len, out[i]);
 		out[i][1] = (uint8_t)(mr + i);
 		if (report)
-			out[i][0] |= 0x20; /* TP-SRR */
+			out[i][0] |= 0x20; /* TP-SRR, TS 23.040 9.2.3.5 */
 	}
-	int parts = multi->Number;
 	free(multi);
-	free(uni);
 	return parts;
 }
 

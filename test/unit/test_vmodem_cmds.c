@@ -11,18 +11,9 @@
 
 #define OK "\r\nOK\r\n"
 
-static struct vmh *ready(void **state)
-{
-	struct vmh *h = vmh_new(VMODEM_MODEL_GENERIC, NULL, 10);
-	*state = h;
-	vmh_type(h, "ATE0;+CMEE=1\r");
-	vmh_take(h);
-	return h;
-}
-
 static void test_forms_answer_their_ranges(void **state)
 {
-	struct vmh *h = ready(state);
+	struct vmh *h = vmh_client(state, VMODEM_MODEL_GENERIC, 10, NULL);
 	static const char *const probes[][2] = {
 		{ "AT+CREG=?\r", "\r\n+CREG: (0-2)\r\n" OK },
 		{ "AT+CEREG=?\r", "\r\n+CEREG: (0-2)\r\n" OK },
@@ -50,7 +41,7 @@ static void test_forms_answer_their_ranges(void **state)
 
 static void reads_show_the_settings(void **state)
 {
-	struct vmh *h = ready(state);
+	struct vmh *h = vmh_client(state, VMODEM_MODEL_GENERIC, 10, NULL);
 	vmh_type(h, "AT+CSMS?;+CMMS?;+CMGF?;+CSDH?;+CNMI?;+CFUN?;+CLIP?;+CRC?;+CCWA?;+CUSD?\r");
 	vmh_expect(h, "\r\n+CSMS: 0,1,1,1\r\n\r\n+CMMS: 0\r\n\r\n+CMGF: 0\r\n\r\n+CSDH: 0\r\n"
 		      "\r\n+CNMI: 0,0,0,0,0\r\n\r\n+CFUN: 1\r\n\r\n+CLIP: 0,1\r\n\r\n+CRC: 0\r\n"
@@ -69,7 +60,7 @@ static void reads_show_the_settings(void **state)
 
 static void radio_off_and_operator_deregistration(void **state)
 {
-	struct vmh *h = ready(state);
+	struct vmh *h = vmh_client(state, VMODEM_MODEL_GENERIC, 10, NULL);
 	vmh_type(h, "AT+CREG=1;+CEREG=2\r");
 	vmh_expect(h, OK);
 	vmh_type(h, "AT+CFUN=4\r");
@@ -90,7 +81,7 @@ static void radio_off_and_operator_deregistration(void **state)
 
 static void ussd_request_is_answered_not_supported(void **state)
 {
-	struct vmh *h = ready(state);
+	struct vmh *h = vmh_client(state, VMODEM_MODEL_GENERIC, 10, NULL);
 	vmh_type(h, "AT+CUSD=1,\"*100#\",15\r");
 	vmh_expect(h, OK "\r\n+CUSD: 4\r\n");
 	vmh_type(h, "AT+CUSD=1,*100#\r");

@@ -2,10 +2,15 @@
  * reboot by AT+CFUN=1,1, and the SIM PIN/PUK lock. */
 #include "test_vmodem_harness.h"
 
+#include "core/hex.h"
+
+#include <gammu.h>
+
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -14,18 +19,9 @@
 #define SUBMIT_HEX "11000891515500100000FF05E8329BFD06"
 #define DELIVER_HEX "0408915155002000006211528093850013C8329BFD0699E5EF36685E76CFDF72500C"
 
-static struct vmh *ready(void **state, int slots)
-{
-	struct vmh *h = vmh_new(VMODEM_MODEL_GENERIC, NULL, slots);
-	*state = h;
-	vmh_type(h, "ATE0;+CMEE=1\r");
-	vmh_take(h);
-	return h;
-}
-
 static void hang_answers_nothing_until_it_ends(void **state)
 {
-	struct vmh *h = ready(state, 10);
+	struct vmh *h = vmh_client(state, VMODEM_MODEL_GENERIC, 10, NULL);
 	vmodem_fault(h->vm, VMODEM_FAULT_HANG, 5000, h->now);
 	assert_int_equal(vmodem_next_deadline(h->vm), h->now + 5000);
 	assert_false(vmodem_registered(h->vm));
@@ -42,7 +38,7 @@ static void hang_answers_nothing_until_it_ends(void **state)
 
 static void garbage_comes_before_the_next_reply_only(void **state)
 {
-	struct vmh *h = ready(state, 10);
+	struct vmh *h = vmh_client(state, VMODEM_MODEL_GENERIC, 10, NULL);
 	vmodem_fault(h->vm, VMODEM_FAULT_GARBAGE, 0, h->now);
 	vmh_type(h, "AT\r");
 	const char *out = vmh_take(h);
@@ -57,7 +53,7 @@ static void garbage_comes_before_the_next_reply_only(void **state)
 
 static void reboot_drops_settings_keeps_messages_and_prints_boot_urcs(void **state)
 {
-	struct vmh *h = ready(state, 10);
+	struct vmh *h = vmh_client(state, VMODEM_MODEL_GENERIC, 10, NULL);
 	vmh_type(h, "AT+CNMI=2,1,0,0,0;+CMGF=0\r");
 	vmh_take(h);
 	assert_int_equal(vmh_deliver_hex(h, DELIVER_HEX), 0);
@@ -79,7 +75,7 @@ static void reboot_drops_settings_keeps_messages_and_prints_boot_urcs(void **sta
 
 static void reboot_keeps_an_unacknowledged_cmt(void **state)
 {
-	struct vmh *h = ready(state, 10);
+	struct vmh *h = vmh_client(state, VMODEM_MODEL_GENERIC, 10, NULL);
 	vmh_type(h, "AT+CSMS=1;+CNMI=2,2,0,0,0\r");
 	vmh_take(h);
 	assert_int_equal(vmh_deliver_hex(h, DELIVER_HEX), 0);
@@ -93,7 +89,7 @@ static void reboot_keeps_an_unacknowledged_cmt(void **state)
 
 static void reboot_cures_a_hang(void **state)
 {
-	struct vmh *h = ready(state, 10);
+	struct vmh *h = vmh_client(state, VMODEM_MODEL_GENERIC, 10, NULL);
 	vmodem_fault(h->vm, VMODEM_FAULT_HANG, 60000, h->now);
 	vmodem_fault(h->vm, VMODEM_FAULT_REBOOT, 0, h->now);
 	vmh_advance(h, 1000);
@@ -105,7 +101,7 @@ static void reboot_cures_a_hang(void **state)
 
 static void cfun_1_1_answers_ok_then_reboots(void **state)
 {
-	struct vmh *h = ready(state, 10);
+	struct vmh *h = vmh_client(state, VMODEM_MODEL_GENERIC, 10, NULL);
 	vmh_type(h, "AT+CFUN=1,1\r");
 	vmh_expect(h, "\r\nOK\r\n");
 	vmh_type(h, "AT\r");
@@ -118,7 +114,7 @@ static void cfun_1_1_answers_ok_then_reboots(void **state)
 
 static void no_network_deregisters_with_urcs_and_refuses_sms(void **state)
 {
-	struct vmh *h = ready(state, 10);
+	struct vmh *h = vmh_client(state, VMODEM_MODEL_GENERIC, 10, NULL);
 	vmh_type(h, "AT+CREG=1\r");
 	vmh_take(h);
 	vmodem_fault(h->vm, VMODEM_FAULT_NO_NETWORK, 3000, h->now);
@@ -136,9 +132,27 @@ static void no_network_deregisters_with_urcs_and_refuses_sms(void **state)
 	assert_true(vmodem_registered(h->vm));
 }
 
+/* The text a handset shows for the PDU line of a +CMGR answer (SMSC octets first). */
+static void read_listed_text(const char *answer, char *text, size_t size)
+{
+	const char *hex = strstr(answer + 2, "\r\n");
+	assert_non_null(hex);
+	hex += 2;
+	uint8_t pdu[200];
+	int n = hex_decode(hex, strcspn(hex, "\r"), pdu, sizeof(pdu));
+	assert_true(n > 1 + pdu[0]);
+	GSM_SMSMessage sms;
+	memset(&sms, 0, sizeof(sms));
+	size_t pos = 0;
+	assert_int_equal(GSM_DecodePDUFrame(GSM_GetGlobalDebug(), &sms, pdu + 1 + pdu[0],
+					    (size_t)n - 1 - pdu[0], &pos, FALSE), ERR_NONE);
+	assert_int_equal(sms.PDU, SMS_Deliver);
+	snprintf(text, size, "%s", DecodeUnicodeString(sms.Text));
+}
+
 static void sim_full_until_messages_are_deleted(void **state)
 {
-	struct vmh *h = ready(state, 3);
+	struct vmh *h = vmh_client(state, VMODEM_MODEL_GENERIC, 3, NULL);
 	vmh_type(h, "AT+CNMI=2,1,0,0,0\r");
 	vmh_take(h);
 	vmodem_fault(h->vm, VMODEM_FAULT_SIM_FULL, 0, h->now);
@@ -149,6 +163,9 @@ static void sim_full_until_messages_are_deleted(void **state)
 	vmh_type(h, "AT+CMGR=1\r");
 	const char *out = vmh_take(h);
 	assert_int_equal(strncmp(out, "\r\n+CMGR: 1,,", 12), 0); /* an old, read message */
+	char text[64];
+	read_listed_text(out, text, sizeof(text));
+	assert_string_equal(text, "OLD MESSAGE 1");
 	vmh_type(h, "AT+CMGD=1\r");
 	vmh_take(h);
 	assert_int_equal(vmh_deliver_hex(h, DELIVER_HEX), 0);

@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,17 @@ struct vmh *vmh_new(enum vmodem_model model, const char *pin, int slots)
 	assert_non_null(h->vm);
 	h->now = 1000;
 	vmodem_power_on(h->vm, h->now);
+	return h;
+}
+
+struct vmh *vmh_client(void **state, enum vmodem_model model, int slots, const char *more)
+{
+	struct vmh *h = vmh_new(model, NULL, slots);
+	*state = h;
+	char line[256];
+	snprintf(line, sizeof(line), "ATE0;+CMEE=1%s%s\r", more ? ";" : "", more ? more : "");
+	vmh_type(h, line);
+	vmh_take(h);
 	return h;
 }
 

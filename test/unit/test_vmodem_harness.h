@@ -28,6 +28,10 @@ struct vmh {
 /* A powered-on modem with SMSC +15550000000 and number +15550001000; boot output kept. */
 struct vmh *vmh_new(enum vmodem_model model, const char *pin, int slots);
 void vmh_free(struct vmh *h);
+/* A modem as a client leaves it after its init, kept in *state for vmh_teardown: echo off
+ * and numeric errors (ATE0;+CMEE=1), then the commands `more` (e.g. "+CMGF=1", or NULL);
+ * its boot output and the answers are taken. */
+struct vmh *vmh_client(void **state, enum vmodem_model model, int slots, const char *more);
 /* CMocka teardown: frees the struct vmh a test left in *state, also after a failure. */
 int vmh_teardown(void **state);
 /* Writes `s` in pieces of 1 to 8 bytes (sizes cycle), 1 ms of fake time apart. */

@@ -18,12 +18,11 @@
 /* SMS-STATUS-REPORT, delivered, for MR 1 (at-clients.md 4.3), 23 octets */
 #define REPORT_HEX "0601089151550010621152801183006211528011830000"
 
+/* A client's modem once it is registered (the model's delay after power-on is over). */
 static struct vmh *quiet_modem(void **state, enum vmodem_model model, int slots)
 {
-	struct vmh *h = vmh_new(model, NULL, slots);
-	*state = h;
+	struct vmh *h = vmh_client(state, model, slots, NULL);
 	vmh_advance(h, 10000);
-	vmh_type(h, "ATE0;+CMEE=1\r");
 	vmh_take(h);
 	return h;
 }
@@ -180,6 +179,27 @@ static void direct_cmt_without_csms_needs_no_ack(void **state)
 	vmh_expect(h, "\r\n+CPMS: \"SM\",0,10,\"SM\",0,10,\"SM\",0,10\r\n\r\nOK\r\n");
 }
 
+/* 27.005 3.4.1 <mode> 1: while the prompt reserves the line the ME rejects a message it would
+ * route (+CMT/+CDS), so the network keeps it and retries; it must not vanish. */
+static void mode_1_rejects_routed_messages_while_the_prompt_is_open(void **state)
+{
+	struct vmh *h = quiet_modem(state, VMODEM_MODEL_GENERIC, 10);
+	vmh_type(h, "AT+CNMI=1,2,0,1,0\r");
+	vmh_expect(h, "\r\nOK\r\n");
+	vmh_type(h, "AT+CMGS=17\r");
+	vmh_expect(h, "\r\n> ");
+	assert_int_equal(vmh_deliver_hex(h, DELIVER_HEX), -EBUSY);
+	assert_int_equal(vmh_report_hex(h, REPORT_HEX), -EBUSY);
+	vmh_type(h, "\x1b");
+	vmh_expect(h, "\r\nOK\r\n");
+	assert_int_equal(vmh_deliver_hex(h, DELIVER_HEX), 0);
+	vmh_expect(h, "\r\n+CMT: ,34\r\n" SMSC_HEX DELIVER_HEX "\r\n");
+	assert_int_equal(vmh_report_hex(h, REPORT_HEX), 0);
+	vmh_expect(h, "\r\n+CDS: 23\r\n" SMSC_HEX REPORT_HEX "\r\n");
+	vmh_type(h, "AT+CPMS?\r");
+	vmh_expect(h, "\r\n+CPMS: \"SM\",0,10,\"SM\",0,10,\"SM\",0,10\r\n\r\nOK\r\n");
+}
+
 static void status_reports_as_cds_or_stored_with_cdsi(void **state)
 {
 	struct vmh *h = quiet_modem(state, VMODEM_MODEL_GENERIC, 10);
@@ -288,6 +308,7 @@ int main(void)
 		cmocka_unit_test_teardown(cnmi_mode_0_buffers_until_mode_2, vmh_teardown),
 		cmocka_unit_test_teardown(direct_cmt_needs_cnma_when_csms_is_1, vmh_teardown),
 		cmocka_unit_test_teardown(direct_cmt_without_csms_needs_no_ack, vmh_teardown),
+		cmocka_unit_test_teardown(mode_1_rejects_routed_messages_while_the_prompt_is_open, vmh_teardown),
 		cmocka_unit_test_teardown(status_reports_as_cds_or_stored_with_cdsi, vmh_teardown),
 		cmocka_unit_test_teardown(full_store_refuses_and_frees_on_delete, vmh_teardown),
 		cmocka_unit_test_teardown(delete_flags_pick_by_status, vmh_teardown),

@@ -15,18 +15,9 @@
 #define REPORT_HEX "0601089151550010621152801183006211528011830000"
 #define SCTS "\"26/11/25,08:39:58+00\""
 
-static struct vmh *text_modem(void **state)
-{
-	struct vmh *h = vmh_new(VMODEM_MODEL_GENERIC, NULL, 10);
-	*state = h;
-	vmh_type(h, "ATE0;+CMEE=1;+CMGF=1\r");
-	vmh_take(h);
-	return h;
-}
-
 static void text_send_builds_a_submit_with_csmp(void **state)
 {
-	struct vmh *h = text_modem(state);
+	struct vmh *h = vmh_client(state, VMODEM_MODEL_GENERIC, 10, "+CMGF=1");
 	vmh_type(h, "AT+CSMP?\r");
 	vmh_expect(h, "\r\n+CSMP: 17,167,0,0\r\n\r\nOK\r\n");
 	vmh_type(h, "AT+CSMP=49,11,0,0\r");
@@ -49,7 +40,7 @@ static void text_send_builds_a_submit_with_csmp(void **state)
 
 static void text_send_in_ucs2_when_csmp_asks(void **state)
 {
-	struct vmh *h = text_modem(state);
+	struct vmh *h = vmh_client(state, VMODEM_MODEL_GENERIC, 10, "+CMGF=1");
 	vmh_type(h, "AT+CSMP=17,167,0,8;+CMGS=\"+15550001\"\r");
 	vmh_type(h, "Ol\xc3\xa1\x1a");
 	vmh_expect(h, "\r\n> \r\n+CMGS: 1\r\n\r\nOK\r\n");
@@ -62,7 +53,7 @@ static void text_send_in_ucs2_when_csmp_asks(void **state)
 
 static void text_prompt_reprompts_per_line_and_esc_cancels(void **state)
 {
-	struct vmh *h = text_modem(state);
+	struct vmh *h = vmh_client(state, VMODEM_MODEL_GENERIC, 10, "+CMGF=1");
 	vmh_type(h, "AT+CMGS=\"+15550001\"\r");
 	vmh_type(h, "line one\r");
 	vmh_expect(h, "\r\n> \r\n> ");
@@ -79,7 +70,7 @@ static void text_prompt_reprompts_per_line_and_esc_cancels(void **state)
 
 static void text_list_and_read_show_fields_and_text(void **state)
 {
-	struct vmh *h = text_modem(state);
+	struct vmh *h = vmh_client(state, VMODEM_MODEL_GENERIC, 10, "+CMGF=1");
 	assert_int_equal(vmh_deliver_hex(h, DELIVER_HEX), 0);
 	vmh_type(h, "AT+CMGL=\"REC UNREAD\"\r");
 	vmh_expect(h, "\r\n+CMGL: 1,\"REC UNREAD\",\"+15550002\",," SCTS "\r\nHello from sensor 1\r\n\r\nOK\r\n");
@@ -98,7 +89,7 @@ static void text_list_and_read_show_fields_and_text(void **state)
 
 static void text_cmt_and_cds_are_routed_as_fields(void **state)
 {
-	struct vmh *h = text_modem(state);
+	struct vmh *h = vmh_client(state, VMODEM_MODEL_GENERIC, 10, "+CMGF=1");
 	vmh_type(h, "AT+CNMI=2,2,0,1,0\r");
 	vmh_take(h);
 	assert_int_equal(vmh_deliver_hex(h, DELIVER_HEX), 0);
@@ -109,7 +100,7 @@ static void text_cmt_and_cds_are_routed_as_fields(void **state)
 
 static void text_shows_hex_in_ucs2_charset(void **state)
 {
-	struct vmh *h = text_modem(state);
+	struct vmh *h = vmh_client(state, VMODEM_MODEL_GENERIC, 10, "+CMGF=1");
 	assert_int_equal(vmh_deliver_hex(h, DELIVER_HEX), 0);
 	vmh_type(h, "AT+CSCS=\"UCS2\";+CMGR=1\r");
 	vmh_expect(h, "\r\n+CMGR: \"REC UNREAD\",\"+15550002\",," SCTS "\r\n"
@@ -119,7 +110,7 @@ static void text_shows_hex_in_ucs2_charset(void **state)
 
 static void text_cmt_carries_160_characters_as_ucs2_hex(void **state)
 {
-	struct vmh *h = text_modem(state);
+	struct vmh *h = vmh_client(state, VMODEM_MODEL_GENERIC, 10, "+CMGF=1");
 	char text[161];
 	memset(text, 'A', 160);
 	text[160] = '\0';
