@@ -2,6 +2,8 @@
  * parenthesised lists, each read with a check. Modem text never reaches atoi or sscanf. */
 #include "at_iter.h"
 
+#include "core/hex.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
@@ -179,17 +181,6 @@ int at_iter_next_text(struct at_iter *it, char *out, size_t size)
 	return 0;
 }
 
-static int hex_val(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 int at_iter_next_hex(struct at_iter *it, uint8_t *out, size_t size, size_t *n)
 {
 	size_t p, s, e, end;
@@ -211,17 +202,10 @@ int at_iter_next_hex(struct at_iter *it, uint8_t *out, size_t size, size_t *n)
 		finish(it, end);
 		return -ENODATA;
 	}
-	if ((e - s) % 2 != 0)
-		return -EINVAL;
-	if ((e - s) / 2 > size)
-		return -ENOSPC;
-	for (size_t i = s; i < e; i += 2) {
-		int hi = hex_val(it->line[i]), lo = hex_val(it->line[i + 1]);
-		if (hi < 0 || lo < 0)
-			return -EINVAL;
-		out[(i - s) / 2] = (uint8_t)(hi << 4 | lo);
-	}
-	*n = (e - s) / 2;
+	int k = hex_decode(it->line + s, e - s, out, size);
+	if (k < 0)
+		return k == -EMSGSIZE ? -ENOSPC : -EINVAL;
+	*n = (size_t)k;
 	finish(it, end);
 	return 0;
 }

@@ -5,6 +5,7 @@
  * of its structures at once. */
 #include "sms_codec.h"
 #include "sms_util.h"
+#include "core/hex.h"
 
 #include <errno.h>
 #include <gammu.h>
@@ -301,7 +302,7 @@ static void copy_text(const GSM_SMSMessage *m, struct sms_decoded *out)
 	}
 	out->encoding = SMS_ENCODING_8BIT;
 	out->text_len = (size_t)m->Length * 2;
-	sms_hex_encode(m->Text, (size_t)m->Length, out->text);
+	hex_encode(m->Text, (size_t)m->Length, out->text);
 }
 
 static void copy_message(const GSM_SMSMessage *m, enum sms_kind kind, const uint8_t *pdu,

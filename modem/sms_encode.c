@@ -4,6 +4,7 @@
  * gammu's AT driver does (TS 23.040 9.2.2.2 field order). */
 #include "sms_codec.h"
 #include "sms_util.h"
+#include "core/hex.h"
 
 #include <errno.h>
 #include <gammu.h>
@@ -227,7 +228,7 @@ static int encode_part(GSM_SMSMessage *sms, const char *number, const struct sms
 		return -EIO;
 	*units = frame_units(frame);
 	n = frame_to_pdu(frame, frame_len, own_smsc, o->validity_minutes > 0, pdu, &out->tpdu_len);
-	sms_hex_encode(pdu, n, out->hex);
+	hex_encode(pdu, n, out->hex);
 	return 0;
 }
 
@@ -345,7 +346,7 @@ int sms_deliver_from_submit(const char *submit_hex, const char *originator,
 		pdu[n++] = sub[udl_at + i];
 	if (out_size < 2 * n + 1)
 		return -ENOSPC;
-	sms_hex_encode(pdu, n, out_hex);
+	hex_encode(pdu, n, out_hex);
 	*tpdu_len = (int)(n - sub[0] - 1);
 	return 0;
 }

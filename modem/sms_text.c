@@ -3,23 +3,14 @@
  * be read alone; libgammu's own UTF-8 helpers do not reject invalid input, these do. */
 #include "sms_util.h"
 
-#include <errno.h>
+#include "core/hex.h"
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include <errno.h>
 
 int sms_hex_decode(const char *hex, size_t hex_len, uint8_t *out, size_t out_size, size_t *bad_at)
 {
 	for (size_t i = 0; i < hex_len; i++) {
-		if (hex_value(hex[i]) < 0) {
+		if (hex_digit(hex[i]) < 0) {
 			*bad_at = i;
 			return -EBADMSG;
 		}
@@ -28,22 +19,7 @@ int sms_hex_decode(const char *hex, size_t hex_len, uint8_t *out, size_t out_siz
 		*bad_at = hex_len;
 		return -EBADMSG;
 	}
-	if (hex_len / 2 > out_size)
-		return -EMSGSIZE;
-	for (size_t i = 0; i < hex_len / 2; i++)
-		out[i] = (uint8_t)(hex_value(hex[2 * i]) << 4 | hex_value(hex[2 * i + 1]));
-	return (int)(hex_len / 2);
-}
-
-void sms_hex_encode(const uint8_t *in, size_t len, char *out)
-{
-	static const char digits[] = "0123456789ABCDEF";
-
-	for (size_t i = 0; i < len; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 0x0f];
-	}
-	out[2 * len] = '\0';
+	return hex_decode(hex, hex_len, out, out_size);
 }
 
 /* Reads one UTF-8 character at `s`; returns its length in bytes and the code point, or 0

@@ -6,13 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Decodes `hex_len` hex digits into `out` (at most `out_size` octets). Returns the number of
- * octets, -EBADMSG for an odd count or a non-hex digit (its index in *bad_at), -EMSGSIZE
- * when `out` is too small. */
+/* hex_decode (core/hex.h) that also tells where the hex went wrong, for the error message:
+ * returns the number of octets, -EBADMSG for an odd count or a non-hex digit (its index in
+ * *bad_at), -EMSGSIZE when `out` is too small. */
 int sms_hex_decode(const char *hex, size_t hex_len, uint8_t *out, size_t out_size, size_t *bad_at);
-
-/* Writes `len` octets as uppercase hex and a NUL into `out` (2 * len + 1 chars). */
-void sms_hex_encode(const uint8_t *in, size_t len, char *out);
 
 /* Number of UTF-16 units `utf8` needs, or -EINVAL when it is not valid UTF-8 (overlong
  * forms, surrogates, values beyond U+10FFFF and truncated sequences are invalid). */
