@@ -51,6 +51,8 @@ struct at_chat {
 	uint8_t *out;
 	size_t out_len, out_cap;
 	uint64_t now_ms, last_rx_ms;
+	bool settling;           /* a command timed out: hold the queue until the line is quiet */
+	uint64_t settle_from_ms; /* when the command timed out */
 	int dispatch_depth;
 	struct at_chat_stats stats;
 };
@@ -184,11 +186,24 @@ int at_chat_send(struct at_chat *chat, const struct at_cmd *cmd, uint64_t now_ms
 	return chat->next_cmd_id++;
 }
 
+static uint64_t settle_end(const struct at_chat *chat)
+{
+	uint64_t quiet = chat->last_rx_ms > chat->settle_from_ms ? chat->last_rx_ms : chat->settle_from_ms;
+	uint64_t end = quiet + AT_CHAT_SETTLE_MS, cap = chat->settle_from_ms + AT_CHAT_SETTLE_MAX_MS;
+
+	return end < cap ? end : cap;
+}
+
 static void pump(struct at_chat *chat)
 {
 	struct pending *p = chat->head;
 
-	if (!p || p->state != CMD_QUEUED)
+	if (chat->settling && settle_end(chat) <= chat->now_ms) {
+		chat->settling = false;
+		log_debug("modem", "event=settled after_ms=%llu",
+			  (unsigned long long)(chat->now_ms - chat->settle_from_ms));
+	}
+	if (!p || p->state != CMD_QUEUED || chat->settling)
 		return;
 	out_append(chat, p->request, strlen(p->request));
 	out_append(chat, "\r", 1);
@@ -434,6 +449,8 @@ uint64_t at_chat_next_deadline(const struct at_chat *chat)
 
 	if (p && p->state != CMD_QUEUED && p->deadline_ms < d)
 		d = p->deadline_ms;
+	if (p && chat->settling && settle_end(chat) < d)
+		d = settle_end(chat);
 	return d;
 }
 
@@ -444,12 +461,16 @@ void at_chat_tick(struct at_chat *chat, uint64_t now_ms)
 	if (flush_deadline(chat) <= chat->now_ms)
 		at_framer_flush(&chat->framer);
 	struct pending *p = chat->head;
+	if (p && p->state == CMD_QUEUED && chat->dispatch_depth == 0)
+		pump(chat);
 	if (!p || p->state == CMD_QUEUED || p->deadline_ms > chat->now_ms)
 		return;
 	chat->stats.timeouts++;
 	log_info("modem", "event=timeout cmd=\"%s\" after_ms=%u", p->request, p->timeout_ms);
 	if (p->state == CMD_WAIT_PROMPT)
 		out_append(chat, ESC, 1);
+	chat->settling = true;
+	chat->settle_from_ms = chat->now_ms;
 	complete(chat, (struct at_result){ AT_RESULT_TIMEOUT, 0 });
 }
 

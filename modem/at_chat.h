@@ -68,8 +68,14 @@ void at_chat_urc_remove(struct at_chat *chat, int id);
 /* Bytes read from the modem, in any split. */
 void at_chat_feed(struct at_chat *chat, const void *buf, size_t len, uint64_t now_ms);
 /* Fires what is due at `now_ms`: command timeouts, the flush of a line the modem left
- * without its final CR (after AT_CHAT_FLUSH_MS of silence). */
+ * without its final CR (after AT_CHAT_FLUSH_MS of silence), the end of a settle.
+ * After a timeout the modem may still answer the abandoned command; so that this late
+ * answer is not taken for the next command's, nothing is written until the modem has been
+ * silent for AT_CHAT_SETTLE_MS (at most AT_CHAT_SETTLE_MAX_MS after the timeout, so that a
+ * babbling modem cannot hold the queue); what arrives meanwhile is counted unexpected. */
 #define AT_CHAT_FLUSH_MS 100
+#define AT_CHAT_SETTLE_MS 1000
+#define AT_CHAT_SETTLE_MAX_MS 10000
 void at_chat_tick(struct at_chat *chat, uint64_t now_ms);
 /* When at_chat_tick must next be called, or UINT64_MAX when nothing is due. */
 uint64_t at_chat_next_deadline(const struct at_chat *chat);

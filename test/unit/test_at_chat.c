@@ -156,7 +156,7 @@ static void timeout_then_late_answer_is_not_taken_by_the_next_command(void **sta
 	(void)state;
 	struct at_chat *chat = at_chat_new();
 	struct outcome a = { 0 }, b = { 0 };
-	struct at_cmd c1 = { "AT+CGMM", NULL, NULL, 500 }, c2 = { "AT", "", NULL, 500 };
+	struct at_cmd c1 = { "AT+CGMM", NULL, NULL, 500 }, c2 = { "AT+CPIN?", "+CPIN:", NULL, 500 };
 	at_chat_send(chat, &c1, 0, on_resp, &a);
 	at_chat_send(chat, &c2, 0, on_resp, &b);
 	written(chat);
@@ -166,10 +166,44 @@ static void timeout_then_late_answer_is_not_taken_by_the_next_command(void **sta
 	at_chat_tick(chat, 500);
 	assert_int_equal(a.calls, 1);
 	assert_int_equal(a.result.kind, AT_RESULT_TIMEOUT);
-	assert_string_equal(written(chat), "AT\r");
-	feed(chat, "\r\nOK\r\n", 600, 8);
+	/* The modem answers the abandoned AT+CGMM late: nothing is written meanwhile, and
+	 * its OK is not taken for AT+CPIN?'s. */
+	assert_string_equal(written(chat), "");
+	feed(chat, "\r\nSIM800 R14.18\r\n\r\nOK\r\n", 800, 8);
+	assert_int_equal(b.calls, 0);
+	assert_int_equal(at_chat_next_deadline(chat), 800 + AT_CHAT_SETTLE_MS);
+	at_chat_tick(chat, 800 + AT_CHAT_SETTLE_MS - 1);
+	assert_string_equal(written(chat), "");
+	at_chat_tick(chat, 800 + AT_CHAT_SETTLE_MS);
+	assert_string_equal(written(chat), "AT+CPIN?\r");
+	assert_int_equal(b.calls, 0);
+	feed(chat, "\r\n+CPIN: READY\r\n\r\nOK\r\n", 1900, 8);
+	assert_int_equal(b.calls, 1);
 	assert_int_equal(b.result.kind, AT_RESULT_OK);
+	assert_string_equal(b.lines, "+CPIN: READY|");
 	assert_int_equal(at_chat_stats(chat).timeouts, 1);
+	at_chat_free(chat);
+}
+
+static void a_babbling_modem_holds_the_queue_only_so_long(void **state)
+{
+	(void)state;
+	struct at_chat *chat = at_chat_new();
+	struct outcome a = { 0 }, b = { 0 };
+	struct at_cmd c1 = { "AT+CSQ", "+CSQ:", NULL, 500 }, c2 = { "AT", "", NULL, 500 };
+	at_chat_send(chat, &c1, 0, on_resp, &a);
+	at_chat_send(chat, &c2, 0, on_resp, &b);
+	written(chat);
+	at_chat_tick(chat, 500);
+	uint64_t t = 500;
+	for (; t < 500 + AT_CHAT_SETTLE_MAX_MS; t += AT_CHAT_SETTLE_MS / 2) {
+		feed(chat, "~#\r\n", t, 8);
+		at_chat_tick(chat, t);
+		assert_string_equal(written(chat), "");
+	}
+	assert_int_equal(at_chat_next_deadline(chat), 500 + AT_CHAT_SETTLE_MAX_MS);
+	at_chat_tick(chat, 500 + AT_CHAT_SETTLE_MAX_MS);
+	assert_string_equal(written(chat), "AT\r");
 	at_chat_free(chat);
 }
 
@@ -272,6 +306,7 @@ int main(void)
 		cmocka_unit_test(cmgl_collects_each_pdu_with_its_header),
 		cmocka_unit_test(cmt_urc_carries_its_pdu),
 		cmocka_unit_test(timeout_then_late_answer_is_not_taken_by_the_next_command),
+		cmocka_unit_test(a_babbling_modem_holds_the_queue_only_so_long),
 		cmocka_unit_test(missing_final_cr_completes_after_silence),
 		cmocka_unit_test(garbage_then_recovery),
 		cmocka_unit_test(prompt_timeout_cancels_text_entry),
