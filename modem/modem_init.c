@@ -177,9 +177,16 @@ static int parse_cpin(struct modem *m, const struct at_response *r)
 	m->info.sim[0] = '\0';
 	if (r->n_lines > 0) {
 		at_iter_init(&it, r->lines[0].text);
-		at_iter_prefix(&it, "+CPIN:");
-		if (at_iter_next_text(&it, m->info.sim, sizeof(m->info.sim)) != 0)
+		if (!at_iter_prefix(&it, "+CPIN:") || at_iter_next_text(&it, m->info.sim, sizeof(m->info.sim)) != 0)
 			m->info.sim[0] = '\0';
+	}
+	/* An OK without a readable +CPIN: line (TS 27.007 8.3 always gives one) says nothing
+	 * about the SIM: the answer is out of step or garbled, which the ladder mends. */
+	if (!m->info.sim[0]) {
+		log_warn("modem", "event=bad_answer cmd=\"AT+CPIN?\" line=\"%s\" action=\"none; m2mon re-initialises the modem\"",
+			 r->n_lines > 0 ? r->lines[0].text : "");
+		m->script_result = (struct at_result){ AT_RESULT_ERROR, 0 };
+		return -1;
 	}
 	if (strcmp(m->info.sim, "READY") == 0)
 		return 0;
