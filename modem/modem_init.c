@@ -240,10 +240,10 @@ bool modem_is_registered(const struct modem *m)
 	return reg_ok(m->reg_cs) || reg_ok(m->reg_eps);
 }
 
-void modem_parse_reg(struct modem *m, const char *line, bool urc)
+void modem_parse_reg(struct modem *m, const char *line)
 {
 	struct at_iter it;
-	int n, stat;
+	int first, stat;
 	bool eps;
 
 	at_iter_init(&it, line);
@@ -253,11 +253,15 @@ void modem_parse_reg(struct modem *m, const char *line, bool urc)
 		eps = true;
 	else
 		return;
-	/* TS 27.007 7.2 / 10.1.22: the URC starts with <stat>, the read form with <n>,<stat>. */
-	if ((!urc && at_iter_next_int(&it, &n) != 0) || at_iter_next_int(&it, &stat) != 0) {
+	/* TS 27.007 7.2 / 10.1.22: the read form is <n>,<stat>[,<lac>...], the URC <stat>
+	 * [,<lac>...] with <lac> a string. Told apart by shape, not by who received the line: a
+	 * URC that arrives during AT+CREG? is collected with its answer. */
+	if (at_iter_next_int(&it, &first) != 0) {
 		log_debug("modem", "event=bad_registration line=\"%s\"", line);
 		return;
 	}
+	if (at_iter_next_int(&it, &stat) != 0)
+		stat = first;
 	bool was = modem_is_registered(m);
 	*(eps ? &m->reg_eps : &m->reg_cs) = reg_of_stat(stat);
 	m->info.reg = reg_ok(m->reg_eps) ? m->reg_eps : m->reg_cs;
@@ -271,7 +275,7 @@ void modem_parse_reg(struct modem *m, const char *line, bool urc)
 static int parse_reg(struct modem *m, const struct at_response *r)
 {
 	for (size_t i = 0; i < r->n_lines; i++)
-		modem_parse_reg(m, r->lines[i].text, false);
+		modem_parse_reg(m, r->lines[i].text);
 	return 0;
 }
 

@@ -108,8 +108,8 @@ extern const struct modem_script modem_script_reg_poll;
 extern const struct modem_script modem_script_sms_setup;
 extern const struct modem_script modem_script_status;
 void modem_script_start(struct modem *m, const struct modem_script *script);
-/* Reads a +CREG:/+CEREG: line (URC when `urc`, else the answer to the query form). */
-void modem_parse_reg(struct modem *m, const char *line, bool urc);
+/* Reads a +CREG:/+CEREG: line, URC or answer to the read form (told apart by shape). */
+void modem_parse_reg(struct modem *m, const char *line);
 bool modem_is_registered(const struct modem *m);
 
 /* modem_rx.c: receiving. */

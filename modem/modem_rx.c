@@ -258,7 +258,7 @@ static void on_cds(void *user_data, const char *line, const char *pdu)
 static void on_reg(void *user_data, const char *line, const char *pdu)
 {
 	(void)pdu;
-	modem_parse_reg(user_data, line, true);
+	modem_parse_reg(user_data, line);
 }
 
 static void on_boot(void *user_data, const char *line, const char *pdu)
