@@ -44,6 +44,10 @@ struct modem_script {
 };
 
 #define MODEM_INBOUND_MAX 64
+/* Fingerprints of the last messages the application stored, so that the same message seen
+ * again (its +CMT copy and its stored copy, or a +CMT the network repeats) is not handed
+ * over twice. */
+#define MODEM_RECENT_MAX 32
 
 enum inbound_state {
 	INBOUND_FREE,
@@ -57,7 +61,7 @@ struct inbound_slot {
 	enum inbound_state state;
 	uint64_t token;
 	int index;      /* -1: direct delivery */
-	uint32_t fp;    /* fingerprint of the PDU */
+	uint64_t fp;    /* fingerprint of the PDU */
 	bool seen;      /* listed by the running sweep */
 	bool warned;    /* its failed delete was logged */
 };
@@ -94,6 +98,8 @@ struct modem {
 	bool sweeping;
 	struct inbound_slot inbound[MODEM_INBOUND_MAX];
 	uint64_t next_token;
+	uint64_t recent_fp[MODEM_RECENT_MAX]; /* 0: empty */
+	size_t recent_next;
 	bool registered_logged;
 };
 

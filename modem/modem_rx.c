@@ -15,13 +15,38 @@ struct rx_op {
 	int index;
 };
 
-static uint32_t fingerprint(const char *pdu)
+static uint64_t fingerprint(const char *pdu)
 {
-	uint32_t h = 2166136261u; /* FNV-1a */
+	uint64_t h = 14695981039346656037u; /* FNV-1a */
 
 	for (const unsigned char *p = (const unsigned char *)pdu; *p; p++)
-		h = (h ^ (uint32_t)(*p | 0x20)) * 16777619u;
-	return h;
+		h = (h ^ (uint64_t)(*p | 0x20)) * 1099511628211u;
+	return h ? h : 1;
+}
+
+static bool recently_stored(const struct modem *m, uint64_t fp)
+{
+	for (int i = 0; i < MODEM_RECENT_MAX; i++)
+		if (m->recent_fp[i] == fp)
+			return true;
+	return false;
+}
+
+static void remember_stored(struct modem *m, uint64_t fp)
+{
+	if (recently_stored(m, fp))
+		return;
+	m->recent_fp[m->recent_next] = fp;
+	m->recent_next = (m->recent_next + 1) % MODEM_RECENT_MAX;
+}
+
+/* A direct delivery of the same message not yet stored by the application. */
+static bool direct_pending(const struct modem *m, uint64_t fp)
+{
+	for (int i = 0; i < MODEM_INBOUND_MAX; i++)
+		if (m->inbound[i].state == INBOUND_HANDED && m->inbound[i].index < 0 && m->inbound[i].fp == fp)
+			return true;
+	return false;
 }
 
 static struct inbound_slot *slot_by_index(struct modem *m, int index)
@@ -116,7 +141,7 @@ static void hand_over(struct modem *m, struct inbound_slot *s, const char *pdu, 
 /* A message found in storage at `index`: handed over unless it already was. */
 static void stored_message(struct modem *m, int index, const char *pdu, int tpdu_len)
 {
-	uint32_t fp = fingerprint(pdu);
+	uint64_t fp = fingerprint(pdu);
 	struct inbound_slot *s = slot_by_index(m, index);
 
 	if (s && s->fp == fp) {
@@ -129,6 +154,11 @@ static void stored_message(struct modem *m, int index, const char *pdu, int tpdu
 	}
 	if (s)
 		s->state = INBOUND_FREE; /* the old message left that index; this one is new */
+	/* Some modems both route a message (+CMT) and store it (gammu issue 378, Neoway M590):
+	 * the stored copy of a message already handed over directly is not handed over again;
+	 * once the direct copy is stored, the stored one is deleted. */
+	if (direct_pending(m, fp))
+		return;
 	s = slot_new(m);
 	if (!s) {
 		log_warn("modem", "event=inbound_busy index=%d action=\"the application is slow to store messages; this one stays on the modem for the next sweep\"", index);
@@ -137,6 +167,12 @@ static void stored_message(struct modem *m, int index, const char *pdu, int tpdu
 	s->index = index;
 	s->fp = fp;
 	s->seen = true;
+	if (recently_stored(m, fp)) {
+		log_info("modem", "event=duplicate_deleted index=%d why=\"the same message was already stored\"", index);
+		s->state = INBOUND_DELETING;
+		delete_stored(m, s);
+		return;
+	}
 	hand_over(m, s, pdu, tpdu_len, false);
 }
 
@@ -229,19 +265,28 @@ static void on_cmti(void *user_data, const char *line, const char *pdu)
 	read_index(m, index);
 }
 
+static void acknowledge(struct modem *m);
+
 static void on_direct(struct modem *m, const char *line, const char *pdu, const char *prefix, bool report)
 {
 	struct inbound_slot *s;
 
 	if (!pdu)
 		return;
+	uint64_t fp = fingerprint(pdu);
+	if (recently_stored(m, fp) || direct_pending(m, fp)) {
+		log_info("modem", "event=duplicate_ignored why=\"the same message was already handed over\"");
+		if (m->profile->cnma && recently_stored(m, fp))
+			acknowledge(m);
+		return;
+	}
 	s = slot_new(m);
 	if (!s) {
 		log_error("modem", "event=inbound_full action=\"direct message dropped unacknowledged; the network retries it\"");
 		return;
 	}
 	s->index = -1;
-	s->fp = fingerprint(pdu);
+	s->fp = fp;
 	hand_over(m, s, pdu, header_length(line, prefix, NULL), report);
 }
 
@@ -334,6 +379,13 @@ static void cnma_done(void *user_data, const struct at_response *r)
 	modem_note_result(m, r);
 }
 
+static void acknowledge(struct modem *m)
+{
+	struct at_cmd c = { "AT+CNMA", "", NULL, m->timing.command_ms };
+
+	modem_command(m, &c, cnma_done, m);
+}
+
 void modem_sms_stored(struct modem *m, uint64_t token, int result, uint64_t now_ms)
 {
 	struct inbound_slot *s = slot_by_token(m, token);
@@ -348,12 +400,11 @@ void modem_sms_stored(struct modem *m, uint64_t token, int result, uint64_t now_
 		s->state = INBOUND_FREE;
 		return;
 	}
+	remember_stored(m, s->fp);
 	if (s->index < 0) {
 		s->state = INBOUND_FREE;
-		if (m->profile->cnma) {
-			struct at_cmd c = { "AT+CNMA", "", NULL, m->timing.command_ms };
-			modem_command(m, &c, cnma_done, m);
-		}
+		if (m->profile->cnma)
+			acknowledge(m);
 		return;
 	}
 	if (m->state != MODEM_STATE_READY) {
