@@ -130,7 +130,6 @@ static void enter_state(struct modem *m, enum modem_state to)
 		modem_script_start(m, &modem_script_sms_setup);
 		break;
 	case MODEM_STATE_READY:
-		m->ladder = 0;
 		m->sweep_at_ms = m->now_ms + m->timing.sweep_ms;
 		m->poll_at_ms = m->now_ms + m->timing.signal_ms;
 		modem_rx_sweep(m);
@@ -310,6 +309,14 @@ static void on_ready(struct modem *m, enum modem_event ev)
 		modem_rx_sweep(m);
 		break;
 	case MODEM_EV_SCRIPT_OK:
+		/* The first status poll answered: the modem has worked in ready for a poll period
+		 * (start-up sweep included). Only now is the ladder climbed down, so that a modem
+		 * that inits but hangs on AT+CMGL each time (Huawei, gammu issue 4) is reset rather
+		 * than re-initialised for ever. */
+		if (m->ladder > 0)
+			log_info("modem", "event=recovered ladder=%d", m->ladder);
+		m->ladder = 0;
+		break;
 	case MODEM_EV_PORT_OPENED:
 	case MODEM_EV_PORT_FAILED:
 	case MODEM_EV_PORT_CLOSED:
