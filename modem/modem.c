@@ -52,7 +52,7 @@ const char *modem_event_str(enum modem_event ev)
 void modem_timing_defaults(const struct modem_settings *settings, struct modem_timing *t)
 {
 	t->command_ms = settings->command_timeout_ms > 0 ? (uint32_t)settings->command_timeout_ms : 5000;
-	t->send_ms = 60000;
+	t->send_ms = 120000; /* the longest AT+CMGS answer documented (Quectel UGxx AT manual 9.8) */
 	t->register_ms = 120000;
 	t->sweep_ms = 300000;
 	t->signal_ms = 60000;

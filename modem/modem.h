@@ -77,7 +77,7 @@ struct modem_hooks {
 
 struct modem_timing {
 	uint32_t command_ms;      /* default command timeout (settings->command_timeout_ms) */
-	uint32_t send_ms;         /* AT+CMGS result: the network round trip (default 60 s) */
+	uint32_t send_ms;         /* AT+CMGS result: the network round trip (default 120 s) */
 	uint32_t register_ms;     /* registration wait before going on without it */
 	uint32_t sweep_ms;        /* +CMGL safety sweep period in ready */
 	uint32_t signal_ms;       /* +CSQ and +CREG? poll period in ready */
