@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#define BENCH_DELIVERS 64 /* more than the layer's MODEM_RECENT_MAX */
+
 struct bench {
 	struct modem *m;
 	struct modem_transport *t;
@@ -21,8 +23,11 @@ struct bench {
 	bool text_entry;
 	int mr;
 	long received, sent;
-	char deliver[SMS_PDU_HEX_MAX]; /* a full 160-character SMS-DELIVER */
+	/* Full 160-character SMS-DELIVERs with distinct time stamps: the layer drops a message
+	 * it has just stored when it comes again, so the same PDU over and over would not count. */
+	char deliver[BENCH_DELIVERS][SMS_PDU_HEX_MAX];
 	int deliver_len;
+	long next_deliver;
 	bool decode;
 	size_t read_cap;
 };
@@ -50,7 +55,8 @@ static void answer(struct bench *b, const char *c)
 	} else if (!strcmp(c, "AT+CREG?")) {
 		reply(b, "\r\n+CREG: 1,1\r\n\r\nOK\r\n");
 	} else if (!strncmp(c, "AT+CMGR=", 8)) {
-		snprintf(buf, sizeof(buf), "\r\n+CMGR: 0,,%d\r\n%s\r\n\r\nOK\r\n", b->deliver_len, b->deliver);
+		snprintf(buf, sizeof(buf), "\r\n+CMGR: 0,,%d\r\n%s\r\n\r\nOK\r\n", b->deliver_len,
+			 b->deliver[b->next_deliver++ % BENCH_DELIVERS]);
 		reply(b, buf);
 	} else {
 		reply(b, "\r\nOK\r\n");
@@ -161,10 +167,16 @@ int main(int argc, char **argv)
 	struct modem_settings set = { .device = "memory", .baud = 115200, .profile = 1, .command_timeout_ms = 5000 };
 	struct modem_hooks hooks = { NULL, on_sms, NULL };
 	static struct sms_submit sub;
-	static const struct sms_time scts = { .valid = true, .year = 2026, .month = 11, .day = 25, .hour = 3 };
+	struct sms_time scts = { .valid = true, .year = 2026, .month = 11, .day = 25, .hour = 3 };
 	log_setup(LOG_LEVEL_WARN, false, "bench");
-	if (sms_encode_submit("+15550001", text160, NULL, &sub) != 0 || sub.part_count != 1 ||
-	    sms_deliver_from_submit(sub.parts[0].hex, "+15550002", &scts, b.deliver, sizeof(b.deliver), &b.deliver_len) != 0) {
+	bool built = sms_encode_submit("+15550001", text160, NULL, &sub) == 0 && sub.part_count == 1;
+	for (int i = 0; built && i < BENCH_DELIVERS; i++) {
+		scts.minute = i % 60;
+		scts.second = i / 60;
+		built = sms_deliver_from_submit(sub.parts[0].hex, "+15550002", &scts, b.deliver[i], sizeof(b.deliver[i]),
+						&b.deliver_len) == 0;
+	}
+	if (!built) {
 		fprintf(stderr, "bench: cannot build the test PDUs\n");
 		return 1;
 	}
