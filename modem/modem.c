@@ -334,6 +334,8 @@ static void on_port_event(struct modem *m, enum modem_event ev)
 		break;
 	case MODEM_EV_PORT_FAILED:
 		drop_work(m);
+		if (m->state == MODEM_STATE_DEAD)
+			break; /* a retry of a dead modem failed: still dead, its timer runs */
 		if (m->state == MODEM_STATE_CLOSED || m->state == MODEM_STATE_REOPENING || m->state == MODEM_STATE_DEAD) {
 			m->ladder = 3;
 			escalate(m, "the port cannot be opened");
@@ -429,7 +431,10 @@ void modem_port_opened(struct modem *m, uint64_t now_ms)
 void modem_port_failed(struct modem *m, int err, uint64_t now_ms)
 {
 	advance(m, now_ms);
-	log_warn("modem", "event=port_failed device=%s error=\"%s\"", m->settings.device, strerror(-err));
+	if (m->state == MODEM_STATE_DEAD)
+		log_debug("modem", "event=port_failed device=%s error=\"%s\"", m->settings.device, strerror(-err));
+	else
+		log_warn("modem", "event=port_failed device=%s error=\"%s\"", m->settings.device, strerror(-err));
 	modem_post(m, MODEM_EV_PORT_FAILED);
 }
 

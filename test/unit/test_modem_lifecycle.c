@@ -32,6 +32,8 @@ struct fake {
 	uint64_t last_token;
 	bool store_ok, keep;
 	bool mute; /* a hung modem: reads commands, answers nothing */
+	bool port_gone; /* the device cannot be opened again */
+	int reopens, dead_entries;
 };
 
 static void modem_says(struct fake *f, const char *s)
@@ -135,11 +137,31 @@ static void on_sms(void *user_data, const struct modem_inbound *in)
 		modem_sms_stored(f->m, in->token, 0, f->now);
 }
 
+static void on_state(void *user_data, enum modem_state from, enum modem_state to)
+{
+	struct fake *f = user_data;
+	(void)from;
+	if (to == MODEM_STATE_DEAD)
+		f->dead_entries++;
+}
+
+/* As modem_link does: close, then open again or report why it could not. */
+static void on_reopen(void *user_data)
+{
+	struct fake *f = user_data;
+	f->reopens++;
+	modem_port_closed(f->m, f->now);
+	if (f->port_gone)
+		modem_port_failed(f->m, -ENOENT, f->now);
+	else
+		modem_port_opened(f->m, f->now);
+}
+
 static struct fake *start(const char *pin, int profile)
 {
 	static struct fake f;
 	struct modem_settings s = { .device = "test", .baud = 115200, .profile = profile, .command_timeout_ms = 1000 };
-	struct modem_hooks hooks = { NULL, on_sms, NULL };
+	struct modem_hooks hooks = { on_state, on_sms, on_reopen };
 	memset(&f, 0, sizeof(f));
 	snprintf(s.pin, sizeof(s.pin), "%s", pin);
 	f.cpin = "READY";
@@ -333,6 +355,28 @@ static void send_is_refused_before_ready(void **state)
 	modem_free(f->m);
 }
 
+static void a_dead_modem_is_reported_once_while_its_port_stays_gone(void **state)
+{
+	(void)state;
+	struct fake *f = start("", 1);
+	open_and_talk(f);
+	assert_int_equal(modem_state(f->m), MODEM_STATE_READY);
+	f->mute = true;
+	f->port_gone = true;
+	advance(f, 10 * 60000);
+	assert_int_equal(modem_state(f->m), MODEM_STATE_DEAD);
+	int reopens = f->reopens;
+	advance(f, 10 * 60000);
+	assert_int_equal(modem_state(f->m), MODEM_STATE_DEAD);
+	assert_int_equal(f->reopens, reopens + 10);
+	assert_int_equal(f->dead_entries, 1);
+	f->mute = false;
+	f->port_gone = false;
+	advance(f, 60000);
+	assert_int_equal(modem_state(f->m), MODEM_STATE_READY);
+	modem_free(f->m);
+}
+
 static void profile_follows_the_model(void **state)
 {
 	(void)state;
@@ -364,6 +408,7 @@ int main(void)
 		cmocka_unit_test(kept_message_is_not_handed_again),
 		cmocka_unit_test(boot_indication_in_ready_reinitialises),
 		cmocka_unit_test(send_is_refused_before_ready),
+		cmocka_unit_test(a_dead_modem_is_reported_once_while_its_port_stays_gone),
 		cmocka_unit_test(profile_follows_the_model),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
