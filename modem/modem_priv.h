@@ -43,7 +43,8 @@ struct modem_script {
 	size_t n;
 };
 
-#define MODEM_INBOUND_MAX 64
+/* Messages tracked at once: a whole module memory (Quectel EC2x "ME" holds 255). */
+#define MODEM_INBOUND_MAX 256
 /* Fingerprints of the last messages the application stored, so that the same message seen
  * again (its +CMT copy and its stored copy, or a +CMT the network repeats) is not handed
  * over twice. */

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_RX 64
+#define MAX_RX 128
 #define LINE_MAX_LEN 2048
 
 struct rx_msg {
@@ -41,7 +41,7 @@ struct run {
 	struct modem_send_result send;
 	int reopens;
 	struct sms_assembly *assembly;
-	char messages[16][700]; /* what the SMS layer made of the handed-over PDUs, in order */
+	char messages[MAX_RX][700]; /* what the SMS layer made of the handed-over PDUs, in order */
 	int n_messages;
 };
 
@@ -85,8 +85,8 @@ static void push_message(struct run *r, const char *fmt, ...) __attribute__((for
 static void push_message(struct run *r, const char *fmt, ...)
 {
 	va_list ap;
-	if (r->n_messages == 16)
-		fail(r, "more than 16 messages decoded and not checked");
+	if (r->n_messages == MAX_RX)
+		fail(r, "more than %d messages decoded and not checked", MAX_RX);
 	va_start(ap, fmt);
 	vsnprintf(r->messages[r->n_messages++], sizeof(r->messages[0]), fmt, ap);
 	va_end(ap);
