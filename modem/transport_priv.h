@@ -25,6 +25,12 @@ struct modem_transport {
 struct modem_transport *transport_new(enum modem_transport_kind kind, const struct transport_ops *ops,
 				      int fd, void *backend);
 
+/* read(2) and write(2) on t->fd with the contracts of struct transport_ops: a read of 0
+ * (the other end hung up, a USB modem unplugged) is -ENODEV, never "try again". Both back
+ * ends use them; they live in transport_pty.c. */
+ssize_t transport_fd_read(struct modem_transport *t, void *buf, size_t len);
+ssize_t transport_fd_write(struct modem_transport *t, const void *buf, size_t len);
+
 int transport_serial_open(const struct modem_settings *s, struct modem_transport **out);
 int transport_pty_open(const struct modem_settings *s, struct modem_transport **out);
 

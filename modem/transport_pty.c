@@ -7,7 +7,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-static ssize_t fd_read(struct modem_transport *t, void *buf, size_t len)
+ssize_t transport_fd_read(struct modem_transport *t, void *buf, size_t len)
 {
 	ssize_t n = read(t->fd, buf, len);
 
@@ -20,7 +20,7 @@ static ssize_t fd_read(struct modem_transport *t, void *buf, size_t len)
 	return errno == EIO ? -EIO : -errno;
 }
 
-static ssize_t fd_write(struct modem_transport *t, const void *buf, size_t len)
+ssize_t transport_fd_write(struct modem_transport *t, const void *buf, size_t len)
 {
 	ssize_t n = write(t->fd, buf, len);
 
@@ -36,7 +36,7 @@ static void fd_close(struct modem_transport *t)
 	close(t->fd);
 }
 
-static const struct transport_ops pty_ops = { fd_read, fd_write, fd_close };
+static const struct transport_ops pty_ops = { transport_fd_read, transport_fd_write, fd_close };
 
 int transport_pty_open(const struct modem_settings *s, struct modem_transport **out)
 {

@@ -1,42 +1,11 @@
 /* The libserialport back end, for real serial ports (USB modems, UARTs): 8N1 at the
- * configured baud rate and flow control, non-blocking reads and writes on its fd. */
+ * configured baud rate and flow control set through libserialport; non-blocking reads and
+ * writes on its fd. */
 #include "transport_priv.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <libserialport.h>
-
-static int sp_errno(enum sp_return rc)
-{
-	switch (rc) {
-	case SP_OK: return 0;
-	case SP_ERR_ARG: return -EINVAL;
-	case SP_ERR_MEM: return -ENOMEM;
-	case SP_ERR_SUPP: return -ENOTSUP;
-	case SP_ERR_FAIL: return -EIO;
-	}
-	return -EIO;
-}
-
-static ssize_t sp_read(struct modem_transport *t, void *buf, size_t len)
-{
-	enum sp_return n = sp_nonblocking_read(t->backend, buf, len);
-
-	if (n > 0)
-		return n;
-	if (n == 0)
-		return -EAGAIN;
-	return sp_errno(n) == -EIO ? -ENODEV : sp_errno(n);
-}
-
-static ssize_t sp_write(struct modem_transport *t, const void *buf, size_t len)
-{
-	enum sp_return n = sp_nonblocking_write(t->backend, buf, len);
-
-	if (n >= 0)
-		return n;
-	return sp_errno(n) == -EIO ? -ENODEV : sp_errno(n);
-}
 
 static void sp_close_port(struct modem_transport *t)
 {
@@ -44,7 +13,10 @@ static void sp_close_port(struct modem_transport *t)
 	sp_free_port(t->backend);
 }
 
-static const struct transport_ops serial_ops = { sp_read, sp_write, sp_close_port };
+/* Reads and writes go to the fd itself: libserialport's non-blocking read returns 0 both for
+ * "no data" and for end of file, so an unplugged USB modem, whose fd stays readable at EOF,
+ * would be polled in a busy loop instead of being reported gone. */
+static const struct transport_ops serial_ops = { transport_fd_read, transport_fd_write, sp_close_port };
 
 static enum sp_flowcontrol flow_of(int flow)
 {
