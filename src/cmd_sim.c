@@ -21,6 +21,7 @@ const char cmd_sim_usage[] =
 	"       m2mon sim send --dir DIR --from NUMBER --to NUMBER [--ucs2] TEXT\n"
 	"       m2mon sim inbox --dir DIR NUMBER [--wait-ms N] [--count N] [--json]\n"
 	"       m2mon sim fault --dir DIR NAME KIND [ARG]\n"
+	"       m2mon sim drain --dir DIR [--wait-ms N]\n"
 	"\n"
 	"Runs a virtual cellular network in the foreground: each modem answers AT commands on a\n"
 	"pseudo-terminal linked as DIR/NAME.tty, an SMSC routes SMS between modems and phones by\n"
@@ -43,6 +44,8 @@ const char cmd_sim_usage[] =
 	"          --wait-ms waits until --count messages (default 1) are there, else exits 1\n"
 	"  fault   KIND is hang MS, garbage, reboot, no-network MS, sim-full, drop-next N or\n"
 	"          delay MS, injected into modem NAME\n"
+	"  drain   returns once the network has delivered (or lost) every SMS it holds; with\n"
+	"          --wait-ms N exits 1 if that takes longer (default 10000)\n"
 	"\n"
 	"Exit status: 0 on success, 1 on failure, 2 on a usage error.\n";
 
@@ -262,6 +265,7 @@ static const struct cmd sim_commands[] = {
 	{ "send", "a phone sends an SMS", NULL, cmd_sim_send },
 	{ "inbox", "what a phone has received", NULL, cmd_sim_inbox },
 	{ "fault", "inject a fault into a modem or the network", NULL, cmd_sim_fault },
+	{ "drain", "wait until the network has nothing left to deliver", NULL, cmd_sim_drain },
 };
 
 int cmd_sim(int argc, char **argv)

@@ -1,4 +1,4 @@
-/* `m2mon sim send|inbox|fault`: one request to a running simulator over DIR/sim.sock, its
+/* `m2mon sim send|inbox|fault|drain`: one request to a running simulator over DIR/sim.sock, its
  * answer printed for a person (or as JSON), and an exit status a script can test. */
 #include "cmd_sim.h"
 #include "core/cmd.h"
@@ -193,6 +193,38 @@ int cmd_sim_fault(int argc, char **argv)
 	json_t *req = json_pack("{s:s,s:s,s:s,s:I}", "op", "fault", "modem", name, "kind", kind, "arg",
 				(json_int_t)arg);
 	json_t *answer = ask(prog, dir, req, 0);
+	if (!answer)
+		return M2_EXIT_FAIL;
+	int status = answer_status(prog, answer);
+	json_decref(answer);
+	return status;
+}
+
+int cmd_sim_drain(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dir", required_argument, NULL, 'd' }, { "wait-ms", required_argument, NULL, 'w' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *prog = "m2mon sim drain", *dir = NULL;
+	long wait_ms = 10000;
+	int opt;
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt == 'd')
+			dir = optarg;
+		else if (opt == 'w' && cmd_sim_parse_long(optarg, 0, 86400000, &wait_ms) == 0)
+			continue;
+		else
+			return cmd_usage_error(prog, "bad option or value: '%s'", argv[optind - 1]);
+	}
+	if (!dir)
+		return cmd_usage_error(prog, "missing --dir DIR");
+	if (optind != argc)
+		return cmd_usage_error(prog, "unexpected argument '%s'", argv[optind]);
+	json_t *req = json_pack("{s:s,s:I}", "op", "drain", "wait_ms", (json_int_t)wait_ms);
+	json_t *answer = ask(prog, dir, req, wait_ms);
 	if (!answer)
 		return M2_EXIT_FAIL;
 	int status = answer_status(prog, answer);
