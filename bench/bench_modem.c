@@ -3,7 +3,7 @@
  * AT+CMGS, the prompt, a full 160-character PDU and +CMGS; a receive is +CMTI, AT+CMGR with
  * a full PDU, the hand-over and AT+CMGD. Also with the SMS codec (encode, decode) added.
  * Prints figures; the yardstick is the 27 ms a full PDU takes on a 115200-baud line. */
-#include "core/log.h"
+#include "log.h"
 #include "modem.h"
 #include "modem_transport.h"
 #include "sms_codec.h"

@@ -1,7 +1,7 @@
 /* The SMSC engine alone (no PTY, no AT): SMS-SUBMITs from one modem routed to another with
  * fake hooks and a fake clock, to show what the network core costs per SMS.
  * Usage: bench_sim_net [COUNT]  (prints figures; never pass/fail on a stopwatch) */
-#include "core/log.h"
+#include "log.h"
 #include "sim_net.h"
 
 #include <stdint.h>

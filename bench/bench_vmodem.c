@@ -3,7 +3,7 @@
  * Prints figures; it passes or fails nothing. Usage: bench_vmodem [iterations] */
 #include "vmodem.h"
 
-#include "core/log.h"
+#include "log.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * entry (request, `> `, PDU, Ctrl-Z). Framing is at_framer's, field reading at_iter's. */
 #include "at_chat.h"
 #include "at_framer.h"
-#include "core/log.h"
+#include "log.h"
 
 #include <errno.h>
 #include <stdbool.h>

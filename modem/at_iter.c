@@ -2,7 +2,7 @@
  * parenthesised lists, each read with a check. Modem text never reaches atoi or sscanf. */
 #include "at_iter.h"
 
-#include "core/hex.h"
+#include "hex.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -3,7 +3,7 @@
  * engine's public face (feed, tick, output). Scripts are modem_init.c's, receiving
  * modem_rx.c's, sending modem_tx.c's. */
 #include "modem_priv.h"
-#include "core/log.h"
+#include "log.h"
 
 #include <errno.h>
 #include <stdio.h>

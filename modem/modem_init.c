@@ -3,7 +3,7 @@
  * +CSQ, +COPS, identity). Each script is a const table; the runner walks it. */
 #include "modem_priv.h"
 #include "at_iter.h"
-#include "core/log.h"
+#include "log.h"
 
 #include <stdio.h>
 #include <stdlib.h>

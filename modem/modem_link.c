@@ -2,7 +2,7 @@
  * port's open/close/reopen, and the log line that tells a person why a port cannot open. */
 #include "modem_link.h"
 #include "modem_transport.h"
-#include "core/log.h"
+#include "log.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * bookkeeping that hands each stored message over exactly once, even when its delete fails. */
 #include "modem_priv.h"
 #include "at_iter.h"
-#include "core/log.h"
+#include "log.h"
 
 #include <errno.h>
 #include <stdio.h>

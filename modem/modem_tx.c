@@ -2,7 +2,7 @@
  * first refusal, collecting the TP-MR of each accepted part for status-report matching. */
 #include "modem_priv.h"
 #include "at_iter.h"
-#include "core/log.h"
+#include "log.h"
 
 #include <errno.h>
 #include <stdio.h>

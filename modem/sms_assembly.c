@@ -4,7 +4,7 @@
  * gaps named. Time comes from the caller. */
 #include "sms_assembly.h"
 
-#include "core/log.h"
+#include "log.h"
 
 #include <errno.h>
 #include <stdlib.h>

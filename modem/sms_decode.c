@@ -5,7 +5,7 @@
  * of its structures at once. */
 #include "sms_codec.h"
 #include "sms_util.h"
-#include "core/hex.h"
+#include "hex.h"
 
 #include <errno.h>
 #include <gammu.h>

@@ -4,7 +4,7 @@
  * gammu's AT driver does (TS 23.040 9.2.2.2 field order). */
 #include "sms_codec.h"
 #include "sms_util.h"
-#include "core/hex.h"
+#include "hex.h"
 
 #include <errno.h>
 #include <gammu.h>

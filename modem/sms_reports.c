@@ -5,7 +5,7 @@
 
 #include "sms_number.h"
 
-#include "core/log.h"
+#include "log.h"
 
 #include <errno.h>
 #include <stdlib.h>

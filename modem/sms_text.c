@@ -3,7 +3,7 @@
  * be read alone; libgammu's own UTF-8 helpers do not reject invalid input, these do. */
 #include "sms_util.h"
 
-#include "core/hex.h"
+#include "hex.h"
 
 #include <errno.h>
 

@@ -1,7 +1,7 @@
 /* The transport front: choosing the back end by what the device is, the write queue, and
  * the trace log of every byte in and out. */
 #include "transport_priv.h"
-#include "core/log.h"
+#include "log.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * libuv loop (sim_ctl_client.c has the client's side). */
 #include "sim_ctl.h"
 
-#include "core/log.h"
+#include "log.h"
 
 #include <errno.h>
 #include <stdbool.h>

@@ -3,7 +3,7 @@
  * libuv timer when a baud rate is set. */
 #include "sim_line.h"
 
-#include "core/log.h"
+#include "log.h"
 
 #include <errno.h>
 #include <fcntl.h>

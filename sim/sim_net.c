@@ -3,7 +3,7 @@
  * to modems (retrying while they refuse) and phones, and sends status reports. */
 #include "sim_net.h"
 
-#include "core/log.h"
+#include "log.h"
 
 #include <errno.h>
 #include <stdio.h>

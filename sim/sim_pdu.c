@@ -4,7 +4,7 @@
  * the offsets of its PHONE_SMS* layouts, the way gammu's own AT driver does. */
 #include "sim_pdu.h"
 
-#include "core/hex.h"
+#include "hex.h"
 
 #include <gammu.h>
 

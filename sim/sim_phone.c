@@ -3,7 +3,7 @@
  * enters the inbox. The last few finished messages are kept to recognise a repeated part. */
 #include "sim_phone.h"
 
-#include "core/log.h"
+#include "log.h"
 
 #include <errno.h>
 #include <stdio.h>

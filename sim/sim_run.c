@@ -3,7 +3,7 @@
  * record, and SIGTERM/SIGINT for a clean exit. */
 #include "sim_run.h"
 
-#include "core/log.h"
+#include "log.h"
 #include "sim_run_int.h"
 
 #include <errno.h>

@@ -2,7 +2,7 @@
  * received, answered when `count` messages are there or `wait_ms` has passed), `fault`
  * (inject a fault into a modem or the network), `drain` (answered once the SMSC has nothing
  * left to deliver, for tests and benchmarks) and `ping`. Every answer has "ok". */
-#include "core/log.h"
+#include "log.h"
 #include "sim_run_int.h"
 
 #include <errno.h>

@@ -3,7 +3,7 @@
  * timers the network drives through vmodem_tick(). Input goes to the line or the prompt. */
 #include "vmodem_int.h"
 
-#include "core/log.h"
+#include "log.h"
 
 #include <errno.h>
 #include <stdlib.h>

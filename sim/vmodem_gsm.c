@@ -3,7 +3,7 @@
  * +CCWA, +CUSD). Registration is in vmodem_reg.c. */
 #include "vmodem_int.h"
 
-#include "core/log.h"
+#include "log.h"
 
 #include <string.h>
 

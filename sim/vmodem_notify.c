@@ -3,8 +3,8 @@
  * acknowledgement that +CSMS=1 asks for, and what a full store shows. */
 #include "vmodem_int.h"
 
-#include "core/hex.h"
-#include "core/log.h"
+#include "hex.h"
+#include "log.h"
 
 #include <errno.h>
 #include <stdio.h>

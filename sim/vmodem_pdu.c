@@ -3,7 +3,7 @@
  * (the SMS-SUBMIT it checks, the SMS-DELIVERs it builds) is sim_pdu's. */
 #include "vmodem_int.h"
 
-#include "core/hex.h"
+#include "hex.h"
 
 #include <errno.h>
 #include <string.h>

@@ -5,8 +5,8 @@
 
 #include "sim_pdu.h"
 
-#include "core/hex.h"
-#include "core/log.h"
+#include "hex.h"
+#include "log.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* `m2mon check-config FILE...`: says what each configuration file is, or every problem in it. */
 #include "commands.h"
 #include "config.h"
-#include "core/cmd.h"
+#include "cmd.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /* `m2mon modem info`: what the modem says about itself, its SIM and its network; and the
  * --device/--pin/--profile/--baud options every modem command shares. */
 #include "commands.h"
-#include "core/cmd.h"
-#include "core/log.h"
+#include "cmd.h"
+#include "log.h"
 #include "modem_session.h"
 #include "modem_transport.h"
 

@@ -1,7 +1,7 @@
 /* `m2mon ports`: the serial ports of this machine with what identifies a modem among them
  * (USB ids, manufacturer, product, serial number), as text or JSON. */
 #include "commands.h"
-#include "core/cmd.h"
+#include "cmd.h"
 #include "modem_ports.h"
 
 #include <jansson.h>

@@ -3,7 +3,7 @@
 #include "cmd_sim.h"
 #include "commands.h"
 #include "config.h"
-#include "core/cmd.h"
+#include "cmd.h"
 #include "sim_run.h"
 
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* `m2mon sim send|inbox|fault|drain`: one request to a running simulator over DIR/sim.sock, its
  * answer printed for a person (or as JSON), and an exit status a script can test. */
 #include "cmd_sim.h"
-#include "core/cmd.h"
+#include "cmd.h"
 #include "sim_ctl.h"
 
 #include <errno.h>

@@ -2,7 +2,7 @@
  * same modem layer and SMS codec as the daemons. Listing and watching leave messages on the
  * modem unless --delete is given, and delete a message only after it was printed. */
 #include "commands.h"
-#include "core/cmd.h"
+#include "cmd.h"
 #include "modem_session.h"
 #include "sms_assembly.h"
 #include "sms_codec.h"

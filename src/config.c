@@ -2,7 +2,7 @@
  * kind from its top-level group and fills struct m2_config. */
 #include "config.h"
 
-#include "core/log.h"
+#include "log.h"
 
 #include <errno.h>
 #include <stddef.h>

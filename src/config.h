@@ -4,7 +4,7 @@
 #ifndef M2_CONFIG_H
 #define M2_CONFIG_H
 
-#include "core/cfg.h"
+#include "cfg.h"
 #include "modem_settings.h"
 #include "sim_settings.h"
 

@@ -1,8 +1,8 @@
 /* The m2mon executable: global logging options, then one subcommand from the table below,
  * each in its own file. */
 #include "commands.h"
-#include "core/cmd.h"
-#include "core/log.h"
+#include "cmd.h"
+#include "log.h"
 
 #include <stdbool.h>
 #include <stdio.h>

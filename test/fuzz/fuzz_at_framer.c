@@ -5,7 +5,7 @@
  * input so timeouts and the missing-CR flush run too. */
 #include "at_chat.h"
 #include "at_iter.h"
-#include "core/log.h"
+#include "log.h"
 
 #include <stdint.h>
 #include <stdlib.h>

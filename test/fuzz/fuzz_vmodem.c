@@ -4,7 +4,7 @@
  * is typed in pieces of 1 to 8 bytes with the clock moving on. */
 #include "vmodem.h"
 
-#include "core/log.h"
+#include "log.h"
 
 #include <stdint.h>
 #include <string.h>

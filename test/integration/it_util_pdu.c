@@ -3,7 +3,7 @@
 #include "it_util.h"
 #include "test_sim_util.h"
 
-#include "core/hex.h"
+#include "hex.h"
 
 #include <gammu.h>
 

@@ -6,7 +6,7 @@
 #include "modem_transport.h"
 #include "sms_assembly.h"
 #include "sms_codec.h"
-#include "core/log.h"
+#include "log.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -1,6 +1,6 @@
 /* The subcommand dispatcher: help, version, per-command help, and exit status 2 for every
  * command-line mistake. */
-#include "core/cmd.h"
+#include "cmd.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,6 +1,6 @@
 /* Hex text and octets: a PDU typed after the `> ` prompt or listed by +CMGL survives the
  * round trip; a bad digit, an odd length or too small a buffer is a clear error. */
-#include "core/hex.h"
+#include "hex.h"
 
 #include <errno.h>
 #include <setjmp.h>

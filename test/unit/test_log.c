@@ -1,5 +1,5 @@
 /* Logging: levels filter, and modem bytes are escaped into one grep-able line. */
-#include "core/log.h"
+#include "log.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

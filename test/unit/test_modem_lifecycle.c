@@ -4,7 +4,7 @@
  * choice of profile by model. */
 #include "modem.h"
 #include "modem_profile.h"
-#include "core/log.h"
+#include "log.h"
 
 #include <errno.h>
 #include <setjmp.h>

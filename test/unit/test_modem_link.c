@@ -3,7 +3,7 @@
  * once the device is back, without anyone restarting it. A safety timer bounds the run; no
  * figure about speed is asserted. */
 #include "modem_link.h"
-#include "core/log.h"
+#include "log.h"
 
 #include <fcntl.h>
 #include <setjmp.h>

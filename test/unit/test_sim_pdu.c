@@ -4,7 +4,7 @@
 #include "sim_pdu.h"
 #include "test_sim_util.h"
 
-#include "core/hex.h"
+#include "hex.h"
 
 #include <gammu.h>
 

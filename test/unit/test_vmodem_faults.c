@@ -2,7 +2,7 @@
  * reboot by AT+CFUN=1,1, and the SIM PIN/PUK lock. */
 #include "test_vmodem_harness.h"
 
-#include "core/hex.h"
+#include "hex.h"
 
 #include <gammu.h>
 

@@ -1,7 +1,7 @@
 /* The fake serial line and clock behind the virtual modem tests. */
 #include "test_vmodem_harness.h"
 
-#include "core/log.h"
+#include "log.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,6 +1,6 @@
 /* Hex digits to octets and back, for the PDUs that AT commands carry as text. One parser
  * for the whole project, so that a bad digit is refused the same way everywhere. */
-#include "core/hex.h"
+#include "hex.h"
 
 #include <errno.h>
 
