@@ -18,12 +18,18 @@ enum obs {
 const char *alert_level_str(enum alert_level level)
 {
 	switch (level) {
-	case ALERT_LEVEL_LOW_LOW: return "low_low";
-	case ALERT_LEVEL_LOW: return "low";
-	case ALERT_LEVEL_HIGH: return "high";
-	case ALERT_LEVEL_HIGH_HIGH: return "high_high";
-	case ALERT_LEVEL_PROBE: return "probe";
-	case ALERT_LEVEL_RATE: return "rate";
+	case ALERT_LEVEL_LOW_LOW:
+		return "low_low";
+	case ALERT_LEVEL_LOW:
+		return "low";
+	case ALERT_LEVEL_HIGH:
+		return "high";
+	case ALERT_LEVEL_HIGH_HIGH:
+		return "high_high";
+	case ALERT_LEVEL_PROBE:
+		return "probe";
+	case ALERT_LEVEL_RATE:
+		return "rate";
 	}
 	return "?";
 }
@@ -31,8 +37,10 @@ const char *alert_level_str(enum alert_level level)
 const char *alert_edge_str(enum alert_edge edge)
 {
 	switch (edge) {
-	case ALERT_EDGE_RAISE: return "raise";
-	case ALERT_EDGE_CLEAR: return "clear";
+	case ALERT_EDGE_RAISE:
+		return "raise";
+	case ALERT_EDGE_CLEAR:
+		return "clear";
 	}
 	return "?";
 }
@@ -40,10 +48,14 @@ const char *alert_edge_str(enum alert_edge edge)
 const char *alert_cond_state_str(enum alert_cond_state state)
 {
 	switch (state) {
-	case ALERT_COND_NORMAL: return "normal";
-	case ALERT_COND_PENDING: return "pending";
-	case ALERT_COND_ACTIVE: return "active";
-	case ALERT_COND_CLEARING: return "clearing";
+	case ALERT_COND_NORMAL:
+		return "normal";
+	case ALERT_COND_PENDING:
+		return "pending";
+	case ALERT_COND_ACTIVE:
+		return "active";
+	case ALERT_COND_CLEARING:
+		return "clearing";
 	}
 	return "?";
 }
@@ -130,12 +142,18 @@ static int32_t limit_of(const struct alert_channel_cfg *cfg, enum alert_level le
 {
 	int32_t h = edge == ALERT_EDGE_CLEAR ? cfg->hysteresis_c10 : 0;
 	switch (level) {
-	case ALERT_LEVEL_LOW_LOW: return cfg->low_low.temp_c10 + h;
-	case ALERT_LEVEL_LOW: return cfg->low.temp_c10 + h;
-	case ALERT_LEVEL_HIGH: return cfg->high.temp_c10 - h;
-	case ALERT_LEVEL_HIGH_HIGH: return cfg->high_high.temp_c10 - h;
-	case ALERT_LEVEL_PROBE: return 0;
-	case ALERT_LEVEL_RATE: return cfg->rate.delta_c10 - h;
+	case ALERT_LEVEL_LOW_LOW:
+		return cfg->low_low.temp_c10 + h;
+	case ALERT_LEVEL_LOW:
+		return cfg->low.temp_c10 + h;
+	case ALERT_LEVEL_HIGH:
+		return cfg->high.temp_c10 - h;
+	case ALERT_LEVEL_HIGH_HIGH:
+		return cfg->high_high.temp_c10 - h;
+	case ALERT_LEVEL_PROBE:
+		return 0;
+	case ALERT_LEVEL_RATE:
+		return cfg->rate.delta_c10 - h;
 	}
 	return 0;
 }
@@ -153,8 +171,8 @@ static void delays_of(const struct alert_channel_cfg *cfg, enum alert_level leve
 }
 
 /* Moves one level's state machine; returns true and fills `ev` when it raised or cleared. */
-static bool step(struct alert_channel *ch, const struct alert_channel_cfg *cfg,
-		 enum alert_level level, enum obs obs, int64_t now_ms, struct alert_channel_event *ev)
+static bool step(struct alert_channel *ch, const struct alert_channel_cfg *cfg, enum alert_level level,
+		 enum obs obs, int64_t now_ms, struct alert_channel_event *ev)
 {
 	struct alert_cond *c = &ch->cond[level];
 	int64_t on_ms, off_ms;
@@ -172,8 +190,9 @@ static bool step(struct alert_channel *ch, const struct alert_channel_cfg *cfg,
 		}
 		if (now_ms - c->since_ms < on_ms)
 			return false;
-		*ev = (struct alert_channel_event){ALERT_EDGE_RAISE, level, ch->last_value_c10,
-						   limit_of(cfg, level, ALERT_EDGE_RAISE), c->since_ms, now_ms};
+		*ev = (struct alert_channel_event){ALERT_EDGE_RAISE,   level,
+						   ch->last_value_c10, limit_of(cfg, level, ALERT_EDGE_RAISE),
+						   c->since_ms,        now_ms};
 		*c = (struct alert_cond){ALERT_COND_ACTIVE, c->since_ms};
 		return true;
 	case ALERT_COND_ACTIVE:
@@ -188,8 +207,9 @@ static bool step(struct alert_channel *ch, const struct alert_channel_cfg *cfg,
 		}
 		if (now_ms - c->since_ms < off_ms)
 			return false;
-		*ev = (struct alert_channel_event){ALERT_EDGE_CLEAR, level, ch->last_value_c10,
-						   limit_of(cfg, level, ALERT_EDGE_CLEAR), c->since_ms, now_ms};
+		*ev = (struct alert_channel_event){ALERT_EDGE_CLEAR,   level,
+						   ch->last_value_c10, limit_of(cfg, level, ALERT_EDGE_CLEAR),
+						   c->since_ms,        now_ms};
 		*c = (struct alert_cond){ALERT_COND_NORMAL, c->since_ms};
 		return true;
 	}
@@ -198,8 +218,8 @@ static bool step(struct alert_channel *ch, const struct alert_channel_cfg *cfg,
 
 /* Largest movement between `v` and the readings kept within the rate window, then keeps `v`
  * (at most one kept reading per 1/8 window, so 16 slots always cover the window). */
-static int32_t rate_delta(struct alert_channel *ch, const struct alert_channel_cfg *cfg,
-			  int32_t v, int64_t now_ms)
+static int32_t rate_delta(struct alert_channel *ch, const struct alert_channel_cfg *cfg, int32_t v,
+			  int64_t now_ms)
 {
 	int64_t window_ms = (int64_t)cfg->rate.window_s * 1000;
 	int64_t max = 0;
@@ -223,8 +243,8 @@ static int32_t rate_delta(struct alert_channel *ch, const struct alert_channel_c
 	return max > INT32_MAX ? INT32_MAX : (int32_t)max;
 }
 
-static enum obs judge_rate(struct alert_channel *ch, const struct alert_channel_cfg *cfg,
-			   int32_t v, int64_t now_ms)
+static enum obs judge_rate(struct alert_channel *ch, const struct alert_channel_cfg *cfg, int32_t v,
+			   int64_t now_ms)
 {
 	if (!cfg->rate.enabled)
 		return OBS_GOOD;
@@ -235,8 +255,7 @@ static enum obs judge_rate(struct alert_channel *ch, const struct alert_channel_
 }
 
 static size_t step_all(struct alert_channel *ch, const struct alert_channel_cfg *cfg,
-		       const enum obs obs[ALERT_LEVEL_COUNT], int64_t now_ms,
-		       struct alert_channel_event *out)
+		       const enum obs obs[ALERT_LEVEL_COUNT], int64_t now_ms, struct alert_channel_event *out)
 {
 	size_t n = 0;
 	for (int l = 0; l < ALERT_LEVEL_COUNT; l++)
@@ -272,8 +291,8 @@ size_t alert_channel_feed(struct alert_channel *ch, const struct alert_channel_c
 	return step_all(ch, cfg, obs, now_ms, out);
 }
 
-size_t alert_channel_tick(struct alert_channel *ch, const struct alert_channel_cfg *cfg,
-			  int64_t now_ms, struct alert_channel_event *out)
+size_t alert_channel_tick(struct alert_channel *ch, const struct alert_channel_cfg *cfg, int64_t now_ms,
+			  struct alert_channel_event *out)
 {
 	enum obs obs[ALERT_LEVEL_COUNT];
 	int64_t quiet_ms = (int64_t)cfg->missing_samples * cfg->sample_interval_s * 1000;

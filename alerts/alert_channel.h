@@ -132,8 +132,8 @@ size_t alert_channel_feed(struct alert_channel *ch, const struct alert_channel_c
 
 /* Lets time pass without a reading: delays that ran out raise or clear, and a channel that
  * missed `missing_samples` samples turns into a probe fault. Same output as feed(). */
-size_t alert_channel_tick(struct alert_channel *ch, const struct alert_channel_cfg *cfg,
-			  int64_t now_ms, struct alert_channel_event *out);
+size_t alert_channel_tick(struct alert_channel *ch, const struct alert_channel_cfg *cfg, int64_t now_ms,
+			  struct alert_channel_event *out);
 
 /* True when `level` is raised (ACTIVE or CLEARING). */
 bool alert_channel_raised(const struct alert_channel *ch, enum alert_level level);

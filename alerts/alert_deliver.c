@@ -64,18 +64,28 @@ int64_t tier_start_ms(const struct alert_engine *e, const struct alert_incident 
 static void drop(struct alert_engine *e, int c, enum alert_msg msg, uint32_t id, const char *why,
 		 int64_t now_ms)
 {
-	struct alert_action a = {.kind = ALERT_ACTION_DROP, .incident_id = id, .at_ms = now_ms,
-				 .msg = msg, .contact = &e->p.contacts[c], .contact_idx = c,
+	struct alert_action a = {.kind = ALERT_ACTION_DROP,
+				 .incident_id = id,
+				 .at_ms = now_ms,
+				 .msg = msg,
+				 .contact = &e->p.contacts[c],
+				 .contact_idx = c,
 				 .reason = why};
 	e->sink(&a, e->user_data);
 }
 
-static void emit_sms(struct alert_engine *e, int c, enum alert_msg msg, const uint32_t *ids,
-		     size_t n_ids, const char *text, int64_t now_ms)
+static void emit_sms(struct alert_engine *e, int c, enum alert_msg msg, const uint32_t *ids, size_t n_ids,
+		     const char *text, int64_t now_ms)
 {
-	struct alert_action a = {.kind = ALERT_ACTION_SMS, .incident_id = n_ids == 1 ? ids[0] : 0,
-				 .at_ms = now_ms, .msg = msg, .contact = &e->p.contacts[c], .contact_idx = c,
-				 .text = text, .ids = ids, .n_ids = n_ids};
+	struct alert_action a = {.kind = ALERT_ACTION_SMS,
+				 .incident_id = n_ids == 1 ? ids[0] : 0,
+				 .at_ms = now_ms,
+				 .msg = msg,
+				 .contact = &e->p.contacts[c],
+				 .contact_idx = c,
+				 .text = text,
+				 .ids = ids,
+				 .n_ids = n_ids};
 	e->cnt.sent[c]++;
 	e->cnt.site_sent++;
 	e->sink(&a, e->user_data);
@@ -116,8 +126,8 @@ static bool site_notice(struct alert_engine *e, int64_t now_ms)
 	return true;
 }
 
-int send_text(struct alert_engine *e, int c, enum alert_msg msg, const uint32_t *ids,
-	      size_t n_ids, const char *text, int64_t now_ms)
+int send_text(struct alert_engine *e, int c, enum alert_msg msg, const uint32_t *ids, size_t n_ids,
+	      const char *text, int64_t now_ms)
 {
 	uint32_t incident_id = n_ids == 1 ? ids[0] : 0;
 	char notice[ALERT_TEXT_MAX];
@@ -143,8 +153,8 @@ int send_text(struct alert_engine *e, int c, enum alert_msg msg, const uint32_t 
 	return 0;
 }
 
-void send_info(struct alert_engine *e, int c, enum alert_msg msg, const uint32_t *ids,
-	       size_t n_ids, bool critical, const char *text, int64_t now_ms)
+void send_info(struct alert_engine *e, int c, enum alert_msg msg, const uint32_t *ids, size_t n_ids,
+	       bool critical, const char *text, int64_t now_ms)
 {
 	if (!critical && contact_quiet(e, c, now_ms)) {
 		drop(e, c, msg, n_ids == 1 ? ids[0] : 0, "quiet_hours", now_ms);
@@ -154,8 +164,7 @@ void send_info(struct alert_engine *e, int c, enum alert_msg msg, const uint32_t
 	send_text(e, c, msg, ids, n_ids, text, now_ms);
 }
 
-static bool alarm_due(const struct alert_engine *e, const struct alert_incident *inc, int c,
-		      int64_t now_ms)
+static bool alarm_due(const struct alert_engine *e, const struct alert_incident *inc, int c, int64_t now_ms)
 {
 	uint32_t bit = 1u << c;
 	if (!incident_active(inc) || inc->ladder_ms == 0 || ((inc->notified | inc->capped) & bit))
@@ -184,8 +193,7 @@ static bool reminder_due(const struct alert_engine *e, const struct alert_incide
 /* The incidents due to contact `c` now: fresh alarms first come to them (`fresh`, also in
  * `due`) and reminders. Returns how many are in `due`. */
 static size_t collect_due(struct alert_engine *e, int c, const bool *remind, int64_t now_ms,
-			  const struct alert_incident **due, struct alert_incident **fresh,
-			  size_t *n_fresh)
+			  const struct alert_incident **due, struct alert_incident **fresh, size_t *n_fresh)
 {
 	size_t n = 0;
 	bool last_tier = e->p.contacts[c].tier >= e->p.n_tiers;
@@ -197,9 +205,8 @@ static size_t collect_due(struct alert_engine *e, int c, const bool *remind, int
 		if (alarm_due(e, inc, c, now_ms)) {
 			due[n++] = inc;
 			fresh[(*n_fresh)++] = inc;
-		} else if ((remind[i] || (e->owed[i] & (1u << c))) && incident_active(inc) &&
-			   last_tier && (inc->notified & (1u << c)) &&
-			   (inc->critical || !contact_quiet(e, c, now_ms))) {
+		} else if ((remind[i] || (e->owed[i] & (1u << c))) && incident_active(inc) && last_tier &&
+			   (inc->notified & (1u << c)) && (inc->critical || !contact_quiet(e, c, now_ms))) {
 			due[n++] = inc;
 		}
 	}

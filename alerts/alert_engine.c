@@ -11,13 +11,20 @@
 const char *alert_kind_str(enum alert_kind kind)
 {
 	switch (kind) {
-	case ALERT_KIND_HIGH: return "high";
-	case ALERT_KIND_LOW: return "low";
-	case ALERT_KIND_PROBE: return "probe";
-	case ALERT_KIND_RATE: return "rate";
-	case ALERT_KIND_SILENT: return "silent";
-	case ALERT_KIND_POWER: return "power";
-	case ALERT_KIND_BATTERY: return "battery";
+	case ALERT_KIND_HIGH:
+		return "high";
+	case ALERT_KIND_LOW:
+		return "low";
+	case ALERT_KIND_PROBE:
+		return "probe";
+	case ALERT_KIND_RATE:
+		return "rate";
+	case ALERT_KIND_SILENT:
+		return "silent";
+	case ALERT_KIND_POWER:
+		return "power";
+	case ALERT_KIND_BATTERY:
+		return "battery";
 	}
 	return "?";
 }
@@ -27,11 +34,15 @@ enum alert_kind alert_kind_of_level(enum alert_level level, bool *critical)
 	*critical = level == ALERT_LEVEL_LOW_LOW || level == ALERT_LEVEL_HIGH_HIGH;
 	switch (level) {
 	case ALERT_LEVEL_LOW_LOW:
-	case ALERT_LEVEL_LOW: return ALERT_KIND_LOW;
+	case ALERT_LEVEL_LOW:
+		return ALERT_KIND_LOW;
 	case ALERT_LEVEL_HIGH:
-	case ALERT_LEVEL_HIGH_HIGH: return ALERT_KIND_HIGH;
-	case ALERT_LEVEL_PROBE: return ALERT_KIND_PROBE;
-	case ALERT_LEVEL_RATE: return ALERT_KIND_RATE;
+	case ALERT_LEVEL_HIGH_HIGH:
+		return ALERT_KIND_HIGH;
+	case ALERT_LEVEL_PROBE:
+		return ALERT_KIND_PROBE;
+	case ALERT_LEVEL_RATE:
+		return ALERT_KIND_RATE;
 	}
 	return ALERT_KIND_PROBE;
 }
@@ -39,12 +50,18 @@ enum alert_kind alert_kind_of_level(enum alert_level level, bool *critical)
 const char *alert_state_str(enum alert_state state)
 {
 	switch (state) {
-	case ALERT_STATE_OPEN: return "open";
-	case ALERT_STATE_NOTIFIED: return "notified";
-	case ALERT_STATE_ESCALATED: return "escalated";
-	case ALERT_STATE_ACKED: return "acked";
-	case ALERT_STATE_CLEARED: return "cleared";
-	case ALERT_STATE_CLOSED: return "closed";
+	case ALERT_STATE_OPEN:
+		return "open";
+	case ALERT_STATE_NOTIFIED:
+		return "notified";
+	case ALERT_STATE_ESCALATED:
+		return "escalated";
+	case ALERT_STATE_ACKED:
+		return "acked";
+	case ALERT_STATE_CLEARED:
+		return "cleared";
+	case ALERT_STATE_CLOSED:
+		return "closed";
 	}
 	return "?";
 }
@@ -52,17 +69,28 @@ const char *alert_state_str(enum alert_state state)
 const char *alert_msg_str(enum alert_msg msg)
 {
 	switch (msg) {
-	case ALERT_MSG_ALARM: return "alarm";
-	case ALERT_MSG_ALARMS: return "alarms";
-	case ALERT_MSG_REMINDER: return "reminder";
-	case ALERT_MSG_ACK_DONE: return "ack_done";
-	case ALERT_MSG_ACK_INFO: return "ack_info";
-	case ALERT_MSG_ALL_CLEAR: return "all_clear";
-	case ALERT_MSG_MUTE_DONE: return "mute_done";
-	case ALERT_MSG_REFUSED: return "refused";
-	case ALERT_MSG_CAP_CONTACT: return "cap_contact";
-	case ALERT_MSG_CAP_SITE: return "cap_site";
-	case ALERT_MSG_SUMMARY: return "summary";
+	case ALERT_MSG_ALARM:
+		return "alarm";
+	case ALERT_MSG_ALARMS:
+		return "alarms";
+	case ALERT_MSG_REMINDER:
+		return "reminder";
+	case ALERT_MSG_ACK_DONE:
+		return "ack_done";
+	case ALERT_MSG_ACK_INFO:
+		return "ack_info";
+	case ALERT_MSG_ALL_CLEAR:
+		return "all_clear";
+	case ALERT_MSG_MUTE_DONE:
+		return "mute_done";
+	case ALERT_MSG_REFUSED:
+		return "refused";
+	case ALERT_MSG_CAP_CONTACT:
+		return "cap_contact";
+	case ALERT_MSG_CAP_SITE:
+		return "cap_site";
+	case ALERT_MSG_SUMMARY:
+		return "summary";
 	}
 	return "?";
 }
@@ -70,9 +98,12 @@ const char *alert_msg_str(enum alert_msg msg)
 const char *alert_action_kind_str(enum alert_action_kind kind)
 {
 	switch (kind) {
-	case ALERT_ACTION_SMS: return "sms";
-	case ALERT_ACTION_STATE: return "state";
-	case ALERT_ACTION_DROP: return "drop";
+	case ALERT_ACTION_SMS:
+		return "sms";
+	case ALERT_ACTION_STATE:
+		return "state";
+	case ALERT_ACTION_DROP:
+		return "drop";
 	}
 	return "?";
 }
@@ -86,8 +117,11 @@ bool incident_active(const struct alert_incident *inc)
 void incident_set_state(struct alert_engine *e, struct alert_incident *inc, enum alert_state to,
 			int64_t now_ms)
 {
-	struct alert_action a = {.kind = ALERT_ACTION_STATE, .incident_id = inc->id, .at_ms = now_ms,
-				 .from = inc->state, .to = to};
+	struct alert_action a = {.kind = ALERT_ACTION_STATE,
+				 .incident_id = inc->id,
+				 .at_ms = now_ms,
+				 .from = inc->state,
+				 .to = to};
 	inc->state = to;
 	e->sink(&a, e->user_data);
 }
@@ -159,12 +193,11 @@ static void clean_unit(char dst[ALERT_UNIT_MAX], const char *src)
 }
 
 static struct alert_incident *find(struct alert_engine *e, const char *unit, int16_t channel,
-			     enum alert_kind kind)
+				   enum alert_kind kind)
 {
 	for (size_t i = 0; i < e->cap; i++) {
 		struct alert_incident *inc = &e->inc[i];
-		if (inc->id && inc->kind == kind && inc->channel == channel &&
-		    strcmp(inc->unit, unit) == 0)
+		if (inc->id && inc->kind == kind && inc->channel == channel && strcmp(inc->unit, unit) == 0)
 			return inc;
 	}
 	return NULL;
@@ -224,10 +257,15 @@ int64_t alert_engine_raise(struct alert_engine *e, const struct alert_report *r,
 			return -ENOSPC;
 		if (e->next_id == 0) /* 0 marks a free slot: skip it when the counter wraps */
 			e->next_id = 1;
-		*inc = (struct alert_incident){.id = e->next_id++, .state = ALERT_STATE_CLOSED,
-					 .channel = r->channel, .kind = r->kind, .critical = r->critical,
-					 .normal_raised = !r->critical, .since_ms = r->since_ms,
-					 .opened_ms = now_ms, .acked_by = -1};
+		*inc = (struct alert_incident){.id = e->next_id++,
+					       .state = ALERT_STATE_CLOSED,
+					       .channel = r->channel,
+					       .kind = r->kind,
+					       .critical = r->critical,
+					       .normal_raised = !r->critical,
+					       .since_ms = r->since_ms,
+					       .opened_ms = now_ms,
+					       .acked_by = -1};
 		memcpy(inc->unit, unit, sizeof(unit));
 		take_values(inc, r);
 		incident_set_state(e, inc, ALERT_STATE_OPEN, now_ms);
@@ -244,8 +282,8 @@ static void close_incident(struct alert_engine *e, struct alert_incident *inc, i
 		msg_all_clear(e, text, inc);
 		for (size_t c = 0; c < e->p.n_contacts; c++)
 			if (inc->told & (1u << c))
-				send_info(e, (int)c, ALERT_MSG_ALL_CLEAR, &inc->id, 1, inc->critical,
-					  text, now_ms);
+				send_info(e, (int)c, ALERT_MSG_ALL_CLEAR, &inc->id, 1, inc->critical, text,
+					  now_ms);
 	}
 	incident_set_state(e, inc, ALERT_STATE_CLOSED, now_ms);
 	inc->id = 0;
@@ -294,8 +332,7 @@ static int refuse(struct alert_engine *e, int c, int err, const char *why, int64
 }
 
 /* The incidents an ACK from contact `c` names; returns their count or a negative errno. */
-static int ack_targets(struct alert_engine *e, int c, int64_t id, struct alert_incident **out,
-		       int64_t now_ms)
+static int ack_targets(struct alert_engine *e, int c, int64_t id, struct alert_incident **out, int64_t now_ms)
 {
 	char why[80];
 	if (id > 0) {
@@ -378,8 +415,7 @@ int alert_engine_ack(struct alert_engine *e, const char *number, int64_t id, int
 	}
 	if (n > 0) {
 		msg_ack_done(e, text, targets[0], (size_t)n);
-		send_text(e, c, ALERT_MSG_ACK_DONE, n == 1 ? &targets[0]->id : NULL, n == 1, text,
-			  now_ms);
+		send_text(e, c, ALERT_MSG_ACK_DONE, n == 1 ? &targets[0]->id : NULL, n == 1, text, now_ms);
 	}
 	if (n > 0)
 		tell_others(e, c, targets, (size_t)n, now_ms);
@@ -387,8 +423,7 @@ int alert_engine_ack(struct alert_engine *e, const char *number, int64_t id, int
 	return n;
 }
 
-static struct alert_mute *mute_slot(struct alert_engine *e, const char *unit, int16_t channel,
-			      int64_t now_ms)
+static struct alert_mute *mute_slot(struct alert_engine *e, const char *unit, int16_t channel, int64_t now_ms)
 {
 	struct alert_mute *free_slot = NULL;
 	for (size_t i = 0; i < ALERT_MUTES_MAX; i++) {
@@ -420,8 +455,8 @@ static int64_t unmute(struct alert_engine *e, const char *unit, int16_t channel,
 	return unit_until;
 }
 
-int alert_engine_mute(struct alert_engine *e, const char *number, const char *unit,
-		      int16_t channel, uint32_t duration_s, int64_t now_ms)
+int alert_engine_mute(struct alert_engine *e, const char *number, const char *unit, int16_t channel,
+		      uint32_t duration_s, int64_t now_ms)
 {
 	char text[ALERT_TEXT_MAX], clean[ALERT_UNIT_MAX];
 	int c = contact_of(e, number);
@@ -450,8 +485,7 @@ int alert_engine_mute(struct alert_engine *e, const char *number, const char *un
 	return 0;
 }
 
-size_t alert_engine_mutes(const struct alert_engine *e, struct alert_mute *out, size_t max,
-			  int64_t now_ms)
+size_t alert_engine_mutes(const struct alert_engine *e, struct alert_mute *out, size_t max, int64_t now_ms)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < ALERT_MUTES_MAX; i++) {
@@ -552,14 +586,13 @@ static bool restorable(const struct alert_engine *e, const struct alert_incident
 }
 
 /* The new index of the contact who was `old` in a call list of `old_numbers`, or -1. */
-static int new_index(const struct alert_engine *e, int old, const char *const *old_numbers,
-		     size_t n_old)
+static int new_index(const struct alert_engine *e, int old, const char *const *old_numbers, size_t n_old)
 {
 	return old >= 0 && (size_t)old < n_old ? contact_of(e, old_numbers[old]) : -1;
 }
 
-static uint32_t remap_mask(const struct alert_engine *e, uint32_t mask,
-			   const char *const *old_numbers, size_t n_old)
+static uint32_t remap_mask(const struct alert_engine *e, uint32_t mask, const char *const *old_numbers,
+			   size_t n_old)
 {
 	uint32_t out = 0;
 	for (int i = 0; i < ALERT_CONTACTS_MAX; i++) {

@@ -41,9 +41,9 @@ const char *alert_state_str(enum alert_state state);
 
 /* An alarm from a unit (a RAISE or CLEAR it sent, or a SILENT the base decided). */
 struct alert_report {
-	const char *unit;  /* unit id: letters, digits, '-', '_' (others become '?'); copied,
-			      up to ALERT_UNIT_MAX - 1 characters */
-	int16_t channel;   /* -1 for unit-wide kinds (SILENT, POWER, BATTERY) */
+	const char *unit; /* unit id: letters, digits, '-', '_' (others become '?'); copied,
+			     up to ALERT_UNIT_MAX - 1 characters */
+	int16_t channel;  /* -1 for unit-wide kinds (SILENT, POWER, BATTERY) */
 	enum alert_kind kind;
 	bool critical;
 	bool has_value;
@@ -53,14 +53,14 @@ struct alert_report {
 };
 
 enum alert_msg {
-	ALERT_MSG_ALARM,      /* first text about one incident */
-	ALERT_MSG_ALARMS,     /* several incidents in one text (coalesced) */
-	ALERT_MSG_REMINDER,   /* the last tier, again */
-	ALERT_MSG_ACK_DONE,   /* to whoever acknowledged */
-	ALERT_MSG_ACK_INFO,   /* to the others notified: who acknowledged */
-	ALERT_MSG_ALL_CLEAR,  /* the incident closed */
-	ALERT_MSG_MUTE_DONE,  /* to whoever muted */
-	ALERT_MSG_REFUSED,    /* a command from a known contact that could not be done */
+	ALERT_MSG_ALARM,       /* first text about one incident */
+	ALERT_MSG_ALARMS,      /* several incidents in one text (coalesced) */
+	ALERT_MSG_REMINDER,    /* the last tier, again */
+	ALERT_MSG_ACK_DONE,    /* to whoever acknowledged */
+	ALERT_MSG_ACK_INFO,    /* to the others notified: who acknowledged */
+	ALERT_MSG_ALL_CLEAR,   /* the incident closed */
+	ALERT_MSG_MUTE_DONE,   /* to whoever muted */
+	ALERT_MSG_REFUSED,     /* a command from a known contact that could not be done */
 	ALERT_MSG_CAP_CONTACT, /* this contact's daily cap is reached */
 	ALERT_MSG_CAP_SITE,    /* the site's daily cap is reached (to the first admin) */
 	ALERT_MSG_SUMMARY,     /* quiet hours ended and news was held back: the open alarms now,
@@ -86,9 +86,9 @@ struct alert_action {
 	enum alert_msg msg;
 	const struct alert_contact *contact; /* the engine's copy of the policy's contact */
 	int contact_idx;                     /* its index in the policy's contacts */
-	const char *text;   /* SMS: one GSM 7-bit SMS ending with what to reply */
-	const uint32_t *ids; /* SMS: every incident the text is about (ALARMS: several;
-				SUMMARY: the alarms due to the reader that it stands in for) */
+	const char *text;                    /* SMS: one GSM 7-bit SMS ending with what to reply */
+	const uint32_t *ids;                 /* SMS: every incident the text is about (ALARMS: several;
+						SUMMARY: the alarms due to the reader that it stands in for) */
 	size_t n_ids;
 	const char *reason; /* DROP: "cap_contact", "cap_site", "quiet_hours" (a summary of the
 			       open alarms follows when the quiet hours end) */
@@ -130,7 +130,7 @@ int64_t alert_engine_raise(struct alert_engine *e, const struct alert_report *r,
 int64_t alert_engine_clear(struct alert_engine *e, const struct alert_report *r, int64_t now_ms);
 
 #define ALERT_ACK_NEWEST 0
-#define ALERT_ACK_ALL (-1)
+#define ALERT_ACK_ALL    (-1)
 
 /* An ACK from `number`: `id` > 0 for one incident, ALERT_ACK_NEWEST for the newest incident
  * texted to this person and not yet acknowledged, ALERT_ACK_ALL for all of those. The acker
@@ -148,8 +148,8 @@ int alert_engine_ack(struct alert_engine *e, const char *number, int64_t id, int
  * Returns 0, or -EACCES, -EPERM as for ack, -EINVAL (no unit), or -ENOSPC when
  * ALERT_MUTES_MAX mutes are in force (a mute only: an unmute always works). */
 #define ALERT_MUTES_MAX 32
-int alert_engine_mute(struct alert_engine *e, const char *number, const char *unit,
-		      int16_t channel, uint32_t duration_s, int64_t now_ms);
+int alert_engine_mute(struct alert_engine *e, const char *number, const char *unit, int16_t channel,
+		      uint32_t duration_s, int64_t now_ms);
 
 /* Lets time pass: tiers, reminders, coalesced texts, ends of quiet hours and mutes, closes.
  * Call it when alert_engine_next_ms() says, or simply every second. */
@@ -174,7 +174,7 @@ struct alert_incident {
 	bool has_value;
 	int32_t value_c10;
 	int32_t threshold_c10;
-	int64_t since_ms;   /* when the condition began, as the unit saw it */
+	int64_t since_ms; /* when the condition began, as the unit saw it */
 	int64_t opened_ms;
 	int64_t cleared_ms; /* CLEARED: when; it closes clear_settle_s later */
 	int64_t ladder_ms;  /* when tier 1 became due (not muted); 0: not yet */
@@ -184,7 +184,7 @@ struct alert_incident {
 	uint32_t reminders; /* reminders sent to the last tier */
 	int acked_by;       /* contact index, -1 when not acknowledged, ALERT_ACKED_BY_GONE */
 	int64_t acked_ms;
-	uint32_t reopened;  /* times a RAISE reopened it after a CLEAR */
+	uint32_t reopened; /* times a RAISE reopened it after a CLEAR */
 };
 
 /* acked_by of an incident acknowledged by someone no longer in the call list (see remap). */
@@ -216,7 +216,7 @@ void alert_engine_remap(const struct alert_engine *e, struct alert_incident *inc
 struct alert_counters {
 	int64_t day; /* local day number (days since 1970-01-01 in local time) they belong to */
 	uint32_t site_sent;
-	bool site_noticed; /* the site's "cap reached" notice went out */
+	bool site_noticed;     /* the site's "cap reached" notice went out */
 	uint32_t quiet_missed; /* contacts whose ACK news or all-clear quiet hours held back */
 	uint32_t sent[ALERT_CONTACTS_MAX];
 	int64_t last_alarm_ms[ALERT_CONTACTS_MAX]; /* for coalescing; 0: none */
@@ -244,8 +244,7 @@ struct alert_mute {
 };
 
 /* Copies up to `max` mutes still in force at `now_ms` into `out`; returns how many there are. */
-size_t alert_engine_mutes(const struct alert_engine *e, struct alert_mute *out, size_t max,
-			  int64_t now_ms);
+size_t alert_engine_mutes(const struct alert_engine *e, struct alert_mute *out, size_t max, int64_t now_ms);
 
 /* Puts back a saved mute (one that has ended by `now_ms` is accepted and ignored). Returns 0,
  * -EINVAL (no unit) or -ENOSPC (ALERT_MUTES_MAX in force). Restore before the first raise. */

@@ -6,10 +6,10 @@
 #include "alert_engine.h"
 
 struct alert_engine {
-	struct alert_policy p; /* names cleaned for texts */
+	struct alert_policy p;      /* names cleaned for texts */
 	struct alert_incident *inc; /* the table; id 0 marks a free slot */
-	bool *remind; /* scratch for deliver_due(), one per slot: a reminder is due */
-	bool *held;   /* scratch for deliver_due(), one per slot: muted or in maintenance */
+	bool *remind;               /* scratch for deliver_due(), one per slot: a reminder is due */
+	bool *held;                 /* scratch for deliver_due(), one per slot: muted or in maintenance */
 	uint32_t *owed; /* one per slot: contacts whose reminder waits for their coalescing hold */
 	size_t cap;
 	uint32_t next_id;
@@ -38,21 +38,21 @@ bool contact_quiet(const struct alert_engine *e, int c, int64_t now_ms);
 int64_t tier_start_ms(const struct alert_engine *e, const struct alert_incident *inc, unsigned tier);
 /* Sends `text` to contact `c` within the caps; returns 0, or -EDQUOT when a cap stopped it
  * (the DROP action and any cap notice are emitted). */
-int send_text(struct alert_engine *e, int c, enum alert_msg msg, const uint32_t *ids,
-	      size_t n_ids, const char *text, int64_t now_ms);
+int send_text(struct alert_engine *e, int c, enum alert_msg msg, const uint32_t *ids, size_t n_ids,
+	      const char *text, int64_t now_ms);
 /* Info text (ack info, all-clear) about incidents `ids` to `c`, skipped in quiet hours
  * unless one of them is `critical`. */
-void send_info(struct alert_engine *e, int c, enum alert_msg msg, const uint32_t *ids,
-	       size_t n_ids, bool critical, const char *text, int64_t now_ms);
+void send_info(struct alert_engine *e, int c, enum alert_msg msg, const uint32_t *ids, size_t n_ids,
+	       bool critical, const char *text, int64_t now_ms);
 void deliver_due(struct alert_engine *e, int64_t now_ms);
 int64_t deliver_next_ms(const struct alert_engine *e, int64_t now_ms);
 
 /* alert_msg.c: each writes one text of at most 160 septets into `out` (ALERT_TEXT_MAX).
  * `can_ack`: the reader may acknowledge; otherwise the text ends with "Reply STATUS". */
-void msg_alarm(const struct alert_engine *e, char *out, const struct alert_incident *inc,
-	       bool reminder, bool can_ack, int64_t now_ms);
-void msg_alarms(const struct alert_engine *e, char *out, const struct alert_incident *const *incs,
-		size_t n, bool can_ack);
+void msg_alarm(const struct alert_engine *e, char *out, const struct alert_incident *inc, bool reminder,
+	       bool can_ack, int64_t now_ms);
+void msg_alarms(const struct alert_engine *e, char *out, const struct alert_incident *const *incs, size_t n,
+		bool can_ack);
 void msg_ack_done(const struct alert_engine *e, char *out, const struct alert_incident *inc, size_t n);
 /* Who acknowledged `incs` (n >= 1, one ACK by one person), for the others told of them. */
 void msg_ack_info(const struct alert_engine *e, char *out, const struct alert_incident *const *incs,
@@ -64,8 +64,8 @@ void msg_mute_done(const struct alert_engine *e, char *out, const char *unit, in
 		   int64_t until_ms, int64_t unit_until_ms, int64_t now_ms);
 void msg_refused(const struct alert_engine *e, char *out, const char *why);
 /* STATUS: the incidents not closed, in id order; the reply hint names the newest unacked. */
-void msg_status(const struct alert_engine *e, char *out, const struct alert_incident *const *incs,
-		size_t n, bool can_ack);
+void msg_status(const struct alert_engine *e, char *out, const struct alert_incident *const *incs, size_t n,
+		bool can_ack);
 void msg_cap_contact(const struct alert_engine *e, char *out);
 void msg_cap_site(const struct alert_engine *e, char *out);
 

@@ -35,8 +35,7 @@ static void clock_hhmm(const struct alert_engine *e, int64_t t_ms, char *out, si
 
 /* Local time `t_ms` as read at `now_ms`: "15:02" the same day, "Sat 13:00" within a week,
  * "14 Nov 16:00" further away (no numeric date: 11/03 reads two ways). */
-static void clock_when(const struct alert_engine *e, int64_t t_ms, int64_t now_ms, char *out,
-		       size_t n)
+static void clock_when(const struct alert_engine *e, int64_t t_ms, int64_t now_ms, char *out, size_t n)
 {
 	static const char *const wday[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
 	static const char *const mon[] = {"Mar", "Apr", "May", "Jun", "Jul", "Aug",
@@ -69,13 +68,20 @@ static void where(const struct alert_incident *inc, char *out, size_t n)
 static const char *kind_words(const struct alert_incident *inc)
 {
 	switch (inc->kind) {
-	case ALERT_KIND_HIGH: return inc->critical ? "VERY HIGH" : "HIGH";
-	case ALERT_KIND_LOW: return inc->critical ? "VERY LOW" : "LOW";
-	case ALERT_KIND_PROBE: return "PROBE FAULT";
-	case ALERT_KIND_RATE: return "FAST CHANGE";
-	case ALERT_KIND_SILENT: return "SILENT";
-	case ALERT_KIND_POWER: return "POWER LOST";
-	case ALERT_KIND_BATTERY: return "BATTERY LOW";
+	case ALERT_KIND_HIGH:
+		return inc->critical ? "VERY HIGH" : "HIGH";
+	case ALERT_KIND_LOW:
+		return inc->critical ? "VERY LOW" : "LOW";
+	case ALERT_KIND_PROBE:
+		return "PROBE FAULT";
+	case ALERT_KIND_RATE:
+		return "FAST CHANGE";
+	case ALERT_KIND_SILENT:
+		return "SILENT";
+	case ALERT_KIND_POWER:
+		return "POWER LOST";
+	case ALERT_KIND_BATTERY:
+		return "BATTERY LOW";
 	}
 	return "ALARM";
 }
@@ -95,8 +101,8 @@ static void short_what(const struct alert_incident *inc, char *out, size_t n)
 #define STATUS_HINT ". Reply STATUS for all open alarms"
 
 /* One incident as an item of a list, `first` or after a separator. */
-typedef void (*item_fn)(const struct alert_engine *e, const struct alert_incident *inc,
-			bool first, char *out, size_t n);
+typedef void (*item_fn)(const struct alert_engine *e, const struct alert_incident *inc, bool first, char *out,
+			size_t n);
 
 /* Appends the items of `incs` to `body` while the text stays one SMS with `tail`, then
  * "; +N more" for those left out, and writes the whole into `out`. */
@@ -118,8 +124,8 @@ static void fit_list(const struct alert_engine *e, char *out, char *body,
 	fit(out, body, tail);
 }
 
-static void item_alarm(const struct alert_engine *e, const struct alert_incident *inc, bool first,
-		       char *out, size_t n)
+static void item_alarm(const struct alert_engine *e, const struct alert_incident *inc, bool first, char *out,
+		       size_t n)
 {
 	char what[64];
 	(void)e;
@@ -127,21 +133,21 @@ static void item_alarm(const struct alert_engine *e, const struct alert_incident
 	snprintf(out, n, "%s #%u %s", first ? "" : ";", inc->id, what);
 }
 
-static void item_id(const struct alert_engine *e, const struct alert_incident *inc, bool first,
-		    char *out, size_t n)
+static void item_id(const struct alert_engine *e, const struct alert_incident *inc, bool first, char *out,
+		    size_t n)
 {
 	(void)e;
 	(void)first;
 	snprintf(out, n, " #%u", inc->id);
 }
 
-void msg_alarm(const struct alert_engine *e, char *out, const struct alert_incident *inc,
-	       bool reminder, bool can_ack, int64_t now_ms)
+void msg_alarm(const struct alert_engine *e, char *out, const struct alert_incident *inc, bool reminder,
+	       bool can_ack, int64_t now_ms)
 {
 	char what[64], limit[32] = "", since[24], body[ALERT_TEXT_MAX], tail[40] = STATUS_HINT;
 	short_what(inc, what, sizeof(what));
-	if (inc->has_value && (inc->kind == ALERT_KIND_HIGH || inc->kind == ALERT_KIND_LOW ||
-			       inc->kind == ALERT_KIND_RATE)) {
+	if (inc->has_value &&
+	    (inc->kind == ALERT_KIND_HIGH || inc->kind == ALERT_KIND_LOW || inc->kind == ALERT_KIND_RATE)) {
 		char t[16];
 		alert_text_temp(t, sizeof(t), inc->threshold_c10);
 		snprintf(limit, sizeof(limit),
@@ -155,8 +161,8 @@ void msg_alarm(const struct alert_engine *e, char *out, const struct alert_incid
 	fit(out, body, tail);
 }
 
-void msg_alarms(const struct alert_engine *e, char *out, const struct alert_incident *const *incs,
-		size_t n, bool can_ack)
+void msg_alarms(const struct alert_engine *e, char *out, const struct alert_incident *const *incs, size_t n,
+		bool can_ack)
 {
 	char body[ALERT_TEXT_MAX], tail[40] = STATUS_HINT;
 	if (can_ack)
@@ -173,14 +179,13 @@ void msg_ack_done(const struct alert_engine *e, char *out, const struct alert_in
 		snprintf(body, sizeof(body), "%s: #%u %s acknowledged by you, reminders stop", e->p.site,
 			 inc->id, what);
 	} else {
-		snprintf(body, sizeof(body), "%s: %zu alarms acknowledged by you, reminders stop",
-			 e->p.site, n);
+		snprintf(body, sizeof(body), "%s: %zu alarms acknowledged by you, reminders stop", e->p.site,
+			 n);
 	}
 	fit(out, body, STATUS_HINT);
 }
 
-void msg_ack_info(const struct alert_engine *e, char *out, const struct alert_incident *const *incs,
-		  size_t n)
+void msg_ack_info(const struct alert_engine *e, char *out, const struct alert_incident *const *incs, size_t n)
 {
 	char body[ALERT_TEXT_MAX], what[64], at[12];
 	const struct alert_incident *inc = incs[0];
@@ -188,8 +193,8 @@ void msg_ack_info(const struct alert_engine *e, char *out, const struct alert_in
 	clock_hhmm(e, inc->acked_ms, at, sizeof(at));
 	if (n == 1) {
 		short_what(inc, what, sizeof(what));
-		snprintf(body, sizeof(body), "%s: #%u %s acknowledged by %s at %s", e->p.site, inc->id,
-			 what, who, at);
+		snprintf(body, sizeof(body), "%s: #%u %s acknowledged by %s at %s", e->p.site, inc->id, what,
+			 who, at);
 		fit(out, body, STATUS_HINT);
 		return;
 	}
@@ -207,8 +212,8 @@ void msg_all_clear(const struct alert_engine *e, char *out, const struct alert_i
 		alert_text_temp(t, sizeof(t), inc->value_c10);
 		snprintf(now, sizeof(now), ", now %s", t);
 	}
-	snprintf(body, sizeof(body), "%s: CLEARED #%u %s %s at %s%s", e->p.site, inc->id, w,
-		 kind_words(inc), at, now);
+	snprintf(body, sizeof(body), "%s: CLEARED #%u %s %s at %s%s", e->p.site, inc->id, w, kind_words(inc),
+		 at, now);
 	fit(out, body, STATUS_HINT);
 }
 
@@ -223,8 +228,8 @@ void msg_mute_done(const struct alert_engine *e, char *out, const char *unit, in
 	snprintf(tail, sizeof(tail), ". Reply MUTE %s 0 to undo", unit);
 	if (until_ms == 0 && unit_until_ms) {
 		clock_when(e, unit_until_ms, now_ms, at, sizeof(at));
-		snprintf(body, sizeof(body), "%s: %s stays muted with all of %s until %s", e->p.site, w,
-			 unit, at);
+		snprintf(body, sizeof(body), "%s: %s stays muted with all of %s until %s", e->p.site, w, unit,
+			 at);
 		snprintf(tail, sizeof(tail), ". Reply MUTE %s 0 to unmute all of it", unit);
 		fit(out, body, tail);
 		return;
@@ -235,8 +240,7 @@ void msg_mute_done(const struct alert_engine *e, char *out, const char *unit, in
 		return;
 	}
 	clock_when(e, until_ms, now_ms, at, sizeof(at));
-	snprintf(body, sizeof(body), "%s: %s muted until %s, alarms are still recorded", e->p.site, w,
-		 at);
+	snprintf(body, sizeof(body), "%s: %s muted until %s, alarms are still recorded", e->p.site, w, at);
 	fit(out, body, tail);
 }
 
@@ -267,24 +271,26 @@ void msg_cap_site(const struct alert_engine *e, char *out)
 	fit(out, body, STATUS_HINT);
 }
 
-static const char *status_word(const struct alert_engine *e, const struct alert_incident *inc,
-			       char *buf, size_t n)
+static const char *status_word(const struct alert_engine *e, const struct alert_incident *inc, char *buf,
+			       size_t n)
 {
 	switch (inc->state) {
 	case ALERT_STATE_OPEN:
 	case ALERT_STATE_NOTIFIED:
-	case ALERT_STATE_ESCALATED: return "";
+	case ALERT_STATE_ESCALATED:
+		return "";
 	case ALERT_STATE_ACKED:
 		snprintf(buf, n, " acked by %s", acker_name(e, inc));
 		return buf;
 	case ALERT_STATE_CLEARED:
-	case ALERT_STATE_CLOSED: return " cleared";
+	case ALERT_STATE_CLOSED:
+		return " cleared";
 	}
 	return "";
 }
 
-static void item_status(const struct alert_engine *e, const struct alert_incident *inc, bool first,
-			char *out, size_t n)
+static void item_status(const struct alert_engine *e, const struct alert_incident *inc, bool first, char *out,
+			size_t n)
 {
 	char what[64], word[40];
 	short_what(inc, what, sizeof(what));
@@ -292,8 +298,8 @@ static void item_status(const struct alert_engine *e, const struct alert_inciden
 		 status_word(e, inc, word, sizeof(word)));
 }
 
-void msg_status(const struct alert_engine *e, char *out, const struct alert_incident *const *incs,
-		size_t n, bool can_ack)
+void msg_status(const struct alert_engine *e, char *out, const struct alert_incident *const *incs, size_t n,
+		bool can_ack)
 {
 	char body[ALERT_TEXT_MAX], tail[40] = ". Reply STATUS to check again";
 	const struct alert_incident *newest = NULL;

@@ -8,9 +8,12 @@
 const char *alert_role_str(enum alert_role role)
 {
 	switch (role) {
-	case ALERT_ROLE_ADMIN: return "admin";
-	case ALERT_ROLE_OPERATOR: return "operator";
-	case ALERT_ROLE_VIEWER: return "viewer";
+	case ALERT_ROLE_ADMIN:
+		return "admin";
+	case ALERT_ROLE_OPERATOR:
+		return "operator";
+	case ALERT_ROLE_VIEWER:
+		return "viewer";
 	}
 	return "?";
 }

@@ -10,11 +10,11 @@
 #include <stdint.h>
 
 #define ALERT_CONTACTS_MAX 32
-#define ALERT_TIERS_MAX 8
-#define ALERT_WINDOWS_MAX 16
-#define ALERT_NAME_MAX 33   /* a contact's or site's name, NUL included */
-#define ALERT_NUMBER_MAX 21 /* a phone number in E.164 with '+', NUL included */
-#define ALERT_UNIT_MAX 17   /* a unit id, NUL included */
+#define ALERT_TIERS_MAX    8
+#define ALERT_WINDOWS_MAX  16
+#define ALERT_NAME_MAX     33 /* a contact's or site's name, NUL included */
+#define ALERT_NUMBER_MAX   21 /* a phone number in E.164 with '+', NUL included */
+#define ALERT_UNIT_MAX     17 /* a unit id, NUL included */
 
 enum alert_role {
 	ALERT_ROLE_ADMIN,    /* acknowledges, mutes; gets the site's "cap reached" notice */
@@ -36,8 +36,8 @@ struct alert_contact {
 	char name[ALERT_NAME_MAX];     /* as others are told: "acknowledged by Anna" */
 	char number[ALERT_NUMBER_MAX]; /* matched exactly against the sender of a reply */
 	enum alert_role role;
-	uint8_t tier;             /* 1 is called first */
-	struct alert_span quiet;  /* only critical alarms reach this contact in this span */
+	uint8_t tier;            /* 1 is called first */
+	struct alert_span quiet; /* only critical alarms reach this contact in this span */
 };
 
 /* A recurring maintenance window: alarms of `unit` (channel -1: all of its channels) are
@@ -57,10 +57,10 @@ struct alert_policy {
 	/* tier_delay_s[i]: how long tier i+1 has to acknowledge before tier i+2 is added. */
 	uint32_t tier_delay_s[ALERT_TIERS_MAX];
 	size_t n_tiers;
-	uint32_t repeat_s;   /* the last tier is reminded this often until ack or clear; 0: never */
-	uint32_t repeat_max; /* reminders per incident; 0: no limit besides the caps */
-	uint32_t coalesce_s; /* after an alarm text, later ones to that contact wait this long
-				and go out together in one text */
+	uint32_t repeat_s;       /* the last tier is reminded this often until ack or clear; 0: never */
+	uint32_t repeat_max;     /* reminders per incident; 0: no limit besides the caps */
+	uint32_t coalesce_s;     /* after an alarm text, later ones to that contact wait this long
+				    and go out together in one text */
 	uint32_t clear_settle_s; /* a cleared incident waits this long before it closes; a
 				    raise meanwhile reopens it (a flapping value, one incident) */
 	bool all_clear;          /* text an all-clear to everyone notified when it closes */

@@ -18,8 +18,8 @@
 int alert_text_septets(const char *text);
 
 /* Checks a text meant for a phone: GSM 7-bit only, fits one SMS, and its last sentence (what
- * follows the last ". ") starts with "Reply " and a verb in capitals. Returns 0, -EILSEQ (a character outside the alphabet),
- * -EMSGSIZE (more than 160 septets) or -EBADMSG (does not end with what to reply). */
+ * follows the last ". ") starts with "Reply " and a verb in capitals. Returns 0, -EILSEQ (a character outside
+ * the alphabet), -EMSGSIZE (more than 160 septets) or -EBADMSG (does not end with what to reply). */
 int alert_text_check(const char *text);
 
 /* Copies `src` into `dst` (size `n`, always NUL-terminated) keeping only characters of the

@@ -69,10 +69,10 @@ static void bench_channels(int rounds)
 	}
 	double dt = seconds() - t0;
 	double readings = (double)rounds * CHANNELS;
-	printf("channels=%d rounds=%d readings=%.0f events=%llu seconds=%.3f\n", CHANNELS, rounds,
-	       readings, (unsigned long long)events, dt);
-	printf("readings_per_second=%.0f ns_per_reading=%.1f state_bytes_per_channel=%zu\n",
-	       readings / dt, dt * 1e9 / readings, sizeof(struct alert_channel));
+	printf("channels=%d rounds=%d readings=%.0f events=%llu seconds=%.3f\n", CHANNELS, rounds, readings,
+	       (unsigned long long)events, dt);
+	printf("readings_per_second=%.0f ns_per_reading=%.1f state_bytes_per_channel=%zu\n", readings / dt,
+	       dt * 1e9 / readings, sizeof(struct alert_channel));
 	if (sink == 42)
 		printf("\n");
 	free(ch);
@@ -103,17 +103,22 @@ static void bench_engine(void)
 	for (size_t i = 0; i < incidents; i++) {
 		char unit[16];
 		snprintf(unit, sizeof(unit), "u%d", (int)i % 1000);
-		alert_engine_raise(e, &(struct alert_report){.unit = unit, .kind = ALERT_KIND_HIGH,
-							     .has_value = true, .value_c10 = 95,
-							     .threshold_c10 = 80, .since_ms = now}, now);
+		alert_engine_raise(e,
+				   &(struct alert_report){.unit = unit,
+							  .kind = ALERT_KIND_HIGH,
+							  .has_value = true,
+							  .value_c10 = 95,
+							  .threshold_c10 = 80,
+							  .since_ms = now},
+				   now);
 	}
 	const int ticks = 2000;
 	double t0 = seconds();
 	for (int t = 0; t < ticks; t++)
 		alert_engine_tick(e, now + (int64_t)t * 1000);
 	double dt = seconds() - t0;
-	printf("engine: incidents_open=%zu contacts=%zu ticks=%d sms=%llu us_per_tick=%.1f\n",
-	       incidents, p.n_contacts, ticks, (unsigned long long)sms, dt * 1e6 / ticks);
+	printf("engine: incidents_open=%zu contacts=%zu ticks=%d sms=%llu us_per_tick=%.1f\n", incidents,
+	       p.n_contacts, ticks, (unsigned long long)sms, dt * 1e6 / ticks);
 	alert_engine_free(e);
 }
 

@@ -74,7 +74,8 @@ static void respond(struct bench *b)
 			if (b->text_entry) {
 				if (c == 0x1a) {
 					b->text_entry = false;
-					snprintf(b->line, sizeof(b->line), "\r\n+CMGS: %d\r\n\r\nOK\r\n", ++b->mr & 255);
+					snprintf(b->line, sizeof(b->line), "\r\n+CMGS: %d\r\n\r\nOK\r\n",
+						 ++b->mr & 255);
 					reply(b, b->line);
 				}
 				continue;
@@ -131,19 +132,20 @@ static void on_sent(void *user_data, const struct modem_send_result *res)
 		b->sent++;
 }
 
-static const char text160[] = "T1 4.5 4.6 4.4 4.5 4.7 4.8 4.6 4.5 T2 -18.2 -18.1 -18.3 -18.0 -18.2 ALARM none BAT 12.6V SIG -71 SEQ 123456 "
+static const char text160[] = "T1 4.5 4.6 4.4 4.5 4.7 4.8 4.6 4.5 T2 -18.2 -18.1 -18.3 -18.0 -18.2 ALARM "
+			      "none BAT 12.6V SIG -71 SEQ 123456 "
 			      "0123456789 abcdefghij ABCDEFGHIJ klmnopq mnopqrstuvw";
 
 static double run_send(struct bench *b, long n, bool encode)
 {
 	static struct sms_submit sub;
-	struct sms_submit_opts opts = { NULL, false, 0, 0 };
+	struct sms_submit_opts opts = {NULL, false, 0, 0};
 	sms_encode_submit("+15550001", text160, &opts, &sub);
 	double t0 = cpu_s();
 	for (long i = 0; i < n; i++) {
 		if (encode)
 			sms_encode_submit("+15550001", text160, &opts, &sub);
-		struct modem_pdu p = { sub.parts[0].hex, sub.parts[0].tpdu_len };
+		struct modem_pdu p = {sub.parts[0].hex, sub.parts[0].tpdu_len};
 		modem_send(b->m, &p, 1, 0, on_sent, b);
 		pump(b);
 	}
@@ -163,18 +165,19 @@ static double run_receive(struct bench *b, long n)
 int main(int argc, char **argv)
 {
 	long n = argc > 1 ? strtol(argv[1], NULL, 10) : 20000;
-	struct bench b = { .read_cap = 64 };
-	struct modem_settings set = { .device = "memory", .baud = 115200, .profile = 1, .command_timeout_ms = 5000 };
-	struct modem_hooks hooks = { NULL, on_sms, NULL };
+	struct bench b = {.read_cap = 64};
+	struct modem_settings set = {
+		.device = "memory", .baud = 115200, .profile = 1, .command_timeout_ms = 5000};
+	struct modem_hooks hooks = {NULL, on_sms, NULL};
 	static struct sms_submit sub;
-	struct sms_time scts = { .valid = true, .year = 2026, .month = 11, .day = 25, .hour = 3 };
+	struct sms_time scts = {.valid = true, .year = 2026, .month = 11, .day = 25, .hour = 3};
 	log_setup(LOG_LEVEL_WARN, false, "bench");
 	bool built = sms_encode_submit("+15550001", text160, NULL, &sub) == 0 && sub.part_count == 1;
 	for (int i = 0; built && i < BENCH_DELIVERS; i++) {
 		scts.minute = i % 60;
 		scts.second = i / 60;
-		built = sms_deliver_from_submit(sub.parts[0].hex, "+15550002", &scts, b.deliver[i], sizeof(b.deliver[i]),
-						&b.deliver_len) == 0;
+		built = sms_deliver_from_submit(sub.parts[0].hex, "+15550002", &scts, b.deliver[i],
+						sizeof(b.deliver[i]), &b.deliver_len) == 0;
 	}
 	if (!built) {
 		fprintf(stderr, "bench: cannot build the test PDUs\n");
@@ -185,7 +188,8 @@ int main(int argc, char **argv)
 	modem_port_opened(b.m, 0);
 	pump(&b);
 	if (modem_state(b.m) != MODEM_STATE_READY) {
-		fprintf(stderr, "bench: the engine did not reach ready (%s)\n", modem_state_str(modem_state(b.m)));
+		fprintf(stderr, "bench: the engine did not reach ready (%s)\n",
+			modem_state_str(modem_state(b.m)));
 		return 1;
 	}
 	printf("modem engine, in-memory transport, %ld messages each, 160-character PDUs\n", n);
@@ -193,14 +197,15 @@ int main(int argc, char **argv)
 	for (int cap = 0; cap < 2; cap++) {
 		b.read_cap = cap ? 8 : 64;
 		double s = run_send(&b, n, false), r = run_receive(&b, n);
-		printf("  reads of %2zu bytes: send %7.2f us/SMS (%.3f %% of 27 ms), receive %7.2f us/SMS (%.3f %%)\n",
+		printf("  reads of %2zu bytes: send %7.2f us/SMS (%.3f %% of 27 ms), receive %7.2f us/SMS "
+		       "(%.3f %%)\n",
 		       b.read_cap, s * 1e6, s * 1e6 / 270.0, r * 1e6, r * 1e6 / 270.0);
 	}
 	b.read_cap = 64;
 	b.decode = true;
 	double s = run_send(&b, n, true), r = run_receive(&b, n);
-	printf("  with the SMS codec:  send %7.2f us/SMS (%.3f %%), receive %7.2f us/SMS (%.3f %%)\n", s * 1e6,
-	       s * 1e6 / 270.0, r * 1e6, r * 1e6 / 270.0);
+	printf("  with the SMS codec:  send %7.2f us/SMS (%.3f %%), receive %7.2f us/SMS (%.3f %%)\n",
+	       s * 1e6, s * 1e6 / 270.0, r * 1e6, r * 1e6 / 270.0);
 	printf("  completed: %ld sent, %ld received (of %ld each)\n", b.sent, b.received, 3 * n);
 	if (b.sent != 3 * n || b.received != 3 * n) {
 		fprintf(stderr, "bench: not every message went through; the figures above are wrong\n");

@@ -52,7 +52,7 @@ static int pump(int a, char *acc, size_t acc_size, const char *want, int b, stru
 	while (want ? !strstr(acc, want) : c->seen < total) {
 		if (mono_us() > deadline)
 			return -ETIMEDOUT;
-		struct pollfd p[2] = { { .fd = a, .events = POLLIN }, { .fd = b, .events = POLLIN } };
+		struct pollfd p[2] = {{.fd = a, .events = POLLIN}, {.fd = b, .events = POLLIN}};
 		if (poll(p, 2, 1000) <= 0)
 			continue;
 		char buf[4096];
@@ -92,10 +92,11 @@ static void run(const char *m2mon, const char *label, const char *const *args, l
 		exit(1);
 	}
 	char hex[400], cmd[32];
-	int len = it_submit_hex("+15550002000", "T1=4.5 T2=5.0 T3=-18.2 batt=3.61V seq=12345", hex, sizeof(hex) - 1);
+	int len = it_submit_hex("+15550002000", "T1=4.5 T2=5.0 T3=-18.2 batt=3.61V seq=12345", hex,
+				sizeof(hex) - 1);
 	strcat(hex, "\x1a");
 	snprintf(cmd, sizeof(cmd), "AT+CMGS=%d\r", len);
-	struct counter c = { .seen = 0 };
+	struct counter c = {.seen = 0};
 	int64_t t0 = mono_us();
 	for (long i = 0; i < count; i++) {
 		char acc[4096] = "";
@@ -108,7 +109,7 @@ static void run(const char *m2mon, const char *label, const char *const *args, l
 			break;
 	}
 	int64_t sent_us = mono_us() - t0;
-	pump(a, (char[8]){ 0 }, 8, NULL, b, &c, count);
+	pump(a, (char[8]){0}, 8, NULL, b, &c, count);
 	int64_t all_us = mono_us() - t0;
 	printf("%-22s %5ld SMS sent in %7.1f ms, %5ld received in %7.1f ms: %7.1f SMS/s routed\n", label,
 	       count, sent_us / 1000.0, c.seen, all_us / 1000.0, c.seen * 1e6 / (double)all_us);
@@ -124,9 +125,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	long count = argc > 2 ? strtol(argv[2], NULL, 10) : 500;
-	static const char *const unpaced[] = { "--modem", "a=+15550001000", "--modem", "b=+15550002000", NULL };
-	static const char *const paced[] = { "--modem", "a=+15550001000", "--modem", "b=+15550002000",
-					     "--baud", "115200", NULL };
+	static const char *const unpaced[] = {"--modem", "a=+15550001000", "--modem", "b=+15550002000", NULL};
+	static const char *const paced[] = {"--modem", "a=+15550001000", "--modem", "b=+15550002000",
+					    "--baud",  "115200",         NULL};
 	run(argv[1], "unpaced", unpaced, count);
 	run(argv[1], "--baud 115200", paced, count);
 	return 0;

@@ -45,12 +45,12 @@ static void run(const char *label, long count, int latency_ms, double loss, doub
 	strcpy(s.modems[0].number, "+15550001000");
 	strcpy(s.modems[1].name, "b");
 	strcpy(s.modems[1].number, "+15550002000");
-	struct sink sink = { 0 };
-	struct sim_net_hooks hooks = { .deliver = deliver, .status_report = deliver };
+	struct sink sink = {0};
+	struct sim_net_hooks hooks = {.deliver = deliver, .status_report = deliver};
 	struct sim_net *net = sim_net_new(&s, 1795594298000ull, 1000, &hooks, &sink);
 	/* An SMS-SUBMIT to b as gammu sends it (TS 23.040 9.2.2.2), text "hello" */
-	const uint8_t submit[] = { 0x11, 0x00, 0x0B, 0x91, 0x51, 0x55, 0x00, 0x20, 0x00, 0xF0,
-				   0x00, 0x00, 0xFF, 0x05, 0xE8, 0x32, 0x9B, 0xFD, 0x06 };
+	const uint8_t submit[] = {0x11, 0x00, 0x0B, 0x91, 0x51, 0x55, 0x00, 0x20, 0x00, 0xF0,
+				  0x00, 0x00, 0xFF, 0x05, 0xE8, 0x32, 0x9B, 0xFD, 0x06};
 	double t0 = now_s();
 	uint64_t t = 0;
 	for (long i = 0; i < count; i++, t++) {

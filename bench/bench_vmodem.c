@@ -49,9 +49,13 @@ int main(int argc, char **argv)
 {
 	long n = argc > 1 ? atol(argv[1]) : 100000;
 	log_setup(LOG_LEVEL_ERROR, false, "bench");
-	struct vmodem_config cfg = { .name = "bench", .number = "+15550001000", .smsc = "+15550000000",
-				     .model = VMODEM_MODEL_GENERIC, .slots = 30, .seed = 1 };
-	struct vmodem_hooks hooks = { sink, accept };
+	struct vmodem_config cfg = {.name = "bench",
+				    .number = "+15550001000",
+				    .smsc = "+15550000000",
+				    .model = VMODEM_MODEL_GENERIC,
+				    .slots = 30,
+				    .seed = 1};
+	struct vmodem_hooks hooks = {sink, accept};
 	size_t out_bytes = 0;
 	struct vmodem *vm = vmodem_new(&cfg, &hooks, &out_bytes);
 	if (!vm)
@@ -71,11 +75,13 @@ int main(int argc, char **argv)
 		type(vm, "AT+CMGS=17\r", ++now);
 		type(vm, pdu, ++now);
 	}
-	report("PDU sends (AT+CMGS, prompt, PDU, ^Z)", n, seconds() - t0, (size_t)n * (11 + strlen(pdu)), &out_bytes);
+	report("PDU sends (AT+CMGS, prompt, PDU, ^Z)", n, seconds() - t0, (size_t)n * (11 + strlen(pdu)),
+	       &out_bytes);
 
-	static const uint8_t deliver[] = { 0x04, 0x08, 0x91, 0x51, 0x55, 0x00, 0x20, 0x00, 0x00, 0x62, 0x11,
-					   0x52, 0x80, 0x93, 0x85, 0x00, 0x13, 0xC8, 0x32, 0x9B, 0xFD, 0x06,
-					   0x99, 0xE5, 0xEF, 0x36, 0x68, 0x5E, 0x76, 0xCF, 0xDF, 0x72, 0x50, 0x0C };
+	static const uint8_t deliver[] = {0x04, 0x08, 0x91, 0x51, 0x55, 0x00, 0x20, 0x00, 0x00,
+					  0x62, 0x11, 0x52, 0x80, 0x93, 0x85, 0x00, 0x13, 0xC8,
+					  0x32, 0x9B, 0xFD, 0x06, 0x99, 0xE5, 0xEF, 0x36, 0x68,
+					  0x5E, 0x76, 0xCF, 0xDF, 0x72, 0x50, 0x0C};
 	type(vm, "AT+CNMI=2,1,0,0,0\r", ++now);
 	t0 = seconds();
 	for (long i = 0; i < n; i++) {

@@ -13,7 +13,7 @@
 static struct {
 	enum log_level level;
 	bool to_syslog;
-} sink = { LOG_LEVEL_INFO, false };
+} sink = {LOG_LEVEL_INFO, false};
 
 static const char *const level_names[] = {
 	[LOG_LEVEL_ERROR] = "error", [LOG_LEVEL_WARN] = "warn",   [LOG_LEVEL_INFO] = "info",
@@ -94,8 +94,8 @@ void log_write(enum log_level level, const char *mod, const char *fmt, ...)
 	char when[32];
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
 	/* One fprintf per line: stdio locks the stream, so lines never interleave. */
-	fprintf(stderr, "%s.%03ldZ level=%s mod=%s %s\n", when, ts.tv_nsec / 1000000L,
-		log_level_str(level), mod, body);
+	fprintf(stderr, "%s.%03ldZ level=%s mod=%s %s\n", when, ts.tv_nsec / 1000000L, log_level_str(level),
+		mod, body);
 }
 
 char *log_escape(const void *in, size_t len, char *out, size_t out_size)

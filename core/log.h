@@ -43,8 +43,8 @@ void log_bytes(enum log_level level, const char *mod, const char *what, const vo
 char *log_escape(const void *in, size_t len, char *out, size_t out_size);
 
 #define log_error(mod, ...) log_write(LOG_LEVEL_ERROR, mod, __VA_ARGS__)
-#define log_warn(mod, ...) log_write(LOG_LEVEL_WARN, mod, __VA_ARGS__)
-#define log_info(mod, ...) log_write(LOG_LEVEL_INFO, mod, __VA_ARGS__)
+#define log_warn(mod, ...)  log_write(LOG_LEVEL_WARN, mod, __VA_ARGS__)
+#define log_info(mod, ...)  log_write(LOG_LEVEL_INFO, mod, __VA_ARGS__)
 #define log_debug(mod, ...) log_write(LOG_LEVEL_DEBUG, mod, __VA_ARGS__)
 #define log_trace(mod, ...) log_write(LOG_LEVEL_TRACE, mod, __VA_ARGS__)
 

@@ -12,7 +12,7 @@
 #include <strings.h>
 
 #define CTRL_Z "\x1a"
-#define ESC "\x1b"
+#define ESC    "\x1b"
 
 enum cmd_state {
 	CMD_QUEUED,
@@ -93,7 +93,7 @@ void at_chat_free(struct at_chat *chat)
 	/* Each owner of a queued command learns it ended, so it releases what it holds. */
 	chat->dispatch_depth++;
 	for (size_t n = chat->queued; n-- > 0 && chat->head;)
-		complete(chat, (struct at_result){ AT_RESULT_ABORTED, 0 });
+		complete(chat, (struct at_result){AT_RESULT_ABORTED, 0});
 	chat->dispatch_depth--;
 	while (chat->head) {
 		struct pending *p = chat->head;
@@ -115,7 +115,8 @@ static void out_append(struct at_chat *chat, const char *s, size_t n)
 			cap *= 2;
 		uint8_t *o = realloc(chat->out, cap);
 		if (!o) {
-			log_error("modem", "event=out_of_memory what=\"AT output\" action=\"command dropped; restart m2mon\"");
+			log_error("modem", "event=out_of_memory what=\"AT output\" action=\"command dropped; "
+					   "restart m2mon\"");
 			return;
 		}
 		chat->out = o;
@@ -151,8 +152,8 @@ static char *dup_or_null(const char *s, bool *fail)
 
 static void pump(struct at_chat *chat);
 
-int at_chat_send(struct at_chat *chat, const struct at_cmd *cmd, uint64_t now_ms,
-		 at_response_cb cb, void *user_data)
+int at_chat_send(struct at_chat *chat, const struct at_cmd *cmd, uint64_t now_ms, at_response_cb cb,
+		 void *user_data)
 {
 	bool fail = false;
 
@@ -221,7 +222,7 @@ static void complete(struct at_chat *chat, struct at_result result)
 	if (!chat->head)
 		chat->tail = NULL;
 	chat->queued--;
-	struct at_response resp = { p->request, result, p->n_lines, p->lines };
+	struct at_response resp = {p->request, result, p->n_lines, p->lines};
 	log_debug("modem", "event=at_done cmd=\"%s\" result=%s code=%d lines=%zu", p->request,
 		  at_result_kind_str(result.kind), result.code, p->n_lines);
 	chat->dispatch_depth++;
@@ -295,7 +296,10 @@ static void release_held_urc(struct at_chat *chat, const char *pdu)
 		return;
 	chat->held_urc = NULL;
 	if (!pdu)
-		log_warn("modem", "event=urc_without_pdu line=\"%s\" action=\"the message stays on the SIM; the next listing picks it up\"", line);
+		log_warn("modem",
+			 "event=urc_without_pdu line=\"%s\" action=\"the message stays on the SIM; the next "
+			 "listing picks it up\"",
+			 line);
 	urc_dispatch(chat, chat->held_urc_id, line, pdu);
 	free(line);
 }
@@ -313,7 +317,7 @@ static void add_line(struct pending *p, const char *text, bool wants_pdu)
 	char *t = strdup(text);
 	if (!t)
 		return;
-	p->lines[p->n_lines++] = (struct at_line){ t, NULL };
+	p->lines[p->n_lines++] = (struct at_line){t, NULL};
 	p->last_wants_pdu = wants_pdu;
 }
 
@@ -421,7 +425,9 @@ static void on_frame(void *user_data, const struct at_frame *frame)
 		break;
 	case AT_FRAME_OVERLONG:
 		chat->stats.unexpected++;
-		log_warn("modem", "event=overlong_line max=%d action=\"line dropped; check the baud rate and cable if this repeats\"",
+		log_warn("modem",
+			 "event=overlong_line max=%d action=\"line dropped; check the baud rate and cable if "
+			 "this repeats\"",
 			 AT_FRAMER_LINE_MAX);
 		break;
 	}
@@ -471,7 +477,7 @@ void at_chat_tick(struct at_chat *chat, uint64_t now_ms)
 		out_append(chat, ESC, 1);
 	chat->settling = true;
 	chat->settle_from_ms = chat->now_ms;
-	complete(chat, (struct at_result){ AT_RESULT_TIMEOUT, 0 });
+	complete(chat, (struct at_result){AT_RESULT_TIMEOUT, 0});
 }
 
 void at_chat_abort_all(struct at_chat *chat)
@@ -480,7 +486,7 @@ void at_chat_abort_all(struct at_chat *chat)
 
 	chat->dispatch_depth++;
 	while (n-- > 0 && chat->head)
-		complete(chat, (struct at_result){ AT_RESULT_ABORTED, 0 });
+		complete(chat, (struct at_result){AT_RESULT_ABORTED, 0});
 	chat->dispatch_depth--;
 	free(chat->held_urc);
 	chat->held_urc = NULL;

@@ -15,10 +15,10 @@ struct at_chat;
 struct at_cmd {
 	const char *request; /* e.g. "AT+CMGR=3", without the CR the engine appends */
 	const char *prefix;  /* info lines to collect ("+CMGR:"); NULL collects every line that
-	                      * is not an echo, a final result or a registered URC; "" collects
-	                      * none */
+			      * is not an echo, a final result or a registered URC; "" collects
+			      * none */
 	const char *pdu;     /* hex written after the `> ` prompt, then Ctrl-Z (TS 27.005 3.5.1
-	                      * AT+CMGS); NULL for a plain command */
+			      * AT+CMGS); NULL for a plain command */
 	uint32_t timeout_ms; /* from the write of the request (again from the write of the PDU) */
 };
 
@@ -55,8 +55,8 @@ void at_chat_free(struct at_chat *chat);
  * exactly once with the outcome (possibly AT_RESULT_TIMEOUT or _ABORTED). Returns an id > 0,
  * -EINVAL for an empty request, -ENOBUFS when AT_CHAT_QUEUE_MAX commands wait, -ENOMEM. */
 #define AT_CHAT_QUEUE_MAX 64
-int at_chat_send(struct at_chat *chat, const struct at_cmd *cmd, uint64_t now_ms,
-		 at_response_cb cb, void *user_data);
+int at_chat_send(struct at_chat *chat, const struct at_cmd *cmd, uint64_t now_ms, at_response_cb cb,
+		 void *user_data);
 
 /* Calls `cb` for every line starting with `prefix` ("+CMTI:", "RING") that no running
  * command claims through its own prefix. Returns an id > 0 for at_chat_urc_remove, or
@@ -73,8 +73,8 @@ void at_chat_feed(struct at_chat *chat, const void *buf, size_t len, uint64_t no
  * answer is not taken for the next command's, nothing is written until the modem has been
  * silent for AT_CHAT_SETTLE_MS (at most AT_CHAT_SETTLE_MAX_MS after the timeout, so that a
  * babbling modem cannot hold the queue); what arrives meanwhile is counted unexpected. */
-#define AT_CHAT_FLUSH_MS 100
-#define AT_CHAT_SETTLE_MS 1000
+#define AT_CHAT_FLUSH_MS      100
+#define AT_CHAT_SETTLE_MS     1000
 #define AT_CHAT_SETTLE_MAX_MS 10000
 void at_chat_tick(struct at_chat *chat, uint64_t now_ms);
 /* When at_chat_tick must next be called, or UINT64_MAX when nothing is due. */

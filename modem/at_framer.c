@@ -8,17 +8,21 @@
 const char *at_frame_kind_str(enum at_frame_kind kind)
 {
 	switch (kind) {
-	case AT_FRAME_LINE: return "line";
-	case AT_FRAME_PDU: return "pdu";
-	case AT_FRAME_PROMPT: return "prompt";
-	case AT_FRAME_OVERLONG: return "overlong";
+	case AT_FRAME_LINE:
+		return "line";
+	case AT_FRAME_PDU:
+		return "pdu";
+	case AT_FRAME_PROMPT:
+		return "prompt";
+	case AT_FRAME_OVERLONG:
+		return "overlong";
 	}
 	return "unknown";
 }
 
 /* Headers followed by a PDU line in PDU mode (TS 27.005 3.4.1 +CMT, 3.4.1 +CDS, 4.1 +CMGL,
  * 4.2 +CMGR). +CMTI and +CDSI carry only an index and are not in this list. */
-static const char *const pdu_headers[] = { "+CMT:", "+CDS:", "+CMGL:", "+CMGR:" };
+static const char *const pdu_headers[] = {"+CMT:", "+CDS:", "+CMGL:", "+CMGR:"};
 
 void at_framer_init(struct at_framer *f, at_frame_cb cb, void *user_data)
 {
@@ -56,7 +60,7 @@ static bool is_hex_line(const char *s, size_t len)
 
 static void emit(struct at_framer *f, enum at_frame_kind kind)
 {
-	struct at_frame frame = { kind, f->buf, f->len };
+	struct at_frame frame = {kind, f->buf, f->len};
 	f->buf[f->len] = '\0';
 	f->cb(f->user_data, &frame);
 }

@@ -10,16 +10,26 @@
 const char *at_result_kind_str(enum at_result_kind kind)
 {
 	switch (kind) {
-	case AT_RESULT_OK: return "ok";
-	case AT_RESULT_ERROR: return "error";
-	case AT_RESULT_CME_ERROR: return "cme_error";
-	case AT_RESULT_CMS_ERROR: return "cms_error";
-	case AT_RESULT_NO_CARRIER: return "no_carrier";
-	case AT_RESULT_BUSY: return "busy";
-	case AT_RESULT_NO_ANSWER: return "no_answer";
-	case AT_RESULT_NO_DIALTONE: return "no_dialtone";
-	case AT_RESULT_TIMEOUT: return "timeout";
-	case AT_RESULT_ABORTED: return "aborted";
+	case AT_RESULT_OK:
+		return "ok";
+	case AT_RESULT_ERROR:
+		return "error";
+	case AT_RESULT_CME_ERROR:
+		return "cme_error";
+	case AT_RESULT_CMS_ERROR:
+		return "cms_error";
+	case AT_RESULT_NO_CARRIER:
+		return "no_carrier";
+	case AT_RESULT_BUSY:
+		return "busy";
+	case AT_RESULT_NO_ANSWER:
+		return "no_answer";
+	case AT_RESULT_NO_DIALTONE:
+		return "no_dialtone";
+	case AT_RESULT_TIMEOUT:
+		return "timeout";
+	case AT_RESULT_ABORTED:
+		return "aborted";
 	}
 	return "unknown";
 }
@@ -28,13 +38,13 @@ static const struct {
 	const char *line;
 	enum at_result_kind kind;
 } plain_finals[] = {
-	{ "OK", AT_RESULT_OK },
-	{ "ERROR", AT_RESULT_ERROR },
-	{ "NO CARRIER", AT_RESULT_NO_CARRIER },
-	{ "BUSY", AT_RESULT_BUSY },
-	{ "NO ANSWER", AT_RESULT_NO_ANSWER },
-	{ "NO DIALTONE", AT_RESULT_NO_DIALTONE },
-	{ "NO DIAL TONE", AT_RESULT_NO_DIALTONE },
+	{"OK", AT_RESULT_OK},
+	{"ERROR", AT_RESULT_ERROR},
+	{"NO CARRIER", AT_RESULT_NO_CARRIER},
+	{"BUSY", AT_RESULT_BUSY},
+	{"NO ANSWER", AT_RESULT_NO_ANSWER},
+	{"NO DIALTONE", AT_RESULT_NO_DIALTONE},
+	{"NO DIAL TONE", AT_RESULT_NO_DIALTONE},
 };
 
 struct error_text {
@@ -44,21 +54,39 @@ struct error_text {
 
 /* TS 27.007 9.2.1 */
 static const struct error_text cme_texts[] = {
-	{ 3, "operation not allowed" }, { 4, "operation not supported" },
-	{ 10, "SIM not inserted" }, { 11, "SIM PIN required" }, { 12, "SIM PUK required" },
-	{ 13, "SIM failure" }, { 14, "SIM busy" }, { 15, "SIM wrong" },
-	{ 16, "incorrect password" }, { 17, "SIM PIN2 required" }, { 18, "SIM PUK2 required" },
-	{ 30, "no network service" }, { 100, "unknown" },
+	{3, "operation not allowed"},
+	{4, "operation not supported"},
+	{10, "SIM not inserted"},
+	{11, "SIM PIN required"},
+	{12, "SIM PUK required"},
+	{13, "SIM failure"},
+	{14, "SIM busy"},
+	{15, "SIM wrong"},
+	{16, "incorrect password"},
+	{17, "SIM PIN2 required"},
+	{18, "SIM PUK2 required"},
+	{30, "no network service"},
+	{100, "unknown"},
 };
 
 /* TS 27.005 3.2.5 */
 static const struct error_text cms_texts[] = {
-	{ 300, "ME failure" }, { 302, "operation not allowed" }, { 303, "operation not supported" },
-	{ 304, "invalid PDU mode parameter" }, { 310, "SIM not inserted" },
-	{ 311, "SIM PIN required" }, { 316, "SIM PUK required" }, { 313, "SIM failure" },
-	{ 314, "SIM busy" }, { 320, "memory failure" }, { 321, "invalid memory index" },
-	{ 322, "memory full" }, { 330, "SMSC address unknown" }, { 331, "no network service" },
-	{ 332, "network timeout" }, { 500, "unknown error" },
+	{300, "ME failure"},
+	{302, "operation not allowed"},
+	{303, "operation not supported"},
+	{304, "invalid PDU mode parameter"},
+	{310, "SIM not inserted"},
+	{311, "SIM PIN required"},
+	{316, "SIM PUK required"},
+	{313, "SIM failure"},
+	{314, "SIM busy"},
+	{320, "memory failure"},
+	{321, "invalid memory index"},
+	{322, "memory full"},
+	{330, "SMSC address unknown"},
+	{331, "no network service"},
+	{332, "network timeout"},
+	{500, "unknown error"},
 };
 
 static int code_of_text(const struct error_text *t, size_t n, const char *text)

@@ -8,15 +8,16 @@
 
 enum at_result_kind {
 	AT_RESULT_OK,
-	AT_RESULT_ERROR,       /* plain ERROR: the modem gave no reason */
-	AT_RESULT_CME_ERROR,   /* code: TS 27.007 9.2 (10 SIM not inserted, 11 PIN, 12 PUK, 16 wrong password) */
-	AT_RESULT_CMS_ERROR,   /* code: TS 27.005 3.2.5 (321 invalid index, 322 memory full, 500 unknown) */
+	AT_RESULT_ERROR,     /* plain ERROR: the modem gave no reason */
+	AT_RESULT_CME_ERROR, /* code: TS 27.007 9.2 (10 SIM not inserted, 11 PIN, 12 PUK, 16 wrong password)
+			      */
+	AT_RESULT_CMS_ERROR, /* code: TS 27.005 3.2.5 (321 invalid index, 322 memory full, 500 unknown) */
 	AT_RESULT_NO_CARRIER,
 	AT_RESULT_BUSY,
 	AT_RESULT_NO_ANSWER,
 	AT_RESULT_NO_DIALTONE,
-	AT_RESULT_TIMEOUT,     /* no final result within the command's timeout */
-	AT_RESULT_ABORTED,     /* dropped by at_chat_abort_all (port closed, modem reset) */
+	AT_RESULT_TIMEOUT, /* no final result within the command's timeout */
+	AT_RESULT_ABORTED, /* dropped by at_chat_abort_all (port closed, modem reset) */
 };
 
 const char *at_result_kind_str(enum at_result_kind kind);

@@ -2,32 +2,42 @@
  * and handled per state, the recovery ladder (re-init -> reset -> reopen -> dead), and the
  * engine's public face (feed, tick, output). Scripts are modem_init.c's, receiving
  * modem_rx.c's, sending modem_tx.c's. */
-#include "modem_priv.h"
 #include "log.h"
+#include "modem_priv.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define PROBE_TRIES 3
-#define REG_POLL_MS 5000
-#define SIM_BUSY_TRIES 10
+#define PROBE_TRIES      3
+#define REG_POLL_MS      5000
+#define SIM_BUSY_TRIES   10
 #define SIM_BUSY_WAIT_MS 2000
 
 const char *modem_state_str(enum modem_state state)
 {
 	switch (state) {
-	case MODEM_STATE_CLOSED: return "closed";
-	case MODEM_STATE_PROBING: return "probing";
-	case MODEM_STATE_INIT: return "init";
-	case MODEM_STATE_REGISTERING: return "registering";
-	case MODEM_STATE_SMS_SETUP: return "sms_setup";
-	case MODEM_STATE_READY: return "ready";
-	case MODEM_STATE_RESETTING: return "resetting";
-	case MODEM_STATE_REOPENING: return "reopening";
-	case MODEM_STATE_SIM_LOCKED: return "sim_locked";
-	case MODEM_STATE_DEAD: return "dead";
+	case MODEM_STATE_CLOSED:
+		return "closed";
+	case MODEM_STATE_PROBING:
+		return "probing";
+	case MODEM_STATE_INIT:
+		return "init";
+	case MODEM_STATE_REGISTERING:
+		return "registering";
+	case MODEM_STATE_SMS_SETUP:
+		return "sms_setup";
+	case MODEM_STATE_READY:
+		return "ready";
+	case MODEM_STATE_RESETTING:
+		return "resetting";
+	case MODEM_STATE_REOPENING:
+		return "reopening";
+	case MODEM_STATE_SIM_LOCKED:
+		return "sim_locked";
+	case MODEM_STATE_DEAD:
+		return "dead";
 	}
 	return "unknown";
 }
@@ -35,16 +45,26 @@ const char *modem_state_str(enum modem_state state)
 const char *modem_event_str(enum modem_event ev)
 {
 	switch (ev) {
-	case MODEM_EV_PORT_OPENED: return "port_opened";
-	case MODEM_EV_PORT_FAILED: return "port_failed";
-	case MODEM_EV_PORT_CLOSED: return "port_closed";
-	case MODEM_EV_SCRIPT_OK: return "script_ok";
-	case MODEM_EV_SCRIPT_FAILED: return "script_failed";
-	case MODEM_EV_TIMER: return "timer";
-	case MODEM_EV_REGISTERED: return "registered";
-	case MODEM_EV_BOOTED: return "booted";
-	case MODEM_EV_HUNG: return "hung";
-	case MODEM_EV_SIM_FULL: return "sim_full";
+	case MODEM_EV_PORT_OPENED:
+		return "port_opened";
+	case MODEM_EV_PORT_FAILED:
+		return "port_failed";
+	case MODEM_EV_PORT_CLOSED:
+		return "port_closed";
+	case MODEM_EV_SCRIPT_OK:
+		return "script_ok";
+	case MODEM_EV_SCRIPT_FAILED:
+		return "script_failed";
+	case MODEM_EV_TIMER:
+		return "timer";
+	case MODEM_EV_REGISTERED:
+		return "registered";
+	case MODEM_EV_BOOTED:
+		return "booted";
+	case MODEM_EV_HUNG:
+		return "hung";
+	case MODEM_EV_SIM_FULL:
+		return "sim_full";
 	}
 	return "unknown";
 }
@@ -112,7 +132,8 @@ static void enter_state(struct modem *m, enum modem_state to)
 	m->script = NULL;
 	if (to != MODEM_STATE_READY)
 		m->sweep_at_ms = m->poll_at_ms = UINT64_MAX;
-	log_info("modem", "event=state from=%s to=%s ladder=%d", modem_state_str(from), modem_state_str(to), m->ladder);
+	log_info("modem", "event=state from=%s to=%s ladder=%d", modem_state_str(from), modem_state_str(to),
+		 m->ladder);
 	switch (to) {
 	case MODEM_STATE_PROBING:
 		m->probe_tries = 0;
@@ -164,19 +185,26 @@ static void escalate(struct modem *m, const char *why)
 	drop_work(m);
 	switch (m->ladder) {
 	case 1:
-		log_warn("modem", "event=recover step=reinit why=\"%s\" action=\"none yet; m2mon re-initialises the modem\"", why);
+		log_warn("modem",
+			 "event=recover step=reinit why=\"%s\" action=\"none yet; m2mon re-initialises the "
+			 "modem\"",
+			 why);
 		enter_state(m, MODEM_STATE_PROBING);
 		return;
 	case 2: {
-		log_warn("modem", "event=recover step=reset why=\"%s\" cmd=\"%s\" action=\"if this repeats, check the modem's power supply\"",
+		log_warn("modem",
+			 "event=recover step=reset why=\"%s\" cmd=\"%s\" action=\"if this repeats, check the "
+			 "modem's power supply\"",
 			 why, m->profile->reset);
-		struct at_cmd c = { m->profile->reset, "", NULL, m->timing.command_ms };
+		struct at_cmd c = {m->profile->reset, "", NULL, m->timing.command_ms};
 		at_chat_send(m->chat, &c, m->now_ms, NULL, NULL);
 		enter_state(m, MODEM_STATE_RESETTING);
 		return;
 	}
 	case 3:
-		log_error("modem", "event=recover step=reopen why=\"%s\" device=%s action=\"check the USB cable and that no other program uses the port\"",
+		log_error("modem",
+			  "event=recover step=reopen why=\"%s\" device=%s action=\"check the USB cable and "
+			  "that no other program uses the port\"",
 			  why, m->settings.device);
 		enter_state(m, MODEM_STATE_REOPENING);
 		if (m->hooks.reopen_port)
@@ -184,7 +212,9 @@ static void escalate(struct modem *m, const char *why)
 		return;
 	default:
 		if (m->ladder == 4)
-			log_error("modem", "event=modem_dead why=\"%s\" device=%s action=\"power-cycle the modem or replug it; m2mon retries every %u s\"",
+			log_error("modem",
+				  "event=modem_dead why=\"%s\" device=%s action=\"power-cycle the modem or "
+				  "replug it; m2mon retries every %u s\"",
 				  why, m->settings.device, m->timing.dead_retry_ms / 1000);
 		m->ladder = 4;
 		enter_state(m, MODEM_STATE_DEAD);
@@ -200,10 +230,11 @@ static void script_failed_in_init(struct modem *m)
 	if (r->kind == AT_RESULT_CME_ERROR && r->code >= 10 && r->code <= 16 && r->code != 14) {
 		log_error("modem", "event=sim_locked code=%d reason=\"%s\" action=\"%s\"", r->code,
 			  at_result_describe(r) ? at_result_describe(r) : "SIM error",
-			  r->code == 16 ? "the configured PIN is wrong: fix modem.pin; m2mon will not try it again (a third wrong try locks the SIM)"
+			  r->code == 16 ? "the configured PIN is wrong: fix modem.pin; m2mon will not try it "
+					  "again (a third wrong try locks the SIM)"
 			  : r->code == 11 ? "the SIM asks for a PIN: set modem.pin in the configuration"
 			  : r->code == 12 ? "the SIM needs its PUK: unlock it in a phone, then restart m2mon"
-			  : "insert a working SIM card, then restart m2mon");
+					  : "insert a working SIM card, then restart m2mon");
 		enter_state(m, MODEM_STATE_SIM_LOCKED);
 		return;
 	}
@@ -213,8 +244,8 @@ static void script_failed_in_init(struct modem *m)
 		modem_set_timer(m, SIM_BUSY_WAIT_MS);
 		return;
 	}
-	snprintf(why, sizeof(why), "%s gave %s %d", m->script_failed_cmd,
-		 at_result_kind_str(r->kind), r->code);
+	snprintf(why, sizeof(why), "%s gave %s %d", m->script_failed_cmd, at_result_kind_str(r->kind),
+		 r->code);
 	escalate(m, why);
 }
 
@@ -267,7 +298,9 @@ static void on_configuring(struct modem *m, enum modem_event ev)
 		if (m->state != MODEM_STATE_REGISTERING)
 			break;
 		if (m->now_ms - m->state_since_ms >= m->timing.register_ms) {
-			log_error("modem", "event=not_registered after_s=%u reg=%s action=\"check the antenna, the SIM's validity and coverage; stored messages are still read\"",
+			log_error("modem",
+				  "event=not_registered after_s=%u reg=%s action=\"check the antenna, the "
+				  "SIM's validity and coverage; stored messages are still read\"",
 				  m->timing.register_ms / 1000, modem_reg_str(m->info.reg));
 			enter_state(m, MODEM_STATE_SMS_SETUP);
 			break;
@@ -300,12 +333,14 @@ static void on_ready(struct modem *m, enum modem_event ev)
 		}
 		break;
 	case MODEM_EV_BOOTED:
-		log_warn("modem", "event=modem_restarted action=\"the modem rebooted by itself; m2mon re-initialises it; check its power supply if this repeats\"");
+		log_warn("modem", "event=modem_restarted action=\"the modem rebooted by itself; m2mon "
+				  "re-initialises it; check its power supply if this repeats\"");
 		drop_work(m);
 		enter_state(m, MODEM_STATE_PROBING);
 		break;
 	case MODEM_EV_SIM_FULL:
-		log_warn("modem", "event=sim_full action=\"m2mon reads and deletes stored messages now; if this repeats, check that the application stores them\"");
+		log_warn("modem", "event=sim_full action=\"m2mon reads and deletes stored messages now; if "
+				  "this repeats, check that the application stores them\"");
 		modem_rx_sweep(m);
 		break;
 	case MODEM_EV_SCRIPT_OK:
@@ -336,7 +371,8 @@ static void on_port_event(struct modem *m, enum modem_event ev)
 		drop_work(m);
 		if (m->state == MODEM_STATE_DEAD)
 			break; /* a retry of a dead modem failed: still dead, its timer runs */
-		if (m->state == MODEM_STATE_CLOSED || m->state == MODEM_STATE_REOPENING || m->state == MODEM_STATE_DEAD) {
+		if (m->state == MODEM_STATE_CLOSED || m->state == MODEM_STATE_REOPENING ||
+		    m->state == MODEM_STATE_DEAD) {
 			m->ladder = 3;
 			escalate(m, "the port cannot be opened");
 		} else {
@@ -363,7 +399,8 @@ static void on_port_event(struct modem *m, enum modem_event ev)
 
 static void handle_event(struct modem *m, enum modem_event ev)
 {
-	log_debug("modem", "event=modem_event name=%s state=%s", modem_event_str(ev), modem_state_str(m->state));
+	log_debug("modem", "event=modem_event name=%s state=%s", modem_event_str(ev),
+		  modem_state_str(m->state));
 	if (ev == MODEM_EV_PORT_OPENED || ev == MODEM_EV_PORT_FAILED || ev == MODEM_EV_PORT_CLOSED) {
 		on_port_event(m, ev);
 		return;
@@ -432,9 +469,11 @@ void modem_port_failed(struct modem *m, int err, uint64_t now_ms)
 {
 	advance(m, now_ms);
 	if (m->state == MODEM_STATE_DEAD)
-		log_debug("modem", "event=port_failed device=%s error=\"%s\"", m->settings.device, strerror(-err));
+		log_debug("modem", "event=port_failed device=%s error=\"%s\"", m->settings.device,
+			  strerror(-err));
 	else
-		log_warn("modem", "event=port_failed device=%s error=\"%s\"", m->settings.device, strerror(-err));
+		log_warn("modem", "event=port_failed device=%s error=\"%s\"", m->settings.device,
+			 strerror(-err));
 	modem_post(m, MODEM_EV_PORT_FAILED);
 }
 
@@ -523,7 +562,6 @@ void modem_note_result(struct modem *m, const struct at_response *r)
 	if (r->result.kind == AT_RESULT_TIMEOUT) {
 		snprintf(m->script_failed_cmd, sizeof(m->script_failed_cmd), "%s", r->request);
 		modem_post(m, MODEM_EV_HUNG);
-	}
-	else if (r->result.kind == AT_RESULT_CMS_ERROR && r->result.code == 322)
+	} else if (r->result.kind == AT_RESULT_CMS_ERROR && r->result.code == 322)
 		modem_post(m, MODEM_EV_SIM_FULL);
 }

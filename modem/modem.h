@@ -29,10 +29,10 @@ enum modem_state {
 	MODEM_STATE_REGISTERING, /* waiting for +CREG/+CEREG home or roaming */
 	MODEM_STATE_SMS_SETUP,   /* PDU mode, storage, indications, service centre */
 	MODEM_STATE_READY,
-	MODEM_STATE_RESETTING,   /* reset command sent, waiting for the module to boot */
-	MODEM_STATE_REOPENING,   /* the driver was asked to close and reopen the port */
-	MODEM_STATE_SIM_LOCKED,  /* wrong PIN, PUK needed or no SIM: a person must act */
-	MODEM_STATE_DEAD,        /* the ladder is exhausted; a slow timer still retries */
+	MODEM_STATE_RESETTING,  /* reset command sent, waiting for the module to boot */
+	MODEM_STATE_REOPENING,  /* the driver was asked to close and reopen the port */
+	MODEM_STATE_SIM_LOCKED, /* wrong PIN, PUK needed or no SIM: a person must act */
+	MODEM_STATE_DEAD,       /* the ladder is exhausted; a slow timer still retries */
 };
 const char *modem_state_str(enum modem_state state);
 
@@ -49,19 +49,19 @@ const char *modem_reg_str(enum modem_reg reg);
 /* What the modem told about itself; strings are "" until known. */
 struct modem_info {
 	char manufacturer[64], model[64], revision[64], imei[32];
-	char sim[32];      /* +CPIN state: "READY", "SIM PIN", ... */
+	char sim[32]; /* +CPIN state: "READY", "SIM PIN", ... */
 	char operator_name[64];
 	enum modem_reg reg;
-	int signal_dbm;    /* from +CSQ (TS 27.007 8.5); 0 when unknown */
+	int signal_dbm;      /* from +CSQ (TS 27.007 8.5); 0 when unknown */
 	const char *profile; /* the profile in use */
 };
 
 /* An SMS handed to the application. Strings are valid only during the hook. */
 struct modem_inbound {
-	uint64_t token;    /* give it back to modem_sms_stored */
-	const char *pdu;   /* SMSC octets + TPDU, hex, as the modem gave it */
-	int tpdu_len;      /* <length> the modem announced, -1 when it gave none */
-	int index;         /* storage index, -1 for a direct delivery (+CMT/+CDS) */
+	uint64_t token;     /* give it back to modem_sms_stored */
+	const char *pdu;    /* SMSC octets + TPDU, hex, as the modem gave it */
+	int tpdu_len;       /* <length> the modem announced, -1 when it gave none */
+	int index;          /* storage index, -1 for a direct delivery (+CMT/+CDS) */
 	bool status_report; /* came as +CDS (a report); stored messages may be reports too */
 };
 
@@ -76,12 +76,12 @@ struct modem_hooks {
 };
 
 struct modem_timing {
-	uint32_t command_ms;      /* default command timeout (settings->command_timeout_ms) */
-	uint32_t send_ms;         /* AT+CMGS result: the network round trip (default 120 s) */
-	uint32_t register_ms;     /* registration wait before going on without it */
-	uint32_t sweep_ms;        /* +CMGL safety sweep period in ready */
-	uint32_t signal_ms;       /* +CSQ and +CREG? poll period in ready */
-	uint32_t dead_retry_ms;   /* reopen attempt period once dead */
+	uint32_t command_ms;    /* default command timeout (settings->command_timeout_ms) */
+	uint32_t send_ms;       /* AT+CMGS result: the network round trip (default 120 s) */
+	uint32_t register_ms;   /* registration wait before going on without it */
+	uint32_t sweep_ms;      /* +CMGL safety sweep period in ready */
+	uint32_t signal_ms;     /* +CSQ and +CREG? poll period in ready */
+	uint32_t dead_retry_ms; /* reopen attempt period once dead */
 };
 
 /* Sensible defaults for `timing` given the settings. */
@@ -124,8 +124,8 @@ struct modem_pdu {
 #define MODEM_SEND_MAX_PARTS 16
 
 struct modem_send_result {
-	struct at_result result; /* OK when every part was accepted */
-	int parts_sent;          /* parts accepted before the first failure */
+	struct at_result result;        /* OK when every part was accepted */
+	int parts_sent;                 /* parts accepted before the first failure */
 	int refs[MODEM_SEND_MAX_PARTS]; /* TP-MR of each accepted part, from +CMGS */
 };
 
@@ -134,8 +134,8 @@ typedef void (*modem_send_cb)(void *user_data, const struct modem_send_result *r
 /* Sends `n` parts in order with AT+CMGS, stopping at the first refused one; `cb` is called
  * once. Returns 0, -ENOTCONN when not ready, -EINVAL for 0 or too many parts or a bad
  * part, -ENOBUFS / -ENOMEM. Parts are copied. */
-int modem_send(struct modem *m, const struct modem_pdu *parts, int n, uint64_t now_ms,
-	       modem_send_cb cb, void *user_data);
+int modem_send(struct modem *m, const struct modem_pdu *parts, int n, uint64_t now_ms, modem_send_cb cb,
+	       void *user_data);
 
 enum modem_state modem_state(const struct modem *m);
 /* True in ready with no command queued and no sweep running: every stored message found so

@@ -1,9 +1,9 @@
 /* The named scripts of the lifecycle (probe, init, registration, SMS setup, status poll),
  * their runner, and the readers of what the modem answers to them (+CPIN, +CREG/+CEREG,
  * +CSQ, +COPS, identity). Each script is a const table; the runner walks it. */
-#include "modem_priv.h"
 #include "at_iter.h"
 #include "log.h"
+#include "modem_priv.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,12 +14,18 @@
 const char *modem_reg_str(enum modem_reg reg)
 {
 	switch (reg) {
-	case MODEM_REG_UNKNOWN: return "unknown";
-	case MODEM_REG_NOT_REGISTERED: return "not_registered";
-	case MODEM_REG_HOME: return "home";
-	case MODEM_REG_SEARCHING: return "searching";
-	case MODEM_REG_DENIED: return "denied";
-	case MODEM_REG_ROAMING: return "roaming";
+	case MODEM_REG_UNKNOWN:
+		return "unknown";
+	case MODEM_REG_NOT_REGISTERED:
+		return "not_registered";
+	case MODEM_REG_HOME:
+		return "home";
+	case MODEM_REG_SEARCHING:
+		return "searching";
+	case MODEM_REG_DENIED:
+		return "denied";
+	case MODEM_REG_ROAMING:
+		return "roaming";
 	}
 	return "unknown";
 }
@@ -55,8 +61,9 @@ static void step_done(void *user_data, const struct at_response *r)
 	}
 	if (failed) {
 		snprintf(m->script_failed_cmd, sizeof(m->script_failed_cmd), "%s", r->request);
-		log_info("modem", "event=script_failed script=%s cmd=\"%s\" result=%s code=%d", m->script->name,
-			 r->request, at_result_kind_str(m->script_result.kind), m->script_result.code);
+		log_info("modem", "event=script_failed script=%s cmd=\"%s\" result=%s code=%d",
+			 m->script->name, r->request, at_result_kind_str(m->script_result.kind),
+			 m->script_result.code);
 		m->script = NULL;
 		modem_post(m, MODEM_EV_SCRIPT_FAILED);
 		return;
@@ -71,7 +78,7 @@ static void step_done(void *user_data, const struct at_response *r)
 static bool send_step(struct modem *m, const char *request, const char *prefix, uint32_t timeout_ms)
 {
 	struct step_ctx *ctx = malloc(sizeof(*ctx));
-	struct at_cmd c = { request, prefix, NULL, timeout_ms ? timeout_ms : m->timing.command_ms };
+	struct at_cmd c = {request, prefix, NULL, timeout_ms ? timeout_ms : m->timing.command_ms};
 
 	if (!ctx)
 		return false;
@@ -108,7 +115,7 @@ static void run_step(struct modem *m)
 		}
 		if (send_step(m, req, s->prefix, s->timeout_ms))
 			return;
-		m->script_result = (struct at_result){ AT_RESULT_ABORTED, 0 };
+		m->script_result = (struct at_result){AT_RESULT_ABORTED, 0};
 		break;
 	}
 	const struct modem_script *done = m->script;
@@ -177,15 +184,18 @@ static int parse_cpin(struct modem *m, const struct at_response *r)
 	m->info.sim[0] = '\0';
 	if (r->n_lines > 0) {
 		at_iter_init(&it, r->lines[0].text);
-		if (!at_iter_prefix(&it, "+CPIN:") || at_iter_next_text(&it, m->info.sim, sizeof(m->info.sim)) != 0)
+		if (!at_iter_prefix(&it, "+CPIN:") ||
+		    at_iter_next_text(&it, m->info.sim, sizeof(m->info.sim)) != 0)
 			m->info.sim[0] = '\0';
 	}
 	/* An OK without a readable +CPIN: line (TS 27.007 8.3 always gives one) says nothing
 	 * about the SIM: the answer is out of step or garbled, which the ladder mends. */
 	if (!m->info.sim[0]) {
-		log_warn("modem", "event=bad_answer cmd=\"AT+CPIN?\" line=\"%s\" action=\"none; m2mon re-initialises the modem\"",
+		log_warn("modem",
+			 "event=bad_answer cmd=\"AT+CPIN?\" line=\"%s\" action=\"none; m2mon re-initialises "
+			 "the modem\"",
 			 r->n_lines > 0 ? r->lines[0].text : "");
-		m->script_result = (struct at_result){ AT_RESULT_ERROR, 0 };
+		m->script_result = (struct at_result){AT_RESULT_ERROR, 0};
 		return -1;
 	}
 	if (strcmp(m->info.sim, "READY") == 0)
@@ -194,9 +204,12 @@ static int parse_cpin(struct modem *m, const struct at_response *r)
 		return 0;
 	/* TS 27.007 9.2.1: 11 PIN required (none configured), 12 PUK required, 10 not inserted,
 	 * 14 busy (modules answer "NOT READY" for seconds after power-on), 13 failure. */
-	int code = !strcmp(m->info.sim, "SIM PIN") ? 11 : !strcmp(m->info.sim, "SIM PUK") ? 12
-		 : !strcmp(m->info.sim, "NOT INSERTED") ? 10 : !strcmp(m->info.sim, "NOT READY") ? 14 : 13;
-	m->script_result = (struct at_result){ AT_RESULT_CME_ERROR, code };
+	int code = !strcmp(m->info.sim, "SIM PIN")        ? 11
+		   : !strcmp(m->info.sim, "SIM PUK")      ? 12
+		   : !strcmp(m->info.sim, "NOT INSERTED") ? 10
+		   : !strcmp(m->info.sim, "NOT READY")    ? 14
+							  : 13;
+	m->script_result = (struct at_result){AT_RESULT_CME_ERROR, code};
 	return -1;
 }
 
@@ -221,12 +234,18 @@ static int parse_cpin_set(struct modem *m, const struct at_response *r)
 static enum modem_reg reg_of_stat(int stat)
 {
 	switch (stat) {
-	case 0: return MODEM_REG_NOT_REGISTERED;
-	case 1: return MODEM_REG_HOME;
-	case 2: return MODEM_REG_SEARCHING;
-	case 3: return MODEM_REG_DENIED;
-	case 5: return MODEM_REG_ROAMING;
-	default: return MODEM_REG_UNKNOWN;
+	case 0:
+		return MODEM_REG_NOT_REGISTERED;
+	case 1:
+		return MODEM_REG_HOME;
+	case 2:
+		return MODEM_REG_SEARCHING;
+	case 3:
+		return MODEM_REG_DENIED;
+	case 5:
+		return MODEM_REG_ROAMING;
+	default:
+		return MODEM_REG_UNKNOWN;
 	}
 }
 
@@ -267,7 +286,8 @@ void modem_parse_reg(struct modem *m, const char *line)
 	m->info.reg = reg_ok(m->reg_eps) ? m->reg_eps : m->reg_cs;
 	bool now = modem_is_registered(m);
 	if (was != now)
-		log_info("modem", "event=registration registered=%s reg=%s", now ? "yes" : "no", modem_reg_str(m->info.reg));
+		log_info("modem", "event=registration registered=%s reg=%s", now ? "yes" : "no",
+			 modem_reg_str(m->info.reg));
 	if (now && !was)
 		modem_post(m, MODEM_EV_REGISTERED);
 }
@@ -329,49 +349,52 @@ static void build_csca(const struct modem *m, char *buf, size_t size)
 	snprintf(buf, size, "AT+CSCA=\"%s\"", m->settings.smsc);
 }
 
-#define SCRIPT(nm, arr) { nm, arr, sizeof(arr) / sizeof(arr[0]) }
+#define SCRIPT(nm, arr)                                                                                      \
+	{                                                                                                    \
+		nm, arr, sizeof(arr) / sizeof(arr[0])                                                        \
+	}
 
 static const struct modem_step probe_steps[] = {
-	{ .request = "AT", .prefix = "", .timeout_ms = PROBE_MS },
+	{.request = "AT", .prefix = "", .timeout_ms = PROBE_MS},
 };
 
 static const struct modem_step init_steps[] = {
-	{ .request = "ATE0", .prefix = "" },
-	{ .request = "AT+CMEE=1", .prefix = "", .optional = true },
-	{ .request = "AT+CGMI", .prefix = NULL, .optional = true, .parse = parse_cgmi },
-	{ .request = "AT+CGMM", .prefix = NULL, .optional = true, .parse = parse_cgmm },
-	{ .request = "AT+CGMR", .prefix = NULL, .optional = true, .parse = parse_cgmr },
-	{ .request = "AT+CGSN", .prefix = NULL, .optional = true, .parse = parse_cgsn },
-	{ .profile_extras = true },
-	{ .request = "AT+CPIN?", .prefix = "+CPIN:", .parse = parse_cpin },
-	{ .build = build_cpin, .prefix = "", .skip = pin_not_needed, .parse = parse_cpin_set },
+	{.request = "ATE0", .prefix = ""},
+	{.request = "AT+CMEE=1", .prefix = "", .optional = true},
+	{.request = "AT+CGMI", .prefix = NULL, .optional = true, .parse = parse_cgmi},
+	{.request = "AT+CGMM", .prefix = NULL, .optional = true, .parse = parse_cgmm},
+	{.request = "AT+CGMR", .prefix = NULL, .optional = true, .parse = parse_cgmr},
+	{.request = "AT+CGSN", .prefix = NULL, .optional = true, .parse = parse_cgsn},
+	{.profile_extras = true},
+	{.request = "AT+CPIN?", .prefix = "+CPIN:", .parse = parse_cpin},
+	{.build = build_cpin, .prefix = "", .skip = pin_not_needed, .parse = parse_cpin_set},
 };
 
 static const struct modem_step register_steps[] = {
-	{ .request = "AT+CREG=1", .prefix = "", .optional = true },
-	{ .request = "AT+CEREG=1", .prefix = "", .optional = true },
-	{ .request = "AT+CREG?", .prefix = "+CREG:", .optional = true, .parse = parse_reg },
-	{ .request = "AT+CEREG?", .prefix = "+CEREG:", .optional = true, .parse = parse_reg },
+	{.request = "AT+CREG=1", .prefix = "", .optional = true},
+	{.request = "AT+CEREG=1", .prefix = "", .optional = true},
+	{.request = "AT+CREG?", .prefix = "+CREG:", .optional = true, .parse = parse_reg},
+	{.request = "AT+CEREG?", .prefix = "+CEREG:", .optional = true, .parse = parse_reg},
 };
 
 static const struct modem_step reg_poll_steps[] = {
-	{ .request = "AT+CREG?", .prefix = "+CREG:", .optional = true, .parse = parse_reg },
-	{ .request = "AT+CEREG?", .prefix = "+CEREG:", .optional = true, .parse = parse_reg },
+	{.request = "AT+CREG?", .prefix = "+CREG:", .optional = true, .parse = parse_reg},
+	{.request = "AT+CEREG?", .prefix = "+CEREG:", .optional = true, .parse = parse_reg},
 };
 
 static const struct modem_step sms_setup_steps[] = {
-	{ .request = "AT+CMGF=0", .prefix = "" },
-	{ .build = build_cpms, .prefix = "+CPMS:" },
-	{ .build = build_cnmi, .prefix = "", .optional = true },
-	{ .build = build_csca, .prefix = "", .skip = no_smsc, .optional = true },
-	{ .request = "AT+COPS=3,0", .prefix = "", .optional = true },
-	{ .request = "AT+COPS?", .prefix = "+COPS:", .optional = true, .parse = parse_cops },
-	{ .request = "AT+CSQ", .prefix = "+CSQ:", .optional = true, .parse = parse_csq },
+	{.request = "AT+CMGF=0", .prefix = ""},
+	{.build = build_cpms, .prefix = "+CPMS:"},
+	{.build = build_cnmi, .prefix = "", .optional = true},
+	{.build = build_csca, .prefix = "", .skip = no_smsc, .optional = true},
+	{.request = "AT+COPS=3,0", .prefix = "", .optional = true},
+	{.request = "AT+COPS?", .prefix = "+COPS:", .optional = true, .parse = parse_cops},
+	{.request = "AT+CSQ", .prefix = "+CSQ:", .optional = true, .parse = parse_csq},
 };
 
 static const struct modem_step status_steps[] = {
-	{ .request = "AT+CSQ", .prefix = "+CSQ:", .optional = true, .parse = parse_csq },
-	{ .request = "AT+CREG?", .prefix = "+CREG:", .optional = true, .parse = parse_reg },
+	{.request = "AT+CSQ", .prefix = "+CSQ:", .optional = true, .parse = parse_csq},
+	{.request = "AT+CREG?", .prefix = "+CREG:", .optional = true, .parse = parse_reg},
 };
 
 const struct modem_script modem_script_probe = SCRIPT("probe", probe_steps);

@@ -1,8 +1,8 @@
 /* The libuv wiring of one modem: fd polling for read and write, the deadline timer, the
  * port's open/close/reopen, and the log line that tells a person why a port cannot open. */
 #include "modem_link.h"
-#include "modem_transport.h"
 #include "log.h"
+#include "modem_transport.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -57,7 +57,7 @@ struct modem_link *modem_link_new(uv_loop_t *loop, const struct modem_settings *
 				  void *user_data)
 {
 	struct modem_link *l = calloc(1, sizeof(*l));
-	struct modem_hooks own = { fwd_state, fwd_sms, on_reopen };
+	struct modem_hooks own = {fwd_state, fwd_sms, on_reopen};
 
 	if (!l)
 		return NULL;
@@ -144,10 +144,15 @@ static void close_port(struct modem_link *l)
 static const char *open_advice(int err)
 {
 	switch (-err) {
-	case ENOENT: return "no such device: check modem.device and that the modem is plugged in (m2mon ports lists them)";
-	case EACCES: return "permission denied: add the user running m2mon to the dialout group";
-	case EBUSY: return "the port is busy: stop the other program using it (ModemManager, gammu-smsd)";
-	default: return "check the modem and its cable";
+	case ENOENT:
+		return "no such device: check modem.device and that the modem is plugged in (m2mon ports "
+		       "lists them)";
+	case EACCES:
+		return "permission denied: add the user running m2mon to the dialout group";
+	case EBUSY:
+		return "the port is busy: stop the other program using it (ModemManager, gammu-smsd)";
+	default:
+		return "check the modem and its cable";
 	}
 }
 
@@ -157,8 +162,8 @@ static int open_port(struct modem_link *l)
 
 	if (rc < 0) {
 		if (rc != l->last_open_error)
-			log_error("modem", "event=port_open_failed device=%s error=\"%s\" action=\"%s\"", l->settings.device,
-				  strerror(-rc), open_advice(rc));
+			log_error("modem", "event=port_open_failed device=%s error=\"%s\" action=\"%s\"",
+				  l->settings.device, strerror(-rc), open_advice(rc));
 		l->last_open_error = rc;
 		l->t = NULL;
 		return rc;

@@ -15,9 +15,12 @@ static void copy(char *dst, size_t size, const char *src)
 static const char *transport_name(enum sp_transport t)
 {
 	switch (t) {
-	case SP_TRANSPORT_NATIVE: return "native";
-	case SP_TRANSPORT_USB: return "usb";
-	case SP_TRANSPORT_BLUETOOTH: return "bluetooth";
+	case SP_TRANSPORT_NATIVE:
+		return "native";
+	case SP_TRANSPORT_USB:
+		return "usb";
+	case SP_TRANSPORT_BLUETOOTH:
+		return "bluetooth";
 	}
 	return "unknown";
 }

@@ -6,10 +6,10 @@
 #include <stddef.h>
 
 struct modem_port_info {
-	char name[128];        /* /dev/ttyUSB2 */
-	char description[128]; /* what the driver calls it */
-	char transport[16];    /* "usb", "native", "bluetooth" */
-	int usb_vid, usb_pid;  /* -1 when not USB */
+	char name[128];                                 /* /dev/ttyUSB2 */
+	char description[128];                          /* what the driver calls it */
+	char transport[16];                             /* "usb", "native", "bluetooth" */
+	int usb_vid, usb_pid;                           /* -1 when not USB */
 	char manufacturer[64], product[64], serial[64]; /* "" when unknown */
 };
 

@@ -13,12 +13,12 @@ enum modem_event {
 	MODEM_EV_PORT_FAILED,
 	MODEM_EV_PORT_CLOSED,
 	MODEM_EV_SCRIPT_OK,
-	MODEM_EV_SCRIPT_FAILED,  /* m->script_result says how */
-	MODEM_EV_TIMER,          /* the state's own timer */
+	MODEM_EV_SCRIPT_FAILED, /* m->script_result says how */
+	MODEM_EV_TIMER,         /* the state's own timer */
 	MODEM_EV_REGISTERED,
-	MODEM_EV_BOOTED,         /* the module printed its boot indication */
-	MODEM_EV_HUNG,           /* a command in ready timed out */
-	MODEM_EV_SIM_FULL,       /* +CMS ERROR 322 */
+	MODEM_EV_BOOTED,   /* the module printed its boot indication */
+	MODEM_EV_HUNG,     /* a command in ready timed out */
+	MODEM_EV_SIM_FULL, /* +CMS ERROR 322 */
 };
 const char *modem_event_str(enum modem_event ev);
 
@@ -26,9 +26,9 @@ const char *modem_event_str(enum modem_event ev);
 struct modem_step {
 	const char *request; /* fixed text, or NULL when build makes it */
 	void (*build)(const struct modem *m, char *buf, size_t size);
-	const char *prefix;  /* as at_cmd.prefix */
-	bool optional;       /* a modem error is logged and the script goes on; a timeout
-	                      * still fails it */
+	const char *prefix; /* as at_cmd.prefix */
+	bool optional;      /* a modem error is logged and the script goes on; a timeout
+			     * still fails it */
 	bool (*skip)(const struct modem *m);
 	/* On OK: reads the answer; returns 0, or -1 after setting m->script_result to fail
 	 * the script (e.g. +CPIN: SIM PUK). */
@@ -61,10 +61,10 @@ enum inbound_state {
 struct inbound_slot {
 	enum inbound_state state;
 	uint64_t token;
-	int index;      /* -1: direct delivery */
-	uint64_t fp;    /* fingerprint of the PDU */
-	bool seen;      /* listed by the running sweep */
-	bool warned;    /* its failed delete was logged */
+	int index;   /* -1: direct delivery */
+	uint64_t fp; /* fingerprint of the PDU */
+	bool seen;   /* listed by the running sweep */
+	bool warned; /* its failed delete was logged */
 };
 
 struct modem {
@@ -80,15 +80,15 @@ struct modem {
 	uint64_t now_ms;
 	uint64_t state_timer_ms; /* UINT64_MAX: none */
 	uint64_t state_since_ms;
-	int ladder;              /* 0 healthy; 1 re-init; 2 reset; 3 reopen; 4 dead */
+	int ladder; /* 0 healthy; 1 re-init; 2 reset; 3 reopen; 4 dead */
 	int probe_tries;
 	int sim_busy_tries;
 
 	const struct modem_script *script;
 	size_t step, extra;
-	unsigned script_gen;     /* tells a running script's answers from stale ones */
+	unsigned script_gen; /* tells a running script's answers from stale ones */
 	struct at_result script_result;
-	char script_failed_cmd[64]; /* the command that failed or timed out last, for logs */
+	char script_failed_cmd[64];     /* the command that failed or timed out last, for logs */
 	enum modem_reg reg_cs, reg_eps; /* +CREG and +CEREG separately */
 
 	enum modem_event events[16];

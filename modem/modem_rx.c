@@ -1,9 +1,9 @@
 /* Receiving: +CMTI -> AT+CMGR -> the application -> AT+CMGD once it has stored the message;
  * +CMT/+CDS direct deliveries (+CNMA where the profile needs it); the +CMGL sweep; and the
  * bookkeeping that hands each stored message over exactly once, even when its delete fails. */
-#include "modem_priv.h"
 #include "at_iter.h"
 #include "log.h"
+#include "modem_priv.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -44,7 +44,8 @@ static void remember_stored(struct modem *m, uint64_t fp)
 static bool direct_pending(const struct modem *m, uint64_t fp)
 {
 	for (int i = 0; i < MODEM_INBOUND_MAX; i++)
-		if (m->inbound[i].state == INBOUND_HANDED && m->inbound[i].index < 0 && m->inbound[i].fp == fp)
+		if (m->inbound[i].state == INBOUND_HANDED && m->inbound[i].index < 0 &&
+		    m->inbound[i].fp == fp)
 			return true;
 	return false;
 }
@@ -107,7 +108,9 @@ static void delete_done(void *user_data, const struct at_response *r)
 		return;
 	}
 	if (!s->warned)
-		log_warn("modem", "event=delete_failed index=%d result=%s code=%d action=\"the message is stored and will not be handed over again; m2mon retries the delete at the next sweep\"",
+		log_warn("modem",
+			 "event=delete_failed index=%d result=%s code=%d action=\"the message is stored and "
+			 "will not be handed over again; m2mon retries the delete at the next sweep\"",
 			 s->index, at_result_kind_str(r->result.kind), r->result.code);
 	s->warned = true;
 	s->state = INBOUND_DELETE_FAILED;
@@ -123,7 +126,7 @@ static void delete_stored(struct modem *m, struct inbound_slot *s)
 	op->m = m;
 	op->index = s->index;
 	snprintf(req, sizeof(req), "AT+CMGD=%d", s->index);
-	struct at_cmd c = { req, "", NULL, m->timing.command_ms };
+	struct at_cmd c = {req, "", NULL, m->timing.command_ms};
 	if (modem_command(m, &c, delete_done, op) < 0)
 		free(op);
 }
@@ -132,8 +135,9 @@ static void hand_over(struct modem *m, struct inbound_slot *s, const char *pdu, 
 {
 	s->token = ++m->next_token;
 	s->state = INBOUND_HANDED;
-	struct modem_inbound in = { s->token, pdu, tpdu_len, s->index, report };
-	log_info("modem", "event=sms_received index=%d tpdu_len=%d report=%s", s->index, tpdu_len, report ? "yes" : "no");
+	struct modem_inbound in = {s->token, pdu, tpdu_len, s->index, report};
+	log_info("modem", "event=sms_received index=%d tpdu_len=%d report=%s", s->index, tpdu_len,
+		 report ? "yes" : "no");
 	if (m->hooks.sms_received)
 		m->hooks.sms_received(m->user_data, &in);
 }
@@ -161,14 +165,19 @@ static void stored_message(struct modem *m, int index, const char *pdu, int tpdu
 		return;
 	s = slot_new(m);
 	if (!s) {
-		log_warn("modem", "event=inbound_busy index=%d action=\"the application is slow to store messages; this one stays on the modem for the next sweep\"", index);
+		log_warn("modem",
+			 "event=inbound_busy index=%d action=\"the application is slow to store messages; "
+			 "this one stays on the modem for the next sweep\"",
+			 index);
 		return;
 	}
 	s->index = index;
 	s->fp = fp;
 	s->seen = true;
 	if (recently_stored(m, fp)) {
-		log_info("modem", "event=duplicate_deleted index=%d why=\"the same message was already stored\"", index);
+		log_info("modem",
+			 "event=duplicate_deleted index=%d why=\"the same message was already stored\"",
+			 index);
 		s->state = INBOUND_DELETING;
 		delete_stored(m, s);
 		return;
@@ -237,7 +246,7 @@ static void read_index(struct modem *m, int index)
 	op->m = m;
 	op->index = index;
 	snprintf(req, sizeof(req), "AT+CMGR=%d", index);
-	struct at_cmd c = { req, "+CMGR:", NULL, m->timing.command_ms };
+	struct at_cmd c = {req, "+CMGR:", NULL, m->timing.command_ms};
 	if (modem_command(m, &c, cmgr_done, op) < 0)
 		free(op);
 }
@@ -254,13 +263,17 @@ static void on_cmti(void *user_data, const char *line, const char *pdu)
 	/* TS 27.005 3.4.1: +CMTI: <mem>,<index>; Huawei sticks count from 0 (profile_e3372.c). */
 	if (!at_iter_prefix(&it, "+CMTI:") || at_iter_next_string(&it, mem, sizeof(mem)) != 0 ||
 	    at_iter_next_int(&it, &index) != 0 || index < 0) {
-		log_warn("modem", "event=bad_urc line=\"%s\" action=\"ignored; the next sweep reads the message\"", line);
+		log_warn("modem",
+			 "event=bad_urc line=\"%s\" action=\"ignored; the next sweep reads the message\"",
+			 line);
 		return;
 	}
 	if (m->state != MODEM_STATE_READY)
 		return; /* the start-up sweep reads it */
 	if (strcmp(mem, m->profile->storage) != 0)
-		log_warn("modem", "event=storage_mismatch mem=%s expected=%s action=\"set modem.profile for this model; reading index %d of %s\"",
+		log_warn("modem",
+			 "event=storage_mismatch mem=%s expected=%s action=\"set modem.profile for this "
+			 "model; reading index %d of %s\"",
 			 mem, m->profile->storage, index, m->profile->storage);
 	read_index(m, index);
 }
@@ -282,7 +295,8 @@ static void on_direct(struct modem *m, const char *line, const char *pdu, const 
 	}
 	s = slot_new(m);
 	if (!s) {
-		log_error("modem", "event=inbound_full action=\"direct message dropped unacknowledged; the network retries it\"");
+		log_error("modem", "event=inbound_full action=\"direct message dropped unacknowledged; the "
+				   "network retries it\"");
 		return;
 	}
 	s->index = -1;
@@ -334,7 +348,9 @@ static void sweep_done(void *user_data, const struct at_response *r)
 		return;
 	modem_note_result(m, r);
 	if (r->result.kind != AT_RESULT_OK) {
-		log_warn("modem", "event=sweep_failed result=%s code=%d action=\"messages stay on the modem; next sweep in %u s\"",
+		log_warn("modem",
+			 "event=sweep_failed result=%s code=%d action=\"messages stay on the modem; next "
+			 "sweep in %u s\"",
 			 at_result_kind_str(r->result.kind), r->result.code, m->timing.sweep_ms / 1000);
 		return;
 	}
@@ -361,7 +377,7 @@ static void sweep_done(void *user_data, const struct at_response *r)
 void modem_rx_sweep(struct modem *m)
 {
 	/* TS 27.005 3.4.2: <stat> 4 lists every message, read or not, in PDU mode. */
-	struct at_cmd c = { "AT+CMGL=4", "+CMGL:", NULL, m->timing.command_ms * 6 };
+	struct at_cmd c = {"AT+CMGL=4", "+CMGL:", NULL, m->timing.command_ms * 6};
 
 	if (m->sweeping)
 		return;
@@ -374,14 +390,16 @@ static void cnma_done(void *user_data, const struct at_response *r)
 	struct modem *m = user_data;
 
 	if (r->result.kind != AT_RESULT_OK && r->result.kind != AT_RESULT_ABORTED)
-		log_warn("modem", "event=cnma_failed result=%s code=%d action=\"the network may deliver the message again; the application de-duplicates it\"",
+		log_warn("modem",
+			 "event=cnma_failed result=%s code=%d action=\"the network may deliver the message "
+			 "again; the application de-duplicates it\"",
 			 at_result_kind_str(r->result.kind), r->result.code);
 	modem_note_result(m, r);
 }
 
 static void acknowledge(struct modem *m)
 {
-	struct at_cmd c = { "AT+CNMA", "", NULL, m->timing.command_ms };
+	struct at_cmd c = {"AT+CNMA", "", NULL, m->timing.command_ms};
 
 	modem_command(m, &c, cnma_done, m);
 }
@@ -395,7 +413,9 @@ void modem_sms_stored(struct modem *m, uint64_t token, int result, uint64_t now_
 	if (!s || s->state != INBOUND_HANDED)
 		return;
 	if (result < 0) {
-		log_warn("modem", "event=store_failed index=%d error=%d action=\"the message stays on the modem and is handed over again at the next sweep\"",
+		log_warn("modem",
+			 "event=store_failed index=%d error=%d action=\"the message stays on the modem and "
+			 "is handed over again at the next sweep\"",
 			 s->index, result);
 		s->state = INBOUND_FREE;
 		return;

@@ -46,7 +46,7 @@ struct modem_session *modem_session_new(const struct modem_settings *settings,
 					const struct modem_session_hooks *hooks, void *user_data)
 {
 	struct modem_session *s = calloc(1, sizeof(*s));
-	struct modem_hooks mh = { on_state, on_sms, NULL };
+	struct modem_hooks mh = {on_state, on_sms, NULL};
 	struct modem_timing t;
 
 	if (!s || uv_loop_init(&s->loop) != 0) {

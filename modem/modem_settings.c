@@ -1,7 +1,7 @@
 /* The names that modem settings accept in configuration files. */
 #include "modem_settings.h"
 
-const char *const modem_flow_names[] = { "none", "rtscts", "xonxoff", 0 };
+const char *const modem_flow_names[] = {"none", "rtscts", "xonxoff", 0};
 
 const char *const modem_profile_names[] = {
 	"auto", "generic", "sim800", "sim7600", "ec2x", "bg9x", "e3372", 0,

@@ -20,13 +20,13 @@ const char *modem_flow_str(enum modem_flow flow);
 extern const char *const modem_profile_names[];
 
 struct modem_settings {
-	char device[256];      /* /dev/ttyUSB2, /dev/serial/by-id/..., or a PTY path */
-	int baud;              /* line speed, ignored on pseudo-terminals */
-	int flow_control;      /* enum modem_flow */
-	char pin[9];           /* SIM PIN, "" when the SIM has none */
-	int profile;           /* index into modem_profile_names */
-	char smsc[21];         /* service centre number to set with AT+CSCA, "" keeps the SIM's */
-	bool status_reports;   /* request a status report for every SMS sent */
+	char device[256];       /* /dev/ttyUSB2, /dev/serial/by-id/..., or a PTY path */
+	int baud;               /* line speed, ignored on pseudo-terminals */
+	int flow_control;       /* enum modem_flow */
+	char pin[9];            /* SIM PIN, "" when the SIM has none */
+	int profile;            /* index into modem_profile_names */
+	char smsc[21];          /* service centre number to set with AT+CSCA, "" keeps the SIM's */
+	bool status_reports;    /* request a status report for every SMS sent */
 	int command_timeout_ms; /* default time a modem has to answer an AT command */
 };
 

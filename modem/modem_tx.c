@@ -1,8 +1,8 @@
 /* Sending: one AT+CMGS per part (TS 27.005 3.5.1, PDU mode), in order, stopping at the
  * first refusal, collecting the TP-MR of each accepted part for status-report matching. */
-#include "modem_priv.h"
 #include "at_iter.h"
 #include "log.h"
+#include "modem_priv.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -30,7 +30,8 @@ static void finish(struct send_op *op, struct at_result result)
 {
 	op->res.result = result;
 	if (result.kind == AT_RESULT_OK)
-		log_info("modem", "event=sms_sent parts=%d first_ref=%d", op->res.parts_sent, op->res.refs[0]);
+		log_info("modem", "event=sms_sent parts=%d first_ref=%d", op->res.parts_sent,
+			 op->res.refs[0]);
 	else
 		log_warn("modem", "event=sms_send_failed parts_sent=%d of=%d result=%s code=%d reason=\"%s\"",
 			 op->res.parts_sent, op->n, at_result_kind_str(result.kind), result.code,
@@ -55,12 +56,15 @@ static void part_done(void *user_data, const struct at_response *r)
 		return;
 	}
 	if (r->n_lines == 0) {
-		finish(op, (struct at_result){ AT_RESULT_ERROR, 0 });
+		finish(op, (struct at_result){AT_RESULT_ERROR, 0});
 		return;
 	}
 	at_iter_init(&it, r->lines[0].text);
 	if (!at_iter_prefix(&it, "+CMGS:") || at_iter_next_int(&it, &mr) != 0 || mr < 0 || mr > 255) {
-		log_warn("modem", "event=bad_cmgs line=\"%s\" action=\"sent, but no status report can be matched to it\"", r->lines[0].text);
+		log_warn("modem",
+			 "event=bad_cmgs line=\"%s\" action=\"sent, but no status report can be matched to "
+			 "it\"",
+			 r->lines[0].text);
 		mr = -1;
 	}
 	op->res.refs[op->res.parts_sent++] = mr;
@@ -69,7 +73,7 @@ static void part_done(void *user_data, const struct at_response *r)
 		return;
 	}
 	if (send_part(op) < 0)
-		finish(op, (struct at_result){ AT_RESULT_ABORTED, 0 });
+		finish(op, (struct at_result){AT_RESULT_ABORTED, 0});
 }
 
 static int send_part(struct send_op *op)
@@ -78,7 +82,7 @@ static int send_part(struct send_op *op)
 	int i = op->next++;
 
 	snprintf(req, sizeof(req), "AT+CMGS=%d", op->tpdu_len[i]);
-	struct at_cmd c = { req, "+CMGS:", op->hex[i], op->m->timing.send_ms };
+	struct at_cmd c = {req, "+CMGS:", op->hex[i], op->m->timing.send_ms};
 	return modem_command(op->m, &c, part_done, op);
 }
 
@@ -96,8 +100,8 @@ static bool valid_part(const struct modem_pdu *p)
 	return true;
 }
 
-int modem_send(struct modem *m, const struct modem_pdu *parts, int n, uint64_t now_ms,
-	       modem_send_cb cb, void *user_data)
+int modem_send(struct modem *m, const struct modem_pdu *parts, int n, uint64_t now_ms, modem_send_cb cb,
+	       void *user_data)
 {
 	if (now_ms > m->now_ms)
 		m->now_ms = now_ms;

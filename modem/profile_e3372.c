@@ -6,8 +6,8 @@
 
 #include <stddef.h>
 
-static const char *const models[] = { "E3372", "E3131", "E303", "E353", NULL };
-static const char *const extra[] = { "AT^CURC=0", NULL };
+static const char *const models[] = {"E3372", "E3131", "E303", "E353", NULL};
+static const char *const extra[] = {"AT^CURC=0", NULL};
 
 const struct modem_profile modem_profile_e3372 = {
 	.name = "e3372",

@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 
-static const char *const ec_models[] = { "EC21", "EC25", "EG25", "EC20", NULL };
-static const char *const bg_models[] = { "BG95", "BG96", "BG77", NULL };
+static const char *const ec_models[] = {"EC21", "EC25", "EG25", "EC20", NULL};
+static const char *const bg_models[] = {"BG95", "BG96", "BG77", NULL};
 
 const struct modem_profile modem_profile_ec2x = {
 	.name = "ec2x",

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-static const char *const models[] = { "SIM7600", NULL };
+static const char *const models[] = {"SIM7600", NULL};
 
 const struct modem_profile modem_profile_sim7600 = {
 	.name = "sim7600",

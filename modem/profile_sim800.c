@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 
-static const char *const models[] = { "SIM800", NULL };
-static const char *const extra[] = { "AT+CSCLK=0", NULL };
+static const char *const models[] = {"SIM800", NULL};
+static const char *const extra[] = {"AT+CSCLK=0", NULL};
 
 const struct modem_profile modem_profile_sim800 = {
 	.name = "sim800",

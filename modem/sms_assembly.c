@@ -40,8 +40,8 @@ struct sms_assembly {
 	int count;
 	struct pending *slots; /* [cfg.max_pending], the first `count` in use */
 	int done_count;
-	int done_next;         /* ring position of the next entry to overwrite */
-	struct done *done;     /* [cfg.max_pending] */
+	int done_next;     /* ring position of the next entry to overwrite */
+	struct done *done; /* [cfg.max_pending] */
 };
 
 /* FNV-1a; 0 is kept to mean "absent". */
@@ -216,9 +216,10 @@ static int open_slot(struct sms_assembly *a, const struct sms_assembly_key *key,
 	struct pending *p;
 
 	if (a->count == a->cfg.max_pending) {
-		log_warn("sms", "event=assembly_full sender=%s ref=%u pending=%d "
-				"what=\"multipart part refused, it stays on the SIM; raise max_pending "
-				"if this repeats\"",
+		log_warn("sms",
+			 "event=assembly_full sender=%s ref=%u pending=%d "
+			 "what=\"multipart part refused, it stays on the SIM; raise max_pending "
+			 "if this repeats\"",
 			 key->sender, key->ref, a->count);
 		return -ENOSPC;
 	}
@@ -232,11 +233,11 @@ static int open_slot(struct sms_assembly *a, const struct sms_assembly_key *key,
 	return a->count++;
 }
 
-static int add_part(struct sms_assembly *a, const struct sms_decoded *d, const char *pdu_hex,
-		    int64_t at_ms, bool persist)
+static int add_part(struct sms_assembly *a, const struct sms_decoded *d, const char *pdu_hex, int64_t at_ms,
+		    bool persist)
 {
-	struct sms_assembly_key key = {.ref = d->concat.ref, .ref16 = d->concat.ref16,
-				       .total = d->concat.total};
+	struct sms_assembly_key key = {
+		.ref = d->concat.ref, .ref16 = d->concat.ref16, .total = d->concat.total};
 	struct part *pt;
 	bool opened;
 	char *text;
@@ -257,8 +258,7 @@ static int add_part(struct sms_assembly *a, const struct sms_decoded *d, const c
 		free(text);
 		return i;
 	}
-	err = persist && a->cfg.on_part ? a->cfg.on_part(&key, d, pdu_hex, at_ms, a->cfg.user_data)
-					: 0;
+	err = persist && a->cfg.on_part ? a->cfg.on_part(&key, d, pdu_hex, at_ms, a->cfg.user_data) : 0;
 	if (err < 0) {
 		if (opened)
 			remove_slot(a, i);
@@ -276,8 +276,8 @@ static int add_part(struct sms_assembly *a, const struct sms_decoded *d, const c
 	return SMS_ASSEMBLY_DELIVERED;
 }
 
-static int add(struct sms_assembly *a, const struct sms_decoded *d, const char *pdu_hex,
-	       int64_t at_ms, bool persist)
+static int add(struct sms_assembly *a, const struct sms_decoded *d, const char *pdu_hex, int64_t at_ms,
+	       bool persist)
 {
 	if (d == NULL || d->kind != SMS_KIND_DELIVER)
 		return -EINVAL;
@@ -306,8 +306,10 @@ int sms_assembly_reload(struct sms_assembly *a, const char *pdu_hex, int64_t rec
 	if (rc == 0)
 		rc = add(a, d, pdu_hex, received_ms, false);
 	else
-		log_warn("sms", "event=reload_bad_part why=\"%s\" what=\"stored part skipped; "
-				"check the inbox table for corruption\"", why);
+		log_warn("sms",
+			 "event=reload_bad_part why=\"%s\" what=\"stored part skipped; "
+			 "check the inbox table for corruption\"",
+			 why);
 	free(d);
 	return rc;
 }
@@ -323,9 +325,10 @@ int sms_assembly_tick(struct sms_assembly *a, int64_t now_ms)
 			i++;
 			continue;
 		}
-		log_warn("sms", "event=multipart_incomplete sender=%s ref=%u parts=%d/%u "
-				"what=\"delivered what came after the timeout; ask the sender to "
-				"resend if the text matters\"",
+		log_warn("sms",
+			 "event=multipart_incomplete sender=%s ref=%u parts=%d/%u "
+			 "what=\"delivered what came after the timeout; ask the sender to "
+			 "resend if the text matters\"",
 			 p->key.sender, p->key.ref, p->received, p->key.total);
 		remember_done(a, p, now_ms);
 		remove_slot(a, i);

@@ -24,16 +24,16 @@ struct sms_assembly_key {
 /* A whole message, as delivered. Every pointer is valid only during the on_message call. */
 struct sms_message {
 	struct sms_assembly_key key;
-	struct sms_time scts;        /* of the lowest-numbered part received */
-	enum sms_encoding encoding;  /* of the lowest-numbered part received */
-	const char *text;            /* UTF-8 of the received parts joined in part order */
+	struct sms_time scts;       /* of the lowest-numbered part received */
+	enum sms_encoding encoding; /* of the lowest-numbered part received */
+	const char *text;           /* UTF-8 of the received parts joined in part order */
 	size_t text_len;
-	bool complete;               /* false: delivered on timeout, `missing` lists the gaps */
-	int part_count;              /* parts received */
-	const uint8_t *parts;        /* their numbers (1-based), ascending */
+	bool complete;        /* false: delivered on timeout, `missing` lists the gaps */
+	int part_count;       /* parts received */
+	const uint8_t *parts; /* their numbers (1-based), ascending */
 	int missing_count;
-	const uint8_t *missing;      /* numbers of the parts that never came, ascending */
-	int64_t first_ms;            /* when the first part arrived (caller's clock) */
+	const uint8_t *missing; /* numbers of the parts that never came, ascending */
+	int64_t first_ms;       /* when the first part arrived (caller's clock) */
 };
 
 struct sms_assembly_cfg {
@@ -84,8 +84,8 @@ const char *sms_assembly_result_str(enum sms_assembly_result result);
  * `part` is not a DELIVER or has an impossible concatenation header (seq 0 or > total),
  * -ENOSPC when max_pending messages are already held, -ENOMEM, or what on_part returned.
  * On any error the part is not kept and the application must keep its copy. */
-int sms_assembly_add(struct sms_assembly *asm_, const struct sms_decoded *part,
-		     const char *pdu_hex, int64_t now_ms);
+int sms_assembly_add(struct sms_assembly *asm_, const struct sms_decoded *part, const char *pdu_hex,
+		     int64_t now_ms);
 
 /* Puts back one part persisted before a restart, with its original arrival time; on_part is
  * not called. A message whose parts are all reloaded is delivered at once. Returns as

@@ -68,10 +68,10 @@ struct sms_submit_part {
 
 struct sms_submit {
 	enum sms_encoding encoding; /* GSM7 when every character is in the default alphabet or
-	                             * its extension table, else UCS2 */
+				     * its extension table, else UCS2 */
 	int part_count;             /* 1..SMS_MAX_PARTS */
 	int units;                  /* septets (GSM7, extension characters count 2) or UTF-16 code
-	                             * units (UCS2) the whole text takes */
+				     * units (UCS2) the whole text takes */
 	struct sms_submit_part parts[SMS_MAX_PARTS]; /* parts[0..part_count-1], in send order */
 };
 
@@ -111,40 +111,40 @@ enum sms_delivery sms_delivery_classify(uint8_t tp_status);
 
 /* A service-centre time stamp (TS 23.040 9.2.3.11): local time of the SC and its offset. */
 struct sms_time {
-	bool valid;                /* false when the octets are not a calendar time (then all
-	                            * other fields are 0); the message is still decoded */
-	int year, month, day;      /* 1990-2089 (the PDU has two digits), month 1-12, day 1-31 */
+	bool valid;           /* false when the octets are not a calendar time (then all
+			       * other fields are 0); the message is still decoded */
+	int year, month, day; /* 1990-2089 (the PDU has two digits), month 1-12, day 1-31 */
 	int hour, minute, second;
-	int tz_minutes;            /* offset from UTC in minutes, east positive (quarter hours) */
-	int64_t utc_s;             /* the same instant as seconds since 1970-01-01 UTC */
+	int tz_minutes; /* offset from UTC in minutes, east positive (quarter hours) */
+	int64_t utc_s;  /* the same instant as seconds since 1970-01-01 UTC */
 };
 
 struct sms_concat {
-	bool present;   /* the message is one part of a concatenated message */
-	bool ref16;     /* reference came from the 16-bit IE (TS 23.040 9.2.3.24.8) */
-	uint16_t ref;   /* concatenation reference, 0-255 when !ref16 */
-	uint8_t total;  /* parts in the whole message, >= 1 */
-	uint8_t seq;    /* this part's number, 1..total */
+	bool present;  /* the message is one part of a concatenated message */
+	bool ref16;    /* reference came from the 16-bit IE (TS 23.040 9.2.3.24.8) */
+	uint16_t ref;  /* concatenation reference, 0-255 when !ref16 */
+	uint8_t total; /* parts in the whole message, >= 1 */
+	uint8_t seq;   /* this part's number, 1..total */
 };
 
 struct sms_decoded {
 	enum sms_kind kind;
-	char smsc[SMS_NUMBER_MAX];   /* service centre from the SMSC octets, "" for "00" */
+	char smsc[SMS_NUMBER_MAX]; /* service centre from the SMSC octets, "" for "00" */
 	/* DELIVER: the sender (TP-OA). STATUS-REPORT: the recipient of our message (TP-RA).
 	 * International numbers start with '+'. */
 	char number[SMS_NUMBER_MAX];
-	struct sms_time scts;        /* DELIVER: when the SC received it. REPORT: when the SC
-	                              * received our message (TP-SCTS) */
+	struct sms_time scts; /* DELIVER: when the SC received it. REPORT: when the SC
+			       * received our message (TP-SCTS) */
 	/* DELIVER only */
 	enum sms_encoding encoding;
 	char text[SMS_PART_TEXT_MAX]; /* NUL-terminated UTF-8 (8-bit data: uppercase hex) */
 	size_t text_len;              /* bytes in text, without the NUL */
 	struct sms_concat concat;
 	/* STATUS-REPORT only */
-	uint8_t message_ref;          /* TP-MR of the message reported on: the +CMGS value */
-	uint8_t tp_status;            /* raw TP-Status */
-	enum sms_delivery delivery;   /* tp_status classified */
-	struct sms_time discharge;    /* TP-DT: when the status was reached */
+	uint8_t message_ref;        /* TP-MR of the message reported on: the +CMGS value */
+	uint8_t tp_status;          /* raw TP-Status */
+	enum sms_delivery delivery; /* tp_status classified */
+	struct sms_time discharge;  /* TP-DT: when the status was reached */
 };
 
 /* Decodes one PDU as the modem gives it in PDU mode: the SMSC field first (at least "00"),
@@ -157,8 +157,8 @@ struct sms_decoded {
  * digits, a length the header announces and the data does not carry, a truncated field, a
  * message type other than DELIVER or STATUS-REPORT, or what libgammu rejected. `out` is then
  * unspecified. Never reads outside `hex[0..hex_len)`. */
-int sms_decode_pdu(const char *hex, size_t hex_len, int tpdu_len, struct sms_decoded *out,
-		   char *why, size_t why_size);
+int sms_decode_pdu(const char *hex, size_t hex_len, int tpdu_len, struct sms_decoded *out, char *why,
+		   size_t why_size);
 
 /* ---- For a service centre: what the simulator's SMSC and the tests need -------------------- */
 
@@ -170,8 +170,7 @@ int sms_decode_pdu(const char *hex, size_t hex_len, int tpdu_len, struct sms_dec
  * `out_hex` (SMS_PDU_HEX_MAX chars suffice) and the TPDU octets into *tpdu_len.
  * Returns 0; -EBADMSG when `submit_hex` is not a well-formed SMS-SUBMIT; -EINVAL when the
  * originator or the time is invalid; -ENOSPC when `out_size` is too small. */
-int sms_deliver_from_submit(const char *submit_hex, const char *originator,
-			    const struct sms_time *scts, char *out_hex, size_t out_size,
-			    int *tpdu_len);
+int sms_deliver_from_submit(const char *submit_hex, const char *originator, const struct sms_time *scts,
+			    char *out_hex, size_t out_size, int *tpdu_len);
 
 #endif

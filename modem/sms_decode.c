@@ -3,9 +3,9 @@
  * actually present (TS 23.040 9.2.2.1-9.2.2.3; SUBMITs too, for the SC in sms_encode.c) and
  * a lie is reported by name; only then does libgammu decode, and its results are copied out
  * of its structures at once. */
+#include "hex.h"
 #include "sms_codec.h"
 #include "sms_util.h"
-#include "hex.h"
 
 #include <errno.h>
 #include <gammu.h>
@@ -39,8 +39,8 @@ __attribute__((format(printf, 2, 3))) static int fail(struct walk *w, const char
 static int take(struct walk *w, size_t len, const char *name)
 {
 	if (w->n - w->pos < len)
-		return fail(w, "PDU truncated in %s: needs %zu octets at offset %zu, %zu left", name,
-			    len, w->pos, w->n - w->pos);
+		return fail(w, "PDU truncated in %s: needs %zu octets at offset %zu, %zu left", name, len,
+			    w->pos, w->n - w->pos);
 	w->pos += len;
 	return 0;
 }
@@ -90,8 +90,7 @@ static int take_user_data(struct walk *w, uint8_t first, uint8_t dcs)
 		return fail(w, "user data header length %u does not fit %u octets of user data",
 			    octets ? w->p[w->pos] : 0, octets);
 	if (w->n - w->pos > octets)
-		return fail(w, "%zu octets follow the user data TP-UDL announces",
-			    w->n - w->pos - octets);
+		return fail(w, "%zu octets follow the user data TP-UDL announces", w->n - w->pos - octets);
 	w->pos += octets;
 	return 0;
 }
@@ -151,8 +150,8 @@ static int walk_submit(struct walk *w, uint8_t first)
 	return err ? err : take_user_data(w, first, dcs);
 }
 
-int sms_pdu_walk(const uint8_t *p, size_t n, int tpdu_len, struct sms_pdu_shape *shape,
-		 char *why, size_t why_size)
+int sms_pdu_walk(const uint8_t *p, size_t n, int tpdu_len, struct sms_pdu_shape *shape, char *why,
+		 size_t why_size)
 {
 	struct walk w = {.p = p, .n = n, .why = why, .why_size = why_size};
 	uint8_t first;
@@ -161,14 +160,15 @@ int sms_pdu_walk(const uint8_t *p, size_t n, int tpdu_len, struct sms_pdu_shape 
 	if (n == 0)
 		return fail(&w, "empty PDU");
 	if (p[0] > 11)
-		return fail(&w, "SMSC length %u exceeds 11 octets: is the SMSC field missing? "
-				"(TS 27.005 3.1)", p[0]);
+		return fail(&w,
+			    "SMSC length %u exceeds 11 octets: is the SMSC field missing? "
+			    "(TS 27.005 3.1)",
+			    p[0]);
 	err = take(&w, 1u + p[0], "SMSC address");
 	if (err)
 		return err;
 	if (tpdu_len >= 0 && (size_t)tpdu_len != w.n - w.pos)
-		return fail(&w, "modem announced %d TPDU octets, the PDU carries %zu", tpdu_len,
-			    w.n - w.pos);
+		return fail(&w, "modem announced %d TPDU octets, the PDU carries %zu", tpdu_len, w.n - w.pos);
 	err = take(&w, 1, "first octet");
 	if (err)
 		return err;
@@ -185,8 +185,7 @@ int sms_pdu_walk(const uint8_t *p, size_t n, int tpdu_len, struct sms_pdu_shape 
 		err = walk_report(&w);
 		break;
 	case SMS_MTI_RESERVED:
-		return fail(&w, "first octet 0x%02X has the reserved message type 11 (9.2.3.1)",
-			    first);
+		return fail(&w, "first octet 0x%02X has the reserved message type 11 (9.2.3.1)", first);
 	}
 	shape->udl_at = w.udl_at;
 	shape->scts_at = w.scts_at;
@@ -233,8 +232,8 @@ static void copy_time(const GSM_DateTime *dt, uint8_t year_octet, struct sms_tim
 	out->minute = dt->Minute;
 	out->second = dt->Second;
 	out->tz_minutes = dt->Timezone / 60;
-	out->utc_s = (int64_t)days_from_civil(year, dt->Month, dt->Day) * 86400 +
-		     dt->Hour * 3600 + dt->Minute * 60 + dt->Second - dt->Timezone;
+	out->utc_s = (int64_t)days_from_civil(year, dt->Month, dt->Day) * 86400 + dt->Hour * 3600 +
+		     dt->Minute * 60 + dt->Second - dt->Timezone;
 }
 
 static void copy_number(const unsigned char *gammu_str, char *out)
@@ -287,13 +286,12 @@ static void copy_text(const GSM_SMSMessage *m, struct sms_decoded *out)
 	switch (m->Coding) {
 	case SMS_Coding_Unicode_No_Compression:
 		out->encoding = SMS_ENCODING_UCS2;
-		out->text_len = sms_utf16be_to_utf8(m->Text, (size_t)m->Length, out->text,
-						    sizeof(out->text));
+		out->text_len = sms_utf16be_to_utf8(m->Text, (size_t)m->Length, out->text, sizeof(out->text));
 		return;
 	case SMS_Coding_Default_No_Compression:
 		out->encoding = SMS_ENCODING_GSM7;
-		out->text_len = sms_utf16be_to_utf8(m->Text, UnicodeLength(m->Text), out->text,
-						    sizeof(out->text));
+		out->text_len =
+			sms_utf16be_to_utf8(m->Text, UnicodeLength(m->Text), out->text, sizeof(out->text));
 		return;
 	case SMS_Coding_8bit:
 	case SMS_Coding_Default_Compression:
@@ -326,8 +324,8 @@ static void copy_message(const GSM_SMSMessage *m, enum sms_kind kind, const uint
 	out->delivery = sms_delivery_classify(m->DeliveryStatus);
 }
 
-int sms_decode_pdu(const char *hex, size_t hex_len, int tpdu_len, struct sms_decoded *out,
-		   char *why, size_t why_size)
+int sms_decode_pdu(const char *hex, size_t hex_len, int tpdu_len, struct sms_decoded *out, char *why,
+		   size_t why_size)
 {
 	/* Zero-padded beyond the data, so that no read by libgammu leaves this buffer. */
 	uint8_t buf[PDU_OCTETS_MAX + 64] = {0};
@@ -344,8 +342,8 @@ int sms_decode_pdu(const char *hex, size_t hex_len, int tpdu_len, struct sms_dec
 		return fail(&w, "empty PDU");
 	n = sms_hex_decode(hex, hex_len, buf, PDU_OCTETS_MAX, &bad_at);
 	if (n == -EMSGSIZE)
-		return fail(&w, "PDU of %zu hex digits is longer than the %d octets an SMS can take",
-			    hex_len, PDU_OCTETS_MAX);
+		return fail(&w, "PDU of %zu hex digits is longer than the %d octets an SMS can take", hex_len,
+			    PDU_OCTETS_MAX);
 	if (n < 0 && bad_at == hex_len)
 		return fail(&w, "odd number of hex digits (%zu)", hex_len);
 	if (n < 0)

@@ -2,9 +2,9 @@
  * (GSM 7-bit with the extension table, or UCS-2), each part is framed by GSM_EncodeSMSFrame
  * in PHONE_SMSSubmit layout, and the TPDU is read out of that layout's offsets the way
  * gammu's AT driver does (TS 23.040 9.2.2.2 field order). */
+#include "hex.h"
 #include "sms_codec.h"
 #include "sms_util.h"
-#include "hex.h"
 
 #include <errno.h>
 #include <gammu.h>
@@ -61,11 +61,10 @@ static uint8_t relative_vp(uint32_t minutes)
  * ten parts). Asked about short slices it gives the same per-character answer in linear
  * time; a slice never ends between the two halves of a surrogate pair. Texts that fit one
  * SMS are cheaper to ask in one go. */
-#define SLICE_UNITS 64
+#define SLICE_UNITS  64
 #define ONE_GO_UNITS 160
 
-static int needs_ucs2(const unsigned char *text, size_t units, GSM_MultiSMSMessage *scratch,
-		      bool *ucs2)
+static int needs_ucs2(const unsigned char *text, size_t units, GSM_MultiSMSMessage *scratch, bool *ucs2)
 {
 	unsigned char slice[2 * SLICE_UNITS + 2];
 	GSM_MultiPartSMSInfo info;
@@ -119,8 +118,7 @@ static GSM_MultiSMSMessage *split_text(const char *text, int *err)
 	GSM_ClearMultiPartSMSInfo(&info);
 	info.EntriesNum = 1;
 	info.UnicodeCoding = ucs2;
-	info.Entries[0].ID = units > ONE_GO_UNITS ? SMS_ConcatenatedTextLong
-						  : SMS_ConcatenatedAutoTextLong;
+	info.Entries[0].ID = units > ONE_GO_UNITS ? SMS_ConcatenatedTextLong : SMS_ConcatenatedAutoTextLong;
 	info.Entries[0].Buffer = buf;
 	if (*err == 0 && GSM_EncodeMultiPartSMS(NULL, &info, multi) != ERR_NONE)
 		*err = -EIO;
@@ -248,9 +246,8 @@ int sms_encode_submit(const char *number, const char *text, const struct sms_sub
 	if (multi == NULL)
 		return err;
 	memset(out, 0, sizeof(*out));
-	out->encoding = multi->SMS[0].Coding == SMS_Coding_Unicode_No_Compression
-				? SMS_ENCODING_UCS2
-				: SMS_ENCODING_GSM7;
+	out->encoding = multi->SMS[0].Coding == SMS_Coding_Unicode_No_Compression ? SMS_ENCODING_UCS2
+										  : SMS_ENCODING_GSM7;
 	out->part_count = multi->Number;
 	for (int i = 0; i < multi->Number && err == 0; i++) {
 		int units = 0;
@@ -286,11 +283,10 @@ static int read_submit(const char *hex, uint8_t *buf, GSM_SMSMessage *m)
 	size_t bad_at, end = 0;
 	int n = sms_hex_decode(hex, strlen(hex), buf, PDU_OCTETS_MAX, &bad_at);
 
-	if (n < 0 || sms_pdu_walk(buf, (size_t)n, -1, &shape, NULL, 0) != 0 ||
-	    shape.mti != SMS_MTI_SUBMIT)
+	if (n < 0 || sms_pdu_walk(buf, (size_t)n, -1, &shape, NULL, 0) != 0 || shape.mti != SMS_MTI_SUBMIT)
 		return -EBADMSG;
-	if (GSM_DecodePDUFrame(NULL, m, buf, (size_t)n, &end, TRUE) != ERR_NONE ||
-	    m->PDU != SMS_Submit || end != (size_t)n)
+	if (GSM_DecodePDUFrame(NULL, m, buf, (size_t)n, &end, TRUE) != ERR_NONE || m->PDU != SMS_Submit ||
+	    end != (size_t)n)
 		return -EBADMSG;
 	return (int)shape.udl_at;
 }
@@ -304,9 +300,8 @@ static bool scts_valid(const struct sms_time *t)
 	       t->tz_minutes >= -18 * 60 && t->tz_minutes <= 18 * 60;
 }
 
-int sms_deliver_from_submit(const char *submit_hex, const char *originator,
-			    const struct sms_time *scts, char *out_hex, size_t out_size,
-			    int *tpdu_len)
+int sms_deliver_from_submit(const char *submit_hex, const char *originator, const struct sms_time *scts,
+			    char *out_hex, size_t out_size, int *tpdu_len)
 {
 	const GSM_SMSMessageLayout *l = &PHONE_SMSDeliver;
 	uint8_t sub[PDU_OCTETS_MAX + 64] = {0}, pdu[PDU_OCTETS_MAX + 16];
@@ -324,8 +319,11 @@ int sms_deliver_from_submit(const char *submit_hex, const char *originator,
 	m.PDU = SMS_Deliver;
 	m.RejectDuplicates = FALSE;
 	EncodeUnicode(m.Number, originator, strlen(originator));
-	m.DateTime = (GSM_DateTime){.Year = scts->year, .Month = scts->month, .Day = scts->day,
-				    .Hour = scts->hour, .Minute = scts->minute,
+	m.DateTime = (GSM_DateTime){.Year = scts->year,
+				    .Month = scts->month,
+				    .Day = scts->day,
+				    .Hour = scts->hour,
+				    .Minute = scts->minute,
 				    .Second = scts->second};
 	if (GSM_EncodeSMSFrame(NULL, &m, frame, PHONE_SMSDeliver, &frame_len, TRUE) != ERR_NONE)
 		return -EBADMSG;

@@ -12,8 +12,8 @@
 #include <string.h>
 
 enum part_state {
-	PART_AWAITED,  /* no report yet */
-	PART_TRYING,   /* "still trying" report: the SC keeps going */
+	PART_AWAITED, /* no report yet */
+	PART_TRYING,  /* "still trying" report: the SC keeps going */
 	PART_DELIVERED,
 	PART_FAILED,
 };
@@ -125,8 +125,8 @@ int sms_reports_sent(struct sms_reports *r, uint64_t message_id, int part, int p
 	struct sent_part *p;
 	int err;
 
-	if (part < 1 || part > part_count || part_count > 255 || recipient == NULL ||
-	    recipient[0] == '\0' || strlen(recipient) >= SMS_NUMBER_MAX)
+	if (part < 1 || part > part_count || part_count > 255 || recipient == NULL || recipient[0] == '\0' ||
+	    strlen(recipient) >= SMS_NUMBER_MAX)
 		return -EINVAL;
 	err = make_room(r, message_id, part, part_count, message_ref, recipient);
 	if (err)
@@ -195,9 +195,10 @@ int sms_reports_match(struct sms_reports *r, const struct sms_decoded *rep, int6
 	p = lookup(r, rep);
 	if (p == NULL) {
 		out->outcome = SMS_REPORT_UNMATCHED;
-		log_info("sms", "event=report_unmatched mr=%u recipient=%s status=%s "
-				"what=\"no message sent to that number with that reference is known; "
-				"it may predate a restart\"",
+		log_info("sms",
+			 "event=report_unmatched mr=%u recipient=%s status=%s "
+			 "what=\"no message sent to that number with that reference is known; "
+			 "it may predate a restart\"",
 			 rep->message_ref, rep->number, sms_delivery_str(rep->delivery));
 		return 0;
 	}
@@ -215,8 +216,8 @@ int sms_reports_match(struct sms_reports *r, const struct sms_decoded *rep, int6
 	out->outcome = SMS_REPORT_MATCHED;
 	p->state = part_state_of(rep->delivery);
 	message_state(r, p->message_id, &out->message);
-	out->message_changed = out->message.delivered != before.delivered ||
-			       out->message.failed != before.failed;
+	out->message_changed =
+		out->message.delivered != before.delivered || out->message.failed != before.failed;
 	return 0;
 }
 
@@ -226,8 +227,7 @@ static int64_t newest_send(const struct sms_reports *r, uint64_t id)
 	int64_t newest = INT64_MIN;
 
 	for (size_t i = 0; i < r->count; i++) {
-		if (r->parts[i].message_id == id && !r->parts[i].expired &&
-		    r->parts[i].sent_ms > newest)
+		if (r->parts[i].message_id == id && !r->parts[i].expired && r->parts[i].sent_ms > newest)
 			newest = r->parts[i].sent_ms;
 	}
 	return newest;
@@ -246,9 +246,10 @@ static void expire_message(struct sms_reports *r, uint64_t id, int64_t now_ms)
 	}
 	if (st.final)
 		return;
-	log_warn("sms", "event=report_missing message=%llu recipient=%s delivered=%d/%d "
-			"what=\"no final delivery report came; the recipient's phone may be off "
-			"or out of coverage\"",
+	log_warn("sms",
+		 "event=report_missing message=%llu recipient=%s delivered=%d/%d "
+		 "what=\"no final delivery report came; the recipient's phone may be off "
+		 "or out of coverage\"",
 		 (unsigned long long)id, st.recipient, st.delivered, st.part_count);
 	if (r->cfg.on_expired)
 		r->cfg.on_expired(&st, r->cfg.user_data);

@@ -14,16 +14,16 @@
 
 /* Where a sent message stands, from the status reports of its parts. */
 struct sms_sent_state {
-	uint64_t message_id;          /* the caller's id (e.g. the outbox row) */
+	uint64_t message_id; /* the caller's id (e.g. the outbox row) */
 	char recipient[SMS_NUMBER_MAX];
 	int part_count;
-	int delivered;                /* parts with a final "delivered" report */
-	int failed;                   /* parts with a final "failed" report */
-	int pending;                  /* parts with no report or a "still trying" one */
+	int delivered; /* parts with a final "delivered" report */
+	int failed;    /* parts with a final "failed" report */
+	int pending;   /* parts with no report or a "still trying" one */
 	/* DELIVERED when every part is; FAILED as soon as one part failed (the text cannot
 	 * arrive whole); PENDING otherwise. */
 	enum sms_delivery state;
-	bool final;                   /* state will not change any more */
+	bool final; /* state will not change any more */
 };
 
 enum sms_report_outcome {
@@ -35,9 +35,9 @@ const char *sms_report_outcome_str(enum sms_report_outcome outcome);
 
 struct sms_report_match {
 	enum sms_report_outcome outcome;
-	int part;                     /* MATCHED or LATE: 1-based part number */
-	enum sms_delivery part_state; /* the report's status, classified */
-	bool message_changed;         /* MATCHED: the message's state or counts changed */
+	int part;                      /* MATCHED or LATE: 1-based part number */
+	enum sms_delivery part_state;  /* the report's status, classified */
+	bool message_changed;          /* MATCHED: the message's state or counts changed */
 	struct sms_sent_state message; /* MATCHED or LATE: the message after this report */
 };
 

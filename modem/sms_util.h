@@ -45,7 +45,7 @@ struct sms_pdu_shape {
 /* Walks `n` octets (SMSC field then TPDU) against every length they announce (TS 23.040
  * 9.2.2), so that libgammu, which trusts them, never reads past the data. `tpdu_len` as for
  * sms_decode_pdu. Returns 0 and the PDU's shape, or -EBADMSG with the reason in `why`. */
-int sms_pdu_walk(const uint8_t *p, size_t n, int tpdu_len, struct sms_pdu_shape *shape,
-		 char *why, size_t why_size);
+int sms_pdu_walk(const uint8_t *p, size_t n, int tpdu_len, struct sms_pdu_shape *shape, char *why,
+		 size_t why_size);
 
 #endif

@@ -1,7 +1,7 @@
 /* The transport front: choosing the back end by what the device is, the write queue, and
  * the trace log of every byte in and out. */
-#include "transport_priv.h"
 #include "log.h"
+#include "transport_priv.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -11,15 +11,18 @@
 
 /* Linux devices.txt: Unix98 PTY slaves are majors 136-143; BSD-style slaves major 3. */
 #define PTY_SLAVE_MAJOR_FIRST 136
-#define PTY_SLAVE_MAJOR_LAST 143
-#define BSD_PTY_SLAVE_MAJOR 3
+#define PTY_SLAVE_MAJOR_LAST  143
+#define BSD_PTY_SLAVE_MAJOR   3
 
 const char *modem_transport_kind_str(enum modem_transport_kind kind)
 {
 	switch (kind) {
-	case MODEM_TRANSPORT_SERIAL: return "serial";
-	case MODEM_TRANSPORT_PTY: return "pty";
-	case MODEM_TRANSPORT_MEM: return "memory";
+	case MODEM_TRANSPORT_SERIAL:
+		return "serial";
+	case MODEM_TRANSPORT_PTY:
+		return "pty";
+	case MODEM_TRANSPORT_MEM:
+		return "memory";
 	}
 	return "unknown";
 }
@@ -34,8 +37,8 @@ bool modem_transport_is_pty(const char *device)
 	return (maj >= PTY_SLAVE_MAJOR_FIRST && maj <= PTY_SLAVE_MAJOR_LAST) || maj == BSD_PTY_SLAVE_MAJOR;
 }
 
-struct modem_transport *transport_new(enum modem_transport_kind kind, const struct transport_ops *ops,
-				      int fd, void *backend)
+struct modem_transport *transport_new(enum modem_transport_kind kind, const struct transport_ops *ops, int fd,
+				      void *backend)
 {
 	struct modem_transport *t = calloc(1, sizeof(*t));
 

@@ -63,7 +63,7 @@ static void mem_close(struct modem_transport *t)
 	free(m);
 }
 
-static const struct transport_ops mem_ops = { mem_read, mem_write, mem_close };
+static const struct transport_ops mem_ops = {mem_read, mem_write, mem_close};
 
 int modem_transport_mem_new(size_t read_cap, struct modem_transport **out)
 {

@@ -22,8 +22,8 @@ struct modem_transport {
 };
 
 /* Allocates a transport around a back end. Returns NULL when out of memory. */
-struct modem_transport *transport_new(enum modem_transport_kind kind, const struct transport_ops *ops,
-				      int fd, void *backend);
+struct modem_transport *transport_new(enum modem_transport_kind kind, const struct transport_ops *ops, int fd,
+				      void *backend);
 
 /* read(2) and write(2) on t->fd with the contracts of struct transport_ops: a read of 0
  * (the other end hung up, a USB modem unplugged) is -ENODEV, never "try again". Both back

@@ -36,7 +36,7 @@ static void fd_close(struct modem_transport *t)
 	close(t->fd);
 }
 
-static const struct transport_ops pty_ops = { transport_fd_read, transport_fd_write, fd_close };
+static const struct transport_ops pty_ops = {transport_fd_read, transport_fd_write, fd_close};
 
 int transport_pty_open(const struct modem_settings *s, struct modem_transport **out)
 {

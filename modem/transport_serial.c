@@ -16,14 +16,17 @@ static void sp_close_port(struct modem_transport *t)
 /* Reads and writes go to the fd itself: libserialport's non-blocking read returns 0 both for
  * "no data" and for end of file, so an unplugged USB modem, whose fd stays readable at EOF,
  * would be polled in a busy loop instead of being reported gone. */
-static const struct transport_ops serial_ops = { transport_fd_read, transport_fd_write, sp_close_port };
+static const struct transport_ops serial_ops = {transport_fd_read, transport_fd_write, sp_close_port};
 
 static enum sp_flowcontrol flow_of(int flow)
 {
 	switch ((enum modem_flow)flow) {
-	case MODEM_FLOW_NONE: return SP_FLOWCONTROL_NONE;
-	case MODEM_FLOW_RTSCTS: return SP_FLOWCONTROL_RTSCTS;
-	case MODEM_FLOW_XONXOFF: return SP_FLOWCONTROL_XONXOFF;
+	case MODEM_FLOW_NONE:
+		return SP_FLOWCONTROL_NONE;
+	case MODEM_FLOW_RTSCTS:
+		return SP_FLOWCONTROL_RTSCTS;
+	case MODEM_FLOW_XONXOFF:
+		return SP_FLOWCONTROL_XONXOFF;
 	}
 	return SP_FLOWCONTROL_NONE;
 }

@@ -19,7 +19,7 @@ struct sim_ctl_conn {
 	uv_pipe_t pipe;
 	char *buf;
 	size_t len, cap;
-	bool busy;    /* a request awaits its answer */
+	bool busy; /* a request awaits its answer */
 	bool closing;
 	struct sim_ctl_conn *next;
 };
@@ -77,7 +77,8 @@ static void process_lines(struct sim_ctl_conn *c)
 		c->len -= line_len + 1;
 		if (!json_is_object(req)) {
 			json_decref(req);
-			send_line(c, json_pack("{s:b,s:s}", "ok", 0, "error", "request is not a JSON object"));
+			send_line(c,
+				  json_pack("{s:b,s:s}", "ok", 0, "error", "request is not a JSON object"));
 			continue;
 		}
 		c->busy = true;
@@ -118,8 +119,10 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
 	}
 	c->len += (size_t)n;
 	if (c->len > CTL_LINE_MAX && !memchr(c->buf, '\n', c->len)) {
-		log_warn("sim", "event=ctl_line_too_long bytes=%zu reason=\"a control request has no "
-			 "end of line; connection closed\"", c->len);
+		log_warn("sim",
+			 "event=ctl_line_too_long bytes=%zu reason=\"a control request has no "
+			 "end of line; connection closed\"",
+			 c->len);
 		conn_close(c);
 		return;
 	}

@@ -15,9 +15,9 @@
 #include <termios.h>
 #include <unistd.h>
 
-#define LINE_QUEUE_MAX (1u << 20)
-#define PACE_LOOKAHEAD_US 1000 /* bytes due within the next millisecond go out now */
-#define PACE_CATCHUP_US 20000  /* a timer late by up to 20 ms is made up for */
+#define LINE_QUEUE_MAX    (1u << 20)
+#define PACE_LOOKAHEAD_US 1000  /* bytes due within the next millisecond go out now */
+#define PACE_CATCHUP_US   20000 /* a timer late by up to 20 ms is made up for */
 
 struct sim_line {
 	uv_loop_t *loop;
@@ -106,8 +106,10 @@ void sim_line_write(struct sim_line *l, const void *buf, size_t len)
 {
 	if (l->q_len + len > LINE_QUEUE_MAX) {
 		if (!l->dropping)
-			log_warn("sim", "event=line_overflow link=%s dropped=%zu reason=\"no client reads "
-				 "this port; bytes are dropped until one does\"", l->link, len);
+			log_warn("sim",
+				 "event=line_overflow link=%s dropped=%zu reason=\"no client reads "
+				 "this port; bytes are dropped until one does\"",
+				 l->link, len);
 		l->dropping = true;
 		return;
 	}
@@ -180,8 +182,8 @@ static int pty_open(struct sim_line *l)
 	return rc;
 }
 
-int sim_line_open(uv_loop_t *loop, const char *link_path, int baud, sim_line_input_fn input,
-		  void *user, struct sim_line **out)
+int sim_line_open(uv_loop_t *loop, const char *link_path, int baud, sim_line_input_fn input, void *user,
+		  struct sim_line **out)
 {
 	struct sim_line *l = calloc(1, sizeof(*l));
 	if (!l)

@@ -16,8 +16,8 @@ typedef void (*sim_line_input_fn)(void *user, const void *buf, size_t len);
 /* Opens a PTY, sets it raw and creates the symlink `link_path` to its slave (an existing
  * link is replaced: it is stale). `baud` 0 means unpaced. Returns 0 and the line in `*out`,
  * or a negative errno (openpty, symlink or libuv failed; nothing is left behind). */
-int sim_line_open(uv_loop_t *loop, const char *link_path, int baud, sim_line_input_fn input,
-		  void *user, struct sim_line **out);
+int sim_line_open(uv_loop_t *loop, const char *link_path, int baud, sim_line_input_fn input, void *user,
+		  struct sim_line **out);
 
 /* Queues bytes to the client, in order. Bytes beyond 1 MiB waiting (nobody reads the port)
  * are dropped, as a UART drops what nobody receives, and logged once. */

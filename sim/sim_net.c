@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REORDER_MIN_MS 1000 /* a held-back SMS waits 1..3 s more: later ones overtake it */
-#define REORDER_SPAN_MS 2000
+#define REORDER_MIN_MS    1000 /* a held-back SMS waits 1..3 s more: later ones overtake it */
+#define REORDER_SPAN_MS   2000
 #define DUPLICATE_SPAN_MS 500
 
 enum item_kind {
@@ -30,7 +30,7 @@ struct item {
 	struct sim_part part;
 	bool srr;
 	uint8_t mr;
-	uint8_t tp_status; /* ITEM_REPORT */
+	uint8_t tp_status;  /* ITEM_REPORT */
 	uint64_t submit_ms; /* now_ms when accepted */
 	unsigned faults;
 	int attempts;
@@ -156,10 +156,19 @@ static void emit_record(struct sim_net *net, const struct item *it, enum sim_net
 	if (!net->hooks.record)
 		return;
 	struct sim_net_record rec = {
-		.id = it->id, .submit_ms = net->epoch_ms + it->submit_ms, .done_ms = net->epoch_ms + now_ms,
-		.from = it->from, .to = it->to, .part = &it->part, .status = status,
-		.faults = it->faults, .attempts = it->attempts, .status_report = it->srr,
-		.is_report = it->kind == ITEM_REPORT, .tp_status = it->tp_status, .mr = it->mr,
+		.id = it->id,
+		.submit_ms = net->epoch_ms + it->submit_ms,
+		.done_ms = net->epoch_ms + now_ms,
+		.from = it->from,
+		.to = it->to,
+		.part = &it->part,
+		.status = status,
+		.faults = it->faults,
+		.attempts = it->attempts,
+		.status_report = it->srr,
+		.is_report = it->kind == ITEM_REPORT,
+		.tp_status = it->tp_status,
+		.mr = it->mr,
 	};
 	net->hooks.record(net->user, &rec);
 }
@@ -234,13 +243,14 @@ static int accept_sms(struct sim_net *net, struct item *it, uint64_t now_ms)
 	return 0;
 }
 
-int sim_net_modem_submit(struct sim_net *net, int modem, const uint8_t *tpdu, size_t len,
-			 uint64_t now_ms)
+int sim_net_modem_submit(struct sim_net *net, int modem, const uint8_t *tpdu, size_t len, uint64_t now_ms)
 {
 	struct sim_submit sub;
 	if (sim_pdu_decode_submit(tpdu, len, &sub) < 0) {
-		log_warn("sim", "event=submit_refused modem=%s len=%zu reason=\"not a valid SMS-SUBMIT "
-			 "TPDU; the modem answers +CMS ERROR: 304\"", net->s.modems[modem].name, len);
+		log_warn("sim",
+			 "event=submit_refused modem=%s len=%zu reason=\"not a valid SMS-SUBMIT "
+			 "TPDU; the modem answers +CMS ERROR: 304\"",
+			 net->s.modems[modem].name, len);
 		return 304; /* TS 27.005 3.2.5: invalid PDU mode parameter */
 	}
 	struct item *it = calloc(1, sizeof(*it));
@@ -253,8 +263,8 @@ int sim_net_modem_submit(struct sim_net *net, int modem, const uint8_t *tpdu, si
 	it->part = sub.part;
 	it->srr = sub.status_report;
 	it->mr = sub.mr;
-	log_debug("sim", "event=sms_submitted modem=%s to=%s mr=%u srr=%d", net->s.modems[modem].name,
-		  sub.to, sub.mr, sub.status_report);
+	log_debug("sim", "event=sms_submitted modem=%s to=%s mr=%u srr=%d", net->s.modems[modem].name, sub.to,
+		  sub.mr, sub.status_report);
 	return accept_sms(net, it, now_ms) < 0 ? 500 : 0;
 }
 
@@ -267,8 +277,8 @@ static bool number_valid(const char *n)
 	return digits >= 3 && digits <= 20;
 }
 
-int sim_net_phone_send(struct sim_net *net, const char *from, const char *to, const char *text,
-		       bool ucs2, uint64_t now_ms)
+int sim_net_phone_send(struct sim_net *net, const char *from, const char *to, const char *text, bool ucs2,
+		       uint64_t now_ms)
 {
 	if (!number_valid(from) || !number_valid(to))
 		return -EINVAL;
@@ -345,7 +355,8 @@ static enum attempt try_modem(struct sim_net *net, struct item *it, int modem, u
 		time_t scts = (time_t)((net->epoch_ms + it->submit_ms) / 1000);
 		int n = sim_pdu_build_deliver(it->from, &it->part, scts, it->tpdu);
 		if (n < 0) {
-			log_error("sim", "event=deliver_build_failed id=%llu from=%s", (unsigned long long)it->id, it->from);
+			log_error("sim", "event=deliver_build_failed id=%llu from=%s",
+				  (unsigned long long)it->id, it->from);
 			return ATTEMPT_REFUSED;
 		}
 		it->tpdu_len = (size_t)n;
@@ -362,15 +373,18 @@ static enum attempt try_modem(struct sim_net *net, struct item *it, int modem, u
 		return ATTEMPT_RETRY;
 	}
 	if (rc != -ENOSPC && rc != -ENETDOWN) {
-		log_error("sim", "event=delivery_refused id=%llu modem=%s len=%zu err=%d hint=\"the modem "
+		log_error("sim",
+			  "event=delivery_refused id=%llu modem=%s len=%zu err=%d hint=\"the modem "
 			  "rejected the TPDU itself; this is a simulator bug, please report it\"",
 			  (unsigned long long)it->id, net->s.modems[modem].name, it->tpdu_len, rc);
 		return ATTEMPT_REFUSED;
 	}
 	unsigned bit = rc == -ENOSPC ? SIM_NET_F_STORAGE_FULL : SIM_NET_F_NO_NETWORK;
 	if (!(it->faults & bit))
-		log_info("sim", "event=delivery_deferred id=%llu modem=%s kind=%s cause=%s retry_ms=%u "
-			 "hint=\"%s\"", (unsigned long long)it->id, net->s.modems[modem].name,
+		log_info("sim",
+			 "event=delivery_deferred id=%llu modem=%s kind=%s cause=%s retry_ms=%u "
+			 "hint=\"%s\"",
+			 (unsigned long long)it->id, net->s.modems[modem].name,
 			 it->kind == ITEM_SMS ? "sms" : "status-report",
 			 rc == -ENOSPC ? "storage-full" : "no-network", net->retry_ms,
 			 rc == -ENOSPC ? "the SMSC keeps it until the client deletes messages (AT+CMGD)"
@@ -391,8 +405,10 @@ static bool deliver_item(struct sim_net *net, struct item *it, uint64_t now_ms)
 	int modem = modem_by_number(net, it->to);
 	struct sim_phone *phone = modem < 0 ? phone_by_number(net, it->to) : NULL;
 	if (modem < 0 && !phone) {
-		log_info("sim", "event=sms_undeliverable id=%llu from=%s to=%s reason=\"no modem or phone "
-			 "has this number\"", (unsigned long long)it->id, it->from, it->to);
+		log_info("sim",
+			 "event=sms_undeliverable id=%llu from=%s to=%s reason=\"no modem or phone "
+			 "has this number\"",
+			 (unsigned long long)it->id, it->from, it->to);
 		emit_record(net, it, SIM_NET_UNKNOWN_NUMBER, now_ms);
 		queue_report(net, it, SIM_TP_STATUS_INCOMPATIBLE, now_ms);
 		return true;

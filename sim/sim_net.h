@@ -43,18 +43,18 @@ const char *sim_net_status_str(enum sim_net_status status);
 /* One SMS (one TPDU) the network is done with, an SMS-STATUS-REPORT included: written to
  * sms.jsonl by the caller. */
 struct sim_net_record {
-	uint64_t id;             /* network-wide, in submission order; a duplicate shares it */
-	uint64_t submit_ms;      /* wall-clock ms when the network accepted it */
-	uint64_t done_ms;        /* wall-clock ms of the outcome */
+	uint64_t id;        /* network-wide, in submission order; a duplicate shares it */
+	uint64_t submit_ms; /* wall-clock ms when the network accepted it */
+	uint64_t done_ms;   /* wall-clock ms of the outcome */
 	const char *from, *to;
 	const struct sim_part *part;
 	enum sim_net_status status;
-	unsigned faults;         /* enum sim_net_fault_bit */
-	int attempts;            /* delivery attempts (0 when lost before any) */
-	bool status_report;      /* a status report was requested */
-	bool is_report;          /* this is the SMS-STATUS-REPORT for SMS `id`, from its recipient */
-	uint8_t tp_status;       /* is_report: its TP-Status (TS 23.040 9.2.3.15) */
-	uint8_t mr;              /* the TP-Message-Reference the sender gave the SMS */
+	unsigned faults;    /* enum sim_net_fault_bit */
+	int attempts;       /* delivery attempts (0 when lost before any) */
+	bool status_report; /* a status report was requested */
+	bool is_report;     /* this is the SMS-STATUS-REPORT for SMS `id`, from its recipient */
+	uint8_t tp_status;  /* is_report: its TP-Status (TS 23.040 9.2.3.15) */
+	uint8_t mr;         /* the TP-Message-Reference the sender gave the SMS */
 };
 
 struct sim_net_hooks {
@@ -83,15 +83,14 @@ void sim_net_free(struct sim_net *net);
 /* Modem `modem` submits an SMS-SUBMIT TPDU (no SMSC octets). Returns 0 when the SMSC
  * accepted it (it may still be lost on the way: that is what --loss means), or a TS 27.005
  * 3.2.5 <err> for the modem to answer: 304 when the TPDU cannot be decoded. */
-int sim_net_modem_submit(struct sim_net *net, int modem, const uint8_t *tpdu, size_t len,
-			 uint64_t now_ms);
+int sim_net_modem_submit(struct sim_net *net, int modem, const uint8_t *tpdu, size_t len, uint64_t now_ms);
 
 /* A phone (any number that is not a modem's, so strangers can be simulated) sends `text`
  * (UTF-8) to `to`, split into parts as a handset does (sim_pdu_split). Returns the number of
  * parts, -EINVAL for a bad number or text, -EMSGSIZE when too long, -EPERM when `from` is a
  * modem's number (a modem sends through its AT line). */
-int sim_net_phone_send(struct sim_net *net, const char *from, const char *to, const char *text,
-		       bool ucs2, uint64_t now_ms);
+int sim_net_phone_send(struct sim_net *net, const char *from, const char *to, const char *text, bool ucs2,
+		       uint64_t now_ms);
 
 /* Per-modem network faults: the next `n` SMS from modem `modem` are lost; every SMS from it
  * takes `ms` more (0 clears). */

@@ -13,13 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TPDU_UD_MAX 140
-#define FO_MTI_MASK 0x03
-#define FO_MTI_SUBMIT 0x01
+#define TPDU_UD_MAX          140
+#define FO_MTI_MASK          0x03
+#define FO_MTI_SUBMIT        0x01
 #define FO_MTI_STATUS_REPORT 0x02
-#define FO_MMS_NO_MORE 0x04  /* TS 23.040 9.2.3.2: no more messages waiting */
-#define FO_SRR 0x20          /* TS 23.040 9.2.3.5 */
-#define FO_VPF_SHIFT 3
+#define FO_MMS_NO_MORE       0x04 /* TS 23.040 9.2.3.2: no more messages waiting */
+#define FO_SRR               0x20 /* TS 23.040 9.2.3.5 */
+#define FO_VPF_SHIFT         3
 
 const char *sim_coding_str(enum sim_coding coding)
 {
@@ -50,7 +50,11 @@ static bool utf8_ok(const char *s)
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
 		unsigned c = *p;
-		int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+		int n = c < 0x80             ? 0
+			: (c & 0xE0) == 0xC0 ? 1
+			: (c & 0xF0) == 0xE0 ? 2
+			: (c & 0xF8) == 0xF0 ? 3
+					     : -1;
 		if (n < 0 || (n == 1 && c < 0xC2) || c > 0xF4)
 			return false;
 		unsigned long cp = c & (0x7F >> n);
@@ -91,10 +95,19 @@ static int unicode_to_utf8(const unsigned char *src, char *out, size_t out_size)
 static uint8_t dcs_plain(uint8_t dcs)
 {
 	switch (dcs >> 4) {
-	case 0x0: case 0x1: case 0x2: case 0x3: case 0x4: case 0x5: case 0x6: case 0x7:
+	case 0x0:
+	case 0x1:
+	case 0x2:
+	case 0x3:
+	case 0x4:
+	case 0x5:
+	case 0x6:
+	case 0x7:
 		dcs &= (uint8_t)~0x40;
 		return (dcs & 0x0C) == 0x0C ? (uint8_t)(dcs & ~0x0C) : dcs;
-	case 0xC: case 0xD: case 0xE:
+	case 0xC:
+	case 0xD:
+	case 0xE:
 		return (uint8_t)(dcs & ~0x04);
 	case 0xF:
 		return (uint8_t)(dcs & ~0x08);
@@ -108,9 +121,13 @@ static bool udl_in_septets(uint8_t dcs)
 {
 	dcs = dcs_plain(dcs);
 	switch (dcs >> 4) {
-	case 0x0: case 0x1: case 0x2: case 0x3:
+	case 0x0:
+	case 0x1:
+	case 0x2:
+	case 0x3:
 		return (dcs & 0x2C) == 0; /* uncompressed, alphabet 00 */
-	case 0xC: case 0xD:
+	case 0xC:
+	case 0xD:
 		return true;
 	case 0xF:
 		return (dcs & 0x04) == 0;
@@ -148,8 +165,8 @@ static int part_from_gammu(const GSM_SMSMessage *sms, struct sim_part *part)
 	switch (sms->Coding) {
 	case SMS_Coding_Default_No_Compression:
 	case SMS_Coding_Unicode_No_Compression:
-		part->coding = sms->Coding == SMS_Coding_Unicode_No_Compression ? SIM_CODING_UCS2
-										: SIM_CODING_GSM7;
+		part->coding =
+			sms->Coding == SMS_Coding_Unicode_No_Compression ? SIM_CODING_UCS2 : SIM_CODING_GSM7;
 		if (unicode_to_utf8(sms->Text, part->text, sizeof(part->text)) < 0)
 			return -EINVAL;
 		break;
@@ -258,7 +275,8 @@ static int encode_deliver_frame(const char *from, const struct sim_part *part, t
 	to_gammu_time(scts, &sms->DateTime);
 	int rc = fill_text(sms, part);
 	if (rc == 0 && part->concat.total > 1) {
-		sms->UDH.Type = part->concat.ref > 0xFF ? UDH_ConcatenatedMessages16bit : UDH_ConcatenatedMessages;
+		sms->UDH.Type =
+			part->concat.ref > 0xFF ? UDH_ConcatenatedMessages16bit : UDH_ConcatenatedMessages;
 		sms->UDH.ID8bit = part->concat.ref > 0xFF ? -1 : part->concat.ref;
 		sms->UDH.ID16bit = part->concat.ref > 0xFF ? part->concat.ref : -1;
 		sms->UDH.PartNumber = part->concat.seq;
@@ -266,7 +284,8 @@ static int encode_deliver_frame(const char *from, const struct sim_part *part, t
 		GSM_EncodeUDHHeader(GSM_GetGlobalDebug(), &sms->UDH);
 	}
 	int length = 0;
-	if (rc == 0 && GSM_EncodeSMSFrame(GSM_GetGlobalDebug(), sms, frame, PHONE_SMSDeliver, &length, TRUE) != ERR_NONE)
+	if (rc == 0 &&
+	    GSM_EncodeSMSFrame(GSM_GetGlobalDebug(), sms, frame, PHONE_SMSDeliver, &length, TRUE) != ERR_NONE)
 		rc = -EINVAL;
 	free(sms);
 	if (rc < 0)
@@ -282,7 +301,7 @@ static size_t address_octets(const unsigned char *addr)
 
 int sim_pdu_build_deliver(const char *from, const struct sim_part *part, time_t scts, uint8_t *out)
 {
-	unsigned char frame[1024] = { 0 };
+	unsigned char frame[1024] = {0};
 	int ud = encode_deliver_frame(from, part, scts, frame);
 	if (ud < 0)
 		return ud;
@@ -302,11 +321,11 @@ int sim_pdu_build_deliver(const char *from, const struct sim_part *part, time_t 
 	return (int)n;
 }
 
-int sim_pdu_build_status_report(uint8_t mr, const char *to, time_t scts, time_t discharge,
-				uint8_t status, uint8_t *out)
+int sim_pdu_build_status_report(uint8_t mr, const char *to, time_t scts, time_t discharge, uint8_t status,
+				uint8_t *out)
 {
-	static const struct sim_part empty = { .text = "", .coding = SIM_CODING_GSM7 };
-	unsigned char frame_sc[1024] = { 0 }, frame_dt[1024] = { 0 };
+	static const struct sim_part empty = {.text = "", .coding = SIM_CODING_GSM7};
+	unsigned char frame_sc[1024] = {0}, frame_dt[1024] = {0};
 	if (encode_deliver_frame(to, &empty, scts, frame_sc) < 0 ||
 	    encode_deliver_frame(to, &empty, discharge, frame_dt) < 0)
 		return -EINVAL;
@@ -362,10 +381,10 @@ int sim_pdu_split(const char *text, bool ucs2, uint8_t ref, struct sim_part *par
 			n = -EINVAL;
 			break;
 		}
-		parts[i].concat = (struct sim_concat){ 0 };
+		parts[i].concat = (struct sim_concat){0};
 		if (n > 1)
-			parts[i].concat = (struct sim_concat){ .ref = ref, .total = (uint8_t)n,
-							       .seq = (uint8_t)(i + 1) };
+			parts[i].concat =
+				(struct sim_concat){.ref = ref, .total = (uint8_t)n, .seq = (uint8_t)(i + 1)};
 	}
 	free(multi);
 	return n;

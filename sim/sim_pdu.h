@@ -13,14 +13,14 @@
 #include <stdint.h>
 #include <time.h>
 
-#define SIM_TPDU_MAX 176         /* longest SMS TPDU: header (at most 36) + 140 octets of UD */
-#define SIM_NUMBER_MAX 24        /* "+" and up to 20 digits, NUL */
-#define SIM_PART_TEXT_MAX 560    /* one part's UTF-8 text (160 GSM chars of up to 3 bytes) */
-#define SIM_MAX_PARTS 16         /* longest text a phone may send: 16 concatenated parts */
+#define SIM_TPDU_MAX      176 /* longest SMS TPDU: header (at most 36) + 140 octets of UD */
+#define SIM_NUMBER_MAX    24  /* "+" and up to 20 digits, NUL */
+#define SIM_PART_TEXT_MAX 560 /* one part's UTF-8 text (160 GSM chars of up to 3 bytes) */
+#define SIM_MAX_PARTS     16  /* longest text a phone may send: 16 concatenated parts */
 
 /* TP-Status (TS 23.040 9.2.3.15). */
-#define SIM_TP_STATUS_DELIVERED 0x00      /* short message received by the SME */
-#define SIM_TP_STATUS_INCOMPATIBLE 0x41   /* permanent error: incompatible destination */
+#define SIM_TP_STATUS_DELIVERED    0x00 /* short message received by the SME */
+#define SIM_TP_STATUS_INCOMPATIBLE 0x41 /* permanent error: incompatible destination */
 
 /* TP-Data-Coding-Scheme alphabet (TS 23.038 4). */
 enum sim_coding {
@@ -50,8 +50,8 @@ struct sim_part {
 struct sim_submit {
 	char to[SIM_NUMBER_MAX]; /* TP-Destination-Address, "+" prefixed when international */
 	struct sim_part part;
-	bool status_report;      /* TP-Status-Report-Request (9.2.3.5) */
-	uint8_t mr;              /* TP-Message-Reference (9.2.3.6) */
+	bool status_report; /* TP-Status-Report-Request (9.2.3.5) */
+	uint8_t mr;         /* TP-Message-Reference (9.2.3.6) */
 };
 
 /* The length in octets of the SMS-SUBMIT whose header starts `tpdu` (TS 23.040 9.2.2.2: TP-DA,
@@ -70,14 +70,13 @@ int sim_pdu_decode_submit(const uint8_t *tpdu, size_t len, struct sim_submit *ou
  * network stamps it), the part's text in its coding, with the concatenation UDH when
  * part->concat.total > 1. Writes at most SIM_TPDU_MAX octets to `out`. Returns the length,
  * or -EINVAL (bad number, text that does not fit one part, bad hex for 8-bit data). */
-int sim_pdu_build_deliver(const char *from, const struct sim_part *part, time_t scts,
-			  uint8_t *out);
+int sim_pdu_build_deliver(const char *from, const struct sim_part *part, time_t scts, uint8_t *out);
 
 /* Builds an SMS-STATUS-REPORT TPDU (TS 23.040 9.2.2.3): message reference `mr` of the
  * submitted SMS, recipient address `to`, TP-SCTS `scts`, TP-Discharge-Time `discharge` and
  * TP-Status `status`. Returns the length (at most SIM_TPDU_MAX), or -EINVAL for a bad number. */
-int sim_pdu_build_status_report(uint8_t mr, const char *to, time_t scts, time_t discharge,
-				uint8_t status, uint8_t *out);
+int sim_pdu_build_status_report(uint8_t mr, const char *to, time_t scts, time_t discharge, uint8_t status,
+				uint8_t *out);
 
 /* Splits the UTF-8 `text` into parts: GSM 7-bit with the extension table when every
  * character has a GSM encoding, UCS-2 when `ucs2` is set or some character needs it.

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #define PHONE_MAX_PENDING 32
-#define PHONE_MAX_DONE 8 /* finished messages whose repeated parts are recognised */
+#define PHONE_MAX_DONE    8 /* finished messages whose repeated parts are recognised */
 
 struct pending {
 	char from[SIM_NUMBER_MAX];
@@ -81,8 +81,8 @@ const struct sim_inbox_msg *sim_phone_inbox(const struct sim_phone *ph, size_t *
 }
 
 /* Takes ownership of `text`. */
-static int inbox_add(struct sim_phone *ph, const char *from, char *text, int parts,
-		     enum sim_coding coding, uint64_t time_ms)
+static int inbox_add(struct sim_phone *ph, const char *from, char *text, int parts, enum sim_coding coding,
+		     uint64_t time_ms)
 {
 	if (ph->n_inbox == ph->cap_inbox) {
 		size_t cap = ph->cap_inbox ? ph->cap_inbox * 2 : 16;
@@ -114,7 +114,8 @@ static bool repeat_of_done(const struct sim_phone *ph, const char *from, const s
 {
 	for (size_t i = 0; i < ph->n_done; i++) {
 		const struct pending *p = ph->done[i];
-		if (same_message(p, from, &part->concat) && strcmp(p->text[part->concat.seq], part->text) == 0)
+		if (same_message(p, from, &part->concat) &&
+		    strcmp(p->text[part->concat.seq], part->text) == 0)
 			return true;
 	}
 	return false;
@@ -128,7 +129,8 @@ static struct pending *pending_find(struct sim_phone *ph, const char *from, cons
 			return p;
 	}
 	if (ph->n_pending == PHONE_MAX_PENDING) {
-		log_warn("sim", "event=phone_parts_dropped phone=%s from=%s ref=%u have=%u total=%u "
+		log_warn("sim",
+			 "event=phone_parts_dropped phone=%s from=%s ref=%u have=%u total=%u "
 			 "reason=\"too many incomplete messages; the missing parts never came\"",
 			 ph->name, ph->pending[0]->from, ph->pending[0]->ref, ph->pending[0]->have,
 			 ph->pending[0]->total);
@@ -179,8 +181,7 @@ static void pending_finish(struct sim_phone *ph, struct pending *p)
 	ph->done[ph->n_done++] = p;
 }
 
-int sim_phone_receive(struct sim_phone *ph, const char *from, const struct sim_part *part,
-		      uint64_t time_ms)
+int sim_phone_receive(struct sim_phone *ph, const char *from, const struct sim_part *part, uint64_t time_ms)
 {
 	const struct sim_concat *c = &part->concat;
 	if (c->total <= 1 || c->seq < 1 || c->seq > c->total) {

@@ -12,10 +12,10 @@
 /* A whole message as the phone shows it. */
 struct sim_inbox_msg {
 	char from[SIM_NUMBER_MAX];
-	char *text;            /* UTF-8, owned by the phone */
-	int parts;             /* how many SMS it came in */
+	char *text; /* UTF-8, owned by the phone */
+	int parts;  /* how many SMS it came in */
 	enum sim_coding coding;
-	uint64_t time_ms;      /* wall-clock ms when the last part arrived */
+	uint64_t time_ms; /* wall-clock ms when the last part arrived */
 };
 
 struct sim_phone;
@@ -32,8 +32,7 @@ const char *sim_phone_number(const struct sim_phone *ph);
  * last 8 finished messages, so that it cannot join a later message with that reference). Returns 1 when a
  * whole message entered the inbox, 0 when the part is waiting or was a repeat, -ENOMEM. At
  * most 32 messages wait for missing parts; the oldest is dropped (and logged) beyond that. */
-int sim_phone_receive(struct sim_phone *ph, const char *from, const struct sim_part *part,
-		      uint64_t time_ms);
+int sim_phone_receive(struct sim_phone *ph, const char *from, const struct sim_part *part, uint64_t time_ms);
 
 /* The inbox, oldest first: `*count` messages at the returned address, valid until the next
  * sim_phone_receive() or sim_phone_free(). */

@@ -120,15 +120,14 @@ static void net_record(void *user, const struct sim_net_record *r)
 	for (int b = 0; b < SIM_NET_F_COUNT; b++)
 		if (r->faults & (1u << b))
 			json_array_append_new(faults, json_string(sim_net_fault_bit_str(b)));
-	json_t *o = json_pack("{s:o,s:o,s:I,s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:s,s:b,s:i,s:o,s:i}",
-			      "time", iso_time(r->done_ms), "submitted", iso_time(r->submit_ms),
-			      "id", (json_int_t)r->id, "type", r->is_report ? "status-report" : "sms",
-			      "from", r->from, "to", r->to,
-			      "text", r->part->text, "encoding", sim_coding_str(r->part->coding),
-			      "parts", r->part->concat.total ? r->part->concat.total : 1,
-			      "part", r->part->concat.total ? r->part->concat.seq : 1,
-			      "status", sim_net_status_str(r->status), "status_report", r->status_report,
-			      "attempts", r->attempts, "faults", faults, "mr", r->mr);
+	json_t *o = json_pack(
+		"{s:o,s:o,s:I,s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:s,s:b,s:i,s:o,s:i}", "time", iso_time(r->done_ms),
+		"submitted", iso_time(r->submit_ms), "id", (json_int_t)r->id, "type",
+		r->is_report ? "status-report" : "sms", "from", r->from, "to", r->to, "text", r->part->text,
+		"encoding", sim_coding_str(r->part->coding), "parts",
+		r->part->concat.total ? r->part->concat.total : 1, "part",
+		r->part->concat.total ? r->part->concat.seq : 1, "status", sim_net_status_str(r->status),
+		"status_report", r->status_report, "attempts", r->attempts, "faults", faults, "mr", r->mr);
 	if (o && r->is_report)
 		json_object_set_new(o, "tp_status", json_integer(r->tp_status));
 	if (!o)
@@ -147,9 +146,9 @@ static void net_phone_received(void *user, const struct sim_phone *phone)
 	sim_run_phone_received(user, phone);
 }
 
-static const struct vmodem_hooks modem_hooks = { modem_write, modem_submit };
-static const struct sim_net_hooks net_hooks = { net_deliver, net_status_report, net_record,
-						net_phone_received };
+static const struct vmodem_hooks modem_hooks = {modem_write, modem_submit};
+static const struct sim_net_hooks net_hooks = {net_deliver, net_status_report, net_record,
+					       net_phone_received};
 
 static void on_closed_nothing(uv_handle_t *h)
 {
@@ -192,13 +191,19 @@ static int open_modem(struct sim_run *run, int i)
 	snprintf(link, sizeof(link), "%s/%s.tty", run->dir, ms->name);
 	int rc = sim_line_open(&run->loop, link, run->s.baud, line_input, m, &m->line);
 	if (rc < 0) {
-		log_error("sim", "event=pty_failed modem=%s link=%s err=\"%s\" what_to_do=\"check that "
-			  "DIR is writable and /dev/pts is mounted\"", ms->name, link, strerror(-rc));
+		log_error("sim",
+			  "event=pty_failed modem=%s link=%s err=\"%s\" what_to_do=\"check that "
+			  "DIR is writable and /dev/pts is mounted\"",
+			  ms->name, link, strerror(-rc));
 		return rc;
 	}
 	struct vmodem_config cfg = {
-		.name = ms->name, .number = ms->number, .smsc = run->s.smsc, .pin = ms->pin,
-		.model = (enum vmodem_model)ms->model, .slots = run->s.slots,
+		.name = ms->name,
+		.number = ms->number,
+		.smsc = run->s.smsc,
+		.pin = ms->pin,
+		.model = (enum vmodem_model)ms->model,
+		.slots = run->s.slots,
 		.seed = (uint32_t)run->s.seed + (uint32_t)i,
 	};
 	m->vm = vmodem_new(&cfg, &modem_hooks, m);
@@ -250,8 +255,10 @@ static int start(struct sim_run *run)
 	char sock[4200];
 	snprintf(sock, sizeof(sock), "%s/sim.sock", run->dir);
 	if (sim_ctl_alive(sock)) {
-		fprintf(stderr, "m2mon sim: another simulator runs in %s; stop it first or use another "
-			"--dir\n", run->dir);
+		fprintf(stderr,
+			"m2mon sim: another simulator runs in %s; stop it first or use another "
+			"--dir\n",
+			run->dir);
 		return -EADDRINUSE;
 	}
 	for (int i = 0; i < run->s.n_modems; i++)
@@ -260,7 +267,7 @@ static int start(struct sim_run *run)
 				run->s.modems[i].name, strerror(-rc));
 			return rc;
 		}
-	static const struct sim_ctl_handlers ctl_handlers = { sim_run_ctl_request, sim_run_ctl_closed };
+	static const struct sim_ctl_handlers ctl_handlers = {sim_run_ctl_request, sim_run_ctl_closed};
 	rc = sim_ctl_listen(&run->loop, sock, &ctl_handlers, run, &run->ctl);
 	if (rc < 0) {
 		fprintf(stderr, "m2mon sim: cannot listen on %s: %s\n", sock, strerror(-rc));
@@ -295,8 +302,8 @@ int sim_run(const struct sim_settings *s, const char *dir)
 			vmodem_power_on(run->modems[i].vm, now_ms(run));
 			sim_run_rearm_modem(&run->modems[i]);
 		}
-		log_info("sim", "event=ready dir=%s modems=%d phones=%d seed=%d", run->dir,
-			 run->s.n_modems, run->s.n_phones, run->s.seed);
+		log_info("sim", "event=ready dir=%s modems=%d phones=%d seed=%d", run->dir, run->s.n_modems,
+			 run->s.n_phones, run->s.seed);
 		printf("ready\n");
 		fflush(stdout);
 	} else {

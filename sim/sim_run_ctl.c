@@ -52,9 +52,9 @@ static json_t *inbox_answer(struct sim_run *run, const char *number, bool ok)
 		gmtime_r(&t, &tm);
 		char when[32];
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		json_array_append_new(msgs, json_pack("{s:s,s:s,s:i,s:s,s:s}", "from", in[i].from,
-						      "text", in[i].text, "parts", in[i].parts,
-						      "encoding", sim_coding_str(in[i].coding), "time", when));
+		json_array_append_new(msgs, json_pack("{s:s,s:s,s:i,s:s,s:s}", "from", in[i].from, "text",
+						      in[i].text, "parts", in[i].parts, "encoding",
+						      sim_coding_str(in[i].coding), "time", when));
 	}
 	json_t *a = json_pack("{s:b,s:s,s:o}", "ok", ok, "number", number, "messages", msgs);
 	if (!ok)
@@ -189,8 +189,8 @@ void sim_run_ctl_closed(void *user, struct sim_ctl_conn *conn)
 	}
 }
 
-static const char *const fault_kinds[] = { "hang", "garbage", "reboot", "no-network", "sim-full",
-					   "drop-next", "delay", NULL };
+static const char *const fault_kinds[] = {"hang",     "garbage",   "reboot", "no-network",
+					  "sim-full", "drop-next", "delay",  NULL};
 
 static json_t *handle_fault(struct sim_run *run, json_t *req)
 {
@@ -207,9 +207,9 @@ static json_t *handle_fault(struct sim_run *run, json_t *req)
 		k++;
 	uint64_t now = uv_now(&run->loop);
 	struct run_modem *m = &run->modems[i];
-	static const enum vmodem_fault vm_kind[] = { VMODEM_FAULT_HANG, VMODEM_FAULT_GARBAGE,
-						     VMODEM_FAULT_REBOOT, VMODEM_FAULT_NO_NETWORK,
-						     VMODEM_FAULT_SIM_FULL };
+	static const enum vmodem_fault vm_kind[] = {VMODEM_FAULT_HANG, VMODEM_FAULT_GARBAGE,
+						    VMODEM_FAULT_REBOOT, VMODEM_FAULT_NO_NETWORK,
+						    VMODEM_FAULT_SIM_FULL};
 	if (k < 5)
 		vmodem_fault(m->vm, vm_kind[k], (uint32_t)arg, now);
 	else if (k == 5)
@@ -218,7 +218,8 @@ static json_t *handle_fault(struct sim_run *run, json_t *req)
 		sim_net_delay(run->net, i, (uint32_t)arg);
 	else
 		return fail("unknown fault kind %s: hang, garbage, reboot, no-network, sim-full, "
-			    "drop-next or delay", kind);
+			    "drop-next or delay",
+			    kind);
 	sim_run_rearm_modem(m);
 	log_info("sim", "event=fault_injected modem=%s kind=%s arg=%lld", name, kind, (long long)arg);
 	return json_pack("{s:b}", "ok", 1);

@@ -22,14 +22,14 @@ struct sim_phone_settings {
 };
 
 struct sim_settings {
-	char smsc[21];        /* the service centre number the modems report in +CSCA */
-	int latency_ms;       /* delivery latency of every SMS */
-	double loss;          /* probability that the network loses an SMS */
-	double duplicate;     /* probability that it delivers one twice */
-	double reorder;       /* probability that parts overtake each other */
-	int baud;             /* pace each PTY to this line speed; 0 = unpaced */
-	int seed;             /* random seed, so that a faulty run can be repeated */
-	int slots;            /* SMS storage slots per SIM */
+	char smsc[21];    /* the service centre number the modems report in +CSCA */
+	int latency_ms;   /* delivery latency of every SMS */
+	double loss;      /* probability that the network loses an SMS */
+	double duplicate; /* probability that it delivers one twice */
+	double reorder;   /* probability that parts overtake each other */
+	int baud;         /* pace each PTY to this line speed; 0 = unpaced */
+	int seed;         /* random seed, so that a faulty run can be repeated */
+	int slots;        /* SMS storage slots per SIM */
 	int n_modems;
 	struct sim_modem_settings modems[SIM_MAX_MODEMS];
 	int n_phones;

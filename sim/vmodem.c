@@ -51,7 +51,7 @@ void vmodem_free(struct vmodem *vm)
 
 void vm_profile_defaults(struct vmodem *vm)
 {
-	static const uint8_t sreg[13] = { 0, 0, 43, 13, 10, 8, 2, 60, 2, 6, 14, 95, 50 };
+	static const uint8_t sreg[13] = {0, 0, 43, 13, 10, 8, 2, 60, 2, 6, 14, 95, 50};
 	vm->echo = true;
 	vm->verbose = true;
 	vm->quiet = false;
@@ -62,7 +62,7 @@ void vm_profile_defaults(struct vmodem *vm)
 /* Everything a power cycle forgets; the SIM (PIN counters, SMS, +CSCA, TP-MR) survives. */
 static void volatile_defaults(struct vmodem *vm)
 {
-	static const int csmp[4] = { 17, 167, 0, 0 };
+	static const int csmp[4] = {17, 167, 0, 0};
 	vm_profile_defaults(vm);
 	vm->in = VM_IN_COMMAND;
 	vm->send_done_at = 0;
@@ -98,7 +98,8 @@ static void boot_done(struct vmodem *vm)
 	print_lines(vm, vm->model->boot_urcs);
 	if (vm->sim == VM_SIM_PIN) {
 		vm_urc(vm, "+CPIN: SIM PIN");
-		log_info("vmodem", "event=boot modem=%s model=%s sim=locked hint=\"client must send AT+CPIN\"",
+		log_info("vmodem",
+			 "event=boot modem=%s model=%s sim=locked hint=\"client must send AT+CPIN\"",
 			 vm->name, vm->model->key);
 		return;
 	}
@@ -149,7 +150,7 @@ static int wanted_reg_stat(const struct vmodem *vm)
 /* <stat> of +CREG, 27.007 7.2 */
 static const char *reg_str(int stat)
 {
-	static const char *const names[] = { "not_registered", "home", "searching" };
+	static const char *const names[] = {"not_registered", "home", "searching"};
 	return stat >= 0 && stat <= 2 ? names[stat] : "unknown";
 }
 
@@ -188,8 +189,8 @@ void vm_update(struct vmodem *vm, uint64_t now_ms)
 		vm->reg_at = 0;
 	int stat = wanted_reg_stat(vm);
 	if (stat != vm->reg_stat) {
-		log_info("vmodem", "event=registration modem=%s from=%s to=%s", vm->name, reg_str(vm->reg_stat),
-			 reg_str(stat));
+		log_info("vmodem", "event=registration modem=%s from=%s to=%s", vm->name,
+			 reg_str(vm->reg_stat), reg_str(stat));
 		vm->reg_stat = stat;
 		vm_reg_changed(vm);
 	}
@@ -218,7 +219,8 @@ void vmodem_input(struct vmodem *vm, const void *buf, size_t len, uint64_t now_m
 			vm_prompt_input(vm, p[i]);
 			break;
 		case VM_IN_WAIT:
-			log_debug("vmodem", "event=input_ignored modem=%s reason=waiting_for_network", vm->name);
+			log_debug("vmodem", "event=input_ignored modem=%s reason=waiting_for_network",
+				  vm->name);
 			break;
 		}
 	}

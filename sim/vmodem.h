@@ -30,8 +30,8 @@ struct vmodem_config {
 	const char *smsc;   /* service centre number answered to AT+CSCA? */
 	const char *pin;    /* SIM PIN, NULL or "" for none */
 	enum vmodem_model model;
-	int slots;          /* SMS storage slots per memory (SM, ME) */
-	uint32_t seed;      /* for the garbage fault's bytes */
+	int slots;     /* SMS storage slots per memory (SM, ME) */
+	uint32_t seed; /* for the garbage fault's bytes */
 };
 
 /* What the modem asks of the network. Every hook is called from inside a vmodem_* call. */

@@ -7,8 +7,8 @@
 
 #include <string.h>
 
-static struct vm_result set_flag(enum vm_cmd_type type, struct vm_args *a, int max, int *v,
-				 const char *name, struct vmodem *vm)
+static struct vm_result set_flag(enum vm_cmd_type type, struct vm_args *a, int max, int *v, const char *name,
+				 struct vmodem *vm)
 {
 	switch (type) {
 	case VM_CMD_TEST:
@@ -79,7 +79,7 @@ static struct vm_result cmd_cusd(struct vmodem *vm, enum vm_cmd_type type, struc
 			return vm_cme(30);
 		vm_final(vm, vm_ok());
 		vm_urc(vm, "+CUSD: 4");
-		return (struct vm_result){ VM_RES_DONE, 0 };
+		return (struct vm_result){VM_RES_DONE, 0};
 	}
 	return vm_ok();
 }
@@ -124,7 +124,9 @@ static struct vm_result cpin_enter(struct vmodem *vm, struct vm_args *a)
 			break;
 		if (--vm->pin_left == 0) {
 			vm->sim = VM_SIM_PUK;
-			log_warn("vmodem", "event=sim_puk_locked modem=%s hint=\"wrong PIN 3 times: send AT+CPIN=\\\"PUK\\\",\\\"NEWPIN\\\"\"",
+			log_warn("vmodem",
+				 "event=sim_puk_locked modem=%s hint=\"wrong PIN 3 times: send "
+				 "AT+CPIN=\\\"PUK\\\",\\\"NEWPIN\\\"\"",
 				 vm->name);
 		}
 		return vm_cme(16);
@@ -142,12 +144,12 @@ static struct vm_result cpin_enter(struct vmodem *vm, struct vm_args *a)
 	vm_final(vm, vm_ok());
 	vm_urc(vm, "+CPIN: READY");
 	vm_sim_unlocked(vm);
-	return (struct vm_result){ VM_RES_DONE, 0 };
+	return (struct vm_result){VM_RES_DONE, 0};
 }
 
 static struct vm_result cmd_cpin(struct vmodem *vm, enum vm_cmd_type type, struct vm_args *a)
 {
-	static const char *const state[] = { "READY", "SIM PIN", "SIM PUK" };
+	static const char *const state[] = {"READY", "SIM PIN", "SIM PUK"};
 	switch (type) {
 	case VM_CMD_TEST:
 		return vm_ok();
@@ -224,9 +226,7 @@ static struct vm_result cmd_cbc(struct vmodem *vm, enum vm_cmd_type type, struct
 }
 
 const struct vm_cmd vm_cmds_gsm[] = {
-	{ "+CMEE", cmd_cmee, 0 }, { "+CPIN", cmd_cpin, 0 },  { "+CFUN", cmd_cfun, 0 },
-	{ "+CSCS", cmd_cscs, 0 }, { "+CSQ", cmd_csq, 0 },    { "+CBC", cmd_cbc, 0 },
-	{ "+CLIP", cmd_clip, 0 }, { "+CRC", cmd_crc, 0 },    { "+CCWA", cmd_ccwa, 0 },
-	{ "+CUSD", cmd_cusd, 0 },
-	{ NULL, NULL, 0 },
+	{"+CMEE", cmd_cmee, 0}, {"+CPIN", cmd_cpin, 0}, {"+CFUN", cmd_cfun, 0}, {"+CSCS", cmd_cscs, 0},
+	{"+CSQ", cmd_csq, 0},   {"+CBC", cmd_cbc, 0},   {"+CLIP", cmd_clip, 0}, {"+CRC", cmd_crc, 0},
+	{"+CCWA", cmd_ccwa, 0}, {"+CUSD", cmd_cusd, 0}, {NULL, NULL, 0},
 };

@@ -102,8 +102,8 @@ struct vm_result vm_ident_ati(struct vmodem *vm, int n)
 }
 
 const struct vm_cmd vm_cmds_ident[] = {
-	{ "+CGMI", cmd_cgmi, 0 }, { "+GMI", cmd_cgmi, 0 }, { "+CGMM", cmd_cgmm, 0 },
-	{ "+GMM", cmd_cgmm, 0 },  { "+CGMR", cmd_cgmr, 0 }, { "+GMR", cmd_cgmr, 0 },
-	{ "+CGSN", cmd_cgsn, 0 }, { "+GSN", cmd_cgsn, 0 },  { "+CIMI", cmd_cimi, VM_CMD_NEEDS_SIM },
-	{ NULL, NULL, 0 },
+	{"+CGMI", cmd_cgmi, 0}, {"+GMI", cmd_cgmi, 0},  {"+CGMM", cmd_cgmm, 0},
+	{"+GMM", cmd_cgmm, 0},  {"+CGMR", cmd_cgmr, 0}, {"+GMR", cmd_cgmr, 0},
+	{"+CGSN", cmd_cgsn, 0}, {"+GSN", cmd_cgsn, 0},  {"+CIMI", cmd_cimi, VM_CMD_NEEDS_SIM},
+	{NULL, NULL, 0},
 };

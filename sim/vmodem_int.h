@@ -11,14 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VM_LINE_MAX 1024      /* a command line longer than this answers ERROR */
-#define VM_TPDU_MAX 176       /* largest TPDU a slot keeps (SMS-SUBMIT is at most 164) */
-#define VM_NUMBER_MAX 24      /* "+" and up to 20 digits, NUL */
-#define VM_URC_MAX 1024       /* one formatted URC or line: a text-mode +CMT with +CSDH=1 and hex data */
-#define VM_URC_QUEUE 16       /* URCs the TA buffers while +CNMI says so (27.005 3.4.1) */
-#define VM_SLOTS_MAX 255
-#define VM_CNMA_TIMEOUT_MS 15000 /* TS 24.011 TR2M-class wait for +CNMA */
-#define VM_PUK "12345678"     /* the PUK of every virtual SIM */
+#define VM_LINE_MAX        1024 /* a command line longer than this answers ERROR */
+#define VM_TPDU_MAX        176  /* largest TPDU a slot keeps (SMS-SUBMIT is at most 164) */
+#define VM_NUMBER_MAX      24   /* "+" and up to 20 digits, NUL */
+#define VM_URC_MAX         1024 /* one formatted URC or line: a text-mode +CMT with +CSDH=1 and hex data */
+#define VM_URC_QUEUE       16   /* URCs the TA buffers while +CNMI says so (27.005 3.4.1) */
+#define VM_SLOTS_MAX       255
+#define VM_CNMA_TIMEOUT_MS 15000      /* TS 24.011 TR2M-class wait for +CNMA */
+#define VM_PUK             "12345678" /* the PUK of every virtual SIM */
 
 enum vm_mem_id { VM_MEM_SM, VM_MEM_ME, VM_MEM_SR, VM_MEM_MT, VM_MEM_NONE };
 #define VM_MEM_STORES 3 /* SM, ME, SR hold slots; MT is SM then ME */
@@ -64,10 +64,10 @@ struct vm_mem_name {
 /* A personality: the documented habits of one module family, as data. */
 struct vm_model {
 	const char *key;
-	const char *manufacturer; /* +CGMI */
-	const char *model;        /* +CGMM */
-	const char *revision;     /* +CGMR */
-	const char *const *ati;   /* ATI lines */
+	const char *manufacturer;          /* +CGMI */
+	const char *model;                 /* +CGMM */
+	const char *revision;              /* +CGMR */
+	const char *const *ati;            /* ATI lines */
 	const char *const *boot_urcs;      /* after power-on, before the SIM state */
 	const char *const *sim_ready_urcs; /* once the SIM is unlocked */
 	const char *const *unsupported;    /* commands this model answers ERROR to */
@@ -76,9 +76,9 @@ struct vm_model {
 	const char *cnmi_test;
 	const char *cscs_test;
 	const char *cbc;
-	const char *full_urc;   /* printf format with the memory name; NULL: silent */
-	const char *alpha;      /* the empty <alpha> of PDU-mode +CMGL/+CMGR/+CMT: "" or "\"\"" */
-	uint8_t cnmi_max[5];    /* highest accepted <mode>,<mt>,<bm>,<ds>,<bfr> */
+	const char *full_urc; /* printf format with the memory name; NULL: silent */
+	const char *alpha;    /* the empty <alpha> of PDU-mode +CMGL/+CMGR/+CMT: "" or "\"\"" */
+	uint8_t cnmi_max[5];  /* highest accepted <mode>,<mt>,<bm>,<ds>,<bfr> */
 	enum vm_mem_id default_mem;
 	enum vm_mem_id mt_forced;  /* incoming SMS always go there; VM_MEM_NONE: <mem3> */
 	enum vm_mem_id report_mem; /* where +CNMI ds=2 stores SMS-STATUS-REPORTs */
@@ -150,7 +150,7 @@ struct vmodem {
 	char prompt_buf[2 * (VM_TPDU_MAX + 12) + 2];
 	size_t prompt_used;
 	bool prompt_bad;
-	uint64_t send_done_at;   /* when the SMS of VM_IN_WAIT reaches the network */
+	uint64_t send_done_at; /* when the SMS of VM_IN_WAIT reaches the network */
 	uint8_t send_tpdu[VM_TPDU_MAX];
 	size_t send_len;
 	uint8_t send_mr;
@@ -200,15 +200,15 @@ const char *vm_mem_name(enum vm_mem_id id);
 
 static inline struct vm_result vm_ok(void)
 {
-	return (struct vm_result){ VM_RES_OK, 0 };
+	return (struct vm_result){VM_RES_OK, 0};
 }
 static inline struct vm_result vm_cme(int code)
 {
-	return (struct vm_result){ VM_RES_CME, code };
+	return (struct vm_result){VM_RES_CME, code};
 }
 static inline struct vm_result vm_cms(int code)
 {
-	return (struct vm_result){ VM_RES_CMS, code };
+	return (struct vm_result){VM_RES_CMS, code};
 }
 
 /* vmodem_arg.c: each returns 1 when the field is present, 0 when it is empty or missing,
@@ -262,8 +262,8 @@ int vm_store_init(struct vmodem *vm, int slots);
 void vm_store_free(struct vmodem *vm);
 /* Stores a TPDU in `mem` (MT: SM, then ME). Returns the slot index as the client sees it,
  * or -ENOSPC. `*where` is the store it went to. */
-int vm_store_put(struct vmodem *vm, enum vm_mem_id mem, enum vm_stat stat, const uint8_t *tpdu,
-		 size_t len, enum vm_mem_id *where);
+int vm_store_put(struct vmodem *vm, enum vm_mem_id mem, enum vm_stat stat, const uint8_t *tpdu, size_t len,
+		 enum vm_mem_id *where);
 /* The sim-full fault: every free SM and ME slot gets an old, read SMS-DELIVER. */
 void vm_store_fill(struct vmodem *vm);
 /* Slot `i` (0-based; across SM then ME for MT), or NULL when out of range. */

@@ -23,7 +23,7 @@ void vm_line_reset(struct vmodem *vm)
 
 static const struct vm_cmd *find_cmd(const char *name)
 {
-	const struct vm_cmd *tables[] = { vm_cmds_ident, vm_cmds_gsm, vm_cmds_reg, vm_cmds_sms, vm_cmds_store };
+	const struct vm_cmd *tables[] = {vm_cmds_ident, vm_cmds_gsm, vm_cmds_reg, vm_cmds_sms, vm_cmds_store};
 	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
 		for (const struct vm_cmd *c = tables[t]; c->name; c++)
 			if (strcasecmp(c->name, name) == 0)
@@ -56,12 +56,18 @@ static struct vm_result run_extended(struct vmodem *vm, const char *name, enum v
 		if (r.kind != VM_RES_OK)
 			return r;
 	}
-	struct vm_args a = { args, args + args_len };
+	struct vm_args a = {args, args + args_len};
 	return c->fn(vm, type, &a);
 }
 
-enum vm_basic_kind { VM_BASIC_ECHO, VM_BASIC_VERBOSE, VM_BASIC_QUIET, VM_BASIC_RESET, VM_BASIC_IDENT,
-		     VM_BASIC_ACCEPT };
+enum vm_basic_kind {
+	VM_BASIC_ECHO,
+	VM_BASIC_VERBOSE,
+	VM_BASIC_QUIET,
+	VM_BASIC_RESET,
+	VM_BASIC_IDENT,
+	VM_BASIC_ACCEPT
+};
 
 /* Basic commands of V.250 6.1-6.3 with the highest value each takes; ACCEPT ones (speaker,
  * DCD/DTR behaviour, hook, profile store) change nothing a virtual line can show. */
@@ -70,11 +76,11 @@ static const struct {
 	enum vm_basic_kind kind;
 	int max;
 } basics[] = {
-	{ "E", VM_BASIC_ECHO, 1 },   { "V", VM_BASIC_VERBOSE, 1 }, { "Q", VM_BASIC_QUIET, 1 },
-	{ "Z", VM_BASIC_RESET, 0 },  { "&F", VM_BASIC_RESET, 0 },  { "I", VM_BASIC_IDENT, 9 },
-	{ "X", VM_BASIC_ACCEPT, 4 }, { "L", VM_BASIC_ACCEPT, 3 },  { "M", VM_BASIC_ACCEPT, 2 },
-	{ "H", VM_BASIC_ACCEPT, 0 }, { "&C", VM_BASIC_ACCEPT, 1 }, { "&D", VM_BASIC_ACCEPT, 2 },
-	{ "&W", VM_BASIC_ACCEPT, 0 },
+	{"E", VM_BASIC_ECHO, 1},    {"V", VM_BASIC_VERBOSE, 1}, {"Q", VM_BASIC_QUIET, 1},
+	{"Z", VM_BASIC_RESET, 0},   {"&F", VM_BASIC_RESET, 0},  {"I", VM_BASIC_IDENT, 9},
+	{"X", VM_BASIC_ACCEPT, 4},  {"L", VM_BASIC_ACCEPT, 3},  {"M", VM_BASIC_ACCEPT, 2},
+	{"H", VM_BASIC_ACCEPT, 0},  {"&C", VM_BASIC_ACCEPT, 1}, {"&D", VM_BASIC_ACCEPT, 2},
+	{"&W", VM_BASIC_ACCEPT, 0},
 };
 
 static struct vm_result run_basic(struct vmodem *vm, const struct vm_basic *b)
@@ -174,7 +180,7 @@ static struct vm_result step_extended(struct vmodem *vm, const char **pp)
 static struct vm_result step_basic(struct vmodem *vm, const char **pp)
 {
 	const char *p = *pp;
-	struct vm_basic b = { { 0 }, -1, false };
+	struct vm_basic b = {{0}, -1, false};
 	b.name[0] = *p++;
 	if (b.name[0] == '&') {
 		if (!isalpha((unsigned char)*p))
@@ -245,7 +251,8 @@ static void process_line(struct vmodem *vm)
 	const char *l = vm->line;
 	size_t len = vm->line_len;
 	size_t i = 0;
-	while (i + 1 < len && !(toupper((unsigned char)l[i]) == 'A' && toupper((unsigned char)l[i + 1]) == 'T'))
+	while (i + 1 < len &&
+	       !(toupper((unsigned char)l[i]) == 'A' && toupper((unsigned char)l[i + 1]) == 'T'))
 		i++;
 	if (i + 1 >= len)
 		return;

@@ -20,7 +20,9 @@ static void show_full(struct vmodem *vm, enum vm_mem_id mem)
 	if (vm->full_shown)
 		return;
 	vm->full_shown = true;
-	log_warn("vmodem", "event=store_full modem=%s mem=%s slots=%d hint=\"client must read and delete messages (AT+CMGD); the network keeps retrying\"",
+	log_warn("vmodem",
+		 "event=store_full modem=%s mem=%s slots=%d hint=\"client must read and delete messages "
+		 "(AT+CMGD); the network keeps retrying\"",
 		 vm->name, vm_mem_name(mem), vm_store_total(vm, mem));
 	if (vm->model->full_urc)
 		vm_urc(vm, vm->model->full_urc, vm_mem_name(mem));
@@ -61,7 +63,7 @@ static bool route_rejected(const struct vmodem *vm)
 
 static void route(struct vmodem *vm, const uint8_t *tpdu, size_t len, bool report)
 {
-	struct vm_msg m = { .used = true, .stat = VM_STAT_REC_UNREAD, .len = (uint8_t)len };
+	struct vm_msg m = {.used = true, .stat = VM_STAT_REC_UNREAD, .len = (uint8_t)len};
 	memcpy(m.tpdu, tpdu, len);
 	char text[VM_URC_MAX];
 	size_t n;
@@ -74,8 +76,8 @@ static void route(struct vmodem *vm, const uint8_t *tpdu, size_t len, bool repor
 		if (report)
 			n = (size_t)snprintf(text, sizeof(text), "\r\n+CDS: %zu\r\n%s\r\n", len, hex);
 		else
-			n = (size_t)snprintf(text, sizeof(text), "\r\n+CMT: %s,%zu\r\n%s\r\n", vm->model->alpha,
-					     len, hex);
+			n = (size_t)snprintf(text, sizeof(text), "\r\n+CMT: %s,%zu\r\n%s\r\n",
+					     vm->model->alpha, len, hex);
 	}
 	if (n == 0 || n >= sizeof(text)) {
 		store_and_notify(vm, tpdu, len, report);
@@ -167,7 +169,9 @@ void vm_notify_tick(struct vmodem *vm)
 	/* 27.005 3.4.1: no +CNMA in time, so the ME sets <mt> and <ds> of +CNMI to 0 */
 	vm->cnmi[1] = 0;
 	vm->cnmi[3] = 0;
-	log_warn("vmodem", "event=cnma_timeout modem=%s hint=\"client set +CSMS=1 but did not answer +CMT/+CDS with AT+CNMA; routing is now off (+CNMI mt=0 ds=0), the message was stored\"",
+	log_warn("vmodem",
+		 "event=cnma_timeout modem=%s hint=\"client set +CSMS=1 but did not answer +CMT/+CDS with "
+		 "AT+CNMA; routing is now off (+CNMI mt=0 ds=0), the message was stored\"",
 		 vm->name);
 	keep_unacked(vm);
 }

@@ -14,25 +14,36 @@ struct vm_err_text {
 
 /* 27.007 9.2 */
 static const struct vm_err_text cme_texts[] = {
-	{ 3, "operation not allowed" },  { 4, "operation not supported" },
-	{ 10, "SIM not inserted" },      { 11, "SIM PIN required" },
-	{ 12, "SIM PUK required" },      { 13, "SIM failure" },
-	{ 16, "incorrect password" },    { 30, "no network service" },
-	{ 50, "incorrect parameters" },  { 100, "unknown" },
-	{ 0, NULL },
+	{3, "operation not allowed"},
+	{4, "operation not supported"},
+	{10, "SIM not inserted"},
+	{11, "SIM PIN required"},
+	{12, "SIM PUK required"},
+	{13, "SIM failure"},
+	{16, "incorrect password"},
+	{30, "no network service"},
+	{50, "incorrect parameters"},
+	{100, "unknown"},
+	{0, NULL},
 };
 
 /* 27.005 3.2.5 */
 static const struct vm_err_text cms_texts[] = {
-	{ 302, "operation not allowed" },        { 303, "operation not supported" },
-	{ 304, "invalid PDU mode parameter" },   { 305, "invalid text mode parameter" },
-	{ 310, "SIM not inserted" },             { 311, "SIM PIN required" },
-	{ 316, "SIM PUK required" },             { 321, "invalid memory index" },
-	{ 322, "memory full" },                  { 330, "SMSC address unknown" },
-	{ 331, "no network service" },           { 332, "network timeout" },
-	{ 340, "no +CNMA acknowledgement expected" },
-	{ 500, "unknown error" },
-	{ 0, NULL },
+	{302, "operation not allowed"},
+	{303, "operation not supported"},
+	{304, "invalid PDU mode parameter"},
+	{305, "invalid text mode parameter"},
+	{310, "SIM not inserted"},
+	{311, "SIM PIN required"},
+	{316, "SIM PUK required"},
+	{321, "invalid memory index"},
+	{322, "memory full"},
+	{330, "SMSC address unknown"},
+	{331, "no network service"},
+	{332, "network timeout"},
+	{340, "no +CNMA acknowledgement expected"},
+	{500, "unknown error"},
+	{0, NULL},
 };
 
 static const char *err_text(const struct vm_err_text *t, int code)

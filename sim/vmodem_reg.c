@@ -5,11 +5,11 @@
 
 #include <string.h>
 
-static const char *const oper_names[3] = { "VirtualNet", "VNet", "00101" };
+static const char *const oper_names[3] = {"VirtualNet", "VNet", "00101"};
 
 static struct vm_result reg_cmd(struct vmodem *vm, enum vm_cmd_type type, struct vm_args *a, int which)
 {
-	static const char *const names[3] = { "+CREG", "+CGREG", "+CEREG" };
+	static const char *const names[3] = {"+CREG", "+CGREG", "+CEREG"};
 	int n = vm->reg_n[which];
 	switch (type) {
 	case VM_CMD_TEST:
@@ -18,7 +18,8 @@ static struct vm_result reg_cmd(struct vmodem *vm, enum vm_cmd_type type, struct
 	case VM_CMD_READ:
 		if (n == 2 && vm->reg_stat == 1)
 			vm_info(vm, "%s: %d,%d,\"%s\",\"%s\",%d", names[which], n, vm->reg_stat,
-				which == 2 ? "0001" : "1A2B", which == 2 ? "01A2B3C" : "3C4D", vm->model->act);
+				which == 2 ? "0001" : "1A2B", which == 2 ? "01A2B3C" : "3C4D",
+				vm->model->act);
 		else
 			vm_info(vm, "%s: %d,%d", names[which], n, vm->reg_stat);
 		return vm_ok();
@@ -128,10 +129,7 @@ static struct vm_result cmd_cgatt(struct vmodem *vm, enum vm_cmd_type type, stru
 }
 
 const struct vm_cmd vm_cmds_reg[] = {
-	{ "+CREG", cmd_creg, 0 },
-	{ "+CGREG", cmd_cgreg, 0 },
-	{ "+CEREG", cmd_cereg, 0 },
-	{ "+COPS", cmd_cops, VM_CMD_NEEDS_SIM },
-	{ "+CGATT", cmd_cgatt, 0 },
-	{ NULL, NULL, 0 },
+	{"+CREG", cmd_creg, 0},   {"+CGREG", cmd_cgreg, 0},
+	{"+CEREG", cmd_cereg, 0}, {"+COPS", cmd_cops, VM_CMD_NEEDS_SIM},
+	{"+CGATT", cmd_cgatt, 0}, {NULL, NULL, 0},
 };

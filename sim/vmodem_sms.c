@@ -12,7 +12,7 @@
 #include <string.h>
 
 #define VM_CTRL_Z 0x1a
-#define VM_ESC 0x1b
+#define VM_ESC    0x1b
 
 static struct vm_result cmd_csms(struct vmodem *vm, enum vm_cmd_type type, struct vm_args *a)
 {
@@ -157,7 +157,8 @@ static struct vm_result cmd_cnma(struct vmodem *vm, enum vm_cmd_type type, struc
 			vm_info(vm, "+CNMA: (0-2)");
 		return vm_ok();
 	}
-	if (type == VM_CMD_READ || (type == VM_CMD_SET && (vm_arg_int_opt(a, 0, 2, &n) < 0 || !vm_arg_done(a))))
+	if (type == VM_CMD_READ ||
+	    (type == VM_CMD_SET && (vm_arg_int_opt(a, 0, 2, &n) < 0 || !vm_arg_done(a))))
 		return vm_cms(304);
 	return vm_cnma(vm, n);
 }
@@ -184,7 +185,7 @@ static struct vm_result cmd_cmgs(struct vmodem *vm, enum vm_cmd_type type, struc
 			return vm_cms(305);
 		vm->in = VM_IN_TEXT;
 	}
-	return (struct vm_result){ VM_RES_PROMPT, 0 };
+	return (struct vm_result){VM_RES_PROMPT, 0};
 }
 
 static struct vm_result hand_to_network(struct vmodem *vm, const uint8_t *tpdu, size_t len, uint8_t mr)
@@ -216,7 +217,7 @@ struct vm_result vm_submit(struct vmodem *vm, uint8_t *tpdu, size_t len)
 		vm->send_len = len;
 		vm->send_mr = mr;
 		vm->send_done_at = vm->now_ms + vm->model->send_ms;
-		return (struct vm_result){ VM_RES_DONE, 0 };
+		return (struct vm_result){VM_RES_DONE, 0};
 	}
 	return hand_to_network(vm, tpdu, len, mr);
 }
@@ -237,8 +238,8 @@ void vm_send_tick(struct vmodem *vm)
 	if (vm->reg_stat == 1)
 		res = hand_to_network(vm, vm->send_tpdu, vm->send_len, vm->send_mr);
 	else
-		log_warn("vmodem", "event=send_failed modem=%s mr=%u reason=network_lost_during_send", vm->name,
-			 vm->send_mr);
+		log_warn("vmodem", "event=send_failed modem=%s mr=%u reason=network_lost_during_send",
+			 vm->name, vm->send_mr);
 	vm_final(vm, res);
 	vm_urc_flush(vm);
 }
@@ -249,7 +250,9 @@ static struct vm_result submit_pdu(struct vmodem *vm)
 	uint8_t buf[VM_TPDU_MAX + 13];
 	int n = hex_decode(vm->prompt_buf, vm->prompt_used, buf, sizeof(buf));
 	if (vm->prompt_bad || n < 1 || n != 1 + buf[0] + vm->prompt_len) {
-		log_warn("vmodem", "event=bad_pdu modem=%s hex_digits=%zu length=%d hint=\"AT+CMGS length must count the TPDU octets after the SMSC part\"",
+		log_warn("vmodem",
+			 "event=bad_pdu modem=%s hex_digits=%zu length=%d hint=\"AT+CMGS length must count "
+			 "the TPDU octets after the SMSC part\"",
 			 vm->name, vm->prompt_used, vm->prompt_len);
 		return vm_cms(304);
 	}
@@ -291,14 +294,14 @@ void vm_prompt_input(struct vmodem *vm, uint8_t c)
 }
 
 const struct vm_cmd vm_cmds_sms[] = {
-	{ "+CSMS", cmd_csms, VM_CMD_SMS },
-	{ "+CMGF", cmd_cmgf, VM_CMD_SMS },
-	{ "+CSCA", cmd_csca, VM_CMD_NEEDS_SIM | VM_CMD_SMS },
-	{ "+CSMP", cmd_csmp, VM_CMD_SMS },
-	{ "+CSDH", cmd_csdh, VM_CMD_SMS },
-	{ "+CNMI", cmd_cnmi, VM_CMD_SMS },
-	{ "+CNMA", cmd_cnma, VM_CMD_SMS },
-	{ "+CMMS", cmd_cmms, VM_CMD_SMS },
-	{ "+CMGS", cmd_cmgs, VM_CMD_NEEDS_SIM | VM_CMD_SMS },
-	{ NULL, NULL, 0 },
+	{"+CSMS", cmd_csms, VM_CMD_SMS},
+	{"+CMGF", cmd_cmgf, VM_CMD_SMS},
+	{"+CSCA", cmd_csca, VM_CMD_NEEDS_SIM | VM_CMD_SMS},
+	{"+CSMP", cmd_csmp, VM_CMD_SMS},
+	{"+CSDH", cmd_csdh, VM_CMD_SMS},
+	{"+CNMI", cmd_cnmi, VM_CMD_SMS},
+	{"+CNMA", cmd_cnma, VM_CMD_SMS},
+	{"+CMMS", cmd_cmms, VM_CMD_SMS},
+	{"+CMGS", cmd_cmgs, VM_CMD_NEEDS_SIM | VM_CMD_SMS},
+	{NULL, NULL, 0},
 };

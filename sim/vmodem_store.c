@@ -60,8 +60,8 @@ int vm_store_used(const struct vmodem *vm, enum vm_mem_id mem)
 	return used;
 }
 
-int vm_store_put(struct vmodem *vm, enum vm_mem_id mem, enum vm_stat stat, const uint8_t *tpdu,
-		 size_t len, enum vm_mem_id *where)
+int vm_store_put(struct vmodem *vm, enum vm_mem_id mem, enum vm_stat stat, const uint8_t *tpdu, size_t len,
+		 enum vm_mem_id *where)
 {
 	for (int i = 0; i < vm_store_total(vm, mem); i++) {
 		struct vm_msg *m = vm_store_slot(vm, mem, i);
@@ -104,7 +104,8 @@ void vm_store_fill(struct vmodem *vm)
 			m->len = (uint8_t)len;
 			memcpy(m->tpdu, tpdu, len);
 		}
-	log_info("vmodem", "event=sim_full modem=%s filled=%d hint=\"delete messages (AT+CMGD) to free slots\"",
+	log_info("vmodem",
+		 "event=sim_full modem=%s filled=%d hint=\"delete messages (AT+CMGD) to free slots\"",
 		 vm->name, n);
 }
 
@@ -134,7 +135,7 @@ static struct vm_result cmd_cpms(struct vmodem *vm, enum vm_cmd_type type, struc
 	case VM_CMD_SET:
 		break;
 	}
-	enum vm_mem_id want[3] = { c[0], c[1], c[2] };
+	enum vm_mem_id want[3] = {c[0], c[1], c[2]};
 	for (int i = 0; i < 3; i++) {
 		char name[8];
 		int rc = vm_arg_str(a, name, sizeof(name));
@@ -155,7 +156,7 @@ static struct vm_result cmd_cpms(struct vmodem *vm, enum vm_cmd_type type, struc
 	return vm_ok();
 }
 
-static const char *const stat_text[] = { "REC UNREAD", "REC READ", "STO UNSENT", "STO SENT", "ALL" };
+static const char *const stat_text[] = {"REC UNREAD", "REC READ", "STO UNSENT", "STO SENT", "ALL"};
 
 static int parse_stat(struct vmodem *vm, struct vm_args *a, int *stat)
 {
@@ -179,7 +180,8 @@ static struct vm_result cmd_cmgl(struct vmodem *vm, enum vm_cmd_type type, struc
 	int stat = 0;
 	if (type == VM_CMD_TEST) {
 		if (vm->cmgf)
-			vm_info(vm, "+CMGL: (\"REC UNREAD\",\"REC READ\",\"STO UNSENT\",\"STO SENT\",\"ALL\")");
+			vm_info(vm,
+				"+CMGL: (\"REC UNREAD\",\"REC READ\",\"STO UNSENT\",\"STO SENT\",\"ALL\")");
 		else
 			vm_info(vm, "+CMGL: (0-4)");
 		return vm_ok();
@@ -193,7 +195,8 @@ static struct vm_result cmd_cmgl(struct vmodem *vm, enum vm_cmd_type type, struc
 		struct vm_msg *m = vm_store_slot(vm, mem, i);
 		if (!m->used || (stat != 4 && m->stat != stat))
 			continue;
-		vm_info(vm, "+CMGL: %d,%d,%s,%d", i + vm->model->index_base, m->stat, vm->model->alpha, m->len);
+		vm_info(vm, "+CMGL: %d,%d,%s,%d", i + vm->model->index_base, m->stat, vm->model->alpha,
+			m->len);
 		show_pdu(vm, m);
 		if (m->stat == VM_STAT_REC_UNREAD)
 			m->stat = VM_STAT_REC_READ;
@@ -236,7 +239,7 @@ static struct vm_result cmd_cmgr(struct vmodem *vm, enum vm_cmd_type type, struc
 }
 
 /* 27.005 3.5.4 <delflag>: which stats each flag removes (bit per enum vm_stat). */
-static const uint8_t delflag_mask[5] = { 0, 0x2, 0xA, 0xE, 0xF };
+static const uint8_t delflag_mask[5] = {0, 0x2, 0xA, 0xE, 0xF};
 
 static void cmgd_list(struct vmodem *vm)
 {
@@ -281,9 +284,9 @@ static struct vm_result cmd_cmgd(struct vmodem *vm, enum vm_cmd_type type, struc
 }
 
 const struct vm_cmd vm_cmds_store[] = {
-	{ "+CPMS", cmd_cpms, VM_CMD_NEEDS_SIM | VM_CMD_SMS },
-	{ "+CMGL", cmd_cmgl, VM_CMD_NEEDS_SIM | VM_CMD_SMS },
-	{ "+CMGR", cmd_cmgr, VM_CMD_NEEDS_SIM | VM_CMD_SMS },
-	{ "+CMGD", cmd_cmgd, VM_CMD_NEEDS_SIM | VM_CMD_SMS },
-	{ NULL, NULL, 0 },
+	{"+CPMS", cmd_cpms, VM_CMD_NEEDS_SIM | VM_CMD_SMS},
+	{"+CMGL", cmd_cmgl, VM_CMD_NEEDS_SIM | VM_CMD_SMS},
+	{"+CMGR", cmd_cmgr, VM_CMD_NEEDS_SIM | VM_CMD_SMS},
+	{"+CMGD", cmd_cmgd, VM_CMD_NEEDS_SIM | VM_CMD_SMS},
+	{NULL, NULL, 0},
 };

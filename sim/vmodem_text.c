@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const stat_text[] = { "REC UNREAD", "REC READ", "STO UNSENT", "STO SENT" };
+static const char *const stat_text[] = {"REC UNREAD", "REC READ", "STO UNSENT", "STO SENT"};
 
 /* A TP-SCTS or TP-DT (23.040 9.2.3.11) as 27.005 <scts>: "yy/MM/dd,hh:mm:ss+zz". */
 static void time_str(const uint8_t *p, char *out, size_t size)
@@ -76,9 +76,11 @@ static void data_str(const struct vmodem *vm, const struct vm_deliver_view *v, c
 	if (v->sms.Coding == SMS_Coding_8bit)
 		chars = (size_t)v->sms.Length;
 	for (size_t i = 0; i < chars && n + 5 < size; i++) {
-		unsigned c = v->sms.Coding == SMS_Coding_8bit ? u[i] : (unsigned)(u[2 * i] << 8 | u[2 * i + 1]);
+		unsigned c =
+			v->sms.Coding == SMS_Coding_8bit ? u[i] : (unsigned)(u[2 * i] << 8 | u[2 * i + 1]);
 		if (hex)
-			n += (size_t)snprintf(out + n, size - n, v->sms.Coding == SMS_Coding_8bit ? "%02X" : "%04X", c);
+			n += (size_t)snprintf(out + n, size - n,
+					      v->sms.Coding == SMS_Coding_8bit ? "%02X" : "%04X", c);
 		else
 			out[n++] = c >= 0x20 && c < 0x7F ? (char)c : (c == '\n' || c == '\r') ? (char)c : '?';
 	}
@@ -114,8 +116,8 @@ static void fmt_deliver(const struct vmodem *vm, const struct vm_deliver_view *v
 	if (list)
 		snprintf(out + n, size - (size_t)n, ",%d,%zu", v->tooa, len);
 	else
-		snprintf(out + n, size - (size_t)n, ",%d,%d,%d,%d,\"%s\",%d,%zu", v->tooa, v->fo, v->pid, v->dcs,
-			 vm->csca, vm->csca_type, len);
+		snprintf(out + n, size - (size_t)n, ",%d,%d,%d,%d,\"%s\",%d,%zu", v->tooa, v->fo, v->pid,
+			 v->dcs, vm->csca, vm->csca_type, len);
 }
 
 /* Writes one stored message as +CMGL (index >= 0) or +CMGR (index < 0) in text mode. */
@@ -190,8 +192,8 @@ static size_t deliver_to_submit(const struct vmodem *vm, const uint8_t *d, size_
 {
 	/* TP-DCS from the coding of the text; the +CSMP <dcs> only when it names that alphabet
 	 * in the general group (TS 23.038 4), so that its class bits are kept */
-	static const uint8_t alphabet[] = { [SIM_CODING_GSM7] = 0x00, [SIM_CODING_8BIT] = 0x04,
-					    [SIM_CODING_UCS2] = 0x08 };
+	static const uint8_t alphabet[] = {
+		[SIM_CODING_GSM7] = 0x00, [SIM_CODING_8BIT] = 0x04, [SIM_CODING_UCS2] = 0x08};
 	uint8_t dcs = alphabet[coding];
 	if ((vm->csmp[3] & 0xC0) == 0 && (vm->csmp[3] & 0x0C) == dcs)
 		dcs = (uint8_t)vm->csmp[3];

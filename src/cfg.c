@@ -94,7 +94,8 @@ static void report_unknown(struct cfg_report *rep, const char *file, int line, c
 		}
 	}
 	if (best)
-		cfg_report_add(rep, "%s:%d: %s: unknown setting (did you mean '%s'?)", file, line, key, best->name);
+		cfg_report_add(rep, "%s:%d: %s: unknown setting (did you mean '%s'?)", file, line, key,
+			       best->name);
 	else
 		cfg_report_add(rep, "%s:%d: %s: unknown setting", file, line, key);
 }
@@ -220,8 +221,8 @@ static void apply_string(struct walk *w, const struct cfg_field *f, const config
 	memcpy(at, v, len + 1);
 }
 
-static void apply_enum(struct walk *w, const struct cfg_field *f, const config_setting_t *s,
-		       const char *key, int line, int *at)
+static void apply_enum(struct walk *w, const struct cfg_field *f, const config_setting_t *s, const char *key,
+		       int line, int *at)
 {
 	const char *v = config_setting_get_string(s);
 	char allowed[200] = "";
@@ -236,16 +237,18 @@ static void apply_enum(struct walk *w, const struct cfg_field *f, const config_s
 	cfg_report_add(w->rep, "%s:%d: %s: \"%s\" is not one of %s", w->file, line, key, v, allowed);
 }
 
-static void apply_list(struct walk *w, const struct cfg_field *f, const config_setting_t *s,
-		       const char *key, int line, char *base)
+static void apply_list(struct walk *w, const struct cfg_field *f, const config_setting_t *s, const char *key,
+		       int line, char *base)
 {
 	int n = config_setting_length(s);
 	if (n > f->max) {
-		cfg_report_add(w->rep, "%s:%d: %s: %d entries; at most %lld are allowed", w->file, line, key, n, f->max);
+		cfg_report_add(w->rep, "%s:%d: %s: %d entries; at most %lld are allowed", w->file, line, key,
+			       n, f->max);
 		return;
 	}
 	if (n < f->min) {
-		cfg_report_add(w->rep, "%s:%d: %s: %d entries; at least %lld are needed", w->file, line, key, n, f->min);
+		cfg_report_add(w->rep, "%s:%d: %s: %d entries; at least %lld are needed", w->file, line, key,
+			       n, f->min);
 		return;
 	}
 	char *elems = base + f->offset;
@@ -255,8 +258,9 @@ static void apply_list(struct walk *w, const struct cfg_field *f, const config_s
 		if (snprintf(ekey, sizeof(ekey), "%s[%d]", key, i) >= (int)sizeof(ekey))
 			ekey[sizeof(ekey) - 1] = '\0';
 		if (config_setting_type(e) != CONFIG_TYPE_GROUP) {
-			cfg_report_add(w->rep, "%s:%d: %s: is %s; each entry must be a group { ... }", w->file,
-				       config_setting_source_line(e), ekey, type_name(config_setting_type(e)));
+			cfg_report_add(w->rep, "%s:%d: %s: is %s; each entry must be a group { ... }",
+				       w->file, config_setting_source_line(e), ekey,
+				       type_name(config_setting_type(e)));
 			continue;
 		}
 		cfg_defaults(f->fields, elems + (size_t)i * f->size);
@@ -280,8 +284,8 @@ static void apply_setting(struct walk *w, const struct cfg_field *f, const confi
 	case CFG_INT: {
 		long long v = config_setting_get_int64(s);
 		if (v < f->min || v > f->max)
-			cfg_report_add(w->rep, "%s:%d: %s: %lld is out of range %lld..%lld", w->file, line, key, v,
-				       f->min, f->max);
+			cfg_report_add(w->rep, "%s:%d: %s: %lld is out of range %lld..%lld", w->file, line,
+				       key, v, f->min, f->max);
 		else
 			*(int *)at = (int)v;
 		break;
@@ -290,8 +294,8 @@ static void apply_setting(struct walk *w, const struct cfg_field *f, const confi
 		double v = type == CONFIG_TYPE_FLOAT ? config_setting_get_float(s)
 						     : (double)config_setting_get_int64(s);
 		if (!(v >= f->dmin && v <= f->dmax))
-			cfg_report_add(w->rep, "%s:%d: %s: %g is out of range %g..%g", w->file, line, key, v, f->dmin,
-				       f->dmax);
+			cfg_report_add(w->rep, "%s:%d: %s: %g is out of range %g..%g", w->file, line, key, v,
+				       f->dmin, f->dmax);
 		else
 			*(double *)at = v;
 		break;
@@ -328,7 +332,8 @@ static int apply_group(struct walk *w, const config_setting_t *group, const char
 			key[sizeof(key) - 1] = '\0';
 		const struct cfg_field *f = name ? find_field(fields, name) : NULL;
 		if (!f) {
-			report_unknown(w->rep, w->file, config_setting_source_line(s), key, name ? name : "?", fields);
+			report_unknown(w->rep, w->file, config_setting_source_line(s), key, name ? name : "?",
+				       fields);
 			continue;
 		}
 		apply_setting(w, f, s, key, base);
@@ -336,17 +341,18 @@ static int apply_group(struct walk *w, const config_setting_t *group, const char
 	for (const struct cfg_field *f = fields; f->name; f++) {
 		if (f->required && !config_setting_get_member(group, f->name)) {
 			int line = config_setting_source_line(group);
-			cfg_report_add(w->rep, "%s:%d: %s%s%s: missing; %s", w->file, line > 0 ? line : 1, prefix,
-				       *prefix ? "." : "", f->name, f->help ? f->help : "this setting is required");
+			cfg_report_add(w->rep, "%s:%d: %s%s%s: missing; %s", w->file, line > 0 ? line : 1,
+				       prefix, *prefix ? "." : "", f->name,
+				       f->help ? f->help : "this setting is required");
 		}
 	}
 	return w->rep->count == before ? 0 : -EINVAL;
 }
 
-int cfg_apply(const config_setting_t *group, const char *file, const struct cfg_field *fields,
-	      void *out, struct cfg_report *rep)
+int cfg_apply(const config_setting_t *group, const char *file, const struct cfg_field *fields, void *out,
+	      struct cfg_report *rep)
 {
-	struct walk w = { file, rep };
+	struct walk w = {file, rep};
 	int before = rep->count;
 	cfg_defaults(fields, out);
 	apply_group(&w, group, "", fields, out);

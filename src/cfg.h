@@ -36,17 +36,17 @@ struct cfg_field {
 	const char *const *names; /* CFG_ENUM: NULL-terminated */
 	const struct cfg_field *fields;
 	size_t count_offset;
-	long long def;       /* default of CFG_INT, CFG_BOOL, CFG_ENUM when absent */
-	double ddef;         /* default of CFG_DOUBLE */
-	const char *sdef;    /* default of CFG_STRING ("" when NULL) */
-	cfg_check_fn check;  /* CFG_STRING only, optional */
-	const char *help;    /* one line: what the setting means, with its unit */
+	long long def;      /* default of CFG_INT, CFG_BOOL, CFG_ENUM when absent */
+	double ddef;        /* default of CFG_DOUBLE */
+	const char *sdef;   /* default of CFG_STRING ("" when NULL) */
+	cfg_check_fn check; /* CFG_STRING only, optional */
+	const char *help;   /* one line: what the setting means, with its unit */
 };
 
 #define CFG_MAX_ERRORS 16
 
 struct cfg_report {
-	int count;    /* problems found; only the first CFG_MAX_ERRORS are kept */
+	int count; /* problems found; only the first CFG_MAX_ERRORS are kept */
 	char msg[CFG_MAX_ERRORS][256];
 };
 
@@ -60,8 +60,8 @@ int cfg_parse_string(config_t *cfg, const char *text, const char *name, struct c
 /* Checks `group` (usually config_root_setting()) against `fields` and fills `out`: every
  * problem is added to `rep` with file, line and full key. Returns 0 when there was none,
  * -EINVAL otherwise (then `out` is partly filled and must not be used). */
-int cfg_apply(const config_setting_t *group, const char *file, const struct cfg_field *fields,
-	      void *out, struct cfg_report *rep);
+int cfg_apply(const config_setting_t *group, const char *file, const struct cfg_field *fields, void *out,
+	      struct cfg_report *rep);
 
 /* Fills `out` with the defaults of `fields` (as if every optional setting were absent). */
 void cfg_defaults(const struct cfg_field *fields, void *out);
@@ -70,8 +70,8 @@ void cfg_defaults(const struct cfg_field *fields, void *out);
 void cfg_report_add(struct cfg_report *rep, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Common refinements. */
-const char *cfg_check_phone(const char *value);   /* "+" and 3..20 digits, or 3..20 digits */
-const char *cfg_check_digits(const char *value);  /* digits only (PINs) */
-const char *cfg_check_ident(const char *value);   /* letters, digits, '-', '_' */
+const char *cfg_check_phone(const char *value);  /* "+" and 3..20 digits, or 3..20 digits */
+const char *cfg_check_digits(const char *value); /* digits only (PINs) */
+const char *cfg_check_ident(const char *value);  /* letters, digits, '-', '_' */
 
 #endif

@@ -39,8 +39,8 @@ static void list_commands(const char *prog, const struct cmd *cmds, size_t n, FI
 	fprintf(out, "\nRun '%s COMMAND --help' for the options of one command.\n", prog);
 }
 
-int cmd_dispatch(const char *prog, const char *version, const struct cmd *cmds, size_t n,
-		 int argc, char **argv, FILE *out, FILE *err)
+int cmd_dispatch(const char *prog, const char *version, const struct cmd *cmds, size_t n, int argc,
+		 char **argv, FILE *out, FILE *err)
 {
 	if (argc < 2) {
 		fprintf(err, "%s: missing command\nTry '%s --help'.\n", prog, prog);

@@ -25,8 +25,8 @@ struct cmd {
  * when `version` is not NULL, and `NAME --help` (that entry's usage on `out`) itself.
  * Returns the subcommand's status, M2_EXIT_OK for help and version, or M2_EXIT_USAGE with a
  * message on `err` for a missing or unknown subcommand or option. */
-int cmd_dispatch(const char *prog, const char *version, const struct cmd *cmds, size_t n,
-		 int argc, char **argv, FILE *out, FILE *err);
+int cmd_dispatch(const char *prog, const char *version, const struct cmd *cmds, size_t n, int argc,
+		 char **argv, FILE *out, FILE *err);
 
 /* Prints "PROG: MESSAGE\nTry 'PROG --help'.\n" on stderr and returns M2_EXIT_USAGE. */
 int cmd_usage_error(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -1,7 +1,7 @@
 /* `m2mon check-config FILE...`: says what each configuration file is, or every problem in it. */
+#include "cmd.h"
 #include "commands.h"
 #include "config.h"
-#include "cmd.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +34,7 @@ int cmd_check_config(int argc, char **argv)
 		return M2_EXIT_FAIL;
 	}
 	for (int i = first; i < argc; i++) {
-		struct cfg_report rep = { 0 };
+		struct cfg_report rep = {0};
 		if (m2_config_load(argv[i], cfg, &rep) == 0) {
 			printf("%s: valid %s configuration\n", argv[i], m2_config_kind_str(cfg->kind));
 			continue;

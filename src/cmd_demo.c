@@ -1,6 +1,6 @@
 /* `m2mon demo`: a simulated site end to end. Not built yet: it says so and fails. */
-#include "commands.h"
 #include "cmd.h"
+#include "commands.h"
 
 #include <stdio.h>
 

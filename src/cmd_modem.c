@@ -1,7 +1,7 @@
 /* `m2mon modem info`: what the modem says about itself, its SIM and its network; and the
  * --device/--pin/--profile/--baud options every modem command shares. */
-#include "commands.h"
 #include "cmd.h"
+#include "commands.h"
 #include "log.h"
 #include "modem_session.h"
 #include "modem_transport.h"
@@ -40,7 +40,8 @@ int cmd_modem_option(const char *prog, int argc, char **argv, int *i, struct mod
 	const char *opt = argv[*i];
 	const char *val = *i + 1 < argc ? argv[*i + 1] : NULL;
 
-	if (strcmp(opt, "--device") && strcmp(opt, "--pin") && strcmp(opt, "--profile") && strcmp(opt, "--baud"))
+	if (strcmp(opt, "--device") && strcmp(opt, "--pin") && strcmp(opt, "--profile") &&
+	    strcmp(opt, "--baud"))
 		return 0;
 	if (!val)
 		return cmd_usage_error(prog, "%s needs a value", opt), -1;
@@ -73,7 +74,8 @@ int cmd_modem_failed(const char *prog, const struct modem_settings *s, int rc)
 {
 	switch (-rc) {
 	case ETIMEDOUT:
-		fprintf(stderr, "%s: the modem on %s did not become ready in time (see the log above)\n", prog, s->device);
+		fprintf(stderr, "%s: the modem on %s did not become ready in time (see the log above)\n",
+			prog, s->device);
 		break;
 	case EACCES:
 		fprintf(stderr, "%s: the SIM is locked or missing (see the log above)\n", prog);
@@ -100,21 +102,23 @@ static void print_info(const struct modem_settings *set, const struct modem_info
 {
 	const char *kind = modem_transport_is_pty(set->device) ? "pty" : "serial";
 	if (json) {
-		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "device", set->device,
-				      "port", kind, "manufacturer", i->manufacturer, "model", i->model, "revision",
-				      i->revision, "imei", i->imei, "profile", i->profile, "sim", i->sim,
-				      "registration", modem_reg_str(i->reg), "operator", i->operator_name);
-		json_object_set_new(o, "signal_dbm", i->signal_dbm ? json_integer(i->signal_dbm) : json_null());
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "device",
+				      set->device, "port", kind, "manufacturer", i->manufacturer, "model",
+				      i->model, "revision", i->revision, "imei", i->imei, "profile",
+				      i->profile, "sim", i->sim, "registration", modem_reg_str(i->reg),
+				      "operator", i->operator_name);
+		json_object_set_new(o, "signal_dbm",
+				    i->signal_dbm ? json_integer(i->signal_dbm) : json_null());
 		json_dumpf(o, stdout, JSON_INDENT(2));
 		fputc('\n', stdout);
 		json_decref(o);
 		return;
 	}
 	printf("device:        %s (%s)\n", set->device, kind);
-	printf("manufacturer:  %s\nmodel:         %s\nrevision:      %s\nIMEI:          %s\n", i->manufacturer,
-	       i->model, i->revision, i->imei);
-	printf("profile:       %s\nSIM:           %s\nregistration:  %s\noperator:      %s\n", i->profile, i->sim,
-	       modem_reg_str(i->reg), i->operator_name);
+	printf("manufacturer:  %s\nmodel:         %s\nrevision:      %s\nIMEI:          %s\n",
+	       i->manufacturer, i->model, i->revision, i->imei);
+	printf("profile:       %s\nSIM:           %s\nregistration:  %s\noperator:      %s\n", i->profile,
+	       i->sim, modem_reg_str(i->reg), i->operator_name);
 	if (i->signal_dbm)
 		printf("signal:        %d dBm\n", i->signal_dbm);
 	else
@@ -143,7 +147,7 @@ int cmd_modem(int argc, char **argv)
 	}
 	if (!set.device[0])
 		return cmd_usage_error(prog, "--device is required");
-	struct modem_session_hooks hooks = { info_idle, NULL };
+	struct modem_session_hooks hooks = {info_idle, NULL};
 	struct modem_session *s = modem_session_new(&set, NULL, &hooks, NULL);
 	if (!s)
 		return M2_EXIT_FAIL;

@@ -1,7 +1,7 @@
 /* `m2mon ports`: the serial ports of this machine with what identifies a modem among them
  * (USB ids, manufacturer, product, serial number), as text or JSON. */
-#include "commands.h"
 #include "cmd.h"
+#include "commands.h"
 #include "modem_ports.h"
 
 #include <jansson.h>
@@ -44,7 +44,8 @@ static void print_json(const struct modem_port_info *p, size_t n)
 static void print_text(const struct modem_port_info *p, size_t n)
 {
 	if (n == 0) {
-		printf("no serial ports found: is the modem plugged in? (dmesg shows whether a driver took it)\n");
+		printf("no serial ports found: is the modem plugged in? (dmesg shows whether a driver took "
+		       "it)\n");
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {

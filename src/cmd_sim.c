@@ -1,9 +1,9 @@
 /* `m2mon sim`: runs the simulated cellular network in the foreground, from options or a
  * config file's `sim` group, and dispatches `m2mon sim send|inbox|fault` (cmd_sim_client.c). */
 #include "cmd_sim.h"
+#include "cmd.h"
 #include "commands.h"
 #include "config.h"
-#include "cmd.h"
 #include "sim_run.h"
 
 #include <errno.h>
@@ -83,7 +83,8 @@ static int parse_int_opt(const char *opt, const char *text, long max, int *out)
 {
 	long v;
 	if (cmd_sim_parse_long(text, 0, max, &v) < 0)
-		return cmd_usage_error(PROG, "%s wants a whole number from 0 to %ld, not '%s'", opt, max, text);
+		return cmd_usage_error(PROG, "%s wants a whole number from 0 to %ld, not '%s'", opt, max,
+				       text);
 	*out = (int)v;
 	return 0;
 }
@@ -102,7 +103,8 @@ static int parse_endpoint(const char *opt, const char *arg, char *name, size_t n
 {
 	const char *eq = strchr(arg, '=');
 	if (!eq || eq == arg || (size_t)(eq - arg) >= name_size)
-		return cmd_usage_error(PROG, "%s wants NAME=NUMBER%s, not '%s'", opt, model ? "[:MODEL]" : "", arg);
+		return cmd_usage_error(PROG, "%s wants NAME=NUMBER%s, not '%s'", opt, model ? "[:MODEL]" : "",
+				       arg);
 	snprintf(name, name_size, "%.*s", (int)(eq - arg), arg);
 	const char *num = eq + 1, *colon = model ? strchr(num, ':') : NULL;
 	size_t num_len = colon ? (size_t)(colon - num) : strlen(num);
@@ -147,13 +149,13 @@ static int add_phone(struct sim_settings *s, const char *arg)
 static int load_config(const char *path, struct sim_settings *s)
 {
 	struct m2_config *cfg = malloc(sizeof(*cfg));
-	struct cfg_report rep = { 0 };
+	struct cfg_report rep = {0};
 	if (!cfg)
 		return M2_EXIT_FAIL;
 	int rc = m2_config_load(path, cfg, &rep);
 	if (rc == 0 && cfg->kind != M2_CONFIG_SIM) {
-		fprintf(stderr, "%s: %s is a %s configuration, not a simulator's ('sim' group)\n", PROG,
-			path, m2_config_kind_str(cfg->kind));
+		fprintf(stderr, "%s: %s is a %s configuration, not a simulator's ('sim' group)\n", PROG, path,
+			m2_config_kind_str(cfg->kind));
 		rc = -EINVAL;
 	} else if (rc < 0) {
 		for (int k = 0; k < rep.count && k < CFG_MAX_ERRORS; k++)
@@ -183,21 +185,37 @@ static int check_unique(const struct sim_settings *s)
 			if (strcmp(names[i], names[j]) == 0)
 				return cmd_usage_error(PROG, "two modems or phones are named '%s'", names[i]);
 			if (strcmp(numbers[i], numbers[j]) == 0)
-				return cmd_usage_error(PROG, "two modems or phones have number %s", numbers[i]);
+				return cmd_usage_error(PROG, "two modems or phones have number %s",
+						       numbers[i]);
 		}
 	return 0;
 }
 
-enum { OPT_DIR = 256, OPT_CONFIG, OPT_MODEM, OPT_PHONE, OPT_LATENCY, OPT_LOSS, OPT_DUP, OPT_REORDER,
-       OPT_BAUD, OPT_SEED };
+enum {
+	OPT_DIR = 256,
+	OPT_CONFIG,
+	OPT_MODEM,
+	OPT_PHONE,
+	OPT_LATENCY,
+	OPT_LOSS,
+	OPT_DUP,
+	OPT_REORDER,
+	OPT_BAUD,
+	OPT_SEED
+};
 
 static const struct option run_options[] = {
-	{ "dir", required_argument, NULL, OPT_DIR },         { "config", required_argument, NULL, OPT_CONFIG },
-	{ "modem", required_argument, NULL, OPT_MODEM },     { "phone", required_argument, NULL, OPT_PHONE },
-	{ "latency-ms", required_argument, NULL, OPT_LATENCY }, { "loss", required_argument, NULL, OPT_LOSS },
-	{ "duplicate", required_argument, NULL, OPT_DUP },   { "reorder", required_argument, NULL, OPT_REORDER },
-	{ "baud", required_argument, NULL, OPT_BAUD },       { "seed", required_argument, NULL, OPT_SEED },
-	{ NULL, 0, NULL, 0 },
+	{"dir", required_argument, NULL, OPT_DIR},
+	{"config", required_argument, NULL, OPT_CONFIG},
+	{"modem", required_argument, NULL, OPT_MODEM},
+	{"phone", required_argument, NULL, OPT_PHONE},
+	{"latency-ms", required_argument, NULL, OPT_LATENCY},
+	{"loss", required_argument, NULL, OPT_LOSS},
+	{"duplicate", required_argument, NULL, OPT_DUP},
+	{"reorder", required_argument, NULL, OPT_REORDER},
+	{"baud", required_argument, NULL, OPT_BAUD},
+	{"seed", required_argument, NULL, OPT_SEED},
+	{NULL, 0, NULL, 0},
 };
 
 /* Applies one option to `s`; the config file has been loaded first. */
@@ -233,7 +251,8 @@ static int run_network(int argc, char **argv)
 	int opt;
 	while ((opt = getopt_long(argc, argv, "+", run_options, NULL)) != -1) {
 		if (opt == '?')
-			return cmd_usage_error(PROG, "unknown option or missing value: '%s'", argv[optind - 1]);
+			return cmd_usage_error(PROG, "unknown option or missing value: '%s'",
+					       argv[optind - 1]);
 		if (opt == OPT_DIR)
 			dir = optarg;
 		else if (opt == OPT_CONFIG)
@@ -252,7 +271,8 @@ static int run_network(int argc, char **argv)
 	while (rc == 0 && (opt = getopt_long(argc, argv, "+", run_options, NULL)) != -1)
 		rc = apply_option(opt, optarg, s);
 	if (rc == 0 && s->n_modems == 0)
-		rc = cmd_usage_error(PROG, "no modem: give at least one --modem NAME=NUMBER or --config FILE");
+		rc = cmd_usage_error(PROG,
+				     "no modem: give at least one --modem NAME=NUMBER or --config FILE");
 	if (rc == 0)
 		rc = check_unique(s);
 	if (rc == 0)
@@ -262,10 +282,10 @@ static int run_network(int argc, char **argv)
 }
 
 static const struct cmd sim_commands[] = {
-	{ "send", "a phone sends an SMS", NULL, cmd_sim_send },
-	{ "inbox", "what a phone has received", NULL, cmd_sim_inbox },
-	{ "fault", "inject a fault into a modem or the network", NULL, cmd_sim_fault },
-	{ "drain", "wait until the network has nothing left to deliver", NULL, cmd_sim_drain },
+	{"send", "a phone sends an SMS", NULL, cmd_sim_send},
+	{"inbox", "what a phone has received", NULL, cmd_sim_inbox},
+	{"fault", "inject a fault into a modem or the network", NULL, cmd_sim_fault},
+	{"drain", "wait until the network has nothing left to deliver", NULL, cmd_sim_drain},
 };
 
 int cmd_sim(int argc, char **argv)

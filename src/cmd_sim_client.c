@@ -1,7 +1,7 @@
 /* `m2mon sim send|inbox|fault|drain`: one request to a running simulator over DIR/sim.sock, its
  * answer printed for a person (or as JSON), and an exit status a script can test. */
-#include "cmd_sim.h"
 #include "cmd.h"
+#include "cmd_sim.h"
 #include "sim_ctl.h"
 
 #include <errno.h>
@@ -41,9 +41,11 @@ static int answer_status(const char *prog, json_t *answer)
 int cmd_sim_send(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "dir", required_argument, NULL, 'd' }, { "from", required_argument, NULL, 'f' },
-		{ "to", required_argument, NULL, 't' },  { "ucs2", no_argument, NULL, 'u' },
-		{ NULL, 0, NULL, 0 },
+		{"dir", required_argument, NULL, 'd'},
+		{"from", required_argument, NULL, 'f'},
+		{"to", required_argument, NULL, 't'},
+		{"ucs2", no_argument, NULL, 'u'},
+		{NULL, 0, NULL, 0},
 	};
 	const char *prog = "m2mon sim send", *dir = NULL, *from = NULL, *to = NULL;
 	int ucs2 = 0, opt;
@@ -59,12 +61,14 @@ int cmd_sim_send(int argc, char **argv)
 		else if (opt == 'u')
 			ucs2 = 1;
 		else
-			return cmd_usage_error(prog, "unknown option or missing value: '%s'", argv[optind - 1]);
+			return cmd_usage_error(prog, "unknown option or missing value: '%s'",
+					       argv[optind - 1]);
 	}
 	if (!dir || !from || !to)
 		return cmd_usage_error(prog, "needs --dir DIR, --from NUMBER and --to NUMBER");
 	if (optind != argc - 1)
-		return cmd_usage_error(prog, optind == argc ? "missing TEXT" : "give TEXT as one argument (quote it)");
+		return cmd_usage_error(prog, optind == argc ? "missing TEXT"
+							    : "give TEXT as one argument (quote it)");
 	json_t *req = json_pack("{s:s,s:s,s:s,s:s,s:b}", "op", "send", "from", from, "to", to, "text",
 				argv[optind], "ucs2", ucs2);
 	if (!req)
@@ -91,7 +95,8 @@ static void print_messages(json_t *msgs, int as_json)
 	}
 	size_t i;
 	json_t *m;
-	json_array_foreach(msgs, i, m) {
+	json_array_foreach(msgs, i, m)
+	{
 		json_int_t parts = json_integer_value(json_object_get(m, "parts"));
 		printf("%s %s (%lld part%s): %s\n", json_string_value(json_object_get(m, "time")),
 		       json_string_value(json_object_get(m, "from")), (long long)parts, parts == 1 ? "" : "s",
@@ -102,9 +107,11 @@ static void print_messages(json_t *msgs, int as_json)
 int cmd_sim_inbox(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "dir", required_argument, NULL, 'd' },   { "wait-ms", required_argument, NULL, 'w' },
-		{ "count", required_argument, NULL, 'c' }, { "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
+		{"dir", required_argument, NULL, 'd'},
+		{"wait-ms", required_argument, NULL, 'w'},
+		{"count", required_argument, NULL, 'c'},
+		{"json", no_argument, NULL, 'j'},
+		{NULL, 0, NULL, 0},
 	};
 	const char *prog = "m2mon sim inbox", *dir = NULL;
 	long wait_ms = 0, count = 1;
@@ -155,20 +162,21 @@ static const struct {
 	const char *kind;
 	const char *arg; /* NULL: none */
 } fault_kinds[] = {
-	{ "hang", "MS" }, { "garbage", NULL }, { "reboot", NULL }, { "no-network", "MS" },
-	{ "sim-full", NULL }, { "drop-next", "N" }, { "delay", "MS" },
+	{"hang", "MS"},     {"garbage", NULL},  {"reboot", NULL}, {"no-network", "MS"},
+	{"sim-full", NULL}, {"drop-next", "N"}, {"delay", "MS"},
 };
 
 int cmd_sim_fault(int argc, char **argv)
 {
-	static const struct option opts[] = { { "dir", required_argument, NULL, 'd' }, { NULL, 0, NULL, 0 } };
+	static const struct option opts[] = {{"dir", required_argument, NULL, 'd'}, {NULL, 0, NULL, 0}};
 	const char *prog = "m2mon sim fault", *dir = NULL;
 	int opt;
 	optind = 0;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (opt != 'd')
-			return cmd_usage_error(prog, "unknown option or missing value: '%s'", argv[optind - 1]);
+			return cmd_usage_error(prog, "unknown option or missing value: '%s'",
+					       argv[optind - 1]);
 		dir = optarg;
 	}
 	if (!dir)
@@ -180,8 +188,10 @@ int cmd_sim_fault(int argc, char **argv)
 	while (k < n && strcmp(fault_kinds[k].kind, kind) != 0)
 		k++;
 	if (k == n)
-		return cmd_usage_error(prog, "unknown KIND '%s': hang MS, garbage, reboot, no-network MS, "
-				       "sim-full, drop-next N or delay MS", kind);
+		return cmd_usage_error(prog,
+				       "unknown KIND '%s': hang MS, garbage, reboot, no-network MS, "
+				       "sim-full, drop-next N or delay MS",
+				       kind);
 	long arg = 0;
 	int want = fault_kinds[k].arg ? 1 : 0;
 	if (argc - optind - 2 != want)
@@ -203,8 +213,9 @@ int cmd_sim_fault(int argc, char **argv)
 int cmd_sim_drain(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "dir", required_argument, NULL, 'd' }, { "wait-ms", required_argument, NULL, 'w' },
-		{ NULL, 0, NULL, 0 },
+		{"dir", required_argument, NULL, 'd'},
+		{"wait-ms", required_argument, NULL, 'w'},
+		{NULL, 0, NULL, 0},
 	};
 	const char *prog = "m2mon sim drain", *dir = NULL;
 	long wait_ms = 10000;

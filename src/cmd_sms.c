@@ -1,8 +1,8 @@
 /* `m2mon sms send|list|watch`: a technician's direct use of a modem for SMS, through the
  * same modem layer and SMS codec as the daemons. Listing and watching leave messages on the
  * modem unless --delete is given, and delete a message only after it was printed. */
-#include "commands.h"
 #include "cmd.h"
+#include "commands.h"
 #include "modem_session.h"
 #include "sms_assembly.h"
 #include "sms_codec.h"
@@ -92,8 +92,9 @@ static bool same_message(const struct item *it, const struct sms_assembly_key *k
 	const struct sms_concat *c = &it->d.concat;
 	uint8_t total = c->present ? c->total : 1;
 	uint16_t ref = c->present ? c->ref : 0;
-	return it->rc == 0 && it->d.kind == SMS_KIND_DELIVER && !it->done && strcmp(it->d.number, k->sender) == 0 &&
-	       total == k->total && (total == 1 || (ref == k->ref && c->ref16 == k->ref16));
+	return it->rc == 0 && it->d.kind == SMS_KIND_DELIVER && !it->done &&
+	       strcmp(it->d.number, k->sender) == 0 && total == k->total &&
+	       (total == 1 || (ref == k->ref && c->ref16 == k->ref16));
 }
 
 static void on_message(const struct sms_message *msg, void *user_data)
@@ -105,10 +106,12 @@ static void on_message(const struct sms_message *msg, void *user_data)
 	for (int k = 0; k < msg->part_count; k++) {
 		for (size_t i = 0; i < r->n_items; i++) {
 			struct item *it = &r->items[i];
-			if (msg->key.total == 1 ? it != r->adding
-						: !same_message(it, &msg->key) || it->d.concat.seq != msg->parts[k])
+			if (msg->key.total == 1
+				    ? it != r->adding
+				    : !same_message(it, &msg->key) || it->d.concat.seq != msg->parts[k])
 				continue;
-			json_array_append_new(parts, json_pack("{s:i, s:i}", "seq", msg->parts[k], "index", it->index));
+			json_array_append_new(
+				parts, json_pack("{s:i, s:i}", "seq", msg->parts[k], "index", it->index));
 			finish_item(r, it);
 		}
 	}
@@ -117,19 +120,23 @@ static void on_message(const struct sms_message *msg, void *user_data)
 		json_array_append_new(missing, json_integer(msg->missing[i]));
 	r->shown++;
 	if (r->json) {
-		emit(r, json_pack("{s:s, s:s, s:s, s:s%, s:s, s:b, s:o, s:o}", "type", "message", "from", msg->key.sender,
-				  "time", when, "text", msg->text, msg->text_len, "encoding", sms_encoding_str(msg->encoding),
-				  "complete", msg->complete, "parts", parts, "missing", missing));
+		emit(r, json_pack("{s:s, s:s, s:s, s:s%, s:s, s:b, s:o, s:o}", "type", "message", "from",
+				  msg->key.sender, "time", when, "text", msg->text, msg->text_len, "encoding",
+				  sms_encoding_str(msg->encoding), "complete", msg->complete, "parts", parts,
+				  "missing", missing));
 		return;
 	}
-	printf("message from %s at %s, %d part%s", msg->key.sender, when, msg->part_count, msg->part_count > 1 ? "s" : "");
+	printf("message from %s at %s, %d part%s", msg->key.sender, when, msg->part_count,
+	       msg->part_count > 1 ? "s" : "");
 	for (size_t i = 0; i < json_array_size(parts); i++) {
 		json_t *p = json_array_get(parts, i);
-		printf("%s %lld@index %lld", i ? "," : ":", (long long)json_integer_value(json_object_get(p, "seq")),
+		printf("%s %lld@index %lld", i ? "," : ":",
+		       (long long)json_integer_value(json_object_get(p, "seq")),
 		       (long long)json_integer_value(json_object_get(p, "index")));
 	}
 	if (!msg->complete)
-		printf(" INCOMPLETE, %d part%s missing", msg->missing_count, msg->missing_count > 1 ? "s" : "");
+		printf(" INCOMPLETE, %d part%s missing", msg->missing_count,
+		       msg->missing_count > 1 ? "s" : "");
 	printf("\n  %.*s\n", (int)msg->text_len, msg->text);
 	fflush(stdout);
 	json_decref(parts);
@@ -142,12 +149,13 @@ static void show_report(struct sms_run *r, struct item *it)
 	iso_time(&it->d.discharge, when, sizeof(when));
 	r->shown++;
 	if (r->json)
-		emit(r, json_pack("{s:s, s:s, s:i, s:s, s:i, s:s, s:i}", "type", "report", "to", it->d.number, "ref",
-				  it->d.message_ref, "status", sms_delivery_str(it->d.delivery), "tp_status", it->d.tp_status,
-				  "time", when, "index", it->index));
+		emit(r, json_pack("{s:s, s:s, s:i, s:s, s:i, s:s, s:i}", "type", "report", "to", it->d.number,
+				  "ref", it->d.message_ref, "status", sms_delivery_str(it->d.delivery),
+				  "tp_status", it->d.tp_status, "time", when, "index", it->index));
 	else
-		printf("status report: message ref %d to %s: %s at %s (TP-Status 0x%02X)\n", it->d.message_ref, it->d.number,
-		       sms_delivery_str(it->d.delivery), when, it->d.tp_status);
+		printf("status report: message ref %d to %s: %s at %s (TP-Status 0x%02X)\n",
+		       it->d.message_ref, it->d.number, sms_delivery_str(it->d.delivery), when,
+		       it->d.tp_status);
 	finish_item(r, it);
 }
 
@@ -155,8 +163,8 @@ static void show_undecodable(struct sms_run *r, struct item *it)
 {
 	r->shown++;
 	if (r->json)
-		emit(r, json_pack("{s:s, s:i, s:s, s:s}", "type", "undecodable", "index", it->index, "pdu", it->pdu,
-				  "error", it->why));
+		emit(r, json_pack("{s:s, s:i, s:s, s:s}", "type", "undecodable", "index", it->index, "pdu",
+				  it->pdu, "error", it->why));
 	else
 		printf("undecodable message at index %d: %s\n  %s\n", it->index, it->why, it->pdu);
 	finish_item(r, it);
@@ -251,14 +259,14 @@ static void on_sent(void *user_data, const struct modem_send_result *res)
 	struct sms_run *r = user_data;
 	if (res->result.kind != AT_RESULT_OK) {
 		const char *why = at_result_describe(&res->result);
-		fprintf(stderr, "%s: the modem refused the message: %s %d%s%s (%d part%s sent before)\n", r->prog,
-			at_result_kind_str(res->result.kind), res->result.code, why ? ", " : "", why ? why : "",
-			res->parts_sent, res->parts_sent == 1 ? "" : "s");
+		fprintf(stderr, "%s: the modem refused the message: %s %d%s%s (%d part%s sent before)\n",
+			r->prog, at_result_kind_str(res->result.kind), res->result.code, why ? ", " : "",
+			why ? why : "", res->parts_sent, res->parts_sent == 1 ? "" : "s");
 		modem_session_stop(r->s, -EPROTO);
 		return;
 	}
-	printf("sent to %s: %d part%s, reference%s", r->number, res->parts_sent, res->parts_sent > 1 ? "s" : "",
-	       res->parts_sent > 1 ? "s" : "");
+	printf("sent to %s: %d part%s, reference%s", r->number, res->parts_sent,
+	       res->parts_sent > 1 ? "s" : "", res->parts_sent > 1 ? "s" : "");
 	for (int i = 0; i < res->parts_sent; i++)
 		printf(" %d", res->refs[i]);
 	printf("\n");
@@ -272,8 +280,9 @@ static void send_idle(struct modem_session *s, void *user_data)
 	if (r->phase++)
 		return;
 	for (int i = 0; i < r->sub->part_count; i++)
-		parts[i] = (struct modem_pdu){ r->sub->parts[i].hex, r->sub->parts[i].tpdu_len };
-	int rc = modem_send(modem_session_modem(s), parts, r->sub->part_count, modem_session_now(s), on_sent, r);
+		parts[i] = (struct modem_pdu){r->sub->parts[i].hex, r->sub->parts[i].tpdu_len};
+	int rc = modem_send(modem_session_modem(s), parts, r->sub->part_count, modem_session_now(s), on_sent,
+			    r);
 	if (rc < 0) {
 		fprintf(stderr, "%s: cannot send: %s\n", r->prog, strerror(-rc));
 		modem_session_stop(s, -EPROTO);
@@ -282,8 +291,8 @@ static void send_idle(struct modem_session *s, void *user_data)
 
 static int run(struct sms_run *r, void (*idle)(struct modem_session *, void *), uint32_t timeout_ms)
 {
-	struct modem_session_hooks hooks = { idle, on_sms };
-	struct sms_assembly_cfg acfg = { 10 * 60 * 1000, 64, NULL, on_message, r };
+	struct modem_session_hooks hooks = {idle, on_sms};
+	struct sms_assembly_cfg acfg = {10 * 60 * 1000, 64, NULL, on_message, r};
 	int rc;
 	if (!r->set.device[0])
 		return cmd_usage_error(r->prog, "--device is required");
@@ -343,7 +352,7 @@ static int parse(struct sms_run *r, int argc, char **argv, const char **pos, int
 
 static int sms_send(int argc, char **argv)
 {
-	struct sms_run r = { .prog = "m2mon sms send" };
+	struct sms_run r = {.prog = "m2mon sms send"};
 	const char *pos[2];
 	int n;
 	if (parse(&r, argc, argv, pos, 2, &n) < 0)
@@ -355,7 +364,7 @@ static int sms_send(int argc, char **argv)
 	r.sub = malloc(sizeof(*r.sub));
 	if (!r.sub)
 		return M2_EXIT_FAIL;
-	struct sms_submit_opts opts = { NULL, false, 0, (uint8_t)(time(NULL) ^ getpid()) };
+	struct sms_submit_opts opts = {NULL, false, 0, (uint8_t)(time(NULL) ^ getpid())};
 	opts.status_report = r.report;
 	int rc = sms_encode_submit(r.number, r.text, &opts, r.sub);
 	if (rc < 0) {
@@ -363,7 +372,9 @@ static int sms_send(int argc, char **argv)
 		if (rc == -EMSGSIZE)
 			return cmd_usage_error(r.prog, "TEXT needs more than %d SMS", SMS_MAX_PARTS);
 		if (rc == -EINVAL)
-			return cmd_usage_error(r.prog, "NUMBER must be digits with an optional leading '+', and TEXT valid UTF-8");
+			return cmd_usage_error(
+				r.prog,
+				"NUMBER must be digits with an optional leading '+', and TEXT valid UTF-8");
 		fprintf(stderr, "%s: cannot encode the message: %s\n", r.prog, strerror(-rc));
 		return M2_EXIT_FAIL;
 	}
@@ -374,7 +385,7 @@ static int sms_send(int argc, char **argv)
 
 static int sms_list(int argc, char **argv)
 {
-	struct sms_run r = { .prog = "m2mon sms list" };
+	struct sms_run r = {.prog = "m2mon sms list"};
 	int n;
 	if (parse(&r, argc, argv, NULL, 0, &n) < 0)
 		return M2_EXIT_USAGE;
@@ -383,7 +394,7 @@ static int sms_list(int argc, char **argv)
 
 static int sms_watch(int argc, char **argv)
 {
-	struct sms_run r = { .prog = "m2mon sms watch", .watch = true };
+	struct sms_run r = {.prog = "m2mon sms watch", .watch = true};
 	int n;
 	if (parse(&r, argc, argv, NULL, 0, &n) < 0)
 		return M2_EXIT_USAGE;
@@ -391,13 +402,13 @@ static int sms_watch(int argc, char **argv)
 }
 
 static const struct cmd sms_cmds[] = {
-	{ "send", "send a text to a number", cmd_sms_usage, sms_send },
-	{ "list", "print the messages stored on the modem", cmd_sms_usage, sms_list },
-	{ "watch", "print messages as they arrive", cmd_sms_usage, sms_watch },
+	{"send", "send a text to a number", cmd_sms_usage, sms_send},
+	{"list", "print the messages stored on the modem", cmd_sms_usage, sms_list},
+	{"watch", "print messages as they arrive", cmd_sms_usage, sms_watch},
 };
 
 int cmd_sms(int argc, char **argv)
 {
-	return cmd_dispatch("m2mon sms", NULL, sms_cmds, sizeof(sms_cmds) / sizeof(sms_cmds[0]), argc, argv, stdout,
-			    stderr);
+	return cmd_dispatch("m2mon sms", NULL, sms_cmds, sizeof(sms_cmds) / sizeof(sms_cmds[0]), argc, argv,
+			    stdout, stderr);
 }

@@ -9,22 +9,46 @@
 #include <string.h>
 
 #define FIELD(st, m, k) .name = #m, .kind = k, .offset = offsetof(st, m)
-#define INT(st, m, req, lo, hi, d, h) { FIELD(st, m, CFG_INT), .required = req, .min = lo, .max = hi, .def = d, .help = h }
-#define DBL(st, m, lo, hi, d, h) { FIELD(st, m, CFG_DOUBLE), .dmin = lo, .dmax = hi, .ddef = d, .help = h }
-#define BOOL(st, m, d, h) { FIELD(st, m, CFG_BOOL), .def = d, .help = h }
-#define STR(st, m, req, lo, chk, d, h)                                                              \
-	{ FIELD(st, m, CFG_STRING), .required = req, .size = sizeof(((st *)0)->m), .min = lo,           \
-	  .max = sizeof(((st *)0)->m) - 1, .check = chk, .sdef = d, .help = h }
-#define ENUM(st, m, nm, d, h) { FIELD(st, m, CFG_ENUM), .names = nm, .def = d, .help = h }
-#define GROUP(nm, st, m, req, f, h)                                                                 \
-	{ .name = nm, .kind = CFG_GROUP, .offset = offsetof(st, m), .required = req, .fields = f, .help = h }
-#define LIST(st, m, cnt, lo, f, h)                                                                  \
-	{ FIELD(st, m, CFG_LIST), .required = (lo) > 0, .size = sizeof(((st *)0)->m[0]),                \
-	  .count_offset = offsetof(st, cnt),                                                            \
-	  .min = lo, .max = sizeof(((st *)0)->m) / sizeof(((st *)0)->m[0]), .fields = f, .help = h }
-#define END { 0 }
+#define INT(st, m, req, lo, hi, d, h)                                                                        \
+	{                                                                                                    \
+		FIELD(st, m, CFG_INT), .required = req, .min = lo, .max = hi, .def = d, .help = h            \
+	}
+#define DBL(st, m, lo, hi, d, h)                                                                             \
+	{                                                                                                    \
+		FIELD(st, m, CFG_DOUBLE), .dmin = lo, .dmax = hi, .ddef = d, .help = h                       \
+	}
+#define BOOL(st, m, d, h)                                                                                    \
+	{                                                                                                    \
+		FIELD(st, m, CFG_BOOL), .def = d, .help = h                                                  \
+	}
+#define STR(st, m, req, lo, chk, d, h)                                                                       \
+	{                                                                                                    \
+		FIELD(st, m, CFG_STRING), .required = req, .size = sizeof(((st *)0)->m), .min = lo,          \
+					  .max = sizeof(((st *)0)->m) - 1, .check = chk, .sdef = d,          \
+					  .help = h                                                          \
+	}
+#define ENUM(st, m, nm, d, h)                                                                                \
+	{                                                                                                    \
+		FIELD(st, m, CFG_ENUM), .names = nm, .def = d, .help = h                                     \
+	}
+#define GROUP(nm, st, m, req, f, h)                                                                          \
+	{                                                                                                    \
+		.name = nm, .kind = CFG_GROUP, .offset = offsetof(st, m), .required = req, .fields = f,      \
+		.help = h                                                                                    \
+	}
+#define LIST(st, m, cnt, lo, f, h)                                                                           \
+	{                                                                                                    \
+		FIELD(st, m, CFG_LIST), .required = (lo) > 0, .size = sizeof(((st *)0)->m[0]),               \
+					.count_offset = offsetof(st, cnt), .min = lo,                        \
+					.max = sizeof(((st *)0)->m) / sizeof(((st *)0)->m[0]), .fields = f,  \
+					.help = h                                                            \
+	}
+#define END                                                                                                  \
+	{                                                                                                    \
+		0                                                                                            \
+	}
 
-static const char *const log_level_names[] = { "error", "warn", "info", "debug", "trace", 0 };
+static const char *const log_level_names[] = {"error", "warn", "info", "debug", "trace", 0};
 
 static const struct cfg_field log_fields[] = {
 	ENUM(struct log_settings, level, log_level_names, LOG_LEVEL_INFO, "least severe level written"),
@@ -33,7 +57,8 @@ static const struct cfg_field log_fields[] = {
 };
 
 static const struct cfg_field modem_fields[] = {
-	STR(struct modem_settings, device, true, 1, NULL, NULL, "the modem's serial port, e.g. \"/dev/ttyUSB2\""),
+	STR(struct modem_settings, device, true, 1, NULL, NULL,
+	    "the modem's serial port, e.g. \"/dev/ttyUSB2\""),
 	INT(struct modem_settings, baud, false, 1200, 4000000, 115200, "line speed in bit/s"),
 	ENUM(struct modem_settings, flow_control, modem_flow_names, MODEM_FLOW_NONE, "flow control"),
 	STR(struct modem_settings, pin, false, 0, cfg_check_digits, NULL, "the SIM's PIN"),
@@ -87,14 +112,16 @@ static const struct cfg_field sim_fields[] = {
 static const struct cfg_field base_schema[] = {
 	GROUP("log", CONF, log, false, log_fields, NULL),
 	GROUP("base", CONF, u.base.base, true, base_fields, NULL),
-	GROUP("modem", CONF, u.base.modem, true, modem_fields, "the base's modem: modem = { device = \"/dev/ttyUSB2\"; };"),
+	GROUP("modem", CONF, u.base.modem, true, modem_fields,
+	      "the base's modem: modem = { device = \"/dev/ttyUSB2\"; };"),
 	END,
 };
 
 static const struct cfg_field unit_schema[] = {
 	GROUP("log", CONF, log, false, log_fields, NULL),
 	GROUP("unit", CONF, u.unit.unit, true, unit_fields, NULL),
-	GROUP("modem", CONF, u.unit.modem, true, modem_fields, "the unit's modem: modem = { device = \"/dev/ttyUSB2\"; };"),
+	GROUP("modem", CONF, u.unit.modem, true, modem_fields,
+	      "the unit's modem: modem = { device = \"/dev/ttyUSB2\"; };"),
 	END,
 };
 
@@ -109,9 +136,9 @@ static const struct {
 	enum m2_config_kind kind;
 	const struct cfg_field *schema;
 } kinds[] = {
-	{ "base", M2_CONFIG_BASE, base_schema },
-	{ "unit", M2_CONFIG_UNIT, unit_schema },
-	{ "sim", M2_CONFIG_SIM, sim_schema },
+	{"base", M2_CONFIG_BASE, base_schema},
+	{"unit", M2_CONFIG_UNIT, unit_schema},
+	{"sim", M2_CONFIG_SIM, sim_schema},
 };
 
 const char *m2_config_kind_str(enum m2_config_kind kind)
@@ -128,8 +155,7 @@ const char *m2_config_kind_str(enum m2_config_kind kind)
 }
 
 /* Tells the kind by the top-level groups present: exactly one of base, unit, sim. */
-static int detect_kind(const config_setting_t *root, const char *name, size_t *which,
-		       struct cfg_report *rep)
+static int detect_kind(const config_setting_t *root, const char *name, size_t *which, struct cfg_report *rep)
 {
 	int found = 0;
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
@@ -137,16 +163,19 @@ static int detect_kind(const config_setting_t *root, const char *name, size_t *w
 			continue;
 		if (found++) {
 			const config_setting_t *s = config_setting_get_member(root, kinds[i].group);
-			cfg_report_add(rep, "%s:%d: %s: a file describes one thing, but it has both '%s' and '%s'",
-				       name, config_setting_source_line(s), kinds[i].group, kinds[*which].group,
-				       kinds[i].group);
+			cfg_report_add(rep,
+				       "%s:%d: %s: a file describes one thing, but it has both '%s' and '%s'",
+				       name, config_setting_source_line(s), kinds[i].group,
+				       kinds[*which].group, kinds[i].group);
 			return -EINVAL;
 		}
 		*which = i;
 	}
 	if (!found) {
-		cfg_report_add(rep, "%s:1: not an m2mon configuration: it needs one top-level group "
-				    "'base', 'unit' or 'sim'", name);
+		cfg_report_add(rep,
+			       "%s:1: not an m2mon configuration: it needs one top-level group "
+			       "'base', 'unit' or 'sim'",
+			       name);
 		return -EINVAL;
 	}
 	return 0;
@@ -175,8 +204,7 @@ int m2_config_load(const char *path, struct m2_config *out, struct cfg_report *r
 	return rc;
 }
 
-int m2_config_load_string(const char *text, const char *name, struct m2_config *out,
-			  struct cfg_report *rep)
+int m2_config_load_string(const char *text, const char *name, struct m2_config *out, struct cfg_report *rep)
 {
 	config_t cfg;
 	config_init(&cfg);

@@ -54,7 +54,6 @@ struct m2_config {
 int m2_config_load(const char *path, struct m2_config *out, struct cfg_report *rep);
 
 /* The same for text in memory; `name` stands for the file name in messages. */
-int m2_config_load_string(const char *text, const char *name, struct m2_config *out,
-			  struct cfg_report *rep);
+int m2_config_load_string(const char *text, const char *name, struct m2_config *out, struct cfg_report *rep);
 
 #endif

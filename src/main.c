@@ -1,7 +1,7 @@
 /* The m2mon executable: global logging options, then one subcommand from the table below,
  * each in its own file. */
-#include "commands.h"
 #include "cmd.h"
+#include "commands.h"
 #include "log.h"
 
 #include <stdbool.h>
@@ -15,13 +15,13 @@
 #endif
 
 static const struct cmd commands[] = {
-	{ "check-config", "validate a configuration file and tell its kind", cmd_check_config_usage,
-	  cmd_check_config },
-	{ "demo", "run a simulated site end to end", cmd_demo_usage, cmd_demo },
-	{ "ports", "list serial ports, to find the modem", cmd_ports_usage, cmd_ports },
-	{ "modem", "ask a modem what it is and how its network is", cmd_modem_usage, cmd_modem },
-	{ "sms", "send, list or watch SMS through a modem", cmd_sms_usage, cmd_sms },
-	{ "sim", "run the simulated cellular network, or talk to it", cmd_sim_usage, cmd_sim },
+	{"check-config", "validate a configuration file and tell its kind", cmd_check_config_usage,
+	 cmd_check_config},
+	{"demo", "run a simulated site end to end", cmd_demo_usage, cmd_demo},
+	{"ports", "list serial ports, to find the modem", cmd_ports_usage, cmd_ports},
+	{"modem", "ask a modem what it is and how its network is", cmd_modem_usage, cmd_modem},
+	{"sms", "send, list or watch SMS through a modem", cmd_sms_usage, cmd_sms},
+	{"sim", "run the simulated cellular network, or talk to it", cmd_sim_usage, cmd_sim},
 };
 
 static const char global_options[] =
@@ -43,7 +43,8 @@ static int global_opts(int argc, char **argv)
 			i++;
 		} else if (strcmp(argv[i], "--log-level") == 0) {
 			if (i + 1 >= argc || log_level_parse(argv[i + 1], &level) != 0) {
-				cmd_usage_error("m2mon", "--log-level needs one of error, warn, info, debug, trace");
+				cmd_usage_error("m2mon",
+						"--log-level needs one of error, warn, info, debug, trace");
 				return -1;
 			}
 			i += 2;
@@ -67,8 +68,8 @@ int main(int argc, char **argv)
 	argv[used] = argv[0];
 	argc -= used;
 	argv += used;
-	int rc = cmd_dispatch("m2mon", M2MON_VERSION, commands, sizeof(commands) / sizeof(commands[0]),
-			      argc, argv, stdout, stderr);
+	int rc = cmd_dispatch("m2mon", M2MON_VERSION, commands, sizeof(commands) / sizeof(commands[0]), argc,
+			      argv, stdout, stderr);
 	if (rc == M2_EXIT_OK && argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
 		fputs(global_options, stdout);
 	return rc;

@@ -55,10 +55,14 @@ static void engine_with_names(char names[][64])
 		return;
 	int64_t now = 1764000000000LL;
 	for (int i = 0; i < 4; i++) {
-		struct alert_report r = {.unit = names[3 + i], .channel = (int16_t)(i * 3000 - 1),
-					 .kind = (enum alert_kind)(i % 7), .critical = i == 2,
-					 .has_value = true, .value_c10 = INT32_MIN + i,
-					 .threshold_c10 = INT32_MAX - i, .since_ms = now};
+		struct alert_report r = {.unit = names[3 + i],
+					 .channel = (int16_t)(i * 3000 - 1),
+					 .kind = (enum alert_kind)(i % 7),
+					 .critical = i == 2,
+					 .has_value = true,
+					 .value_c10 = INT32_MIN + i,
+					 .threshold_c10 = INT32_MAX - i,
+					 .since_ms = now};
 		alert_engine_raise(e, &r, now + i);
 	}
 	alert_engine_tick(e, now + 120000);
@@ -136,11 +140,15 @@ static void restore_damaged(const uint8_t *data, size_t size)
 	int64_t now = 1764000000000LL;
 	if (alert_engine_restore(e, &inc) == 0) {
 		alert_engine_tick(e, now);
-		alert_engine_raise(e, &(struct alert_report){.unit = inc.unit, .channel = inc.channel,
-							     .kind = inc.kind, .since_ms = now}, now + 1);
+		alert_engine_raise(
+			e,
+			&(struct alert_report){
+				.unit = inc.unit, .channel = inc.channel, .kind = inc.kind, .since_ms = now},
+			now + 1);
 		alert_engine_ack(e, "1", ALERT_ACK_ALL, now + 2);
-		alert_engine_clear(e, &(struct alert_report){.unit = inc.unit, .channel = inc.channel,
-							     .kind = inc.kind}, now + 3);
+		alert_engine_clear(
+			e, &(struct alert_report){.unit = inc.unit, .channel = inc.channel, .kind = inc.kind},
+			now + 3);
 		alert_engine_tick(e, now + 86400000LL);
 	}
 	alert_engine_free(e);

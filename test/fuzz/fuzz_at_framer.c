@@ -24,7 +24,8 @@ static void read_fields(const char *line)
 	at_iter_prefix(&it, "+");
 	for (int i = 0; i < 16 && !at_iter_at_end(&it); i++) {
 		if (at_iter_next_int(&it, &v) == 0 || at_iter_next_string(&it, text, sizeof(text)) == 0 ||
-		    at_iter_next_hex(&it, hex, sizeof(hex), &n) == 0 || at_iter_next_range(&it, &lo, &hi) == 0)
+		    at_iter_next_hex(&it, hex, sizeof(hex), &n) == 0 ||
+		    at_iter_next_range(&it, &lo, &hi) == 0)
 			continue;
 		if (at_iter_open_list(&it) == 0) {
 			at_iter_next_text(&it, text, sizeof(text));
@@ -61,10 +62,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!chat)
 		return 0;
 	size_t piece = (size_t)(data[0] % 8) + 1;
-	struct at_cmd csq = { "AT+CSQ", "+CSQ:", NULL, 1000 };
-	struct at_cmd cmgs = { "AT+CMGS=5", "+CMGS:", "0001000000", 1000 };
-	struct at_cmd cmgl = { "AT+CMGL=4", "+CMGL:", NULL, 1000 };
-	struct at_cmd cgmm = { "AT+CGMM", NULL, NULL, 1000 };
+	struct at_cmd csq = {"AT+CSQ", "+CSQ:", NULL, 1000};
+	struct at_cmd cmgs = {"AT+CMGS=5", "+CMGS:", "0001000000", 1000};
+	struct at_cmd cmgl = {"AT+CMGL=4", "+CMGL:", NULL, 1000};
+	struct at_cmd cgmm = {"AT+CGMM", NULL, NULL, 1000};
 	at_chat_send(chat, &csq, 0, on_resp, NULL);
 	at_chat_send(chat, &cmgs, 0, on_resp, NULL);
 	at_chat_send(chat, &cmgl, 0, on_resp, NULL);

@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	memcpy(text, data, size);
 	text[size] = '\0';
-	struct cfg_report rep = { 0 };
+	struct cfg_report rep = {0};
 	m2_config_load_string(text, "fuzz.conf", cfg, &rep);
 	free(text);
 	free(cfg);

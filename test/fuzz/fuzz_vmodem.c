@@ -37,9 +37,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	log_setup(LOG_LEVEL_ERROR, false, "fuzz");
 	size_t total = 0;
-	struct vmodem_config cfg = { .name = "fz", .number = "+15550001000", .smsc = "+15550000000",
-				     .model = (enum vmodem_model)(data[0] % 4), .slots = 3, .seed = data[0] };
-	struct vmodem_hooks hooks = { sink, accept };
+	struct vmodem_config cfg = {.name = "fz",
+				    .number = "+15550001000",
+				    .smsc = "+15550000000",
+				    .model = (enum vmodem_model)(data[0] % 4),
+				    .slots = 3,
+				    .seed = data[0]};
+	struct vmodem_hooks hooks = {sink, accept};
 	struct vmodem *vm = vmodem_new(&cfg, &hooks, &total);
 	if (!vm)
 		return 0;

@@ -18,8 +18,9 @@
 #include <cmocka.h>
 
 static const char *const net_args[] = {
-	"--modem", "base=+15550001000", "--modem", "unit1=+15550002001:sim800",
-	"--phone", "alice=+15550003001", "--latency-ms", "50", NULL,
+	"--modem", "base=+15550001000",  "--modem",      "unit1=+15550002001:sim800",
+	"--phone", "alice=+15550003001", "--latency-ms", "50",
+	NULL,
 };
 
 static int open_modem(const struct it_sim *sim, const char *name)
@@ -56,7 +57,8 @@ static void modem_to_modem_with_status_report(void **state)
 	it_sim_start(&sim, m2mon, net_args);
 	int base = open_modem(&sim, "base"), unit = open_modem(&sim, "unit1");
 	char seen[4096];
-	assert_int_equal(it_at_send_sms_seen(unit, "+15550001000", "T1=4.5 T2=5.0", true, seen, sizeof(seen)), 1);
+	assert_int_equal(it_at_send_sms_seen(unit, "+15550001000", "T1=4.5 T2=5.0", true, seen, sizeof(seen)),
+			 1);
 	char acc[4096] = "";
 	assert_true(it_at_wait(base, "+CMTI:", IT_TIMEOUT_MS, acc, sizeof(acc)));
 	struct it_sms sms[8];
@@ -67,14 +69,17 @@ static void modem_to_modem_with_status_report(void **state)
 	wait_report(unit, seen, sizeof(seen), &rep);
 	assert_int_equal(rep.status, 0x00);
 	assert_string_equal(rep.from, "+15550001000");
-	assert_int_equal(it_at_send_sms_seen(unit, "+19995550000", "anyone there?", true, seen, sizeof(seen)), 1);
+	assert_int_equal(it_at_send_sms_seen(unit, "+19995550000", "anyone there?", true, seen, sizeof(seen)),
+			 1);
 	wait_report(unit, seen, sizeof(seen), &rep);
 	assert_int_equal(rep.status, 0x41);
 	assert_true(it_drain(&sim, IT_TIMEOUT_MS)); /* the record follows the delivery */
-	assert_int_equal(it_jsonl_count(&sim, (const char *const[]){ "\"status\":\"unknown-number\"",
-								      "+19995550000", NULL }), 1);
-	assert_int_equal(it_jsonl_count(&sim, (const char *const[]){ "\"type\":\"status-report\"",
-								      "\"tp_status\":65", NULL }), 1);
+	assert_int_equal(it_jsonl_count(&sim, (const char *const[]){"\"status\":\"unknown-number\"",
+								    "+19995550000", NULL}),
+			 1);
+	assert_int_equal(it_jsonl_count(&sim, (const char *const[]){"\"type\":\"status-report\"",
+								    "\"tp_status\":65", NULL}),
+			 1);
 	close(base);
 	close(unit);
 	it_sim_stop(&sim);
@@ -92,16 +97,21 @@ static void long_texts_between_phone_and_modem(void **state)
 	text[400] = '\0';
 	assert_int_equal(it_at_send_sms(base, "+15550003001", text, false), 3);
 	char out[8192];
-	assert_int_equal(it_cli(&sim, "inbox", (const char *const[]){ "+15550003001", "--wait-ms", "10000",
-								       "--json", NULL }, out, sizeof(out)), 0);
+	assert_int_equal(it_cli(&sim, "inbox",
+				(const char *const[]){"+15550003001", "--wait-ms", "10000", "--json", NULL},
+				out, sizeof(out)),
+			 0);
 	assert_non_null(strstr(out, "\"parts\":3"));
 	assert_non_null(strstr(out, text));
 	assert_non_null(strstr(out, "\"from\":\"+15550001000\""));
 	const char *reply = "ACK Ünit 1 is fine, thanks. This reply is long enough to need two SMS "
 			    "because a handset splits it into concatenated parts of 153 characters "
 			    "each, and the modem sees every part with its UDH.";
-	assert_int_equal(it_cli(&sim, "send", (const char *const[]){ "--from", "+15550003001", "--to",
-								      "+15550001000", reply, NULL }, out, sizeof(out)), 0);
+	assert_int_equal(
+		it_cli(&sim, "send",
+		       (const char *const[]){"--from", "+15550003001", "--to", "+15550001000", reply, NULL},
+		       out, sizeof(out)),
+		0);
 	char acc[4096] = "";
 	assert_true(it_at_wait(base, "+CMTI:", IT_TIMEOUT_MS, acc, sizeof(acc)));
 	assert_true(it_at_wait(base + 0, "+CMTI:", IT_TIMEOUT_MS, strstr(acc, "+CMTI:") + 1,
@@ -130,14 +140,22 @@ static void port_survives_its_client_closing(void **state)
 		close(fd);
 	}
 	char out[256];
-	assert_int_equal(it_cli(&sim, "inbox", (const char *const[]){ "+15550003001", NULL }, out, sizeof(out)), 0);
-	assert_int_equal(it_cli(&sim, "inbox", (const char *const[]){ "+15550003001", "--wait-ms", "100", NULL },
-				out, sizeof(out)), 1);
-	assert_int_equal(it_cli(&sim, "inbox", (const char *const[]){ "+19990000000", NULL }, out, sizeof(out)), 1);
-	assert_int_equal(it_cli(&sim, "send", (const char *const[]){ "--from", "+15550001000", "--to",
-								      "+15550003001", "x", NULL }, out, sizeof(out)), 1);
-	assert_int_equal(it_cli(&sim, "send", (const char *const[]){ "--to", "+15550003001", "x", NULL }, out,
-				sizeof(out)), 2);
+	assert_int_equal(it_cli(&sim, "inbox", (const char *const[]){"+15550003001", NULL}, out, sizeof(out)),
+			 0);
+	assert_int_equal(it_cli(&sim, "inbox",
+				(const char *const[]){"+15550003001", "--wait-ms", "100", NULL}, out,
+				sizeof(out)),
+			 1);
+	assert_int_equal(it_cli(&sim, "inbox", (const char *const[]){"+19990000000", NULL}, out, sizeof(out)),
+			 1);
+	assert_int_equal(
+		it_cli(&sim, "send",
+		       (const char *const[]){"--from", "+15550001000", "--to", "+15550003001", "x", NULL},
+		       out, sizeof(out)),
+		1);
+	assert_int_equal(it_cli(&sim, "send", (const char *const[]){"--to", "+15550003001", "x", NULL}, out,
+				sizeof(out)),
+			 2);
 	it_sim_stop(&sim);
 }
 
@@ -159,7 +177,7 @@ static void control_socket_survives_bad_requests(void **state)
 	const char *m2mon = *state;
 	struct it_sim sim;
 	it_sim_start(&sim, m2mon, net_args);
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	char sock[400];
 	snprintf(sock, sizeof(sock), "%s/sim.sock", sim.dir);
 	assert_true(strlen(sock) < sizeof(addr.sun_path));

@@ -32,8 +32,8 @@ static int open_modem(const struct it_sim *sim, const char *name)
 
 static int setup(void **state)
 {
-	static const char *const args[] = { "--modem", "base=+15550001000", "--modem", "unit1=+15550002001",
-					    NULL };
+	static const char *const args[] = {"--modem", "base=+15550001000", "--modem", "unit1=+15550002001",
+					   NULL};
 	const char *m2mon = *state; /* the test's prestate, replaced by the network */
 	struct net *n = calloc(1, sizeof(*n));
 	it_sim_start(&n->sim, m2mon, args);
@@ -55,7 +55,7 @@ static int teardown(void **state)
 
 static void fault(struct net *n, const char *modem, const char *kind, const char *arg)
 {
-	const char *args[] = { modem, kind, arg, NULL };
+	const char *args[] = {modem, kind, arg, NULL};
 	assert_int_equal(it_cli(&n->sim, "fault", args, NULL, 0), 0);
 }
 
@@ -127,8 +127,9 @@ static void no_network_refuses_sends_and_holds_deliveries(void **state)
 	assert_int_equal(it_at_list(n->base, sms, 4), 1);
 	assert_string_equal(sms[0].text, "wait for me");
 	assert_true(it_drain(&n->sim, IT_TIMEOUT_MS)); /* the record follows the delivery */
-	assert_int_equal(it_jsonl_count(&n->sim, (const char *const[]){ "wait for me", "no-network",
-									 "delivered", NULL }), 1);
+	assert_int_equal(it_jsonl_count(&n->sim, (const char *const[]){"wait for me", "no-network",
+								       "delivered", NULL}),
+			 1);
 }
 
 static void sim_full_keeps_the_sms_until_space_is_freed(void **state)
@@ -147,8 +148,9 @@ static void sim_full_keeps_the_sms_until_space_is_freed(void **state)
 	assert_int_equal(it_at_list(n->base, sms, 64), 1);
 	assert_string_equal(sms[0].text, "room for me?");
 	assert_true(it_drain(&n->sim, IT_TIMEOUT_MS)); /* the record follows the delivery */
-	assert_int_equal(it_jsonl_count(&n->sim, (const char *const[]){ "room for me?", "storage-full",
-									 "delivered", NULL }), 1);
+	assert_int_equal(it_jsonl_count(&n->sim, (const char *const[]){"room for me?", "storage-full",
+								       "delivered", NULL}),
+			 1);
 }
 
 static void drop_next_loses_exactly_that_many(void **state)
@@ -164,7 +166,7 @@ static void drop_next_loses_exactly_that_many(void **state)
 	assert_int_equal(it_at_list(n->base, sms, 4), 1);
 	assert_string_equal(sms[0].text, "three");
 	assert_true(it_drain(&n->sim, IT_TIMEOUT_MS)); /* the record follows the delivery */
-	assert_int_equal(it_jsonl_count(&n->sim, (const char *const[]){ "\"lost\"", "drop-next", NULL }), 2);
+	assert_int_equal(it_jsonl_count(&n->sim, (const char *const[]){"\"lost\"", "drop-next", NULL}), 2);
 }
 
 static void delay_holds_that_modems_sms(void **state)
@@ -177,17 +179,19 @@ static void delay_holds_that_modems_sms(void **state)
 	assert_true(it_at_wait(n->base, "+CMTI:", IT_TIMEOUT_MS, acc, sizeof(acc)));
 	assert_true(mono_ms() - t0 >= 1000 - CLOCK_SLACK_MS);
 	assert_true(it_drain(&n->sim, IT_TIMEOUT_MS)); /* the record follows the delivery */
-	assert_int_equal(it_jsonl_count(&n->sim, (const char *const[]){ "slow", "\"delay\"", "delivered", NULL }),
-			 1);
+	assert_int_equal(
+		it_jsonl_count(&n->sim, (const char *const[]){"slow", "\"delay\"", "delivered", NULL}), 1);
 }
 
 static void bad_fault_requests_are_usage_errors(void **state)
 {
 	struct net *n = *state;
-	assert_int_equal(it_cli(&n->sim, "fault", (const char *const[]){ "base", "melt", NULL }, NULL, 0), 2);
-	assert_int_equal(it_cli(&n->sim, "fault", (const char *const[]){ "base", "hang", NULL }, NULL, 0), 2);
-	assert_int_equal(it_cli(&n->sim, "fault", (const char *const[]){ "base", "reboot", "5", NULL }, NULL, 0), 2);
-	assert_int_equal(it_cli(&n->sim, "fault", (const char *const[]){ "nobody", "reboot", NULL }, NULL, 0), 1);
+	assert_int_equal(it_cli(&n->sim, "fault", (const char *const[]){"base", "melt", NULL}, NULL, 0), 2);
+	assert_int_equal(it_cli(&n->sim, "fault", (const char *const[]){"base", "hang", NULL}, NULL, 0), 2);
+	assert_int_equal(
+		it_cli(&n->sim, "fault", (const char *const[]){"base", "reboot", "5", NULL}, NULL, 0), 2);
+	assert_int_equal(it_cli(&n->sim, "fault", (const char *const[]){"nobody", "reboot", NULL}, NULL, 0),
+			 1);
 	assert_true(it_at_cmd(n->base, "AT", NULL, 0));
 }
 
@@ -198,14 +202,22 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_prestate_setup_teardown(hang_ignores_commands_for_its_duration, setup, teardown, argv[1]),
-		cmocka_unit_test_prestate_setup_teardown(garbage_puts_stray_bytes_in_the_next_reply, setup, teardown, argv[1]),
-		cmocka_unit_test_prestate_setup_teardown(reboot_prints_boot_urcs_and_forgets_settings, setup, teardown, argv[1]),
-		cmocka_unit_test_prestate_setup_teardown(no_network_refuses_sends_and_holds_deliveries, setup, teardown, argv[1]),
-		cmocka_unit_test_prestate_setup_teardown(sim_full_keeps_the_sms_until_space_is_freed, setup, teardown, argv[1]),
-		cmocka_unit_test_prestate_setup_teardown(drop_next_loses_exactly_that_many, setup, teardown, argv[1]),
-		cmocka_unit_test_prestate_setup_teardown(delay_holds_that_modems_sms, setup, teardown, argv[1]),
-		cmocka_unit_test_prestate_setup_teardown(bad_fault_requests_are_usage_errors, setup, teardown, argv[1]),
+		cmocka_unit_test_prestate_setup_teardown(hang_ignores_commands_for_its_duration, setup,
+							 teardown, argv[1]),
+		cmocka_unit_test_prestate_setup_teardown(garbage_puts_stray_bytes_in_the_next_reply, setup,
+							 teardown, argv[1]),
+		cmocka_unit_test_prestate_setup_teardown(reboot_prints_boot_urcs_and_forgets_settings, setup,
+							 teardown, argv[1]),
+		cmocka_unit_test_prestate_setup_teardown(no_network_refuses_sends_and_holds_deliveries, setup,
+							 teardown, argv[1]),
+		cmocka_unit_test_prestate_setup_teardown(sim_full_keeps_the_sms_until_space_is_freed, setup,
+							 teardown, argv[1]),
+		cmocka_unit_test_prestate_setup_teardown(drop_next_loses_exactly_that_many, setup, teardown,
+							 argv[1]),
+		cmocka_unit_test_prestate_setup_teardown(delay_holds_that_modems_sms, setup, teardown,
+							 argv[1]),
+		cmocka_unit_test_prestate_setup_teardown(bad_fault_requests_are_usage_errors, setup, teardown,
+							 argv[1]),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,15 +21,20 @@ static int cmp_lines(const void *a, const void *b)
  * sorted (arrival order may differ by scheduling; fates may not). */
 static char *fates(const char *m2mon, const char *seed)
 {
-	const char *args[] = { "--modem", "base=+15550001000", "--phone", "alice=+15550003001", "--phone",
-			       "bob=+15550003002", "--seed", seed, "--loss", "0.25", "--duplicate", "0.25",
-			       "--reorder", "0.25", NULL };
+	const char *args[] = {"--modem",     "base=+15550001000",
+			      "--phone",     "alice=+15550003001",
+			      "--phone",     "bob=+15550003002",
+			      "--seed",      seed,
+			      "--loss",      "0.25",
+			      "--duplicate", "0.25",
+			      "--reorder",   "0.25",
+			      NULL};
 	struct it_sim sim;
 	it_sim_start(&sim, m2mon, args);
 	for (int i = 0; i < 20; i++) {
 		char text[32];
 		snprintf(text, sizeof(text), "reading %02d", i);
-		const char *send[] = { "--from", "+15550003001", "--to", "+15550003002", text, NULL };
+		const char *send[] = {"--from", "+15550003001", "--to", "+15550003002", text, NULL};
 		assert_int_equal(it_cli(&sim, "send", send, NULL, 0), 0);
 	}
 	assert_true(it_drain(&sim, IT_TIMEOUT_MS));

@@ -35,7 +35,7 @@ static int64_t mono_ms(void)
 /* Reads what `fd` has within `timeout_ms` into buf; returns bytes, 0 on timeout, -1 at EOF. */
 static ssize_t read_some(int fd, char *buf, size_t size, int timeout_ms)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct pollfd p = {.fd = fd, .events = POLLIN};
 	if (poll(&p, 1, timeout_ms) <= 0)
 		return 0;
 	ssize_t n = read(fd, buf, size);
@@ -53,7 +53,7 @@ void it_sim_start(struct it_sim *sim, const char *m2mon, const char *const *args
 	snprintf(sim->dir, sizeof(sim->dir), "%s/net", sim->root);
 	int pfd[2];
 	assert_int_equal(pipe(pfd), 0);
-	const char *argv[64] = { m2mon, "sim", "--dir", sim->dir };
+	const char *argv[64] = {m2mon, "sim", "--dir", sim->dir};
 	int argc = 4;
 	for (int i = 0; args && args[i] && argc < 63; i++)
 		argv[argc++] = args[i];
@@ -114,7 +114,7 @@ void it_sim_stop(struct it_sim *sim)
 
 int it_cli(const struct it_sim *sim, const char *sub, const char *const *args, char *out, size_t out_size)
 {
-	const char *argv[64] = { sim->m2mon, "sim", sub, "--dir", sim->dir };
+	const char *argv[64] = {sim->m2mon, "sim", sub, "--dir", sim->dir};
 	int argc = 5;
 	for (int i = 0; args && args[i] && argc < 63; i++)
 		argv[argc++] = args[i];
@@ -173,7 +173,7 @@ void it_at_write(int fd, const char *s)
 		size_t k = len < 8 ? len : 8;
 		ssize_t n = write(fd, s, k);
 		if (n < 0 && errno == EAGAIN) {
-			struct pollfd p = { .fd = fd, .events = POLLOUT };
+			struct pollfd p = {.fd = fd, .events = POLLOUT};
 			poll(&p, 1, 100);
 			continue;
 		}
@@ -186,8 +186,8 @@ void it_at_write(int fd, const char *s)
 /* Appends what arrives to `acc` until `done(acc)` or the timeout. When `acc` fills up, its
  * older half is dropped. A NUL byte (line noise, the garbage fault) is kept as 0x7F so that
  * it does not end the string before what follows it. */
-static bool wait_for(int fd, bool (*done)(const char *acc, const void *arg), const void *arg,
-		     int timeout_ms, char *acc, size_t acc_size)
+static bool wait_for(int fd, bool (*done)(const char *acc, const void *arg), const void *arg, int timeout_ms,
+		     char *acc, size_t acc_size)
 {
 	size_t len = strlen(acc);
 	int64_t deadline = mono_ms() + timeout_ms;

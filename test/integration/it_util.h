@@ -63,8 +63,7 @@ int it_at_send_sms(int fd, const char *to, const char *text, bool report);
 
 /* The same, keeping in `seen` (NUL-terminated) everything the modem wrote meanwhile: URCs
  * such as +CDS may come before the +CMGS result (SIM800 answers after a network round trip). */
-int it_at_send_sms_seen(int fd, const char *to, const char *text, bool report, char *seen,
-			size_t seen_size);
+int it_at_send_sms_seen(int fd, const char *to, const char *text, bool report, char *seen, size_t seen_size);
 
 /* The hex (SMSC octets "00" first) of the single SMS-SUBMIT of a short `text`, as gammu
  * builds it, for AT+CMGS; returns the TPDU length for AT+CMGS=<n>, or -1. */

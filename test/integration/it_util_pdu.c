@@ -27,8 +27,7 @@ int it_submit_hex(const char *to, const char *text, char *hex, size_t hex_size)
 	return (int)lens[0];
 }
 
-int it_at_send_sms_seen(int fd, const char *to, const char *text, bool report, char *seen,
-			size_t seen_size)
+int it_at_send_sms_seen(int fd, const char *to, const char *text, bool report, char *seen, size_t seen_size)
 {
 	uint8_t tpdu[SIM_MAX_PARTS][SIM_TPDU_MAX];
 	size_t lens[SIM_MAX_PARTS];

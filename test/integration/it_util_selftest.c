@@ -37,7 +37,8 @@ static void scripted_modem(int fd)
 	static const char answer[] = "\r\n+CREG: 1,2\r\n\r\nOK\r\n\r\n+CREG: 1\r\n";
 	if (!read_until(fd, "AT+CREG=1\r") || write(fd, "\r\nOK\r\n", 6) != 6)
 		_exit(1);
-	if (!read_until(fd, "AT+CREG?\r") || write(fd, answer, sizeof(answer) - 1) != (ssize_t)sizeof(answer) - 1)
+	if (!read_until(fd, "AT+CREG?\r") ||
+	    write(fd, answer, sizeof(answer) - 1) != (ssize_t)sizeof(answer) - 1)
 		_exit(1);
 	char c;
 	while (read(fd, &c, 1) > 0)

@@ -2,11 +2,11 @@
  * the lifecycle engine behind the in-memory transport, which hands the modem's bytes over in
  * pieces of at most 8, with a fake clock. Exit 0 when every line held, 1 with the failing
  * line otherwise. */
+#include "log.h"
 #include "modem.h"
 #include "modem_transport.h"
 #include "sms_assembly.h"
 #include "sms_codec.h"
-#include "log.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_RX 128
+#define MAX_RX       128
 #define LINE_MAX_LEN 2048
 
 struct rx_msg {
@@ -141,7 +141,8 @@ static void pump(struct run *r)
 			fail(r, "transport write failed");
 		modem_consume(r->m, n);
 	}
-	r->sent_len += modem_transport_mem_take(r->t, r->sent + r->sent_len, sizeof(r->sent) - 1 - r->sent_len);
+	r->sent_len +=
+		modem_transport_mem_take(r->t, r->sent + r->sent_len, sizeof(r->sent) - 1 - r->sent_len);
 	r->sent[r->sent_len] = '\0';
 	char buf[64];
 	ssize_t got;
@@ -159,13 +160,21 @@ static size_t unescape(struct run *r, const char *in, char *out, size_t size)
 		if (c == '\\') {
 			p++;
 			switch (*p) {
-			case 'r': c = '\r'; break;
-			case 'n': c = '\n'; break;
-			case 's': c = ' '; break;
-			case '\\': c = '\\'; break;
+			case 'r':
+				c = '\r';
+				break;
+			case 'n':
+				c = '\n';
+				break;
+			case 's':
+				c = ' ';
+				break;
+			case '\\':
+				c = '\\';
+				break;
 			case 'x': {
 				unsigned v;
-				char hex[3] = { p[1], p[1] ? p[2] : 0, 0 };
+				char hex[3] = {p[1], p[1] ? p[2] : 0, 0};
 				if (!hex[0] || !hex[1] || sscanf(hex, "%2x", &v) != 1)
 					fail(r, "bad \\x escape");
 				c = (char)v;
@@ -188,10 +197,10 @@ static void ensure_modem(struct run *r)
 {
 	if (r->m)
 		return;
-	struct modem_hooks hooks = { on_state, on_sms, on_reopen };
+	struct modem_hooks hooks = {on_state, on_sms, on_reopen};
 	struct modem_timing timing;
 	modem_timing_defaults(&r->settings, &timing);
-	struct sms_assembly_cfg acfg = { 24LL * 3600 * 1000, 16, NULL, on_message, r };
+	struct sms_assembly_cfg acfg = {24LL * 3600 * 1000, 16, NULL, on_message, r};
 	r->m = modem_new(&r->settings, &timing, &hooks, r);
 	r->assembly = sms_assembly_new(&acfg);
 	if (!r->m || !r->assembly || modem_transport_mem_new(8, &r->t) != 0)
@@ -266,7 +275,8 @@ static void check_received(struct run *r, const char *args)
 	int index;
 	if (strcmp(args, "none") == 0) {
 		if (r->rx_len)
-			fail(r, "expected no message handed over, got index %d pdu %s", r->rx[0].index, r->rx[0].pdu);
+			fail(r, "expected no message handed over, got index %d pdu %s", r->rx[0].index,
+			     r->rx[0].pdu);
 		return;
 	}
 	bool report = strncmp(args, "report ", 7) == 0;
@@ -280,8 +290,8 @@ static void check_received(struct run *r, const char *args)
 	memmove(r->rx, r->rx + 1, sizeof(r->rx[0]) * (size_t)--r->rx_len);
 	r->last_token = x.token;
 	if (x.index != index || strcmp(x.pdu, pdu) != 0 || x.report != report)
-		fail(r, "expected %s index %d pdu %s, got %s index %d pdu %s", report ? "report" : "message", index,
-		     pdu, x.report ? "report" : "message", x.index, x.pdu);
+		fail(r, "expected %s index %d pdu %s, got %s index %d pdu %s", report ? "report" : "message",
+		     index, pdu, x.report ? "report" : "message", x.index, x.pdu);
 }
 
 static void check_sent(struct run *r, const char *args)
@@ -293,7 +303,8 @@ static void check_sent(struct run *r, const char *args)
 	if (sscanf(args, "%31s%n", kind, &consumed) != 1)
 		fail(r, "usage: = sent RESULT [CODE|REFS...]");
 	if (strcmp(kind, at_result_kind_str(r->send.result.kind)) != 0)
-		fail(r, "expected send result %s, got %s %d", kind, at_result_kind_str(r->send.result.kind), r->send.result.code);
+		fail(r, "expected send result %s, got %s %d", kind, at_result_kind_str(r->send.result.kind),
+		     r->send.result.code);
 	args += consumed;
 	if (r->send.result.kind != AT_RESULT_OK) {
 		int code;
@@ -340,7 +351,8 @@ static void check(struct run *r, const char *what)
 		check_decoded(r, what);
 	} else if (strcmp(key, "state") == 0) {
 		if (strcmp(val, modem_state_str(modem_state(r->m))) != 0)
-			fail(r, "expected state %s, the modem is %s", val, modem_state_str(modem_state(r->m)));
+			fail(r, "expected state %s, the modem is %s", val,
+			     modem_state_str(modem_state(r->m)));
 	} else if (strcmp(key, "received") == 0) {
 		check_received(r, args);
 	} else if (strcmp(key, "sent") == 0) {
@@ -497,7 +509,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: run_transcript FILE\n");
 		return 2;
 	}
-	log_setup(getenv("M2_LOG") && strcmp(getenv("M2_LOG"), "debug") == 0 ? LOG_LEVEL_DEBUG : LOG_LEVEL_WARN, false, "transcript");
+	log_setup(getenv("M2_LOG") && strcmp(getenv("M2_LOG"), "debug") == 0 ? LOG_LEVEL_DEBUG
+									     : LOG_LEVEL_WARN,
+		  false, "transcript");
 	r.file = argv[1];
 	r.split = 8;
 	r.settings.baud = 115200;
@@ -507,7 +521,8 @@ int main(int argc, char **argv)
 	run_file(&r, argv[1]);
 	nothing_unexpected_sent(&r);
 	if (r.rx_len)
-		fail(&r, "message at index %d was handed over but the transcript never checked it", r.rx[0].index);
+		fail(&r, "message at index %d was handed over but the transcript never checked it",
+		     r.rx[0].index);
 	if (r.n_messages)
 		fail(&r, "\"%s\" was decoded but the transcript never checked it", r.messages[0]);
 	sms_assembly_free(r.assembly);

@@ -25,8 +25,8 @@ void sink(const struct alert_action *action, void *user_data)
 		snprintf(a->reason, sizeof(a->reason), "%s", action->reason);
 }
 
-void add_contact(struct alert_policy *p, const char *name, const char *number,
-			enum alert_role role, uint8_t tier)
+void add_contact(struct alert_policy *p, const char *name, const char *number, enum alert_role role,
+		 uint8_t tier)
 {
 	struct alert_contact *c = &p->contacts[p->n_contacts++];
 	snprintf(c->name, sizeof(c->name), "%s", name);
@@ -75,8 +75,12 @@ int teardown(void **state)
 
 struct alert_report high(const char *unit, int16_t ch, int32_t v, int64_t since)
 {
-	return (struct alert_report){.unit = unit, .channel = ch, .kind = ALERT_KIND_HIGH,
-				     .has_value = true, .value_c10 = v, .threshold_c10 = 80,
+	return (struct alert_report){.unit = unit,
+				     .channel = ch,
+				     .kind = ALERT_KIND_HIGH,
+				     .has_value = true,
+				     .value_c10 = v,
+				     .threshold_c10 = 80,
 				     .since_ms = since};
 }
 

@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #define MIN_MS (60 * 1000LL)
-#define T0 1764000000000LL /* 16:00 UTC */
+#define T0     1764000000000LL /* 16:00 UTC */
 
 struct act {
 	enum alert_action_kind kind;
@@ -39,9 +39,9 @@ struct fx {
 };
 
 #define ANNA "+4917000001"
-#define BEN "+4917000002"
+#define BEN  "+4917000002"
 #define CLEO "+4917000003"
-#define DAN "+4917000004"
+#define DAN  "+4917000004"
 
 #define HIGHP(...) (&(struct alert_report[1]){high(__VA_ARGS__)}[0])
 

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #define MIN_MS (60 * 1000)
-#define T0 1764000000000LL
+#define T0     1764000000000LL
 
 struct run {
 	struct alert_channel_cfg cfg;

@@ -7,9 +7,15 @@ static void first_alarm_goes_to_tier_one_at_once(void **state)
 	struct fx *f = *state;
 	uint32_t who;
 	build(f);
-	int64_t id = alert_engine_raise(f->e, &(struct alert_report){
-		.unit = "f1", .channel = 2, .kind = ALERT_KIND_HIGH, .has_value = true,
-		.value_c10 = 94, .threshold_c10 = 80, .since_ms = T0 - 58 * MIN_MS}, T0);
+	int64_t id = alert_engine_raise(f->e,
+					&(struct alert_report){.unit = "f1",
+							       .channel = 2,
+							       .kind = ALERT_KIND_HIGH,
+							       .has_value = true,
+							       .value_c10 = 94,
+							       .threshold_c10 = 80,
+							       .since_ms = T0 - 58 * MIN_MS},
+					T0);
 	assert_int_equal(id, 17);
 	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 2);
 	assert_int_equal(who, A | D);
@@ -195,9 +201,12 @@ static void unit_events_drive_one_incident_per_kind(void **state)
 		int64_t now = T0 + (int64_t)s * MIN_MS;
 		size_t n = alert_channel_feed(&ch, &cfg, &(struct alert_reading){true, temps[s]}, now, ev);
 		for (size_t i = 0; i < n; i++) {
-			struct alert_report r = {.unit = "f1", .channel = 1, .has_value = true,
+			struct alert_report r = {.unit = "f1",
+						 .channel = 1,
+						 .has_value = true,
 						 .value_c10 = ev[i].value_c10,
-						 .threshold_c10 = ev[i].threshold_c10, .since_ms = ev[i].since_ms};
+						 .threshold_c10 = ev[i].threshold_c10,
+						 .since_ms = ev[i].since_ms};
 			r.kind = alert_kind_of_level(ev[i].level, &r.critical);
 			if (ev[i].edge == ALERT_EDGE_RAISE)
 				assert_int_equal(alert_engine_raise(f->e, &r, now), 17);
@@ -227,13 +236,19 @@ static void unit_wide_alarms_and_status_read_well(void **state)
 	build(f);
 	assert_int_equal(alert_engine_status_text(f->e, ANNA, text), 0);
 	assert_string_equal(text, "Dairy: no open alarms. Reply STATUS to check again");
-	alert_engine_raise(f->e, &(struct alert_report){.unit = "pump3", .channel = -1,
-						       .kind = ALERT_KIND_SILENT, .since_ms = T0 - 3 * 3600000LL},
+	alert_engine_raise(f->e,
+			   &(struct alert_report){.unit = "pump3",
+						  .channel = -1,
+						  .kind = ALERT_KIND_SILENT,
+						  .since_ms = T0 - 3 * 3600000LL},
 			   T0);
 	assert_string_equal(last_sms(f, 0)->text, "Dairy: ALARM #17 pump3 SILENT since 13:00. Reply ACK 17");
-	alert_engine_raise(f->e, &(struct alert_report){.unit = "pump3", .channel = -1,
-						       .kind = ALERT_KIND_POWER, .since_ms = T0}, T0 + 1000);
-	assert_string_equal(last_sms(f, 0)->text, "Dairy: ALARM #18 pump3 POWER LOST since 16:00. Reply ACK 18");
+	alert_engine_raise(f->e,
+			   &(struct alert_report){
+				   .unit = "pump3", .channel = -1, .kind = ALERT_KIND_POWER, .since_ms = T0},
+			   T0 + 1000);
+	assert_string_equal(last_sms(f, 0)->text,
+			    "Dairy: ALARM #18 pump3 POWER LOST since 16:00. Reply ACK 18");
 	alert_engine_raise(f->e, HIGHP("f1", 2, -35, T0), T0 + 2000);
 	alert_engine_ack(f->e, BEN, 17, T0 + 3000);
 	assert_int_equal(alert_engine_status_text(f->e, ANNA, text), 3);
@@ -331,7 +346,7 @@ static void a_restart_keeps_the_mutes(void **state)
 	alert_engine_raise(f->e, HIGHP("f2", 1, 95, T0), T0 + 3 * MIN_MS);
 	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 2);
 	assert_int_equal(last_sms(f, 0)->id, 18); /* f2 only */
-	tick_to(f, T0 + 60 * MIN_MS); /* f1's mute ends; f2's ladder reached Ben and Cleo */
+	tick_to(f, T0 + 60 * MIN_MS);             /* f1's mute ends; f2's ladder reached Ben and Cleo */
 	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 4);
 	assert_int_equal(last_sms(f, 0)->id, 17);
 	assert_int_equal(last_sms(f, 2)->id, 18);

@@ -53,8 +53,9 @@ static void all_clear_after_settling_to_everyone_notified(void **state)
 	tick_to(f, T0 + 45 * MIN_MS);
 	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALL_CLEAR), 3);
 	assert_int_equal(who, A | B | D);
-	assert_string_equal(last_sms(f, 1)->text,
-			    "Dairy: CLEARED #17 f1/1 HIGH at 16:40, now 5.1C. Reply STATUS for all open alarms");
+	assert_string_equal(
+		last_sms(f, 1)->text,
+		"Dairy: CLEARED #17 f1/1 HIGH at 16:40, now 5.1C. Reply STATUS for all open alarms");
 	assert_int_equal(alert_engine_open_count(f->e), 0);
 	assert_int_equal(alert_engine_clear(f->e, &r, T0 + 46 * MIN_MS), -ENOENT);
 }
@@ -86,9 +87,12 @@ static void caps_stop_texts_with_one_notice(void **state)
 		drops += f->a[i].kind == ALERT_ACTION_DROP && strcmp(f->a[i].reason, "cap_contact") == 0;
 	assert_int_equal(drops, 4 * 5);
 	char line[512];
-	alert_action_log_fields(&(struct alert_action){.kind = ALERT_ACTION_DROP, .incident_id = 21,
-						      .msg = ALERT_MSG_ALARM, .contact = &f->p.contacts[0],
-						      .reason = "cap_contact"}, line, sizeof(line));
+	alert_action_log_fields(&(struct alert_action){.kind = ALERT_ACTION_DROP,
+						       .incident_id = 21,
+						       .msg = ALERT_MSG_ALARM,
+						       .contact = &f->p.contacts[0],
+						       .reason = "cap_contact"},
+				line, sizeof(line));
 	assert_non_null(strstr(line, "event=sms_not_sent msg=alarm id=21 to=\"Anna\" reason=cap_contact "
 				     "hint=\"daily cap_contact reached: texts resume at local midnight"));
 	tick_to(f, T0 + 8 * 3600 * 1000LL); /* local midnight: what was held back goes out */
@@ -215,7 +219,7 @@ static void quiet_hours_hold_all_but_critical(void **state)
 	uint32_t acks;
 	take_sms(f, &acks, ALERT_MSG_ACK_INFO);
 	assert_int_equal(acks & A, A); /* critical: Anna hears who took it */
-	tick_to(f, T0 + 60 * MIN_MS); /* 17:00: quiet hours end, #19 reaches Anna */
+	tick_to(f, T0 + 60 * MIN_MS);  /* 17:00: quiet hours end, #19 reaches Anna */
 	f->seen = 0;
 	size_t n = 0;
 	for (size_t i = 0; i < f->n; i++)
@@ -371,9 +375,15 @@ static void fast_change_text_says_how_far_it_moved(void **state)
 {
 	struct fx *f = *state;
 	build(f);
-	alert_engine_raise(f->e, &(struct alert_report){.unit = "f9", .channel = 1, .kind = ALERT_KIND_RATE,
-						       .has_value = true, .value_c10 = -26,
-						       .threshold_c10 = 30, .since_ms = T0}, T0);
+	alert_engine_raise(f->e,
+			   &(struct alert_report){.unit = "f9",
+						  .channel = 1,
+						  .kind = ALERT_KIND_RATE,
+						  .has_value = true,
+						  .value_c10 = -26,
+						  .threshold_c10 = 30,
+						  .since_ms = T0},
+			   T0);
 	assert_string_equal(last_sms(f, 0)->text, "Dairy: ALARM #17 f9/1 FAST CHANGE -2.6C (moved over "
 						  "3.0C) since 16:00. Reply ACK 17");
 }
@@ -385,8 +395,8 @@ static void times_on_another_day_name_the_day(void **state)
 	struct fx *f = *state;
 	f->p.coalesce_s = 0;
 	build(f);
-	struct alert_report r = {.unit = "pump3", .channel = -1, .kind = ALERT_KIND_SILENT,
-				 .since_ms = T0 - 51 * 3600000LL};
+	struct alert_report r = {
+		.unit = "pump3", .channel = -1, .kind = ALERT_KIND_SILENT, .since_ms = T0 - 51 * 3600000LL};
 	alert_engine_raise(f->e, &r, T0);
 	assert_string_equal(last_sms(f, 0)->text,
 			    "Dairy: ALARM #17 pump3 SILENT since Sat 13:00. Reply ACK 17");

@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#define T0 1764000000000LL
+#define T0    1764000000000LL
 #define SEEDS 40
 #define STEPS 4000
 
@@ -46,14 +46,14 @@ static bool prng_chance(struct prng *p, int percent)
 	return prng_range(p, 0, 99) < percent;
 }
 
-#define CHECK(cond, seed, step, ...)                                                              \
-	do {                                                                                      \
-		if (!(cond)) {                                                                    \
-			char detail_[200];                                                        \
-			snprintf(detail_, sizeof(detail_), __VA_ARGS__);                          \
-			fail_msg("seed=%llu step=%d: %s (%s)", (unsigned long long)(seed), (step), \
-				 #cond, detail_);                                                 \
-		}                                                                                 \
+#define CHECK(cond, seed, step, ...)                                                                         \
+	do {                                                                                                 \
+		if (!(cond)) {                                                                               \
+			char detail_[200];                                                                   \
+			snprintf(detail_, sizeof(detail_), __VA_ARGS__);                                     \
+			fail_msg("seed=%llu step=%d: %s (%s)", (unsigned long long)(seed), (step), #cond,    \
+				 detail_);                                                                   \
+		}                                                                                            \
 	} while (0)
 
 /* ---- channel evaluation ---- */
@@ -110,11 +110,13 @@ static void check_channel_events(uint64_t seed, int step, const struct alert_cha
 		int64_t on = (int64_t)(probe ? cfg->fault_delay_s : cfg->on_delay_s) * 1000;
 		int64_t off = (int64_t)(probe ? cfg->fault_delay_s : cfg->off_delay_s) * 1000;
 		if (ev[i].edge == ALERT_EDGE_RAISE) {
-			CHECK(!raised[l], seed, step, "RAISE %s twice without a CLEAR", alert_level_str(ev[i].level));
+			CHECK(!raised[l], seed, step, "RAISE %s twice without a CLEAR",
+			      alert_level_str(ev[i].level));
 			CHECK(now - ev[i].since_ms >= on, seed, step, "raised before its delay");
 			raised[l] = true;
 		} else {
-			CHECK(raised[l], seed, step, "CLEAR %s without a RAISE", alert_level_str(ev[i].level));
+			CHECK(raised[l], seed, step, "CLEAR %s without a RAISE",
+			      alert_level_str(ev[i].level));
 			CHECK(now - ev[i].since_ms >= off, seed, step, "cleared before its delay");
 			raised[l] = false;
 		}
@@ -149,7 +151,8 @@ static void channel_sequences_keep_their_invariants(void **state)
 			} else {
 				v += (int32_t)prng_range(&p, -15, 15);
 				if (prng_chance(&p, 2))
-					v = (int32_t)prng_range(&p, -700, 1400); /* jump, maybe out of range */
+					v = (int32_t)prng_range(&p, -700,
+								1400); /* jump, maybe out of range */
 				if (v < -700 || v > 1400)
 					v = cfg.high.temp_c10;
 				n = alert_channel_feed(&ch, &cfg, &(struct alert_reading){true, v}, now, ev);
@@ -164,7 +167,7 @@ static void channel_sequences_keep_their_invariants(void **state)
 /* ---- incidents and notification ---- */
 
 #define MAX_IDS 4096
-#define KEYS 12 /* 3 units x 2 channels x 2 kinds */
+#define KEYS    12 /* 3 units x 2 channels x 2 kinds */
 
 struct world {
 	uint64_t seed;
@@ -177,10 +180,10 @@ struct world {
 	int acked_step[MAX_IDS];
 	uint32_t notified[MAX_IDS];
 	uint32_t cleared_to[MAX_IDS]; /* all-clear sent, or not sent with a reason */
-	uint32_t key_id[KEYS]; /* the open incident for each key, 0 when none */
-	int raising;           /* the key of the raise under way */
-	int key_of[MAX_IDS];   /* the key each incident was opened for */
-	int64_t mute_until[2][3]; /* units u0, u1 x channel -1, 0, 1: as the replies confirmed */
+	uint32_t key_id[KEYS];        /* the open incident for each key, 0 when none */
+	int raising;                  /* the key of the raise under way */
+	int key_of[MAX_IDS];          /* the key each incident was opened for */
+	int64_t mute_until[2][3];     /* units u0, u1 x channel -1, 0, 1: as the replies confirmed */
 	int64_t day;
 	uint32_t sent[ALERT_CONTACTS_MAX], site_sent;
 	uint32_t cap_notices[ALERT_CONTACTS_MAX], site_notices;
@@ -239,8 +242,8 @@ static void check_alarm_text(struct world *w, const struct alert_action *a, uint
 {
 	struct alert_incident v;
 	int key = w->key_of[id];
-	CHECK(!muted(w, key, a->at_ms), w->seed, w->step, "%s about #%u while muted",
-	      alert_msg_str(a->msg), id);
+	CHECK(!muted(w, key, a->at_ms), w->seed, w->step, "%s about #%u while muted", alert_msg_str(a->msg),
+	      id);
 	CHECK(!in_window(w, key, a->at_ms), w->seed, w->step, "%s about #%u in maintenance",
 	      alert_msg_str(a->msg), id);
 	if (alert_span_contains(&w->pol.contacts[a->contact_idx].quiet, world_minute(w, a->at_ms)))
@@ -253,8 +256,8 @@ static void on_sms(struct world *w, const struct alert_action *a)
 {
 	int c = a->contact_idx;
 	CHECK(alert_text_check(a->text) == 0, w->seed, w->step, "bad text \"%s\"", a->text);
-	CHECK(w->pol.contacts[c].role != ALERT_ROLE_VIEWER || !strstr(a->text, "Reply ACK"), w->seed,
-	      w->step, "a viewer told to ACK: \"%s\"", a->text);
+	CHECK(w->pol.contacts[c].role != ALERT_ROLE_VIEWER || !strstr(a->text, "Reply ACK"), w->seed, w->step,
+	      "a viewer told to ACK: \"%s\"", a->text);
 	world_day(w, a->at_ms);
 	w->sent[c]++;
 	w->site_sent++;
@@ -294,9 +297,8 @@ static void world_sink(const struct alert_action *a, void *user_data)
 		break;
 	case ALERT_ACTION_STATE:
 		CHECK(a->incident_id < MAX_IDS, w->seed, w->step, "id range");
-		CHECK(w->state[a->incident_id] == a->from, w->seed, w->step,
-		      "#%u moved from %s but was %s", a->incident_id, alert_state_str(a->from),
-		      alert_state_str(w->state[a->incident_id]));
+		CHECK(w->state[a->incident_id] == a->from, w->seed, w->step, "#%u moved from %s but was %s",
+		      a->incident_id, alert_state_str(a->from), alert_state_str(w->state[a->incident_id]));
 		w->state[a->incident_id] = a->to;
 		if (a->to == ALERT_STATE_CLOSED && w->pol.all_clear)
 			CHECK((w->notified[a->incident_id] & ~w->cleared_to[a->incident_id]) == 0, w->seed,
@@ -327,7 +329,8 @@ static void random_policy(struct prng *p, struct alert_policy *pol)
 			snprintf(c->name, sizeof(c->name), "c%d", (int)i % 10);
 			snprintf(c->number, sizeof(c->number), "+100%d", (int)i % 10);
 			c->role = (enum alert_role)prng_range(p, 0, 2);
-			c->tier = (uint8_t)(i < pol->n_tiers ? (int64_t)i + 1 : prng_range(p, 1, (int64_t)pol->n_tiers));
+			c->tier = (uint8_t)(i < pol->n_tiers ? (int64_t)i + 1
+							     : prng_range(p, 1, (int64_t)pol->n_tiers));
 			if (prng_chance(p, 30))
 				c->quiet = (struct alert_span){true, (uint16_t)prng_range(p, 0, 1439),
 							       (uint16_t)prng_range(p, 0, 1439)};
@@ -356,11 +359,14 @@ static void random_policy(struct prng *p, struct alert_policy *pol)
 static struct alert_report key_report(int key, struct prng *p, int64_t now)
 {
 	static const char *const units[] = {"u0", "u1", "u2"};
-	return (struct alert_report){.unit = units[key / 4], .channel = (int16_t)(key / 2 % 2),
+	return (struct alert_report){.unit = units[key / 4],
+				     .channel = (int16_t)(key / 2 % 2),
 				     .kind = key % 2 ? ALERT_KIND_LOW : ALERT_KIND_HIGH,
-				     .critical = prng_chance(p, 10), .has_value = true,
+				     .critical = prng_chance(p, 10),
+				     .has_value = true,
 				     .value_c10 = (int32_t)prng_range(p, -300, 300),
-				     .threshold_c10 = 80, .since_ms = now - prng_range(p, 0, 600000)};
+				     .threshold_c10 = 80,
+				     .since_ms = now - prng_range(p, 0, 600000)};
 }
 
 static void random_command(struct world *w, struct prng *p, int64_t now)
@@ -405,7 +411,8 @@ static void check_world(struct world *w)
 			continue;
 		}
 		CHECK(v.state == w->state[id] && v.state != ALERT_STATE_CLOSED, w->seed, w->step,
-		      "#%u is %s but was told %s", id, alert_state_str(v.state), alert_state_str(w->state[id]));
+		      "#%u is %s but was told %s", id, alert_state_str(v.state),
+		      alert_state_str(w->state[id]));
 		CHECK((v.state == ALERT_STATE_ACKED) <= w->acked[id], w->seed, w->step, "ack state");
 	}
 }
@@ -425,7 +432,8 @@ static void restart(struct world *w, int64_t now)
 	assert_non_null(w->e);
 	alert_engine_set_utc_offset(w->e, w->offset_s);
 	for (size_t i = 0; i < n; i++)
-		CHECK(alert_engine_restore(w->e, &saved[i]) == 0, w->seed, w->step, "restore #%u", saved[i].id);
+		CHECK(alert_engine_restore(w->e, &saved[i]) == 0, w->seed, w->step, "restore #%u",
+		      saved[i].id);
 	for (size_t i = 0; i < n_mutes; i++)
 		CHECK(alert_engine_restore_mute(w->e, &mutes[i], now) == 0, w->seed, w->step, "restore mute");
 	alert_engine_restore_counters(w->e, &cnt);
@@ -456,11 +464,13 @@ static void run_world(uint64_t seed)
 			int64_t id = alert_engine_raise(w.e, &r, now);
 			CHECK(id > 0 && id < MAX_IDS, seed, w.step, "raise gave %lld", (long long)id);
 			CHECK(w.key_id[key] == 0 || w.key_id[key] == (uint32_t)id, seed, w.step,
-			      "a second incident #%lld for one key (open: #%u)", (long long)id, w.key_id[key]);
+			      "a second incident #%lld for one key (open: #%u)", (long long)id,
+			      w.key_id[key]);
 			w.key_id[key] = (uint32_t)id;
 		} else if (pick < 45) {
 			int64_t id = alert_engine_clear(w.e, &r, now);
-			CHECK(id == -ENOENT || (uint32_t)id == w.key_id[key], seed, w.step, "clear hit another incident");
+			CHECK(id == -ENOENT || (uint32_t)id == w.key_id[key], seed, w.step,
+			      "clear hit another incident");
 		} else if (pick < 60) {
 			random_command(&w, &p, now);
 		} else if (pick < 62) {

@@ -22,8 +22,8 @@ static int run_alpha(int argc, char **argv)
 }
 
 static const struct cmd table[] = {
-	{ "alpha", "does the first thing", "Usage: t alpha [X]\n", run_alpha },
-	{ "beta-long", "does the second thing", "Usage: t beta-long\n", run_alpha },
+	{"alpha", "does the first thing", "Usage: t alpha [X]\n", run_alpha},
+	{"beta-long", "does the second thing", "Usage: t beta-long\n", run_alpha},
 };
 
 struct capture {
@@ -53,7 +53,7 @@ static void help_lists_every_command_with_its_summary(void **state)
 {
 	(void)state;
 	struct capture c;
-	char *argv[] = { "t", "--help", NULL };
+	char *argv[] = {"t", "--help", NULL};
 	assert_int_equal(dispatch(&c, 2, argv), M2_EXIT_OK);
 	assert_non_null(strstr(c.out_buf, "  alpha      does the first thing\n"));
 	assert_non_null(strstr(c.out_buf, "  beta-long  does the second thing\n"));
@@ -65,7 +65,7 @@ static void version_prints_name_and_version(void **state)
 {
 	(void)state;
 	struct capture c;
-	char *argv[] = { "t", "--version", NULL };
+	char *argv[] = {"t", "--version", NULL};
 	assert_int_equal(dispatch(&c, 2, argv), M2_EXIT_OK);
 	assert_string_equal(c.out_buf, "t 1.2.3\n");
 	release(&c);
@@ -75,7 +75,7 @@ static void command_help_prints_its_usage_without_running(void **state)
 {
 	(void)state;
 	struct capture c;
-	char *argv[] = { "t", "alpha", "x", "--help", NULL };
+	char *argv[] = {"t", "alpha", "x", "--help", NULL};
 	assert_int_equal(dispatch(&c, 4, argv), M2_EXIT_OK);
 	assert_string_equal(c.out_buf, "Usage: t alpha [X]\n");
 	assert_int_equal(ran_argc, -1);
@@ -86,7 +86,7 @@ static void command_runs_with_its_own_arguments(void **state)
 {
 	(void)state;
 	struct capture c;
-	char *argv[] = { "t", "alpha", "x", "--", "--help", NULL };
+	char *argv[] = {"t", "alpha", "x", "--", "--help", NULL};
 	assert_int_equal(dispatch(&c, 5, argv), 7);
 	assert_int_equal(ran_argc, 4);
 	assert_string_equal(ran_arg1, "x");
@@ -97,18 +97,18 @@ static void mistakes_exit_2_with_a_message(void **state)
 {
 	(void)state;
 	struct capture c;
-	char *unknown[] = { "t", "gamma", NULL };
+	char *unknown[] = {"t", "gamma", NULL};
 	assert_int_equal(dispatch(&c, 2, unknown), M2_EXIT_USAGE);
 	assert_non_null(strstr(c.err_buf, "t: unknown command 'gamma'"));
 	assert_non_null(strstr(c.err_buf, "Try 't --help'"));
 	release(&c);
 
-	char *option[] = { "t", "--frobnicate", NULL };
+	char *option[] = {"t", "--frobnicate", NULL};
 	assert_int_equal(dispatch(&c, 2, option), M2_EXIT_USAGE);
 	assert_non_null(strstr(c.err_buf, "t: unknown option '--frobnicate'"));
 	release(&c);
 
-	char *none[] = { "t", NULL };
+	char *none[] = {"t", NULL};
 	assert_int_equal(dispatch(&c, 1, none), M2_EXIT_USAGE);
 	assert_non_null(strstr(c.err_buf, "missing command"));
 	assert_int_equal(ran_argc, -1);

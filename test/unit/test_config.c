@@ -15,7 +15,7 @@ static struct m2_config cfg;
 
 static void load_ok(const char *text, enum m2_config_kind kind)
 {
-	struct cfg_report rep = { 0 };
+	struct cfg_report rep = {0};
 	int rc = m2_config_load_string(text, "t.conf", &cfg, &rep);
 	if (rc != 0)
 		fail_msg("unexpected problem: %s", rep.msg[0]);
@@ -26,7 +26,7 @@ static void load_ok(const char *text, enum m2_config_kind kind)
 /* Loads `text`, expects it to fail with a first message containing every `needle`. */
 static void load_bad(const char *text, const char *needle1, const char *needle2)
 {
-	struct cfg_report rep = { 0 };
+	struct cfg_report rep = {0};
 	int rc = m2_config_load_string(text, "t.conf", &cfg, &rep);
 	assert_true(rc < 0);
 	assert_true(rep.count >= 1);
@@ -43,12 +43,12 @@ static void example_files_are_valid(void **state)
 		const char *file;
 		enum m2_config_kind kind;
 	} files[] = {
-		{ CONF_DIR "/base.conf", M2_CONFIG_BASE },
-		{ CONF_DIR "/unit.conf", M2_CONFIG_UNIT },
-		{ CONF_DIR "/sim.conf", M2_CONFIG_SIM },
+		{CONF_DIR "/base.conf", M2_CONFIG_BASE},
+		{CONF_DIR "/unit.conf", M2_CONFIG_UNIT},
+		{CONF_DIR "/sim.conf", M2_CONFIG_SIM},
 	};
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		struct cfg_report rep = { 0 };
+		struct cfg_report rep = {0};
 		if (m2_config_load(files[i].file, &cfg, &rep) != 0)
 			fail_msg("%s", rep.msg[0]);
 		assert_int_equal(cfg.kind, files[i].kind);
@@ -133,11 +133,13 @@ static void bad_names_and_numbers_are_errors(void **state)
 	(void)state;
 	load_bad("base = { name = \"x\"; };\nmodem = { device = \"/dev/x\"; flow_control = \"hw\"; };\n",
 		 "modem.flow_control: \"hw\" is not one of \"none\", \"rtscts\", \"xonxoff\"", NULL);
-	load_bad("unit = { id = \"u1\"; base_number = \"+1555-0001\"; };\nmodem = { device = \"/dev/x\"; };\n",
-		 "t.conf:1: unit.base_number: \"+1555-0001\" is not valid", "phone number");
+	load_bad(
+		"unit = { id = \"u1\"; base_number = \"+1555-0001\"; };\nmodem = { device = \"/dev/x\"; };\n",
+		"t.conf:1: unit.base_number: \"+1555-0001\" is not valid", "phone number");
 	load_bad("base = { name = \"x\"; };\nmodem = { device = \"/dev/x\"; pin = \"12a4\"; };\n",
 		 "modem.pin: \"12a4\" is not valid: only digits", NULL);
-	load_bad("unit = { id = \"u 1\"; base_number = \"+15550001000\"; };\nmodem = { device = \"/dev/x\"; };\n",
+	load_bad("unit = { id = \"u 1\"; base_number = \"+15550001000\"; };\nmodem = { device = \"/dev/x\"; "
+		 "};\n",
 		 "unit.id: \"u 1\" is not valid", NULL);
 }
 
@@ -156,7 +158,8 @@ static void list_mistakes_name_the_entry(void **state)
 	load_bad("sim = { modems = (\n { name = \"a\"; number = \"+1555\"; },\n"
 		 " { name = \"b\"; numbr = \"+1556\"; }\n); };\n",
 		 "t.conf:3: sim.modems[1].numbr: unknown setting", "did you mean 'number'?");
-	load_bad("sim = { modems = ( 5 ); };\n", "sim.modems[0]: is an integer; each entry must be a group", NULL);
+	load_bad("sim = { modems = ( 5 ); };\n", "sim.modems[0]: is an integer; each entry must be a group",
+		 NULL);
 	load_bad("sim = { modems = ( ); };\n", "sim.modems: 0 entries; at least 1", NULL);
 }
 
@@ -178,7 +181,7 @@ static void syntax_error_names_line(void **state)
 static void every_problem_is_reported(void **state)
 {
 	(void)state;
-	struct cfg_report rep = { 0 };
+	struct cfg_report rep = {0};
 	int rc = m2_config_load_string("base = { name = \"x\"; nme = 1; };\n"
 				       "modem = { device = \"/dev/x\"; baud = 1; pin = \"x\"; };\n",
 				       "t.conf", &cfg, &rep);
@@ -189,7 +192,7 @@ static void every_problem_is_reported(void **state)
 static void unreadable_file_is_an_error(void **state)
 {
 	(void)state;
-	struct cfg_report rep = { 0 };
+	struct cfg_report rep = {0};
 	assert_true(m2_config_load("/nonexistent/m2mon.conf", &cfg, &rep) < 0);
 	assert_non_null(strstr(rep.msg[0], "/nonexistent/m2mon.conf: cannot read the file"));
 }

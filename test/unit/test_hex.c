@@ -32,9 +32,9 @@ static void a_pdu_decodes_to_its_octets(void **state)
 {
 	(void)state;
 	static const char pdu[] = "07915155000000f011000891515500100000FF05E8329BFD06";
-	static const uint8_t want[] = { 0x07, 0x91, 0x51, 0x55, 0x00, 0x00, 0x00, 0xF0, 0x11, 0x00, 0x08, 0x91,
-					0x51, 0x55, 0x00, 0x10, 0x00, 0x00, 0xFF, 0x05, 0xE8, 0x32, 0x9B, 0xFD,
-					0x06 };
+	static const uint8_t want[] = {0x07, 0x91, 0x51, 0x55, 0x00, 0x00, 0x00, 0xF0, 0x11,
+				       0x00, 0x08, 0x91, 0x51, 0x55, 0x00, 0x10, 0x00, 0x00,
+				       0xFF, 0x05, 0xE8, 0x32, 0x9B, 0xFD, 0x06};
 	uint8_t out[sizeof(want)];
 	assert_int_equal(hex_decode(pdu, strlen(pdu), out, sizeof(out)), (int)sizeof(want));
 	assert_memory_equal(out, want, sizeof(want));
@@ -43,7 +43,7 @@ static void a_pdu_decodes_to_its_octets(void **state)
 static void bad_input_is_refused_with_a_clear_error(void **state)
 {
 	(void)state;
-	uint8_t out[8] = { 0 };
+	uint8_t out[8] = {0};
 	assert_int_equal(hex_decode("0A1", 3, out, sizeof(out)), -EINVAL);
 	assert_int_equal(hex_decode("0G", 2, out, sizeof(out)), -EINVAL);
 	assert_int_equal(hex_decode("G0", 2, out, sizeof(out)), -EINVAL);
@@ -55,7 +55,7 @@ static void bad_input_is_refused_with_a_clear_error(void **state)
 static void only_len_characters_are_read(void **state)
 {
 	(void)state;
-	uint8_t out[2] = { 0xAA, 0xAA };
+	uint8_t out[2] = {0xAA, 0xAA};
 	assert_int_equal(hex_decode("12zz", 2, out, sizeof(out)), 1);
 	assert_int_equal(out[0], 0x12);
 	assert_int_equal(out[1], 0xAA);
@@ -77,7 +77,7 @@ static void octets_encode_as_upper_case_and_round_trip(void **state)
 	uint8_t back[256];
 	assert_int_equal(hex_decode(text, strlen(text), back, sizeof(back)), 256);
 	assert_memory_equal(back, all, sizeof(all));
-	char empty[1] = { 'x' };
+	char empty[1] = {'x'};
 	assert_int_equal(hex_encode(all, 0, empty), 0);
 	assert_int_equal(empty[0], '\0');
 }

@@ -2,9 +2,9 @@
  * modem's bytes fed in pieces of at most 8: registration waits, PIN handling, a boot in the
  * middle of ready, messages never handed over twice, sends refused before ready, and the
  * choice of profile by model. */
+#include "log.h"
 #include "modem.h"
 #include "modem_profile.h"
-#include "log.h"
 
 #include <errno.h>
 #include <setjmp.h>
@@ -24,14 +24,14 @@ struct fake {
 	uint64_t now;
 	char line[512];
 	size_t len;
-	const char *cpin;   /* answer to AT+CPIN? */
-	int creg;           /* <stat> for AT+CREG? */
+	const char *cpin;    /* answer to AT+CPIN? */
+	int creg;            /* <stat> for AT+CREG? */
 	char stored[4][128]; /* slots 1..3 */
-	char log[8192];     /* every command the layer sent, one per line */
+	char log[8192];      /* every command the layer sent, one per line */
 	int handed;
 	uint64_t last_token;
 	bool store_ok, keep;
-	bool mute; /* a hung modem: reads commands, answers nothing */
+	bool mute;      /* a hung modem: reads commands, answers nothing */
 	bool port_gone; /* the device cannot be opened again */
 	int reopens, dead_entries;
 };
@@ -78,7 +78,8 @@ static void answer(struct fake *f, const char *c)
 		buf[0] = '\0';
 		for (int i = 1; i <= 3; i++)
 			if (f->stored[i][0])
-				snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "\r\n+CMGL: %d,1,,26\r\n%s", i, f->stored[i]);
+				snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
+					 "\r\n+CMGL: %d,1,,26\r\n%s", i, f->stored[i]);
 		strcat(buf, "\r\n\r\nOK\r\n");
 	} else if (slot_cmd(c, "AT+CMGR=", &idx) && f->stored[idx][0]) {
 		snprintf(buf, sizeof(buf), "\r\n+CMGR: 1,,26\r\n%s\r\n\r\nOK\r\n", f->stored[idx]);
@@ -160,8 +161,9 @@ static void on_reopen(void *user_data)
 static struct fake *start(const char *pin, int profile)
 {
 	static struct fake f;
-	struct modem_settings s = { .device = "test", .baud = 115200, .profile = profile, .command_timeout_ms = 1000 };
-	struct modem_hooks hooks = { on_state, on_sms, on_reopen };
+	struct modem_settings s = {
+		.device = "test", .baud = 115200, .profile = profile, .command_timeout_ms = 1000};
+	struct modem_hooks hooks = {on_state, on_sms, on_reopen};
 	memset(&f, 0, sizeof(f));
 	snprintf(s.pin, sizeof(s.pin), "%s", pin);
 	f.cpin = "READY";
@@ -347,10 +349,12 @@ static void send_is_refused_before_ready(void **state)
 {
 	(void)state;
 	struct fake *f = start("", 1);
-	struct modem_pdu p = { "0001000891515500100000" "05E8329BFD06", 16 };
+	struct modem_pdu p = {"0001000891515500100000"
+			      "05E8329BFD06",
+			      16};
 	assert_int_equal(modem_send(f->m, &p, 1, 0, NULL, NULL), -ENOTCONN);
 	open_and_talk(f);
-	struct modem_pdu bad = { "00zz", 1 };
+	struct modem_pdu bad = {"00zz", 1};
 	assert_int_equal(modem_send(f->m, &bad, 1, 0, NULL, NULL), -EINVAL);
 	modem_free(f->m);
 }

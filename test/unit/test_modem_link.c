@@ -2,8 +2,8 @@
  * unplugged), the layer notices, cannot reopen it, reports the modem dead, and is ready again
  * once the device is back, without anyone restarting it. A safety timer bounds the run; no
  * figure about speed is asserted. */
-#include "modem_link.h"
 #include "log.h"
+#include "modem_link.h"
 
 #include <fcntl.h>
 #include <setjmp.h>
@@ -117,9 +117,9 @@ static void unplugged_modem_is_reopened_when_it_comes_back(void **state)
 {
 	(void)state;
 	static struct world w;
-	struct modem_settings s = { .baud = 115200, .profile = 1, .command_timeout_ms = 1000 };
+	struct modem_settings s = {.baud = 115200, .profile = 1, .command_timeout_ms = 1000};
 	struct modem_timing t;
-	struct modem_hooks hooks = { on_state, NULL, NULL };
+	struct modem_hooks hooks = {on_state, NULL, NULL};
 	log_setup(LOG_LEVEL_ERROR, false, "test");
 	uv_loop_init(&w.loop);
 	uv_timer_init(&w.loop, &w.safety);

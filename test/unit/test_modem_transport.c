@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -37,7 +37,7 @@ static void pty_open(struct pty *p)
 
 static struct modem_settings settings_for(const char *device)
 {
-	struct modem_settings s = { .baud = 115200, .command_timeout_ms = 5000 };
+	struct modem_settings s = {.baud = 115200, .command_timeout_ms = 5000};
 	snprintf(s.device, sizeof(s.device), "%s", device);
 	return s;
 }

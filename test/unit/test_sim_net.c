@@ -24,8 +24,8 @@ struct fake_modem {
 	bool is_report[MAX_SEEN];
 	uint64_t at_ms[MAX_SEEN];
 	int n;
-	int refuse;     /* refuse this many attempts */
-	int refuse_rc;  /* with this errno */
+	int refuse;    /* refuse this many attempts */
+	int refuse_rc; /* with this errno */
 };
 
 struct fixture {
@@ -84,7 +84,7 @@ static void hook_phone(void *user, const struct sim_phone *phone)
 	((struct fixture *)user)->phone_events++;
 }
 
-static const struct sim_net_hooks hooks = { hook_deliver, hook_report, hook_record, hook_phone };
+static const struct sim_net_hooks hooks = {hook_deliver, hook_report, hook_record, hook_phone};
 
 static void settings(struct sim_settings *s)
 {
@@ -131,8 +131,7 @@ static void run_until(struct fixture *f, uint64_t until_ms)
 		sim_net_tick(f->net, t);
 }
 
-static void submit(struct fixture *f, int modem, const char *text, const char *to, bool report,
-		   uint64_t now)
+static void submit(struct fixture *f, int modem, const char *text, const char *to, bool report, uint64_t now)
 {
 	uint8_t tpdu[SIM_MAX_PARTS][SIM_TPDU_MAX];
 	size_t lens[SIM_MAX_PARTS];
@@ -402,7 +401,7 @@ static void bad_input_is_refused(void **state)
 {
 	struct fixture *f = *state;
 	start(f);
-	const uint8_t junk[] = { 0x11, 0x00, 0x30, 0x91, 0x55 };
+	const uint8_t junk[] = {0x11, 0x00, 0x30, 0x91, 0x55};
 	assert_int_equal(sim_net_modem_submit(f->net, 0, junk, sizeof(junk), 0), 304);
 	assert_int_equal(sim_net_phone_send(f->net, "+15550001000", "+15550003001", "x", false, 0), -EPERM);
 	assert_int_equal(sim_net_phone_send(f->net, "alice", "+15550001000", "x", false, 0), -EINVAL);

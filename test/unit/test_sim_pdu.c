@@ -84,7 +84,7 @@ static void submit_parts_keep_concatenation(void **state)
 static void submit_dcs_groups_count_septets_as_23038_says(void **state)
 {
 	(void)state;
-	static const uint8_t dcs[] = { 0x00, 0x40, 0x0C, 0x80, 0xC0, 0xD4, 0xF1, 0xF8 };
+	static const uint8_t dcs[] = {0x00, 0x40, 0x0C, 0x80, 0xC0, 0xD4, 0xF1, 0xF8};
 	uint8_t tpdu[SIM_MAX_PARTS][SIM_TPDU_MAX];
 	size_t lens[SIM_MAX_PARTS];
 	for (size_t i = 0; i < sizeof(dcs); i++) {
@@ -103,7 +103,7 @@ static void submit_dcs_groups_count_septets_as_23038_says(void **state)
 static void deliver_round_trips_through_gammu(void **state)
 {
 	(void)state;
-	struct sim_part p = { .text = "Temp 4.5C ok {alarm} €", .coding = SIM_CODING_GSM7 };
+	struct sim_part p = {.text = "Temp 4.5C ok {alarm} €", .coding = SIM_CODING_GSM7};
 	uint8_t tpdu[SIM_TPDU_MAX];
 	int n = sim_pdu_build_deliver("+15550002001", &p, 1795594298, tpdu);
 	assert_true(n > 0 && n <= SIM_TPDU_MAX);
@@ -126,8 +126,8 @@ static void deliver_round_trips_through_gammu(void **state)
 static void deliver_ucs2_part_with_udh(void **state)
 {
 	(void)state;
-	struct sim_part p = { .text = "Тревога", .coding = SIM_CODING_UCS2,
-			      .concat = { .ref = 7, .total = 2, .seq = 2 } };
+	struct sim_part p = {
+		.text = "Тревога", .coding = SIM_CODING_UCS2, .concat = {.ref = 7, .total = 2, .seq = 2}};
 	uint8_t tpdu[SIM_TPDU_MAX];
 	int n = sim_pdu_build_deliver("+15550003001", &p, 0, tpdu);
 	assert_true(n > 0);
@@ -150,8 +150,8 @@ static void status_report_matches_what_gammu_smsd_decoded(void **state)
 	/* The +CDS PDU gammu-smsd logged as "Delivered to +15550001, message reference 0x01"
 	 * (at-clients.md 4.3), SMSC octets removed: 2026-11-25 08:11:38 UTC. */
 	uint8_t tpdu[SIM_TPDU_MAX];
-	int n = sim_pdu_build_status_report(1, "+15550001", 1795594298, 1795594298,
-					    SIM_TP_STATUS_DELIVERED, tpdu);
+	int n = sim_pdu_build_status_report(1, "+15550001", 1795594298, 1795594298, SIM_TP_STATUS_DELIVERED,
+					    tpdu);
 	char hex[2 * SIM_TPDU_MAX + 1];
 	hex_encode(tpdu, (size_t)n, hex);
 	assert_string_equal(hex, "0601089151550010621152801183006211528011830000");

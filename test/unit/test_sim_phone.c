@@ -13,7 +13,7 @@
 
 static struct sim_part part(const char *text, uint16_t ref, uint8_t total, uint8_t seq)
 {
-	struct sim_part p = { .coding = SIM_CODING_GSM7, .concat = { ref, total, seq } };
+	struct sim_part p = {.coding = SIM_CODING_GSM7, .concat = {ref, total, seq}};
 	snprintf(p.text, sizeof(p.text), "%s", text);
 	return p;
 }

@@ -43,8 +43,8 @@ static int encode_parts(const char *text, GSM_MultiSMSMessage *multi)
 	return err == ERR_NONE && multi->Number <= SIM_MAX_PARTS ? multi->Number : -1;
 }
 
-int tsim_submits(const char *text, const char *to, bool report, uint8_t mr,
-		 uint8_t out[][SIM_TPDU_MAX], size_t *lens)
+int tsim_submits(const char *text, const char *to, bool report, uint8_t mr, uint8_t out[][SIM_TPDU_MAX],
+		 size_t *lens)
 {
 	GSM_MultiSMSMessage *multi = calloc(1, sizeof(*multi));
 	if (!multi)
@@ -56,9 +56,10 @@ int tsim_submits(const char *text, const char *to, bool report, uint8_t mr,
 		DecodeUTF8(sms->Number, to, strlen(to));
 		sms->SMSC.Validity.Format = SMS_Validity_RelativeFormat;
 		sms->SMSC.Validity.Relative = SMS_VALID_Max_Time;
-		unsigned char f[1024] = { 0 };
+		unsigned char f[1024] = {0};
 		int len = 0;
-		if (GSM_EncodeSMSFrame(GSM_GetGlobalDebug(), sms, f, PHONE_SMSSubmit, &len, TRUE) != ERR_NONE) {
+		if (GSM_EncodeSMSFrame(GSM_GetGlobalDebug(), sms, f, PHONE_SMSSubmit, &len, TRUE) !=
+		    ERR_NONE) {
 			parts = -1;
 			break;
 		}

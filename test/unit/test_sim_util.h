@@ -15,8 +15,8 @@
  * SMSC octets; TP-MR `mr` + part index. Fills out[0..n-1] and lens (SIM_MAX_PARTS entries)
  * and returns n, or -1 when gammu cannot encode it or it needs more than SIM_MAX_PARTS parts.
  * It asserts nothing, so that benchmarks may use it. */
-int tsim_submits(const char *text, const char *to, bool report, uint8_t mr,
-		 uint8_t out[][SIM_TPDU_MAX], size_t *lens);
+int tsim_submits(const char *text, const char *to, bool report, uint8_t mr, uint8_t out[][SIM_TPDU_MAX],
+		 size_t *lens);
 
 /* The readers below fail the calling CMocka test when gammu cannot decode the TPDU. */
 

@@ -36,8 +36,8 @@ struct app {
 	int got_count;
 };
 
-static int on_part(const struct sms_assembly_key *key, const struct sms_decoded *part,
-		   const char *pdu_hex, int64_t received_ms, void *user_data)
+static int on_part(const struct sms_assembly_key *key, const struct sms_decoded *part, const char *pdu_hex,
+		   int64_t received_ms, void *user_data)
 {
 	struct app *app = user_data;
 
@@ -69,8 +69,11 @@ static void on_message(const struct sms_message *msg, void *user_data)
 static struct sms_assembly *make(struct app *app, int max_pending)
 {
 	struct sms_assembly_cfg cfg = {
-		.timeout_ms = TIMEOUT_MS, .max_pending = max_pending,
-		.on_part = on_part, .on_message = on_message, .user_data = app,
+		.timeout_ms = TIMEOUT_MS,
+		.max_pending = max_pending,
+		.on_part = on_part,
+		.on_message = on_message,
+		.user_data = app,
 	};
 	struct sms_assembly *a = sms_assembly_new(&cfg);
 
@@ -101,8 +104,7 @@ static struct received *receive(const char *from, const char *text, uint8_t ref)
 		assert_int_equal(sms_deliver_from_submit(sub.parts[i].hex, from, &scts, r->hex[i],
 							 sizeof(r->hex[i]), &len),
 				 0);
-		assert_int_equal(sms_decode_pdu(r->hex[i], strlen(r->hex[i]), len, &r->d[i], NULL, 0),
-				 0);
+		assert_int_equal(sms_decode_pdu(r->hex[i], strlen(r->hex[i]), len, &r->d[i], NULL, 0), 0);
 	}
 	return r;
 }
@@ -222,12 +224,12 @@ static void test_senders_and_references_kept_apart(void **state)
 
 	(void)state;
 	for (int seq = 1; seq <= 3; seq++) {
-		assert_int_equal(add(a, x, seq, seq), seq == 3 ? SMS_ASSEMBLY_DELIVERED
-								: SMS_ASSEMBLY_STORED);
+		assert_int_equal(add(a, x, seq, seq),
+				 seq == 3 ? SMS_ASSEMBLY_DELIVERED : SMS_ASSEMBLY_STORED);
 		if (seq < 3)
 			assert_int_equal(add(a, y, seq, seq), SMS_ASSEMBLY_STORED);
-		assert_int_equal(add(a, z, 4 - seq, seq), seq == 3 ? SMS_ASSEMBLY_DELIVERED
-								    : SMS_ASSEMBLY_STORED);
+		assert_int_equal(add(a, z, 4 - seq, seq),
+				 seq == 3 ? SMS_ASSEMBLY_DELIVERED : SMS_ASSEMBLY_STORED);
 	}
 	assert_int_equal(app.got_count, 2);
 	assert_string_equal(app.got[0].text, t1);
@@ -367,8 +369,8 @@ static void test_bad_input_refused(void **state)
 	struct sms_assembly_cfg bad = {.timeout_ms = 0, .max_pending = 1, .on_message = on_message};
 
 	(void)state;
-	assert_int_equal(sms_decode_pdu("07915155000000F00601089151550010621152801183006211528011830000",
-					62, -1, &d, NULL, 0),
+	assert_int_equal(sms_decode_pdu("07915155000000F00601089151550010621152801183006211528011830000", 62,
+					-1, &d, NULL, 0),
 			 0);
 	assert_int_equal(sms_assembly_add(a, &d, "", 0), -EINVAL);
 	assert_null(sms_assembly_new(&bad));

@@ -14,8 +14,14 @@
 #include <cmocka.h>
 
 static const struct sms_time SCTS = {
-	.valid = true, .year = 2026, .month = 11, .day = 25, .hour = 3, .minute = 0,
-	.second = 1, .tz_minutes = 60,
+	.valid = true,
+	.year = 2026,
+	.month = 11,
+	.day = 25,
+	.hour = 3,
+	.minute = 0,
+	.second = 1,
+	.tz_minutes = 60,
 };
 
 /* Decodes `hex` expecting success. */
@@ -107,7 +113,8 @@ static void test_encode_sim_smsc_no_validity(void **state)
 
 	(void)state;
 	assert_int_equal(sms_encode_submit("+15550001", "hello", NULL, &sub), 0);
-	assert_string_equal(sub.parts[0].hex, "0001000891515500100000" "05E8329BFD06");
+	assert_string_equal(sub.parts[0].hex, "0001000891515500100000"
+					      "05E8329BFD06");
 	assert_int_equal(sub.parts[0].tpdu_len, 16);
 }
 
@@ -119,7 +126,10 @@ static void test_encode_status_report_request(void **state)
 	(void)state;
 	assert_int_equal(sms_encode_submit("0700900123", "x", &opts, &sub), 0);
 	/* FO 31: SUBMIT, relative VP, SRR; national number (TON unknown 81); VP 0B = 1 hour */
-	assert_string_equal(sub.parts[0].hex, "0031000A817000091032" "0000" "0B" "0178");
+	assert_string_equal(sub.parts[0].hex, "0031000A817000091032"
+					      "0000"
+					      "0B"
+					      "0178");
 }
 
 static void test_validity_rounds_up(void **state)
@@ -128,8 +138,8 @@ static void test_validity_rounds_up(void **state)
 		uint32_t minutes;
 		const char *vp;
 	} cases[] = {
-		{1, "00"}, {5, "00"}, {6, "01"}, {60, "0B"}, {721, "90"}, {1440, "A7"},
-		{3 * 1440, "A9"}, {7 * 1440, "AD"}, {31 * 1440, "C5"}, {100000 * 1440u, "FF"},
+		{1, "00"},    {5, "00"},        {6, "01"},        {60, "0B"},        {721, "90"},
+		{1440, "A7"}, {3 * 1440, "A9"}, {7 * 1440, "AD"}, {31 * 1440, "C5"}, {100000 * 1440u, "FF"},
 	};
 
 	(void)state;
@@ -210,8 +220,8 @@ static void test_no_split_inside_a_character(void **state)
 /* The three parts of gammu's -len 400 example: FO 51, UDH 050003rr03nn, UDL A0 A0 4D. */
 static void test_multipart_headers_like_gammu(void **state)
 {
-	struct sms_submit_opts opts = {.smsc = "+15550000000", .validity_minutes = 63 * 10080,
-				       .concat_ref = 0x94};
+	struct sms_submit_opts opts = {
+		.smsc = "+15550000000", .validity_minutes = 63 * 10080, .concat_ref = 0x94};
 	struct sms_submit sub;
 	char *s = repeat("a", 376, "");
 
@@ -234,8 +244,9 @@ static void test_long_text_encoding_choice(void **state)
 
 	(void)state;
 	roundtrip(s = repeat("a", 300, "ł"), SMS_ENCODING_UCS2, 5, 301), free(s);
-	roundtrip(s = repeat("a", 63, "😀 end of a long line that needs more than one SMS to carry "
-				      "all of it, really, more than one hundred and sixty units"),
+	roundtrip(s = repeat("a", 63,
+			     "😀 end of a long line that needs more than one SMS to carry "
+			     "all of it, really, more than one hundred and sixty units"),
 		  SMS_ENCODING_UCS2, 3, 179),
 		free(s);
 	roundtrip(s = repeat("{x}", 100, ""), SMS_ENCODING_GSM7, 4, 500), free(s);
@@ -286,8 +297,8 @@ static void test_decode_real_deliver(void **state)
 	struct sms_decoded d;
 
 	(void)state;
-	decode_ok("07915155000000F00408915155002000006211528093850013C8329BFD0699E5EF36685E76CFDF72500C",
-		  34, &d);
+	decode_ok("07915155000000F00408915155002000006211528093850013C8329BFD0699E5EF36685E76CFDF72500C", 34,
+		  &d);
 	assert_int_equal(d.kind, SMS_KIND_DELIVER);
 	assert_string_equal(d.smsc, "+15550000000");
 	assert_string_equal(d.number, "+15550002");
@@ -305,8 +316,8 @@ static void test_decode_real_deliver(void **state)
 	assert_int_equal(d.scts.utc_s, 1795595998);
 	assert_false(d.concat.present);
 	/* some modems print lowercase hex */
-	decode_ok("07915155000000f00408915155002000006211528093850013c8329bfd0699e5ef36685e76cfdf72500c",
-		  34, &d);
+	decode_ok("07915155000000f00408915155002000006211528093850013c8329bfd0699e5ef36685e76cfdf72500c", 34,
+		  &d);
 	assert_string_equal(d.text, "Hello from sensor 1");
 }
 
@@ -316,8 +327,7 @@ static void test_decode_alphanumeric_sender(void **state)
 	struct sms_decoded d;
 
 	(void)state;
-	decode_ok("0791448720003023240DD0E474D81C0EBB010000111011315214000BE474D81C0EBB5DE3771B", -1,
-		  &d);
+	decode_ok("0791448720003023240DD0E474D81C0EBB010000111011315214000BE474D81C0EBB5DE3771B", -1, &d);
 	assert_string_equal(d.number, "diafaan");
 	assert_string_equal(d.smsc, "+447802000332");
 	assert_string_equal(d.text, "diafaan.com");
@@ -355,12 +365,18 @@ static void test_decode_time_zones(void **state)
 	struct sms_decoded d;
 
 	(void)state;
-	decode_ok("00040B914477000910F20000621152809385" "0A" "0131", -1, &d);
+	decode_ok("00040B914477000910F20000621152809385"
+		  "0A"
+		  "0131",
+		  -1, &d);
 	assert_int_equal(d.scts.tz_minutes, -300);
 	assert_int_equal(d.scts.utc_s, 1795595998 + 5 * 3600);
 	assert_string_equal(d.number, "+44770090012");
 	assert_string_equal(d.text, "1");
-	decode_ok("00040B914477000910F20000621152809385" "22" "0131", -1, &d);
+	decode_ok("00040B914477000910F20000621152809385"
+		  "22"
+		  "0131",
+		  -1, &d);
 	assert_int_equal(d.scts.tz_minutes, 330);
 }
 
@@ -436,15 +452,34 @@ static void test_decode_report_statuses(void **state)
 	struct sms_decoded d;
 
 	(void)state;
-	decode_ok("0006" "2A" "0B914477000910F2" "62115280938500" "6211528004950A" "46", -1, &d);
+	decode_ok("0006"
+		  "2A"
+		  "0B914477000910F2"
+		  "62115280938500"
+		  "6211528004950A"
+		  "46",
+		  -1, &d);
 	assert_int_equal(d.message_ref, 0x2A);
 	assert_int_equal(d.delivery, SMS_DELIVERY_FAILED);
 	assert_int_equal(d.discharge.tz_minutes, -300);
 	assert_int_equal(d.discharge.hour, 8);
-	decode_ok("0006" "2B" "0B914477000910F2" "62115280938500" "62115280049500" "21", -1, &d);
+	decode_ok("0006"
+		  "2B"
+		  "0B914477000910F2"
+		  "62115280938500"
+		  "62115280049500"
+		  "21",
+		  -1, &d);
 	assert_int_equal(d.delivery, SMS_DELIVERY_PENDING);
 	/* TP-PI and what it announces may follow TP-ST (9.2.2.3) */
-	decode_ok("0006" "2C" "0B914477000910F2" "62115280938500" "62115280049500" "00" "00", -1, &d);
+	decode_ok("0006"
+		  "2C"
+		  "0B914477000910F2"
+		  "62115280938500"
+		  "62115280049500"
+		  "00"
+		  "00",
+		  -1, &d);
 	assert_int_equal(d.delivery, SMS_DELIVERY_DELIVERED);
 	assert_int_equal(sms_delivery_classify(0x1f), SMS_DELIVERY_DELIVERED);
 	assert_int_equal(sms_delivery_classify(0x3f), SMS_DELIVERY_PENDING);
@@ -457,7 +492,10 @@ static void test_decode_garbage_time_keeps_text(void **state)
 	struct sms_decoded d;
 
 	(void)state;
-	decode_ok("00040B914477000910F20000" "99999999999999" "0131", -1, &d);
+	decode_ok("00040B914477000910F20000"
+		  "99999999999999"
+		  "0131",
+		  -1, &d);
 	assert_false(d.scts.valid);
 	assert_string_equal(d.text, "1");
 }
@@ -490,8 +528,14 @@ static void test_decode_bad_pdus_named(void **state)
 	expect_bad(good, 35, "announced 35 TPDU octets, the PDU carries 34");
 	expect_bad("07915155000000F00408915155002000006211528093850030C8329BFD06", -1,
 		   "TP-UDL announces 42 octets");
-	expect_bad("00040B914477000910F20000621152809385" "00" "A1", -1, "exceeds 160 septets");
-	expect_bad("00040B914477000910F20004621152809385" "00" "8D", -1, "exceeds 140 octets");
+	expect_bad("00040B914477000910F20000621152809385"
+		   "00"
+		   "A1",
+		   -1, "exceeds 160 septets");
+	expect_bad("00040B914477000910F20004621152809385"
+		   "00"
+		   "8D",
+		   -1, "exceeds 140 octets");
 	expect_bad("0003", -1, "reserved message type");
 	expect_bad("0011000891515500100000FF05E8329BFD06", -1, "SMS-SUBMIT");
 	expect_bad("0004FF91", -1, "TP-OA length 255 exceeds 20 digits");
@@ -499,10 +543,16 @@ static void test_decode_bad_pdus_named(void **state)
 	expect_bad("2A00", -1, "SMSC length 42 exceeds 11 octets");
 	expect_bad("0791515500", -1, "truncated in SMSC address");
 	expect_bad("00040B914477000910F20000621152809385000131FF", -1, "1 octets follow the user data");
-	expect_bad("00440B914477000910F200006211528093850002" "0500", -1,
-		   "user data header length 5 does not fit 2 octets");
+	expect_bad("00440B914477000910F200006211528093850002"
+		   "0500",
+		   -1, "user data header length 5 does not fit 2 octets");
 	expect_bad("00040B914477000910F20020621152809385000131", -1, "compressed");
-	expect_bad("0006" "2A" "0B914477000910F2" "62115280938500" "6211528004", -1, "truncated in TP-DT");
+	expect_bad("0006"
+		   "2A"
+		   "0B914477000910F2"
+		   "62115280938500"
+		   "6211528004",
+		   -1, "truncated in TP-DT");
 	expect_bad("0006", -1, "truncated in TP-MR");
 }
 
@@ -526,37 +576,46 @@ static void test_deliver_from_submit_rejects(void **state)
 
 	(void)state;
 	bad.valid = false;
-	assert_int_equal(sms_deliver_from_submit("0003", "+1", &SCTS, hex, sizeof(hex), &len),
-			 -EBADMSG);
+	assert_int_equal(sms_deliver_from_submit("0003", "+1", &SCTS, hex, sizeof(hex), &len), -EBADMSG);
 	/* a SUBMIT whose TP-UDL claims 255 septets: refused before libgammu reads it */
-	assert_int_equal(sms_deliver_from_submit("0001000891515500100000FFE8329BFD06", "+1", &SCTS,
-						 hex, sizeof(hex), &len),
+	assert_int_equal(sms_deliver_from_submit("0001000891515500100000FFE8329BFD06", "+1", &SCTS, hex,
+						 sizeof(hex), &len),
 			 -EBADMSG);
-	assert_int_equal(sms_deliver_from_submit("0001000891515500100000" "05E8329BFD0600", "+1",
-						 &SCTS, hex, sizeof(hex), &len),
+	assert_int_equal(sms_deliver_from_submit("0001000891515500100000"
+						 "05E8329BFD0600",
+						 "+1", &SCTS, hex, sizeof(hex), &len),
 			 -EBADMSG);
-	assert_int_equal(sms_deliver_from_submit("0001000891515500100000" "05E8329BFD06", "+1x",
-						 &SCTS, hex, sizeof(hex), &len),
+	assert_int_equal(sms_deliver_from_submit("0001000891515500100000"
+						 "05E8329BFD06",
+						 "+1x", &SCTS, hex, sizeof(hex), &len),
 			 -EINVAL);
-	assert_int_equal(sms_deliver_from_submit("00040B914477000910F20000621152809385000131", "+1",
-						 &SCTS, hex, sizeof(hex), &len),
-			 -EBADMSG);
-	assert_int_equal(sms_deliver_from_submit("0001000891515500100000" "05E8329BFD06", "+1", &bad,
+	assert_int_equal(sms_deliver_from_submit("00040B914477000910F20000621152809385000131", "+1", &SCTS,
 						 hex, sizeof(hex), &len),
+			 -EBADMSG);
+	assert_int_equal(sms_deliver_from_submit("0001000891515500100000"
+						 "05E8329BFD06",
+						 "+1", &bad, hex, sizeof(hex), &len),
 			 -EINVAL);
 	bad = SCTS;
 	bad.tz_minutes = 19 * 60;
-	assert_int_equal(sms_deliver_from_submit("0001000891515500100000" "05E8329BFD06", "+1", &bad,
-						 hex, sizeof(hex), &len),
+	assert_int_equal(sms_deliver_from_submit("0001000891515500100000"
+						 "05E8329BFD06",
+						 "+1", &bad, hex, sizeof(hex), &len),
 			 -EINVAL);
-	assert_int_equal(sms_deliver_from_submit("0001000891515500100000" "05E8329BFD06", "+1", &SCTS,
-						 hex, 10, &len),
+	assert_int_equal(sms_deliver_from_submit("0001000891515500100000"
+						 "05E8329BFD06",
+						 "+1", &SCTS, hex, 10, &len),
 			 -ENOSPC);
-	assert_int_equal(sms_deliver_from_submit("0001000891515500100000" "05E8329BFD06", "+1", &SCTS,
-						 hex, sizeof(hex), &len),
+	assert_int_equal(sms_deliver_from_submit("0001000891515500100000"
+						 "05E8329BFD06",
+						 "+1", &SCTS, hex, sizeof(hex), &len),
 			 0);
 	/* SMSC 00, FO 04, OA +1, PID, DCS, SCTS with +01:00 (40), UDL 5, "hello" */
-	assert_string_equal(hex, "0004" "0191F1" "0000" "62115230001040" "05E8329BFD06");
+	assert_string_equal(hex, "0004"
+				 "0191F1"
+				 "0000"
+				 "62115230001040"
+				 "05E8329BFD06");
 }
 
 /* The SC passes the user data through octet for octet, whatever header it carries (found by
@@ -570,9 +629,9 @@ static void test_deliver_keeps_user_data_octets(void **state)
 	int len;
 
 	(void)state;
-	assert_int_equal(sms_deliver_from_submit(submit, "+15550002", &SCTS, hex, sizeof(hex), &len),
-			 0);
-	assert_string_equal(hex + strlen(hex) - 44, "18" "100006840404F0783C2E8FC7E3F1783C1E8FC7E3F1");
+	assert_int_equal(sms_deliver_from_submit(submit, "+15550002", &SCTS, hex, sizeof(hex), &len), 0);
+	assert_string_equal(hex + strlen(hex) - 44, "18"
+						    "100006840404F0783C2E8FC7E3F1783C1E8FC7E3F1");
 	decode_ok(hex, len, &d);
 	assert_int_equal(d.encoding, SMS_ENCODING_GSM7);
 }

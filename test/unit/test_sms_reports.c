@@ -33,8 +33,7 @@ static void on_expired(const struct sms_sent_state *st, void *user_data)
 
 static struct sms_reports *make(struct app *app)
 {
-	struct sms_reports_cfg cfg = {.expire_ms = EXPIRE_MS, .on_expired = on_expired,
-				      .user_data = app};
+	struct sms_reports_cfg cfg = {.expire_ms = EXPIRE_MS, .on_expired = on_expired, .user_data = app};
 
 	memset(app, 0, sizeof(*app));
 	return sms_reports_new(&cfg);
@@ -48,16 +47,20 @@ static struct sms_decoded report(uint8_t mr, uint8_t st)
 	struct sms_decoded d;
 	char why[128];
 
-	snprintf(hex, sizeof(hex), "0006%02X" "0C91447700091032" "62115280938500" "62115280939500"
-		 "%02X", mr, st);
+	snprintf(hex, sizeof(hex),
+		 "0006%02X"
+		 "0C91447700091032"
+		 "62115280938500"
+		 "62115280939500"
+		 "%02X",
+		 mr, st);
 	if (sms_decode_pdu(hex, strlen(hex), -1, &d, why, sizeof(why)) != 0)
 		fail_msg("%s: %s", hex, why);
 	assert_string_equal(d.number, "+447700900123");
 	return d;
 }
 
-static struct sms_report_match match_at(struct sms_reports *r, uint8_t mr, uint8_t st,
-				       int64_t now_ms)
+static struct sms_report_match match_at(struct sms_reports *r, uint8_t mr, uint8_t st, int64_t now_ms)
 {
 	struct sms_decoded d = report(mr, st);
 	struct sms_report_match m;
@@ -123,8 +126,7 @@ static void test_multipart_delivered_when_all_parts_are(void **state)
 
 	(void)state;
 	for (int part = 1; part <= 3; part++)
-		assert_int_equal(sms_reports_sent(r, 7, part, 3, (uint8_t)(10 + part),
-						  "+447700900123", part),
+		assert_int_equal(sms_reports_sent(r, 7, part, 3, (uint8_t)(10 + part), "+447700900123", part),
 				 0);
 	m = match(r, 13, 0x00);
 	assert_int_equal(m.part, 3);
@@ -286,8 +288,7 @@ static void test_many_in_flight(void **state)
 
 	(void)state;
 	for (int i = 0; i < 200; i++)
-		assert_int_equal(sms_reports_sent(r, (uint64_t)i, 1, 1, (uint8_t)i, "+447700900123", i),
-				 0);
+		assert_int_equal(sms_reports_sent(r, (uint64_t)i, 1, 1, (uint8_t)i, "+447700900123", i), 0);
 	assert_int_equal(sms_reports_pending(r), 200);
 	for (int i = 0; i < 200; i++) {
 		struct sms_report_match m = match(r, (uint8_t)i, 0x00);

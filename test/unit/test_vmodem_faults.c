@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#define SMSC_HEX "07915155000000F0"
-#define SUBMIT_HEX "11000891515500100000FF05E8329BFD06"
+#define SMSC_HEX    "07915155000000F0"
+#define SUBMIT_HEX  "11000891515500100000FF05E8329BFD06"
 #define DELIVER_HEX "0408915155002000006211528093850013C8329BFD0699E5EF36685E76CFDF72500C"
 
 static void hang_answers_nothing_until_it_ends(void **state)
@@ -145,7 +145,8 @@ static void read_listed_text(const char *answer, char *text, size_t size)
 	memset(&sms, 0, sizeof(sms));
 	size_t pos = 0;
 	assert_int_equal(GSM_DecodePDUFrame(GSM_GetGlobalDebug(), &sms, pdu + 1 + pdu[0],
-					    (size_t)n - 1 - pdu[0], &pos, FALSE), ERR_NONE);
+					    (size_t)n - 1 - pdu[0], &pos, FALSE),
+			 ERR_NONE);
 	assert_int_equal(sms.PDU, SMS_Deliver);
 	snprintf(text, size, "%s", DecodeUnicodeString(sms.Text));
 }
@@ -203,7 +204,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(hang_answers_nothing_until_it_ends, vmh_teardown),
 		cmocka_unit_test_teardown(garbage_comes_before_the_next_reply_only, vmh_teardown),
-		cmocka_unit_test_teardown(reboot_drops_settings_keeps_messages_and_prints_boot_urcs, vmh_teardown),
+		cmocka_unit_test_teardown(reboot_drops_settings_keeps_messages_and_prints_boot_urcs,
+					  vmh_teardown),
 		cmocka_unit_test_teardown(reboot_keeps_an_unacknowledged_cmt, vmh_teardown),
 		cmocka_unit_test_teardown(reboot_cures_a_hang, vmh_teardown),
 		cmocka_unit_test_teardown(cfun_1_1_answers_ok_then_reboots, vmh_teardown),

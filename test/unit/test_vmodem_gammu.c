@@ -17,10 +17,13 @@ struct step {
 };
 
 /* An AT command line: echoed, then answered. */
-#define CMD(c, answer) { c "\r", c "\r" answer }
-#define OK "\r\nOK\r\n"
-#define CME4 "\r\n+CME ERROR: 4\r\n"
-#define SMSC_HEX "07915155000000F0"
+#define CMD(c, answer)                                                                                       \
+	{                                                                                                    \
+		c "\r", c "\r" answer                                                                        \
+	}
+#define OK          "\r\nOK\r\n"
+#define CME4        "\r\n+CME ERROR: 4\r\n"
+#define SMSC_HEX    "07915155000000F0"
 #define DELIVER_HEX "0408915155002000006211528093850013C8329BFD0699E5EF36685E76CFDF72500C"
 
 static void replay(struct vmh *h, const struct step *s, size_t n, bool bytewise)
@@ -35,7 +38,7 @@ static void replay(struct vmh *h, const struct step *s, size_t n, bool bytewise)
 }
 
 static const struct step pass1[] = {
-	{ "\x1b\r", "\x1b\r" },
+	{"\x1b\r", "\x1b\r"},
 	CMD("AT", OK),
 	CMD("ATE1", OK),
 	CMD("AT+MODE=2", "\r\nERROR\r\n"),
@@ -53,7 +56,7 @@ static const struct step pass2[] = {
 	CMD("AT+SYNCML=?", CME4),
 	CMD("AT$TSSPCSW=?", CME4),
 	CMD("AT+CHUP=?", CME4),
-	{ "\x1b\r", "\x1b\r" },
+	{"\x1b\r", "\x1b\r"},
 	CMD("AT", OK),
 	CMD("ATE1", OK),
 	CMD("AT+MODE=2", CME4),
@@ -82,8 +85,8 @@ static const struct step sendsms[] = {
 	CMD("AT+CSCA?", "\r\n+CSCA: \"+15550000000\",145\r\n" OK),
 	CMD("AT+CMGF=0", OK),
 	CMD("AT+CMGS=17", "\r\n> "),
-	{ SMSC_HEX "11000891515500100000FF05E8329BFD06", SMSC_HEX "11000891515500100000FF05E8329BFD06" },
-	{ "\x1a", "\x1a\r\n+CMGS: 1\r\n" OK },
+	{SMSC_HEX "11000891515500100000FF05E8329BFD06", SMSC_HEX "11000891515500100000FF05E8329BFD06"},
+	{"\x1a", "\x1a\r\n+CMGS: 1\r\n" OK},
 };
 
 static void gammu_connects_identifies_and_sends(void **state)
@@ -93,13 +96,15 @@ static void gammu_connects_identifies_and_sends(void **state)
 	vmh_take(h);
 	replay(h, pass1, sizeof(pass1) / sizeof(pass1[0]), true);
 	replay(h, pass2, sizeof(pass2) / sizeof(pass2[0]), false);
-	replay(h, identify_and_networkinfo, sizeof(identify_and_networkinfo) / sizeof(identify_and_networkinfo[0]), false);
+	replay(h, identify_and_networkinfo,
+	       sizeof(identify_and_networkinfo) / sizeof(identify_and_networkinfo[0]), false);
 	replay(h, sendsms, sizeof(sendsms) / sizeof(sendsms[0]), false);
 	assert_int_equal(h->n_sub, 1);
 }
 
 static const struct step getallsms[] = {
-	CMD("AT+CPMS=?", "\r\n+CPMS: (\"SM\",\"ME\",\"MT\",\"SR\"),(\"SM\",\"ME\",\"MT\"),(\"SM\",\"ME\",\"MT\")\r\n" OK),
+	CMD("AT+CPMS=?",
+	    "\r\n+CPMS: (\"SM\",\"ME\",\"MT\",\"SR\"),(\"SM\",\"ME\",\"MT\"),(\"SM\",\"ME\",\"MT\")\r\n" OK),
 	CMD("AT+CMGF=0", OK),
 	CMD("AT+CPMS=\"SM\",\"SM\"", "\r\n+CPMS: 1,30,1,30,1,30\r\n" OK),
 	CMD("AT+CMGL=4", "\r\n+CMGL: 1,0,,34\r\n" SMSC_HEX DELIVER_HEX "\r\n" OK),
@@ -119,7 +124,8 @@ static void gammu_getallsms_lists_with_smsc_octets(void **state)
 
 static const struct step smsd_startup[] = {
 	CMD("AT+CPIN?", "\r\n+CPIN: READY\r\n" OK),
-	CMD("AT+CPMS=?", "\r\n+CPMS: (\"SM\",\"ME\",\"MT\",\"SR\"),(\"SM\",\"ME\",\"MT\"),(\"SM\",\"ME\",\"MT\")\r\n" OK),
+	CMD("AT+CPMS=?",
+	    "\r\n+CPMS: (\"SM\",\"ME\",\"MT\",\"SR\"),(\"SM\",\"ME\",\"MT\"),(\"SM\",\"ME\",\"MT\")\r\n" OK),
 	CMD("AT+CNMI=?", "\r\n+CNMI: (0-3),(0-3),(0,2),(0,1),(0,1)\r\n" OK),
 	CMD("AT+CNMI=2,1,0,1,0", OK),
 	CMD("AT+CUSD=1", OK),
@@ -167,7 +173,8 @@ static void gammu_smsd_startup_poll_and_status(void **state)
 	/* with <ds>=1 a delivery report is routed as +CDS, which gammu-smsd decodes */
 	assert_int_equal(vmh_report_hex(h, "0601089151550010621152801183006211528011830000"), 0);
 	vmh_expect(h, "\r\n+CDS: 23\r\n" SMSC_HEX "0601089151550010621152801183006211528011830000\r\n");
-	replay(h, smsd_status_and_stop, sizeof(smsd_status_and_stop) / sizeof(smsd_status_and_stop[0]), false);
+	replay(h, smsd_status_and_stop, sizeof(smsd_status_and_stop) / sizeof(smsd_status_and_stop[0]),
+	       false);
 }
 
 int main(void)

@@ -41,10 +41,15 @@ struct vmh *vmh_new(enum vmodem_model model, const char *pin, int slots)
 	struct vmh *h = calloc(1, sizeof(*h));
 	assert_non_null(h);
 	struct vmodem_config cfg = {
-		.name = "mA", .number = "+15550001000", .smsc = "+15550000000", .pin = pin,
-		.model = model, .slots = slots, .seed = 7,
+		.name = "mA",
+		.number = "+15550001000",
+		.smsc = "+15550000000",
+		.pin = pin,
+		.model = model,
+		.slots = slots,
+		.seed = 7,
 	};
-	struct vmodem_hooks hooks = { on_write, on_submit };
+	struct vmodem_hooks hooks = {on_write, on_submit};
 	h->vm = vmodem_new(&cfg, &hooks, h);
 	assert_non_null(h->vm);
 	h->now = 1000;
@@ -127,7 +132,7 @@ static size_t unhex(const char *hex, uint8_t *out)
 {
 	size_t n = strlen(hex) / 2;
 	for (size_t i = 0; i < n; i++) {
-		char b[3] = { hex[2 * i], hex[2 * i + 1], 0 };
+		char b[3] = {hex[2 * i], hex[2 * i + 1], 0};
 		out[i] = (uint8_t)strtoul(b, NULL, 16);
 	}
 	return n;

@@ -18,7 +18,7 @@ static struct vmh *generic(void)
 
 static void echo_on_at_power_up_and_really_switched(void **state)
 {
-		struct vmh *h = generic();
+	struct vmh *h = generic();
 	*state = h;
 	vmh_type(h, "AT\r");
 	vmh_expect(h, "AT\r\r\nOK\r\n");
@@ -34,7 +34,7 @@ static void echo_on_at_power_up_and_really_switched(void **state)
 
 static void compound_lines_run_left_to_right_with_one_result(void **state)
 {
-		struct vmh *h = generic();
+	struct vmh *h = generic();
 	*state = h;
 	vmh_type(h, "ATE0V1\r");
 	vmh_expect(h, "ATE0V1\r\r\nOK\r\n");
@@ -51,7 +51,7 @@ static void compound_lines_run_left_to_right_with_one_result(void **state)
 
 static void unsupported_commands_answer_per_cmee(void **state)
 {
-		struct vmh *h = generic();
+	struct vmh *h = generic();
 	*state = h;
 	vmh_type(h, "AT+MODE=2\r");
 	vmh_expect(h, "AT+MODE=2\r\r\nERROR\r\n");
@@ -71,7 +71,7 @@ static void unsupported_commands_answer_per_cmee(void **state)
 
 static void empty_line_and_esc_get_no_answer(void **state)
 {
-		struct vmh *h = generic();
+	struct vmh *h = generic();
 	*state = h;
 	vmh_type(h, "\x1b\r");
 	vmh_expect(h, "\x1b\r");
@@ -88,7 +88,7 @@ static void empty_line_and_esc_get_no_answer(void **state)
 
 static void one_byte_per_write(void **state)
 {
-		struct vmh *h = generic();
+	struct vmh *h = generic();
 	*state = h;
 	vmh_type_bytes(h, "AT+CGMM\r");
 	vmh_expect(h, "AT+CGMM\r\r\nVM-1\r\n\r\nOK\r\n");
@@ -98,7 +98,7 @@ static void one_byte_per_write(void **state)
 
 static void editing_repeat_and_numeric_results(void **state)
 {
-		struct vmh *h = generic();
+	struct vmh *h = generic();
 	*state = h;
 	vmh_type(h, "ATE0\r");
 	vmh_take(h);
@@ -122,7 +122,7 @@ static void editing_repeat_and_numeric_results(void **state)
 
 static void spaces_and_case_only_matter_inside_quotes(void **state)
 {
-		struct vmh *h = generic();
+	struct vmh *h = generic();
 	*state = h;
 	vmh_type(h, "ATE0\r");
 	vmh_take(h);
@@ -136,7 +136,7 @@ static void spaces_and_case_only_matter_inside_quotes(void **state)
 
 static void overlong_line_is_an_error_not_a_crash(void **state)
 {
-		struct vmh *h = generic();
+	struct vmh *h = generic();
 	*state = h;
 	vmh_type(h, "ATE0\r");
 	vmh_take(h);

@@ -11,10 +11,10 @@
 
 #include <cmocka.h>
 
-#define SMSC_HEX "07915155000000F0"
+#define SMSC_HEX    "07915155000000F0"
 #define DELIVER_HEX "0408915155002000006211528093850013C8329BFD0699E5EF36685E76CFDF72500C"
-#define SUBMIT_HEX "11000891515500100000FF05E8329BFD06"
-#define REPORT_HEX "0601089151550010621152801183006211528011830000"
+#define SUBMIT_HEX  "11000891515500100000FF05E8329BFD06"
+#define REPORT_HEX  "0601089151550010621152801183006211528011830000"
 
 static void sim800_boots_registers_late_and_names_itself(void **state)
 {
@@ -110,7 +110,8 @@ static void ec25_boot_urcs_and_full_urc(void **state)
 {
 	struct vmh *h = vmh_new(VMODEM_MODEL_EC25, NULL, 1);
 	*state = h;
-	vmh_expect(h, "\r\nRDY\r\n\r\n+CPIN: READY\r\n\r\n+QUSIM: 1\r\n\r\n+QIND: SMS DONE\r\n\r\n+QIND: PB DONE\r\n");
+	vmh_expect(h, "\r\nRDY\r\n\r\n+CPIN: READY\r\n\r\n+QUSIM: 1\r\n\r\n+QIND: SMS DONE\r\n\r\n+QIND: PB "
+		      "DONE\r\n");
 	vmh_advance(h, 5000);
 	vmh_type(h, "ATE0;+CNMI=2,1,0,0,0\r");
 	vmh_take(h);
@@ -150,7 +151,8 @@ int main(void)
 		cmocka_unit_test_teardown(sim800_boots_registers_late_and_names_itself, vmh_teardown),
 		cmocka_unit_test_teardown(sim800_storage_names_empty_reads_and_full_urc, vmh_teardown),
 		cmocka_unit_test_teardown(sim800_quotes_the_empty_alpha, vmh_teardown),
-		cmocka_unit_test_teardown(sim800_answers_cmgs_after_the_network_and_urcs_may_come_first, vmh_teardown),
+		cmocka_unit_test_teardown(sim800_answers_cmgs_after_the_network_and_urcs_may_come_first,
+					  vmh_teardown),
 		cmocka_unit_test_teardown(ec25_boot_urcs_and_full_urc, vmh_teardown),
 		cmocka_unit_test_teardown(e3372_stores_in_me_from_index_0, vmh_teardown),
 	};

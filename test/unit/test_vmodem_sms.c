@@ -212,7 +212,8 @@ static void status_reports_as_cds_or_stored_with_cdsi(void **state)
 	assert_int_equal(vmh_report_hex(h, REPORT_HEX), 0);
 	vmh_expect(h, "\r\n+CDSI: \"SR\",1\r\n");
 	vmh_type(h, "AT+CPMS=\"SR\";+CMGL=4\r");
-	vmh_expect(h, "\r\n+CPMS: 1,10,0,10,0,10\r\n\r\n+CMGL: 1,0,,23\r\n" SMSC_HEX REPORT_HEX "\r\n\r\nOK\r\n");
+	vmh_expect(h, "\r\n+CPMS: 1,10,0,10,0,10\r\n\r\n+CMGL: 1,0,,23\r\n" SMSC_HEX REPORT_HEX
+		      "\r\n\r\nOK\r\n");
 	vmh_type(h, "AT+CNMI=2,1,0,0,0\r");
 	vmh_take(h);
 	assert_int_equal(vmh_report_hex(h, REPORT_HEX), 0);
@@ -264,7 +265,10 @@ static void cpms_forms(void **state)
 {
 	struct vmh *h = quiet_modem(state, VMODEM_MODEL_GENERIC, 5);
 	vmh_type(h, "AT+CPMS=?\r");
-	vmh_expect(h, "\r\n+CPMS: (\"SM\",\"ME\",\"MT\",\"SR\"),(\"SM\",\"ME\",\"MT\"),(\"SM\",\"ME\",\"MT\")\r\n\r\nOK\r\n");
+	vmh_expect(
+		h,
+		"\r\n+CPMS: "
+		"(\"SM\",\"ME\",\"MT\",\"SR\"),(\"SM\",\"ME\",\"MT\"),(\"SM\",\"ME\",\"MT\")\r\n\r\nOK\r\n");
 	vmh_type(h, "AT+CPMS=\"ME\",\"ME\"\r");
 	vmh_expect(h, "\r\n+CPMS: 0,5,0,5,0,5\r\n\r\nOK\r\n");
 	vmh_type(h, "AT+CPMS?\r");
@@ -308,7 +312,8 @@ int main(void)
 		cmocka_unit_test_teardown(cnmi_mode_0_buffers_until_mode_2, vmh_teardown),
 		cmocka_unit_test_teardown(direct_cmt_needs_cnma_when_csms_is_1, vmh_teardown),
 		cmocka_unit_test_teardown(direct_cmt_without_csms_needs_no_ack, vmh_teardown),
-		cmocka_unit_test_teardown(mode_1_rejects_routed_messages_while_the_prompt_is_open, vmh_teardown),
+		cmocka_unit_test_teardown(mode_1_rejects_routed_messages_while_the_prompt_is_open,
+					  vmh_teardown),
 		cmocka_unit_test_teardown(status_reports_as_cds_or_stored_with_cdsi, vmh_teardown),
 		cmocka_unit_test_teardown(full_store_refuses_and_frees_on_delete, vmh_teardown),
 		cmocka_unit_test_teardown(delete_flags_pick_by_status, vmh_teardown),

@@ -12,8 +12,8 @@
 #include <cmocka.h>
 
 #define DELIVER_HEX "0408915155002000006211528093850013C8329BFD0699E5EF36685E76CFDF72500C"
-#define REPORT_HEX "0601089151550010621152801183006211528011830000"
-#define SCTS "\"26/11/25,08:39:58+00\""
+#define REPORT_HEX  "0601089151550010621152801183006211528011830000"
+#define SCTS        "\"26/11/25,08:39:58+00\""
 
 static void text_send_builds_a_submit_with_csmp(void **state)
 {
@@ -34,8 +34,8 @@ static void text_send_builds_a_submit_with_csmp(void **state)
 	assert_true(sub.status_report); /* +CSMP first octet 49 asks for a report */
 	assert_int_equal(sub.mr, 1);
 	assert_int_equal(h->sub[0][0], 0x31);
-	assert_int_equal(h->sub[0][9], 0x00);  /* TP-DCS: GSM 7-bit, no message class */
-	assert_int_equal(h->sub[0][10], 11);   /* TP-VP from +CSMP */
+	assert_int_equal(h->sub[0][9], 0x00); /* TP-DCS: GSM 7-bit, no message class */
+	assert_int_equal(h->sub[0][10], 11);  /* TP-VP from +CSMP */
 }
 
 static void text_send_in_ucs2_when_csmp_asks(void **state)
@@ -73,7 +73,8 @@ static void text_list_and_read_show_fields_and_text(void **state)
 	struct vmh *h = vmh_client(state, VMODEM_MODEL_GENERIC, 10, "+CMGF=1");
 	assert_int_equal(vmh_deliver_hex(h, DELIVER_HEX), 0);
 	vmh_type(h, "AT+CMGL=\"REC UNREAD\"\r");
-	vmh_expect(h, "\r\n+CMGL: 1,\"REC UNREAD\",\"+15550002\",," SCTS "\r\nHello from sensor 1\r\n\r\nOK\r\n");
+	vmh_expect(h, "\r\n+CMGL: 1,\"REC UNREAD\",\"+15550002\",," SCTS
+		      "\r\nHello from sensor 1\r\n\r\nOK\r\n");
 	vmh_type(h, "AT+CMGL=\"REC UNREAD\"\r");
 	vmh_expect(h, "\r\nOK\r\n");
 	vmh_type(h, "AT+CMGR=1\r");
@@ -82,7 +83,8 @@ static void text_list_and_read_show_fields_and_text(void **state)
 	vmh_expect(h, "\r\n+CMGR: \"REC READ\",\"+15550002\",," SCTS ",145,4,0,0,\"+15550000000\",145,19\r\n"
 		      "Hello from sensor 1\r\n\r\nOK\r\n");
 	vmh_type(h, "AT+CMGL=\"ALL\"\r");
-	vmh_expect(h, "\r\n+CMGL: 1,\"REC READ\",\"+15550002\",," SCTS ",145,19\r\nHello from sensor 1\r\n\r\nOK\r\n");
+	vmh_expect(h, "\r\n+CMGL: 1,\"REC READ\",\"+15550002\",," SCTS
+		      ",145,19\r\nHello from sensor 1\r\n\r\nOK\r\n");
 	vmh_type(h, "AT+CMGL=4\r");
 	vmh_expect(h, "\r\n+CMS ERROR: 305\r\n");
 }
@@ -95,7 +97,8 @@ static void text_cmt_and_cds_are_routed_as_fields(void **state)
 	assert_int_equal(vmh_deliver_hex(h, DELIVER_HEX), 0);
 	vmh_expect(h, "\r\n+CMT: \"+15550002\",," SCTS "\r\nHello from sensor 1\r\n");
 	assert_int_equal(vmh_report_hex(h, REPORT_HEX), 0);
-	vmh_expect(h, "\r\n+CDS: 6,1,\"+15550001\",145,\"26/11/25,08:11:38+00\",\"26/11/25,08:11:38+00\",0\r\n");
+	vmh_expect(h,
+		   "\r\n+CDS: 6,1,\"+15550001\",145,\"26/11/25,08:11:38+00\",\"26/11/25,08:11:38+00\",0\r\n");
 }
 
 static void text_shows_hex_in_ucs2_charset(void **state)

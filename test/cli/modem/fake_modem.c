@@ -61,7 +61,7 @@ static int store(struct fake *f, const char *pdu)
 
 static int tpdu_len(const char *pdu)
 {
-	char smsc[3] = { pdu[0], pdu[1], 0 };
+	char smsc[3] = {pdu[0], pdu[1], 0};
 	return (int)(strlen(pdu) / 2) - 1 - (int)strtol(smsc, NULL, 16);
 }
 
@@ -90,8 +90,8 @@ static void list(struct fake *f)
 static bool answer(struct fake *f, const char *c)
 {
 	int i;
-	if (!strcmp(c, "AT") || !strcmp(c, "AT+CMEE=1") || !strcmp(c, "AT+CREG=1") || !strcmp(c, "AT+CMGF=0") ||
-	    !strncmp(c, "AT+CNMI=", 8) || !strcmp(c, "AT+COPS=3,0")) {
+	if (!strcmp(c, "AT") || !strcmp(c, "AT+CMEE=1") || !strcmp(c, "AT+CREG=1") ||
+	    !strcmp(c, "AT+CMGF=0") || !strncmp(c, "AT+CNMI=", 8) || !strcmp(c, "AT+COPS=3,0")) {
 		if (!strncmp(c, "AT+CNMI=", 8) && f->incoming)
 			f->incoming_due = 5;
 		say(f, "\r\nOK\r\n");
@@ -115,7 +115,8 @@ static bool answer(struct fake *f, const char *c)
 	} else if (!strcmp(c, "AT+CREG?")) {
 		say(f, "\r\n+CREG: 1,1\r\n\r\nOK\r\n");
 	} else if (!strncmp(c, "AT+CPMS=", 8)) {
-		say(f, "\r\n+CPMS: %d,%d,%d,%d,%d,%d\r\n\r\nOK\r\n", used(f), SLOTS, used(f), SLOTS, used(f), SLOTS);
+		say(f, "\r\n+CPMS: %d,%d,%d,%d,%d,%d\r\n\r\nOK\r\n", used(f), SLOTS, used(f), SLOTS, used(f),
+		    SLOTS);
 	} else if (!strcmp(c, "AT+COPS?")) {
 		say(f, "\r\n+COPS: 0,0,\"Fake Net\",7\r\n\r\nOK\r\n");
 	} else if (!strcmp(c, "AT+CSQ")) {
@@ -205,9 +206,10 @@ static int open_pty(const char *link)
 
 int main(int argc, char **argv)
 {
-	static struct fake f = { .echo = true, .pin_ok = true, .incoming_due = -1 };
+	static struct fake f = {.echo = true, .pin_ok = true, .incoming_due = -1};
 	if (argc < 3) {
-		fprintf(stderr, "usage: fake_modem LINK LOG [--pin PIN] [--store PDU]... [--refuse CODE] [--incoming PDU]\n");
+		fprintf(stderr, "usage: fake_modem LINK LOG [--pin PIN] [--store PDU]... [--refuse CODE] "
+				"[--incoming PDU]\n");
 		return 2;
 	}
 	for (int i = 3; i + 1 < argc; i += 2) {
@@ -232,7 +234,7 @@ int main(int argc, char **argv)
 	 * test that reads the log after the command returned sees it. */
 	setvbuf(f.log, NULL, _IOLBF, 0);
 	for (;;) {
-		struct pollfd p = { f.fd, POLLIN, 0 };
+		struct pollfd p = {f.fd, POLLIN, 0};
 		int rc = poll(&p, 1, 100);
 		if (rc < 0 && errno != EINTR)
 			return 1;
