@@ -1,19 +1,24 @@
-/* The log sink: level filter, timestamped key=value lines on stderr, or syslog.
- * Owns the process-wide sink settings (see log.h for why they are the one exception to the
- * no-globals rule). */
+/* The log sink: level filter, timestamped key=value lines on stderr, or syslog; on a stderr
+ * that systemd connected to the journal, the same lines with the journal's priority prefix
+ * instead of a timestamp. Owns the process-wide sink settings (see log.h for why they are the
+ * one exception to the no-globals rule). */
 #include "log.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 
 static struct {
 	enum log_level level;
 	bool to_syslog;
-} sink = {LOG_LEVEL_INFO, false};
+	bool to_journal;
+} sink = {LOG_LEVEL_INFO, false, false};
 
 static const char *const level_names[] = {
 	[LOG_LEVEL_ERROR] = "error", [LOG_LEVEL_WARN] = "warn",   [LOG_LEVEL_INFO] = "info",
@@ -44,10 +49,23 @@ int log_level_parse(const char *name, enum log_level *out)
 	return -EINVAL;
 }
 
+/* systemd sets JOURNAL_STREAM to "DEVICE:INODE" of the stream it connected; stderr is the
+ * journal only when it is still that stream (a redirect in a script makes it a file). */
+static bool stderr_is_journal(void)
+{
+	const char *env = getenv("JOURNAL_STREAM");
+	uintmax_t dev, ino;
+	struct stat st;
+	if (!env || sscanf(env, "%ju:%ju", &dev, &ino) != 2 || fstat(2, &st) != 0)
+		return false;
+	return (uintmax_t)st.st_dev == dev && (uintmax_t)st.st_ino == ino;
+}
+
 void log_setup(enum log_level level, bool to_syslog, const char *ident)
 {
 	sink.level = level;
 	sink.to_syslog = to_syslog;
+	sink.to_journal = !to_syslog && stderr_is_journal();
 	if (to_syslog)
 		openlog(ident, LOG_PID, LOG_DAEMON);
 }
@@ -85,6 +103,12 @@ void log_write(enum log_level level, const char *mod, const char *fmt, ...)
 
 	if (sink.to_syslog) {
 		syslog(syslog_priority(level), "level=%s mod=%s %s", log_level_str(level), mod, body);
+		return;
+	}
+	if (sink.to_journal) {
+		/* sd-daemon(3): "<N>" sets the priority; the journal stamps the time itself. */
+		fprintf(stderr, "<%d>level=%s mod=%s %s\n", syslog_priority(level), log_level_str(level), mod,
+			body);
 		return;
 	}
 	struct timespec ts;

@@ -1,12 +1,14 @@
 /* Logging: levels filter, and modem bytes are escaped into one grep-able line. */
 #include "log.h"
 
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -85,6 +87,42 @@ static void lines_are_timestamped_key_value(void **state)
 	assert_null(strstr(out, "hidden"));
 }
 
+/* As systemd does: JOURNAL_STREAM names the stream stderr is connected to. */
+static void write_to_journal(void)
+{
+	struct stat st;
+	assert_int_equal(fstat(STDERR_FILENO, &st), 0);
+	char env[64];
+	snprintf(env, sizeof(env), "%ju:%ju", (uintmax_t)st.st_dev, (uintmax_t)st.st_ino);
+	setenv("JOURNAL_STREAM", env, 1);
+	write_two_lines();
+	unsetenv("JOURNAL_STREAM");
+}
+
+static void journal_lines_carry_priority_not_time(void **state)
+{
+	(void)state;
+	const char *out = capture_stderr(write_to_journal);
+	assert_string_equal(out, "<6>level=info mod=modem event=ready model=SIM800\n"
+				 "<4>level=warn mod=at event=rx len=4 data=\"OK\\r\\n\"\n");
+}
+
+/* A stderr redirected to a file by a script keeps its timestamps, even under systemd. */
+static void write_elsewhere_than_journal(void)
+{
+	setenv("JOURNAL_STREAM", "8:12345", 1);
+	write_two_lines();
+	unsetenv("JOURNAL_STREAM");
+}
+
+static void journal_stream_of_another_file_is_ignored(void **state)
+{
+	(void)state;
+	const char *out = capture_stderr(write_elsewhere_than_journal);
+	assert_int_equal(out[23], 'Z');
+	assert_null(strstr(out, "<6>"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -92,6 +130,8 @@ int main(void)
 		cmocka_unit_test(escape_keeps_modem_traffic_on_one_line),
 		cmocka_unit_test(escape_truncates_visibly),
 		cmocka_unit_test(lines_are_timestamped_key_value),
+		cmocka_unit_test(journal_lines_carry_priority_not_time),
+		cmocka_unit_test(journal_stream_of_another_file_is_ignored),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
