@@ -139,7 +139,7 @@ int store_schema_latest(enum store_kind kind)
 
 static int sq_migrate_one(struct store_sqlite *q, const struct sq_migration *m)
 {
-	int err = sq_exec(q, "BEGIN IMMEDIATE", "migrate");
+	int err = sq_begin(q, "migrate");
 	for (size_t i = 0; !err && m->steps[i]; i++)
 		err = sq_exec(q, m->steps[i], "migrate");
 	char pragma[48];
