@@ -116,8 +116,10 @@ static const char *sq_hint(int err)
 	case -EACCES:
 	case -EROFS:
 	case -ENOENT:
-		return "check that the file and its directory exist and are writable by the daemon (SQLite "
-		       "creates -wal and -shm files beside it) and that the disk is mounted read-write";
+		return "check the store path (the daemon creates the file at its first start) and that its "
+		       "directory exists and is writable by the daemon (SQLite creates -wal and -shm files "
+		       "beside "
+		       "it) on a disk mounted read-write";
 	case -EIO:
 		return "the disk reported an error: check it (dmesg) and the file's integrity";
 	case -ENOMEM:
