@@ -211,7 +211,7 @@ static int fv_time64(sqlite3_vfs *vfs, sqlite3_int64 *out)
 	return fv->real->xCurrentTimeInt64(fv->real, out);
 }
 
-int sq_fault_vfs_new(struct store_fault *fault, sqlite3_vfs **out)
+int store_sq_fault_vfs_new(struct store_fault *fault, sqlite3_vfs **out)
 {
 	sqlite3_vfs *real = sqlite3_vfs_find(NULL);
 	struct fault_vfs *fv = calloc(1, sizeof(*fv));
@@ -245,7 +245,7 @@ int sq_fault_vfs_new(struct store_fault *fault, sqlite3_vfs **out)
 	return 0;
 }
 
-void sq_fault_vfs_free(sqlite3_vfs *vfs)
+void store_sq_fault_vfs_free(sqlite3_vfs *vfs)
 {
 	sqlite3_vfs_unregister(vfs);
 	free(vfs);

@@ -137,23 +137,23 @@ int store_schema_latest(enum store_kind kind)
 	return n ? m[n - 1].version : 0;
 }
 
-static int sq_migrate_one(struct store_sqlite *q, const struct sq_migration *m)
+static int sq_migrate_one(struct store_sqlite *q, const struct sq_migration *m, bool upgrade)
 {
-	int err = sq_begin(q, "migrate");
+	int err = store_sq_begin(q, "migrate");
 	for (size_t i = 0; !err && m->steps[i]; i++)
-		err = sq_exec(q, m->steps[i], "migrate");
+		err = store_sq_exec(q, m->steps[i], "migrate");
 	char pragma[48];
 	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", m->version);
 	if (!err)
-		err = sq_exec(q, pragma, "migrate");
-	err = sq_end(q, err, "migrate");
-	if (!err)
+		err = store_sq_exec(q, pragma, "migrate");
+	err = store_sq_end(q, err, "migrate");
+	if (!err && upgrade)
 		log_info("store", "event=schema_upgraded file=\"%s\" kind=%s version=%d adds=\"%s\"",
 			 q->pub.path, store_kind_str(q->pub.kind), m->version, m->what);
 	return err;
 }
 
-int sq_migrate(struct store_sqlite *q, int to)
+int store_sq_migrate(struct store_sqlite *q, int to)
 {
 	size_t n = 0;
 	const struct sq_migration *m = sq_migrations(q->pub.kind, &n);
@@ -164,16 +164,20 @@ int sq_migrate(struct store_sqlite *q, int to)
 		version = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_OK)
-		return sq_fail(q, rc, "migrate");
+		return store_sq_fail(q, rc, "migrate");
 	int target = to > 0 ? to : store_schema_latest(q->pub.kind);
+	int64_t from = version;
 	for (size_t i = 0; i < n; i++) {
 		if (m[i].version <= version || m[i].version > target)
 			continue;
-		int err = sq_migrate_one(q, &m[i]);
+		int err = sq_migrate_one(q, &m[i], from > 0);
 		if (err)
 			return err;
 		version = m[i].version;
 	}
+	if (from == 0 && version > 0)
+		log_info("store", "event=db_created file=\"%s\" kind=%s schema=%lld", q->pub.path,
+			 store_kind_str(q->pub.kind), (long long)version);
 	q->pub.schema_version = (int)version;
 	return 0;
 }

@@ -7,16 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-void sqb_incident_row(sqlite3_stmt *st, struct store_incident *i)
+void store_sqb_incident_row(sqlite3_stmt *st, struct store_incident *i)
 {
 	memset(i, 0, sizeof(*i));
 	i->id = (uint32_t)sqlite3_column_int64(st, 0);
-	sq_col_text(st, 1, i->state, sizeof(i->state));
-	sq_col_text(st, 2, i->before_clear, sizeof(i->before_clear));
-	sq_col_text(st, 3, i->unit, sizeof(i->unit));
+	store_sq_col_text(st, 1, i->state, sizeof(i->state));
+	store_sq_col_text(st, 2, i->before_clear, sizeof(i->before_clear));
+	store_sq_col_text(st, 3, i->unit, sizeof(i->unit));
 	i->channel = (int16_t)sqlite3_column_int(st, 4);
-	sq_col_text(st, 5, i->channel_name, sizeof(i->channel_name));
-	sq_col_text(st, 6, i->kind, sizeof(i->kind));
+	store_sq_col_text(st, 5, i->channel_name, sizeof(i->channel_name));
+	store_sq_col_text(st, 6, i->kind, sizeof(i->kind));
 	i->critical = sqlite3_column_int(st, 7) != 0;
 	i->normal_raised = sqlite3_column_int(st, 8) != 0;
 	i->has_value = sqlite3_column_int(st, 9) != 0;
@@ -36,20 +36,20 @@ void sqb_incident_row(sqlite3_stmt *st, struct store_incident *i)
 	i->closed_ms = sqlite3_column_int64(st, 23);
 }
 
-int sqb_contacts_load(struct store_sqlite *q, struct store_contact *out, size_t *n)
+int store_sqb_contacts_load(struct store_sqlite *q, struct store_contact *out, size_t *n)
 {
 	sqlite3_stmt *st;
 	*n = 0;
-	int err = sq_stmt(q, "SELECT number, name FROM contacts ORDER BY idx", &st);
+	int err = store_sq_stmt(q, "SELECT number, name FROM contacts ORDER BY idx", &st);
 	if (err)
 		return err;
 	int rc;
 	while (*n < STORE_CONTACTS_MAX && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		sq_col_text(st, 0, out[*n].number, sizeof(out[*n].number));
-		sq_col_text(st, 1, out[*n].name, sizeof(out[*n].name));
+		store_sq_col_text(st, 0, out[*n].number, sizeof(out[*n].number));
+		store_sq_col_text(st, 1, out[*n].name, sizeof(out[*n].name));
 		(*n)++;
 	}
-	err = *n == STORE_CONTACTS_MAX || rc == SQLITE_DONE ? 0 : sq_fail(q, rc, "contacts");
+	err = *n == STORE_CONTACTS_MAX || rc == SQLITE_DONE ? 0 : store_sq_fail(q, rc, "contacts");
 	sqlite3_reset(st);
 	return err;
 }
@@ -70,8 +70,8 @@ static int load_incidents(struct store_sqlite *q, struct engine_rows *r)
 {
 	sqlite3_stmt *st;
 	size_t cap = 0;
-	int err = sq_stmt(q, "SELECT " SQB_INCIDENT_COLS " FROM incidents WHERE closed_ms = 0 ORDER BY id",
-			  &st);
+	int err = store_sq_stmt(
+		q, "SELECT " SQB_INCIDENT_COLS " FROM incidents WHERE closed_ms = 0 ORDER BY id", &st);
 	int rc = SQLITE_DONE;
 	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (r->n_inc == cap) {
@@ -84,10 +84,10 @@ static int load_incidents(struct store_sqlite *q, struct engine_rows *r)
 			r->inc = p;
 			cap = ncap;
 		}
-		sqb_incident_row(st, &r->inc[r->n_inc++]);
+		store_sqb_incident_row(st, &r->inc[r->n_inc++]);
 	}
 	if (!err && rc != SQLITE_DONE)
-		err = sq_fail(q, rc, "engine_load");
+		err = store_sq_fail(q, rc, "engine_load");
 	if (st)
 		sqlite3_reset(st);
 	return err;
@@ -96,19 +96,19 @@ static int load_incidents(struct store_sqlite *q, struct engine_rows *r)
 static int load_mutes(struct store_sqlite *q, struct engine_rows *r)
 {
 	sqlite3_stmt *st;
-	int err = sq_stmt(q, "SELECT unit, channel, until_ms FROM mutes ORDER BY unit, channel", &st);
+	int err = store_sq_stmt(q, "SELECT unit, channel, until_ms FROM mutes ORDER BY unit, channel", &st);
 	if (err)
 		return err;
 	int rc;
 	while (r->n_mutes < sizeof(r->mutes) / sizeof(r->mutes[0]) && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_mute *m = &r->mutes[r->n_mutes++];
-		sq_col_text(st, 0, m->unit, sizeof(m->unit));
+		store_sq_col_text(st, 0, m->unit, sizeof(m->unit));
 		m->channel = (int16_t)sqlite3_column_int(st, 1);
 		m->until_ms = sqlite3_column_int64(st, 2);
 	}
 	err = r->n_mutes == sizeof(r->mutes) / sizeof(r->mutes[0]) || rc == SQLITE_DONE
 		      ? 0
-		      : sq_fail(q, rc, "mutes");
+		      : store_sq_fail(q, rc, "mutes");
 	sqlite3_reset(st);
 	return err;
 }
@@ -120,27 +120,27 @@ static int load_all(struct store_sqlite *q, uint32_t counters_version, size_t co
 	if (!err)
 		err = load_mutes(q, r);
 	if (!err)
-		err = sqb_contacts_load(q, r->contacts, &r->n_contacts);
+		err = store_sqb_contacts_load(q, r->contacts, &r->n_contacts);
 	if (!err && counters_size > 0 && counters_size <= sizeof(r->counters)) {
-		err = sq_blob_load(q, "engine.counters", counters_version, r->counters, counters_size);
+		err = store_sq_blob_load(q, "engine.counters", counters_version, r->counters, counters_size);
 		r->have_counters = err == 0;
 		if (err == -ENOENT || err == -ESTALE)
 			err = 0;
 	}
 	sqlite3_stmt *st;
 	if (!err)
-		err = sq_stmt(q, "SELECT value FROM meta WHERE name = 'next_incident_id'", &st);
+		err = store_sq_stmt(q, "SELECT value FROM meta WHERE name = 'next_incident_id'", &st);
 	if (!err) {
 		int rc = sqlite3_step(st);
 		r->next_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 1;
-		err = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq_fail(q, rc, "engine_load");
+		err = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_sq_fail(q, rc, "engine_load");
 		sqlite3_reset(st);
 	}
 	return err;
 }
 
-void sqb_engine_load(struct store *s, uint32_t counters_version, size_t counters_size, store_engine_fn cb,
-		     void *ud)
+void store_sqb_engine_load(struct store *s, uint32_t counters_version, size_t counters_size,
+			   store_engine_fn cb, void *ud)
 {
 	struct store_sqlite *q = sq_of(s);
 	struct engine_rows *r = calloc(1, sizeof(*r));
@@ -149,7 +149,7 @@ void sqb_engine_load(struct store *s, uint32_t counters_version, size_t counters
 		return;
 	}
 	/* One read transaction: the parts are of one moment. */
-	int err = sq_exec(q, "BEGIN", "engine_load");
+	int err = store_sq_exec(q, "BEGIN", "engine_load");
 	if (!err) {
 		err = load_all(q, counters_version, counters_size, r);
 		sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);

@@ -11,32 +11,33 @@
 
 static int mark_one(struct store_sqlite *q, const struct store_inbox_mark *m)
 {
-	if (m->state == STORE_INBOX_NEW || (m->reason && sq_fits(m->reason, STORE_LABEL_MAX)))
+	if (m->state == STORE_INBOX_NEW || (m->reason && store_sq_fits(m->reason, STORE_LABEL_MAX)))
 		return m->state == STORE_INBOX_NEW ? -EINVAL : -EMSGSIZE;
 	sqlite3_stmt *st;
 	int err;
 	if (m->id > 0) {
-		err = sq_stmt(q, "UPDATE inbox SET state = ?1, reason = ?2 WHERE id = ?3", &st);
+		err = store_sq_stmt(q, "UPDATE inbox SET state = ?1, reason = ?2 WHERE id = ?3", &st);
 		if (!err)
 			sqlite3_bind_int64(st, 3, m->id);
 	} else {
 		if (!m->sender)
 			return -EINVAL;
-		err = sq_stmt(q,
-			      "UPDATE inbox SET state = ?1, reason = ?2 WHERE state = 'new' AND sender = ?3"
-			      " AND ref = ?4 AND total = ?5",
-			      &st);
+		err = store_sq_stmt(
+			q,
+			"UPDATE inbox SET state = ?1, reason = ?2 WHERE state = 'new' AND sender = ?3"
+			" AND ref = ?4 AND total = ?5",
+			&st);
 		if (!err) {
-			sq_bind_text(st, 3, m->sender);
+			store_sq_bind_text(st, 3, m->sender);
 			sqlite3_bind_int(st, 4, m->ref);
 			sqlite3_bind_int(st, 5, m->total);
 		}
 	}
 	if (err)
 		return err;
-	sq_bind_text(st, 1, store_inbox_state_str(m->state));
-	sq_bind_text(st, 2, m->reason);
-	err = sq_step_done(q, st, "inbox_mark");
+	store_sq_bind_text(st, 1, store_inbox_state_str(m->state));
+	store_sq_bind_text(st, 2, m->reason);
+	err = store_sq_step_done(q, st, "inbox_mark");
 	if (!err && m->id > 0 && sqlite3_changes(q->db) == 0)
 		err = -ENOENT;
 	return err;
@@ -54,21 +55,22 @@ static int channel_id(struct store_sqlite *q, const char *unit, const char *name
 	if (c->id && strcmp(c->unit, unit) == 0 && strcmp(c->name, name) == 0)
 		return 0;
 	sqlite3_stmt *st;
-	int err = sq_stmt(q, "INSERT INTO channels(unit, name) VALUES(?, ?) ON CONFLICT DO NOTHING", &st);
+	int err =
+		store_sq_stmt(q, "INSERT INTO channels(unit, name) VALUES(?, ?) ON CONFLICT DO NOTHING", &st);
 	if (!err) {
-		sq_bind_text(st, 1, unit);
-		sq_bind_text(st, 2, name);
-		err = sq_step_done(q, st, "channel");
+		store_sq_bind_text(st, 1, unit);
+		store_sq_bind_text(st, 2, name);
+		err = store_sq_step_done(q, st, "channel");
 	}
 	if (!err)
-		err = sq_stmt(q, "SELECT id FROM channels WHERE unit = ? AND name = ?", &st);
+		err = store_sq_stmt(q, "SELECT id FROM channels WHERE unit = ? AND name = ?", &st);
 	if (err)
 		return err;
-	sq_bind_text(st, 1, unit);
-	sq_bind_text(st, 2, name);
+	store_sq_bind_text(st, 1, unit);
+	store_sq_bind_text(st, 2, name);
 	int rc = sqlite3_step(st);
 	c->id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	err = rc == SQLITE_ROW ? 0 : sq_fail(q, rc, "channel");
+	err = rc == SQLITE_ROW ? 0 : store_sq_fail(q, rc, "channel");
 	sqlite3_reset(st);
 	memcpy(c->unit, unit, strlen(unit) + 1);
 	memcpy(c->name, name, strlen(name) + 1);
@@ -79,16 +81,17 @@ static int reading_insert(struct store_sqlite *q, const struct store_reading *r,
 {
 	if (!r->unit[0] || !r->channel[0])
 		return -EINVAL;
-	if (sq_fits(r->unit, sizeof(r->unit)) || sq_fits(r->channel, sizeof(r->channel)))
+	if (store_sq_fits(r->unit, sizeof(r->unit)) || store_sq_fits(r->channel, sizeof(r->channel)))
 		return -EMSGSIZE;
 	int err = channel_id(q, r->unit, r->channel, c);
 	sqlite3_stmt *st;
 	if (!err)
-		err = sq_stmt(q,
-			      "INSERT INTO readings(channel_id, t_ms, temp_c10, received_ms, seq) VALUES(?, "
-			      "?, ?, ?, ?)"
-			      " ON CONFLICT DO NOTHING",
-			      &st);
+		err = store_sq_stmt(
+			q,
+			"INSERT INTO readings(channel_id, t_ms, temp_c10, received_ms, seq) VALUES(?, "
+			"?, ?, ?, ?)"
+			" ON CONFLICT DO NOTHING",
+			&st);
 	if (err)
 		return err;
 	sqlite3_bind_int64(st, 1, c->id);
@@ -97,42 +100,45 @@ static int reading_insert(struct store_sqlite *q, const struct store_reading *r,
 		sqlite3_bind_int(st, 3, r->temp_c10);
 	sqlite3_bind_int64(st, 4, r->received_ms);
 	sqlite3_bind_int64(st, 5, r->seq);
-	return sq_step_done(q, st, "reading");
+	return store_sq_step_done(q, st, "reading");
 }
 
 static int event_insert(struct store_sqlite *q, const struct store_event *e)
 {
 	if ((unsigned)e->kind >= STORE_EVENT_KIND_COUNT)
 		return -EINVAL;
-	if (sq_fits(e->unit, sizeof(e->unit)) || sq_fits(e->channel, sizeof(e->channel)) ||
-	    sq_fits(e->actor, sizeof(e->actor)) || sq_fits(e->text, sizeof(e->text)))
+	if (store_sq_fits(e->unit, sizeof(e->unit)) || store_sq_fits(e->channel, sizeof(e->channel)) ||
+	    store_sq_fits(e->actor, sizeof(e->actor)) || store_sq_fits(e->text, sizeof(e->text)))
 		return -EMSGSIZE;
 	sqlite3_stmt *st;
-	int err = sq_stmt(q,
-			  "INSERT INTO events(t_ms, kind, unit, channel, incident_id, actor, value_c10, text)"
-			  " VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
-			  &st);
+	int err = store_sq_stmt(
+		q,
+		"INSERT INTO events(t_ms, kind, unit, channel, incident_id, actor, value_c10, text)"
+		" VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+		&st);
 	if (err)
 		return err;
 	sqlite3_bind_int64(st, 1, e->t_ms);
-	sq_bind_text(st, 2, store_event_kind_str(e->kind));
-	sq_bind_text(st, 3, e->unit);
-	sq_bind_text(st, 4, e->channel);
+	store_sq_bind_text(st, 2, store_event_kind_str(e->kind));
+	store_sq_bind_text(st, 3, e->unit);
+	store_sq_bind_text(st, 4, e->channel);
 	sqlite3_bind_int64(st, 5, e->incident_id);
-	sq_bind_text(st, 6, e->actor);
+	store_sq_bind_text(st, 6, e->actor);
 	if (e->has_value)
 		sqlite3_bind_int(st, 7, e->value_c10);
-	sq_bind_text(st, 8, e->text);
-	return sq_step_done(q, st, "event");
+	store_sq_bind_text(st, 8, e->text);
+	return store_sq_step_done(q, st, "event");
 }
 
 static int incident_check(const struct store_incident *i)
 {
 	if (i->id == 0 || !i->unit[0] || !i->state[0] || !i->kind[0])
 		return -EINVAL;
-	if (sq_fits(i->state, sizeof(i->state)) || sq_fits(i->before_clear, sizeof(i->before_clear)) ||
-	    sq_fits(i->unit, sizeof(i->unit)) || sq_fits(i->channel_name, sizeof(i->channel_name)) ||
-	    sq_fits(i->kind, sizeof(i->kind)))
+	if (store_sq_fits(i->state, sizeof(i->state)) ||
+	    store_sq_fits(i->before_clear, sizeof(i->before_clear)) ||
+	    store_sq_fits(i->unit, sizeof(i->unit)) ||
+	    store_sq_fits(i->channel_name, sizeof(i->channel_name)) ||
+	    store_sq_fits(i->kind, sizeof(i->kind)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -142,7 +148,7 @@ static int incident_upsert(struct store_sqlite *q, const struct store_incident *
 	int err = incident_check(i);
 	sqlite3_stmt *st;
 	if (!err)
-		err = sq_stmt(
+		err = store_sq_stmt(
 			q,
 			"INSERT OR REPLACE INTO incidents(id, state, before_clear, unit, channel, "
 			"channel_name,"
@@ -155,12 +161,12 @@ static int incident_upsert(struct store_sqlite *q, const struct store_incident *
 		return err;
 	int c = 1;
 	sqlite3_bind_int64(st, c++, i->id);
-	sq_bind_text(st, c++, i->state);
-	sq_bind_text(st, c++, i->before_clear);
-	sq_bind_text(st, c++, i->unit);
+	store_sq_bind_text(st, c++, i->state);
+	store_sq_bind_text(st, c++, i->before_clear);
+	store_sq_bind_text(st, c++, i->unit);
 	sqlite3_bind_int(st, c++, i->channel);
-	sq_bind_text(st, c++, i->channel_name);
-	sq_bind_text(st, c++, i->kind);
+	store_sq_bind_text(st, c++, i->channel_name);
+	store_sq_bind_text(st, c++, i->kind);
 	sqlite3_bind_int(st, c++, i->critical);
 	sqlite3_bind_int(st, c++, i->normal_raised);
 	sqlite3_bind_int(st, c++, i->has_value);
@@ -171,7 +177,7 @@ static int incident_upsert(struct store_sqlite *q, const struct store_incident *
 				i->acked_by, i->acked_ms,  i->reopened,   i->closed_ms};
 	for (size_t k = 0; k < sizeof(wide) / sizeof(wide[0]); k++)
 		sqlite3_bind_int64(st, c++, wide[k]);
-	return sq_step_done(q, st, "incident");
+	return store_sq_step_done(q, st, "incident");
 }
 
 static int engine_lists(struct store_sqlite *q, const struct store_engine_state *e)
@@ -179,37 +185,39 @@ static int engine_lists(struct store_sqlite *q, const struct store_engine_state 
 	int err = 0;
 	sqlite3_stmt *st;
 	if (e->mutes_set) {
-		err = sq_exec(q, "DELETE FROM mutes", "mutes");
+		err = store_sq_exec(q, "DELETE FROM mutes", "mutes");
 		for (size_t i = 0; !err && i < e->n_mutes; i++) {
 			const struct store_mute *m = &e->mutes[i];
-			if (!m->unit[0] || sq_fits(m->unit, sizeof(m->unit)))
+			if (!m->unit[0] || store_sq_fits(m->unit, sizeof(m->unit)))
 				return -EINVAL;
-			err = sq_stmt(q,
-				      "INSERT OR REPLACE INTO mutes(unit, channel, until_ms) VALUES(?, ?, ?)",
-				      &st);
+			err = store_sq_stmt(
+				q, "INSERT OR REPLACE INTO mutes(unit, channel, until_ms) VALUES(?, ?, ?)",
+				&st);
 			if (err)
 				break;
-			sq_bind_text(st, 1, m->unit);
+			store_sq_bind_text(st, 1, m->unit);
 			sqlite3_bind_int(st, 2, m->channel);
 			sqlite3_bind_int64(st, 3, m->until_ms);
-			err = sq_step_done(q, st, "mutes");
+			err = store_sq_step_done(q, st, "mutes");
 		}
 	}
 	if (!err && e->contacts_set) {
 		if (e->n_contacts > STORE_CONTACTS_MAX)
 			return -EINVAL;
-		err = sq_exec(q, "DELETE FROM contacts", "contacts");
+		err = store_sq_exec(q, "DELETE FROM contacts", "contacts");
 		for (size_t i = 0; !err && i < e->n_contacts; i++) {
 			const struct store_contact *c = &e->contacts[i];
-			if (sq_fits(c->number, sizeof(c->number)) || sq_fits(c->name, sizeof(c->name)))
+			if (store_sq_fits(c->number, sizeof(c->number)) ||
+			    store_sq_fits(c->name, sizeof(c->name)))
 				return -EMSGSIZE;
-			err = sq_stmt(q, "INSERT INTO contacts(idx, number, name) VALUES(?, ?, ?)", &st);
+			err = store_sq_stmt(q, "INSERT INTO contacts(idx, number, name) VALUES(?, ?, ?)",
+					    &st);
 			if (err)
 				break;
 			sqlite3_bind_int64(st, 1, (int64_t)i);
-			sq_bind_text(st, 2, c->number);
-			sq_bind_text(st, 3, c->name);
-			err = sq_step_done(q, st, "contacts");
+			store_sq_bind_text(st, 2, c->number);
+			store_sq_bind_text(st, 3, c->name);
+			err = store_sq_step_done(q, st, "contacts");
 		}
 	}
 	return err;
@@ -223,16 +231,17 @@ static int engine_save(struct store_sqlite *q, const struct store_engine_state *
 	if (!err)
 		err = engine_lists(q, e);
 	if (!err && e->counters)
-		err = sq_blob_save(q, SQB_COUNTERS_BLOB, e->counters_version, e->counters, e->counters_size);
+		err = store_sq_blob_save(q, SQB_COUNTERS_BLOB, e->counters_version, e->counters,
+					 e->counters_size);
 	if (!err && e->next_incident_id) {
 		sqlite3_stmt *st;
-		err = sq_stmt(q,
-			      "INSERT INTO meta(name, value) VALUES('next_incident_id', ?)"
-			      " ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-			      &st);
+		err = store_sq_stmt(q,
+				    "INSERT INTO meta(name, value) VALUES('next_incident_id', ?)"
+				    " ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+				    &st);
 		if (!err) {
 			sqlite3_bind_int64(st, 1, e->next_incident_id);
-			err = sq_step_done(q, st, "engine");
+			err = store_sq_step_done(q, st, "engine");
 		}
 	}
 	return err;
@@ -244,7 +253,7 @@ static int write_all(struct store_sqlite *q, const struct store_base_batch *b, i
 	for (size_t i = 0; !err && i < b->n_marks; i++)
 		err = mark_one(q, &b->marks[i]);
 	for (size_t i = 0; !err && i < b->n_units; i++)
-		err = sqb_unit_upsert(q, &b->units[i]);
+		err = store_sqb_unit_upsert(q, &b->units[i]);
 	struct chan_cache cache = {.id = 0};
 	for (size_t i = 0; !err && i < b->n_readings; i++)
 		err = reading_insert(q, &b->readings[i], &cache);
@@ -252,7 +261,7 @@ static int write_all(struct store_sqlite *q, const struct store_base_batch *b, i
 		err = event_insert(q, &b->events[i]);
 	for (size_t i = 0; !err && i < b->n_outbox; i++) {
 		int64_t id = 0;
-		err = sqb_outbox_insert(q, &b->outbox[i], &id);
+		err = store_sqb_outbox_insert(q, &b->outbox[i], &id);
 		if (!err && i == 0)
 			*first_out = id;
 	}
@@ -261,13 +270,13 @@ static int write_all(struct store_sqlite *q, const struct store_base_batch *b, i
 	return err;
 }
 
-void sqb_write(struct store *s, const struct store_base_batch *b, store_done_fn cb, void *ud)
+void store_sqb_write(struct store *s, const struct store_base_batch *b, store_done_fn cb, void *ud)
 {
 	struct store_sqlite *q = sq_of(s);
 	int64_t first = 0;
-	int err = sq_begin(q, "write");
+	int err = store_sq_begin(q, "write");
 	if (!err)
 		err = write_all(q, b, &first);
-	err = sq_end(q, err, "write");
+	err = store_sq_end(q, err, "write");
 	cb(ud, err, err ? 0 : first);
 }

@@ -18,7 +18,7 @@
 
 #define SQ_BUSY_TIMEOUT_MS 5000
 
-int sq_errno(sqlite3 *db, int rc)
+int store_sq_errno(sqlite3 *db, int rc)
 {
 	int sys = db ? sqlite3_system_errno(db) : 0;
 	switch (rc & 0xff) {
@@ -140,9 +140,9 @@ static void sq_log(struct store_sqlite *q, int err, const char *op, const char *
 		  q->pub.path, op, store_strerror(err), esc, sq_hint(err));
 }
 
-int sq_fail(struct store_sqlite *q, int rc, const char *op)
+int store_sq_fail(struct store_sqlite *q, int rc, const char *op)
 {
-	int err = sq_errno(q->db, rc);
+	int err = store_sq_errno(q->db, rc);
 	if (err == 0)
 		err = -EIO;
 	if (err == -EEXIST || err == -EMSGSIZE)
@@ -151,12 +151,12 @@ int sq_fail(struct store_sqlite *q, int rc, const char *op)
 	return err;
 }
 
-void sq_ok(struct store_sqlite *q)
+void store_sq_ok(struct store_sqlite *q)
 {
 	q->last_logged = 0;
 }
 
-int sq_stmt(struct store_sqlite *q, const char *sql, sqlite3_stmt **out)
+int store_sq_stmt(struct store_sqlite *q, const char *sql, sqlite3_stmt **out)
 {
 	for (size_t i = 0; i < q->n_stmts; i++) {
 		if (q->stmts[i].sql == sql) {
@@ -170,47 +170,47 @@ int sq_stmt(struct store_sqlite *q, const char *sql, sqlite3_stmt **out)
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v3(q->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
 	if (rc != SQLITE_OK)
-		return sq_fail(q, rc, "prepare");
-	q->stmts[q->n_stmts++] = (struct sq_stmt){.sql = sql, .st = st};
+		return store_sq_fail(q, rc, "prepare");
+	q->stmts[q->n_stmts++] = (struct store_sq_stmt){.sql = sql, .st = st};
 	*out = st;
 	return 0;
 }
 
-int sq_step_done(struct store_sqlite *q, sqlite3_stmt *st, const char *op)
+int store_sq_step_done(struct store_sqlite *q, sqlite3_stmt *st, const char *op)
 {
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
 		sqlite3_reset(st);
 		return 0;
 	}
-	int err = sq_fail(q, rc, op);
+	int err = store_sq_fail(q, rc, op);
 	sqlite3_reset(st);
 	return err;
 }
 
-int sq_exec(struct store_sqlite *q, const char *sql, const char *op)
+int store_sq_exec(struct store_sqlite *q, const char *sql, const char *op)
 {
 	int rc = sqlite3_exec(q->db, sql, NULL, NULL, NULL);
-	return rc == SQLITE_OK ? 0 : sq_fail(q, rc, op);
+	return rc == SQLITE_OK ? 0 : store_sq_fail(q, rc, op);
 }
 
-int sq_begin(struct store_sqlite *q, const char *op)
+int store_sq_begin(struct store_sqlite *q, const char *op)
 {
 	assert(q->nest < 32);
 	unsigned level = q->nest++;
 	int err;
 	if (level == 0 && q->tx_depth == 0)
-		err = sq_exec(q, "BEGIN IMMEDIATE", op);
+		err = store_sq_exec(q, "BEGIN IMMEDIATE", op);
 	else if (q->tx_doomed)
 		err = q->last_logged ? q->last_logged : -EIO;
 	else
-		err = sq_exec(q, "SAVEPOINT sq", op);
+		err = store_sq_exec(q, "SAVEPOINT sq", op);
 	if (!err)
 		q->opened |= 1u << level;
 	return err;
 }
 
-int sq_end(struct store_sqlite *q, int rc, const char *op)
+int store_sq_end(struct store_sqlite *q, int rc, const char *op)
 {
 	assert(q->nest > 0);
 	unsigned level = --q->nest;
@@ -225,35 +225,35 @@ int sq_end(struct store_sqlite *q, int rc, const char *op)
 			return rc < 0 ? rc : -EIO;
 		}
 		if (rc == 0)
-			return sq_exec(q, "RELEASE sq", op);
+			return store_sq_exec(q, "RELEASE sq", op);
 		sqlite3_exec(q->db, "ROLLBACK TO sq; RELEASE sq", NULL, NULL, NULL);
 		return rc;
 	}
 	if (rc == 0) {
 		int c = sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
 		if (c == SQLITE_OK) {
-			sq_ok(q);
+			store_sq_ok(q);
 			return 0;
 		}
-		rc = sq_fail(q, c, op);
+		rc = store_sq_fail(q, c, op);
 	}
 	if (!sqlite3_get_autocommit(q->db))
 		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
 }
 
-void sq_bind_text(sqlite3_stmt *st, int i, const char *text)
+void store_sq_bind_text(sqlite3_stmt *st, int i, const char *text)
 {
 	sqlite3_bind_text(st, i, text ? text : "", -1, SQLITE_TRANSIENT);
 }
 
-void sq_col_text(sqlite3_stmt *st, int i, char *out, size_t n)
+void store_sq_col_text(sqlite3_stmt *st, int i, char *out, size_t n)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 	snprintf(out, n, "%s", t ? (const char *)t : "");
 }
 
-int sq_fits(const char *text, size_t n)
+int store_sq_fits(const char *text, size_t n)
 {
 	return text && strnlen(text, n) < n ? 0 : -EMSGSIZE;
 }
@@ -270,7 +270,7 @@ static int sq_pragma_int(struct store_sqlite *q, const char *sql, int64_t *out)
 		rc = SQLITE_OK;
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_OK || rc == SQLITE_DONE ? 0 : sq_fail(q, rc, "open");
+	return rc == SQLITE_OK || rc == SQLITE_DONE ? 0 : store_sq_fail(q, rc, "open");
 }
 
 /* Tells our database of this kind from a new file and from anything else. */
@@ -331,12 +331,12 @@ static int sq_setup_rw(struct store_sqlite *q)
 	bool wal = rc == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
-		return sq_fail(q, rc, "open");
+		return store_sq_fail(q, rc, "open");
 	if (!wal) {
 		sq_log(q, -EIO, "open", "the file system refused WAL mode");
 		return -EIO;
 	}
-	return sq_exec(q, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", "open");
+	return store_sq_exec(q, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", "open");
 }
 
 static void sq_close(struct store *s)
@@ -347,7 +347,7 @@ static void sq_close(struct store *s)
 	if (q->db)
 		sqlite3_close(q->db);
 	if (q->fault_vfs)
-		sq_fault_vfs_free(q->fault_vfs);
+		store_sq_fault_vfs_free(q->fault_vfs);
 	free(q->pub.path);
 	free(q);
 }
@@ -357,13 +357,13 @@ static int sq_connect(struct store_sqlite *q, const struct store_open_cfg *cfg)
 	int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE |
 		    (cfg->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
 	if (cfg->fault) {
-		int err = sq_fault_vfs_new(cfg->fault, &q->fault_vfs);
+		int err = store_sq_fault_vfs_new(cfg->fault, &q->fault_vfs);
 		if (err)
 			return err;
 	}
 	int rc = sqlite3_open_v2(cfg->path, &q->db, flags, q->fault_vfs ? q->fault_vfs->zName : NULL);
 	if (rc != SQLITE_OK)
-		return sq_fail(q, rc, "open");
+		return store_sq_fail(q, rc, "open");
 	sqlite3_busy_timeout(q->db, cfg->busy_timeout_ms > 0 ? cfg->busy_timeout_ms : SQ_BUSY_TIMEOUT_MS);
 	int64_t version = 0;
 	int err = sq_identify(q, &version);
@@ -373,11 +373,11 @@ static int sq_connect(struct store_sqlite *q, const struct store_open_cfg *cfg)
 		return err;
 	if (cfg->read_only) {
 		q->pub.schema_version = (int)version;
-		return sq_exec(q, "PRAGMA query_only=1", "open");
+		return store_sq_exec(q, "PRAGMA query_only=1", "open");
 	}
 	err = sq_setup_rw(q);
 	if (!err)
-		err = sq_migrate(q, cfg->migrate_to);
+		err = store_sq_migrate(q, cfg->migrate_to);
 	return err;
 }
 
@@ -400,7 +400,7 @@ int store_sqlite_open(const struct store_open_cfg *cfg, struct store **out)
 		sq_close(&q->pub);
 		return err;
 	}
-	sq_ok(q);
+	store_sq_ok(q);
 	log_debug("store", "event=open file=\"%s\" kind=%s schema=%d read_only=%d", path,
 		  store_kind_str(cfg->kind), q->pub.schema_version, cfg->read_only);
 	*out = &q->pub;
@@ -416,7 +416,7 @@ static int sq_integrity_check(struct store *s, char *detail, size_t n)
 		rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_finalize(st);
-		return sq_fail(q, rc, "integrity_check");
+		return store_sq_fail(q, rc, "integrity_check");
 	}
 	const char *first = (const char *)sqlite3_column_text(st, 0);
 	int err = first && strcmp(first, "ok") == 0 ? 0 : -EUCLEAN;
@@ -436,7 +436,7 @@ int store_unit_begin(struct store *s)
 	struct store_sqlite *q = sq_of(s);
 	assert(q->nest == 0);
 	if (q->tx_depth == 0) {
-		int err = sq_exec(q, "BEGIN IMMEDIATE", "begin");
+		int err = store_sq_exec(q, "BEGIN IMMEDIATE", "begin");
 		if (err)
 			return err;
 		q->tx_doomed = false;
@@ -463,10 +463,10 @@ int store_unit_commit(struct store *s)
 	int rc = q->tx_doomed ? (q->last_logged ? q->last_logged : -EIO) : 0;
 	if (rc == 0) {
 		int c = sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
-		rc = c == SQLITE_OK ? 0 : sq_fail(q, c, "commit");
+		rc = c == SQLITE_OK ? 0 : store_sq_fail(q, c, "commit");
 	}
 	if (rc == 0) {
-		sq_ok(q);
+		store_sq_ok(q);
 	} else {
 		if (!sqlite3_get_autocommit(q->db))
 			sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
@@ -493,12 +493,12 @@ const struct store_ops store_sqlite_unit_ops = {
 	.integrity_check = sq_integrity_check,
 };
 
-void sq_close_store(struct store *s)
+void store_sq_close_store(struct store *s)
 {
 	sq_close(s);
 }
 
-int sq_integrity(struct store *s, char *detail, size_t n)
+int store_sq_integrity(struct store *s, char *detail, size_t n)
 {
 	return sq_integrity_check(s, detail, n);
 }

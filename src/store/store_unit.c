@@ -19,14 +19,14 @@ static struct store_sqlite *unit_of(struct store *s, bool write)
 static int meta_get(struct store_sqlite *q, const char *name, int64_t *value)
 {
 	sqlite3_stmt *st;
-	int err = sq_stmt(q, "SELECT value FROM meta WHERE name = ?", &st);
+	int err = store_sq_stmt(q, "SELECT value FROM meta WHERE name = ?", &st);
 	if (err)
 		return err;
-	sq_bind_text(st, 1, name);
+	store_sq_bind_text(st, 1, name);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*value = sqlite3_column_int64(st, 0);
-	err = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : sq_fail(q, rc, "meta");
+	err = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : store_sq_fail(q, rc, "meta");
 	sqlite3_reset(st);
 	return err;
 }
@@ -34,15 +34,15 @@ static int meta_get(struct store_sqlite *q, const char *name, int64_t *value)
 static int meta_put(struct store_sqlite *q, const char *name, int64_t value)
 {
 	sqlite3_stmt *st;
-	int err = sq_stmt(q,
-			  "INSERT INTO meta(name, value) VALUES(?, ?)"
-			  " ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-			  &st);
+	int err = store_sq_stmt(q,
+				"INSERT INTO meta(name, value) VALUES(?, ?)"
+				" ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+				&st);
 	if (err)
 		return err;
-	sq_bind_text(st, 1, name);
+	store_sq_bind_text(st, 1, name);
 	sqlite3_bind_int64(st, 2, value);
-	return sq_step_done(q, st, "meta");
+	return store_sq_step_done(q, st, "meta");
 }
 
 /* ---- sequence numbers ---- */
@@ -62,10 +62,10 @@ int store_unit_seq_next(struct store *s, uint32_t *seq)
 		return -EOVERFLOW;
 	if (q->seq.next >= q->seq.end) {
 		int64_t end = q->seq.next + STORE_SEQ_BLOCK;
-		int err = sq_begin(q, "seq_reserve");
+		int err = store_sq_begin(q, "seq_reserve");
 		if (!err)
 			err = meta_put(q, "seq_end", end);
-		err = sq_end(q, err, "seq_reserve");
+		err = store_sq_end(q, err, "seq_reserve");
 		if (err)
 			return err;
 		q->seq.end = end;
@@ -79,21 +79,21 @@ int store_unit_seq_next(struct store *s, uint32_t *seq)
 int store_unit_readings_add(struct store *s, struct store_unit_reading *r, size_t n)
 {
 	struct store_sqlite *q = unit_of(s, true);
-	int err = sq_begin(q, "readings_add");
+	int err = store_sq_begin(q, "readings_add");
 	for (size_t i = 0; !err && i < n; i++) {
 		sqlite3_stmt *st;
-		err = sq_stmt(q, "INSERT INTO readings(channel, t_ms, temp_c10) VALUES(?, ?, ?)", &st);
+		err = store_sq_stmt(q, "INSERT INTO readings(channel, t_ms, temp_c10) VALUES(?, ?, ?)", &st);
 		if (err)
 			break;
 		sqlite3_bind_int(st, 1, r[i].channel);
 		sqlite3_bind_int64(st, 2, r[i].t_ms);
 		if (!r[i].fault)
 			sqlite3_bind_int(st, 3, r[i].temp_c10);
-		err = sq_step_done(q, st, "readings_add");
+		err = store_sq_step_done(q, st, "readings_add");
 		if (!err)
 			r[i].id = sqlite3_last_insert_rowid(q->db);
 	}
-	return sq_end(q, err, "readings_add");
+	return store_sq_end(q, err, "readings_add");
 }
 
 int store_unit_readings_pending(struct store *s, int64_t after_id, struct store_unit_reading *out, size_t max,
@@ -102,7 +102,7 @@ int store_unit_readings_pending(struct store *s, int64_t after_id, struct store_
 	struct store_sqlite *q = unit_of(s, false);
 	sqlite3_stmt *st;
 	*n = 0;
-	int err = sq_stmt(
+	int err = store_sq_stmt(
 		q, "SELECT id, channel, t_ms, temp_c10 FROM readings WHERE id > ? ORDER BY id LIMIT ?", &st);
 	if (err)
 		return err;
@@ -117,7 +117,7 @@ int store_unit_readings_pending(struct store *s, int64_t after_id, struct store_
 		r->fault = sqlite3_column_type(st, 3) == SQLITE_NULL;
 		r->temp_c10 = r->fault ? 0 : sqlite3_column_int(st, 3);
 	}
-	err = rc == SQLITE_DONE ? 0 : sq_fail(q, rc, "readings_pending");
+	err = rc == SQLITE_DONE ? 0 : store_sq_fail(q, rc, "readings_pending");
 	sqlite3_reset(st);
 	return err;
 }
@@ -126,12 +126,12 @@ int store_unit_readings_count(struct store *s, uint64_t *n)
 {
 	struct store_sqlite *q = unit_of(s, false);
 	sqlite3_stmt *st;
-	int err = sq_stmt(q, "SELECT count(*) FROM readings", &st);
+	int err = store_sq_stmt(q, "SELECT count(*) FROM readings", &st);
 	if (err)
 		return err;
 	int rc = sqlite3_step(st);
 	*n = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
-	err = rc == SQLITE_ROW ? 0 : sq_fail(q, rc, "readings_count");
+	err = rc == SQLITE_ROW ? 0 : store_sq_fail(q, rc, "readings_count");
 	sqlite3_reset(st);
 	return err;
 }
@@ -145,8 +145,8 @@ static void umsg_row(sqlite3_stmt *st, struct store_unit_msg *m)
 	m->id = sqlite3_column_int64(st, 0);
 	m->seq = (uint32_t)sqlite3_column_int64(st, 1);
 	m->kind = sqlite3_column_int(st, 2);
-	sq_col_text(st, 3, m->dest, sizeof(m->dest));
-	sq_col_text(st, 4, m->text, sizeof(m->text));
+	store_sq_col_text(st, 3, m->dest, sizeof(m->dest));
+	store_sq_col_text(st, 4, m->text, sizeof(m->text));
 	m->created_ms = sqlite3_column_int64(st, 5);
 	m->attempts = (uint32_t)sqlite3_column_int64(st, 6);
 	m->next_ms = sqlite3_column_int64(st, 7);
@@ -159,7 +159,7 @@ static int umsg_check(const struct store_unit_msg *m)
 {
 	if (!m->dest[0] || !m->text[0])
 		return -EINVAL;
-	if (sq_fits(m->dest, sizeof(m->dest)) || sq_fits(m->text, sizeof(m->text)))
+	if (store_sq_fits(m->dest, sizeof(m->dest)) || store_sq_fits(m->text, sizeof(m->text)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -170,20 +170,20 @@ static int umsg_insert(struct store_sqlite *q, struct store_unit_msg *m)
 	int err = umsg_check(m);
 	sqlite3_stmt *st;
 	if (!err)
-		err = sq_stmt(q,
-			      "INSERT INTO outbox(seq, kind, dest, text, created_ms, next_ms, state)"
-			      " VALUES(?, ?, ?, ?, ?, ?, 'queued')",
-			      &st);
+		err = store_sq_stmt(q,
+				    "INSERT INTO outbox(seq, kind, dest, text, created_ms, next_ms, state)"
+				    " VALUES(?, ?, ?, ?, ?, ?, 'queued')",
+				    &st);
 	if (err)
 		return err;
 	if (m->seq)
 		sqlite3_bind_int64(st, 1, m->seq);
 	sqlite3_bind_int(st, 2, m->kind);
-	sq_bind_text(st, 3, m->dest);
-	sq_bind_text(st, 4, m->text);
+	store_sq_bind_text(st, 3, m->dest);
+	store_sq_bind_text(st, 4, m->text);
 	sqlite3_bind_int64(st, 5, m->created_ms);
 	sqlite3_bind_int64(st, 6, m->next_ms);
-	err = sq_step_done(q, st, "outbox_add");
+	err = store_sq_step_done(q, st, "outbox_add");
 	if (err)
 		return err;
 	m->id = sqlite3_last_insert_rowid(q->db);
@@ -196,36 +196,36 @@ static int umsg_insert(struct store_sqlite *q, struct store_unit_msg *m)
 int store_unit_outbox_add(struct store *s, struct store_unit_msg *msg)
 {
 	struct store_sqlite *q = unit_of(s, true);
-	int err = sq_begin(q, "outbox_add");
+	int err = store_sq_begin(q, "outbox_add");
 	if (!err)
 		err = umsg_insert(q, msg);
-	return sq_end(q, err, "outbox_add");
+	return store_sq_end(q, err, "outbox_add");
 }
 
 int store_unit_batch_store(struct store *s, const int64_t *reading_ids, size_t n, struct store_unit_msg *msg)
 {
 	struct store_sqlite *q = unit_of(s, true);
-	int err = sq_begin(q, "batch_store");
+	int err = store_sq_begin(q, "batch_store");
 	for (size_t i = 0; !err && i < n; i++) {
 		sqlite3_stmt *st;
-		err = sq_stmt(q, "DELETE FROM readings WHERE id = ?", &st);
+		err = store_sq_stmt(q, "DELETE FROM readings WHERE id = ?", &st);
 		if (err)
 			break;
 		sqlite3_bind_int64(st, 1, reading_ids[i]);
-		err = sq_step_done(q, st, "batch_store");
+		err = store_sq_step_done(q, st, "batch_store");
 		if (!err && sqlite3_changes(q->db) != 1)
 			err = -ESTALE;
 	}
 	if (!err)
 		err = umsg_insert(q, msg);
-	return sq_end(q, err, "batch_store");
+	return store_sq_end(q, err, "batch_store");
 }
 
 int store_unit_outbox_next(struct store *s, int64_t now_ms, struct store_unit_msg *out)
 {
 	struct store_sqlite *q = unit_of(s, false);
 	sqlite3_stmt *st;
-	int err = sq_stmt(
+	int err = store_sq_stmt(
 		q, "SELECT " UMSG_COLS " FROM outbox WHERE next_ms <= ? ORDER BY next_ms, id LIMIT 1", &st);
 	if (err)
 		return err;
@@ -233,7 +233,7 @@ int store_unit_outbox_next(struct store *s, int64_t now_ms, struct store_unit_ms
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		umsg_row(st, out);
-	err = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : sq_fail(q, rc, "outbox_next");
+	err = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : store_sq_fail(q, rc, "outbox_next");
 	sqlite3_reset(st);
 	return err;
 }
@@ -242,13 +242,13 @@ int store_unit_outbox_next_ms(struct store *s, int64_t *next_ms)
 {
 	struct store_sqlite *q = unit_of(s, false);
 	sqlite3_stmt *st;
-	int err = sq_stmt(q, "SELECT min(next_ms) FROM outbox", &st);
+	int err = store_sq_stmt(q, "SELECT min(next_ms) FROM outbox", &st);
 	if (err)
 		return err;
 	int rc = sqlite3_step(st);
 	*next_ms = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL ? sqlite3_column_int64(st, 0)
 										 : INT64_MAX;
-	err = rc == SQLITE_ROW ? 0 : sq_fail(q, rc, "outbox_next_ms");
+	err = rc == SQLITE_ROW ? 0 : store_sq_fail(q, rc, "outbox_next_ms");
 	sqlite3_reset(st);
 	return err;
 }
@@ -259,7 +259,7 @@ int store_unit_outbox_list(struct store *s, int64_t after_id, struct store_unit_
 	struct store_sqlite *q = unit_of(s, false);
 	sqlite3_stmt *st;
 	*n = 0;
-	int err = sq_stmt(q, "SELECT " UMSG_COLS " FROM outbox WHERE id > ? ORDER BY id LIMIT ?", &st);
+	int err = store_sq_stmt(q, "SELECT " UMSG_COLS " FROM outbox WHERE id > ? ORDER BY id LIMIT ?", &st);
 	if (err)
 		return err;
 	sqlite3_bind_int64(st, 1, after_id);
@@ -267,7 +267,7 @@ int store_unit_outbox_list(struct store *s, int64_t after_id, struct store_unit_
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		umsg_row(st, &out[(*n)++]);
-	err = rc == SQLITE_DONE ? 0 : sq_fail(q, rc, "outbox_list");
+	err = rc == SQLITE_DONE ? 0 : store_sq_fail(q, rc, "outbox_list");
 	sqlite3_reset(st);
 	return err;
 }
@@ -278,19 +278,19 @@ static int umsg_update(struct store_sqlite *q, const char *sql, int64_t value, b
 		       const char *op)
 {
 	sqlite3_stmt *st;
-	int err = sq_begin(q, op);
+	int err = store_sq_begin(q, op);
 	if (!err)
-		err = sq_stmt(q, sql, &st);
+		err = store_sq_stmt(q, sql, &st);
 	if (!err) {
 		int i = 1;
 		if (has_value)
 			sqlite3_bind_int64(st, i++, value);
 		sqlite3_bind_int64(st, i, id);
-		err = sq_step_done(q, st, op);
+		err = store_sq_step_done(q, st, op);
 		if (!err && sqlite3_changes(q->db) == 0)
 			err = -ENOENT;
 	}
-	return sq_end(q, err, op);
+	return store_sq_end(q, err, op);
 }
 
 int store_unit_outbox_sent(struct store *s, int64_t id, int64_t next_ms)
@@ -323,13 +323,13 @@ static int umsg_fallback(struct store_sqlite *q, int64_t id, struct store_unit_m
 			 int64_t now_ms)
 {
 	sqlite3_stmt *st;
-	int err = sq_stmt(q, "SELECT fallback_ms FROM outbox WHERE id = ?", &st);
+	int err = store_sq_stmt(q, "SELECT fallback_ms FROM outbox WHERE id = ?", &st);
 	if (err)
 		return err;
 	sqlite3_bind_int64(st, 1, id);
 	int rc = sqlite3_step(st);
 	int64_t done = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	err = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : sq_fail(q, rc, "outbox_fallback");
+	err = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : store_sq_fail(q, rc, "outbox_fallback");
 	sqlite3_reset(st);
 	if (!err && done)
 		err = -EALREADY;
@@ -338,11 +338,11 @@ static int umsg_fallback(struct store_sqlite *q, int64_t id, struct store_unit_m
 		err = umsg_insert(q, &texts[i]);
 	}
 	if (!err)
-		err = sq_stmt(q, "UPDATE outbox SET fallback_ms = ? WHERE id = ?", &st);
+		err = store_sq_stmt(q, "UPDATE outbox SET fallback_ms = ? WHERE id = ?", &st);
 	if (!err) {
 		sqlite3_bind_int64(st, 1, now_ms);
 		sqlite3_bind_int64(st, 2, id);
-		err = sq_step_done(q, st, "outbox_fallback");
+		err = store_sq_step_done(q, st, "outbox_fallback");
 	}
 	return err;
 }
@@ -351,10 +351,10 @@ int store_unit_outbox_fallback(struct store *s, int64_t id, struct store_unit_ms
 			       int64_t now_ms)
 {
 	struct store_sqlite *q = unit_of(s, true);
-	int err = sq_begin(q, "outbox_fallback");
+	int err = store_sq_begin(q, "outbox_fallback");
 	if (!err)
 		err = umsg_fallback(q, id, texts, n, now_ms);
-	return sq_end(q, err, "outbox_fallback");
+	return store_sq_end(q, err, "outbox_fallback");
 }
 
 /* ---- receipts ---- */
@@ -362,11 +362,11 @@ int store_unit_outbox_fallback(struct store *s, int64_t id, struct store_unit_ms
 static int receipt_remove(struct store_sqlite *q, const char *sql, int64_t seq, size_t *covered)
 {
 	sqlite3_stmt *st;
-	int err = sq_stmt(q, sql, &st);
+	int err = store_sq_stmt(q, sql, &st);
 	if (err)
 		return err;
 	sqlite3_bind_int64(st, 1, seq);
-	err = sq_step_done(q, st, "receipt");
+	err = store_sq_step_done(q, st, "receipt");
 	if (!err)
 		*covered += (size_t)sqlite3_changes(q->db);
 	return err;
@@ -376,7 +376,7 @@ int store_unit_receipt_apply(struct store *s, const struct store_receipt *r, siz
 {
 	struct store_sqlite *q = unit_of(s, true);
 	size_t n = 0;
-	int err = sq_begin(q, "receipt");
+	int err = store_sq_begin(q, "receipt");
 	if (!err)
 		err = receipt_remove(q, "DELETE FROM outbox WHERE seq <= ?", r->up_to, &n);
 	for (size_t i = 0; !err && i < r->bits; i++) {
@@ -388,7 +388,7 @@ int store_unit_receipt_apply(struct store *s, const struct store_receipt *r, siz
 		err = meta_put(q, "receipt_ms", r->received_ms);
 	if (!err)
 		err = meta_put(q, "receipt_base_ms", r->base_ms);
-	err = sq_end(q, err, "receipt");
+	err = store_sq_end(q, err, "receipt");
 	if (covered)
 		*covered = err ? 0 : n;
 	return err;

@@ -2,9 +2,10 @@
  * counter, each channel's alarm state, settings changed by SMS, PIN failures, the last
  * receipt and the base's replay window. SQLite only and synchronous: each call is one
  * transaction of its own unless the caller opened one with store_unit_begin(), in which case
- * it joins it. Open the database with store_open() and kind STORE_KIND_UNIT; every call
- * below asserts that kind. Errors are those of store.h, already logged. Records are values:
- * the store copies what it is given and fills what the caller gives it room for. */
+ * it joins it (and, when it fails, changes nothing and leaves the transaction open: the
+ * caller commits what went well or rolls back). Open the database with store_open() and kind STORE_KIND_UNIT;
+ * every call below asserts that kind. Errors are those of store.h, already logged. Records are values: the
+ * store copies what it is given and fills what the caller gives it room for. */
 #ifndef M2_STORE_UNIT_H
 #define M2_STORE_UNIT_H
 
@@ -23,7 +24,8 @@ int store_unit_begin(struct store *s);
 /* Commits what was done since the matching begin. On failure everything since the
  * outermost begin is rolled back and the error returned. */
 int store_unit_commit(struct store *s);
-/* Abandons everything since the outermost begin (nested calls roll back the whole). */
+/* Abandons everything since the outermost begin (nested calls roll back the whole). Sequence
+ * numbers handed out inside are not given again. */
 void store_unit_rollback(struct store *s);
 
 /* ---- sequence numbers ----------------------------------------------------------------- */
@@ -105,12 +107,13 @@ int store_unit_outbox_next_ms(struct store *s, int64_t *next_ms);
 int store_unit_outbox_list(struct store *s, int64_t after_id, struct store_unit_msg *out, size_t max,
 			   size_t *n);
 
-/* The modem accepted message `id`: attempts + 1, state SENT, due again at `next_ms` (the
- * resend time when no receipt covers it; a text to a phone is removed instead). -ENOENT. */
+/* The modem accepted message `id`: attempts + 1, state SENT, due again at `next_ms`, the
+ * resend time if no receipt covers it by then. A text to a phone (seq 0) is removed instead:
+ * nothing will confirm it. -ENOENT when there is no such message. */
 int store_unit_outbox_sent(struct store *s, int64_t id, int64_t next_ms);
 /* Handing message `id` to the modem failed: attempts + 1, state QUEUED, due at `next_ms`. */
 int store_unit_outbox_retry(struct store *s, int64_t id, int64_t next_ms);
-/* Message `id` is done (a text to a phone was sent, or the daemon gives up on it). */
+/* Message `id` is done: the daemon gives up on it. -ENOENT when there is no such message. */
 int store_unit_outbox_remove(struct store *s, int64_t id);
 
 /* The base has not answered message `id` (an alarm) for too long: in one transaction, queues

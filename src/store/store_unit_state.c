@@ -11,40 +11,41 @@
 #include <stdio.h>
 #include <string.h>
 
-int sq_blob_save(struct store_sqlite *q, const char *name, uint32_t version, const void *data, size_t size)
+int store_sq_blob_save(struct store_sqlite *q, const char *name, uint32_t version, const void *data,
+		       size_t size)
 {
 	if (size == 0 || size > STORE_BLOB_MAX)
 		return -EMSGSIZE;
 	sqlite3_stmt *st;
-	int err = sq_begin(q, "blob_save");
+	int err = store_sq_begin(q, "blob_save");
 	if (!err)
-		err = sq_stmt(q,
-			      "INSERT INTO blobs(name, version, data) VALUES(?, ?, ?) ON CONFLICT(name)"
-			      " DO UPDATE SET version = excluded.version, data = excluded.data",
-			      &st);
+		err = store_sq_stmt(q,
+				    "INSERT INTO blobs(name, version, data) VALUES(?, ?, ?) ON CONFLICT(name)"
+				    " DO UPDATE SET version = excluded.version, data = excluded.data",
+				    &st);
 	if (!err) {
-		sq_bind_text(st, 1, name);
+		store_sq_bind_text(st, 1, name);
 		sqlite3_bind_int64(st, 2, version);
 		sqlite3_bind_blob(st, 3, data, (int)size, SQLITE_TRANSIENT);
-		err = sq_step_done(q, st, "blob_save");
+		err = store_sq_step_done(q, st, "blob_save");
 	}
-	return sq_end(q, err, "blob_save");
+	return store_sq_end(q, err, "blob_save");
 }
 
-int sq_blob_load(struct store_sqlite *q, const char *name, uint32_t version, void *data, size_t size)
+int store_sq_blob_load(struct store_sqlite *q, const char *name, uint32_t version, void *data, size_t size)
 {
 	sqlite3_stmt *st;
-	int err = sq_stmt(q, "SELECT version, data FROM blobs WHERE name = ?", &st);
+	int err = store_sq_stmt(q, "SELECT version, data FROM blobs WHERE name = ?", &st);
 	if (err)
 		return err;
-	sq_bind_text(st, 1, name);
+	store_sq_bind_text(st, 1, name);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE) {
 		sqlite3_reset(st);
 		return -ENOENT;
 	}
 	if (rc != SQLITE_ROW) {
-		err = sq_fail(q, rc, "blob_load");
+		err = store_sq_fail(q, rc, "blob_load");
 		sqlite3_reset(st);
 		return err;
 	}
@@ -75,7 +76,7 @@ int store_unit_channel_save(struct store *s, unsigned index, uint32_t version, c
 	assert(s->kind == STORE_KIND_UNIT && !s->read_only);
 	char name[24];
 	channel_blob_name(index, name, sizeof(name));
-	return sq_blob_save(sq_of(s), name, version, state, size);
+	return store_sq_blob_save(sq_of(s), name, version, state, size);
 }
 
 int store_unit_channel_load(struct store *s, unsigned index, uint32_t version, void *state, size_t size)
@@ -83,19 +84,19 @@ int store_unit_channel_load(struct store *s, unsigned index, uint32_t version, v
 	assert(s->kind == STORE_KIND_UNIT);
 	char name[24];
 	channel_blob_name(index, name, sizeof(name));
-	return sq_blob_load(sq_of(s), name, version, state, size);
+	return store_sq_blob_load(sq_of(s), name, version, state, size);
 }
 
 int store_unit_replay_save(struct store *s, uint32_t version, const void *window, size_t size)
 {
 	assert(s->kind == STORE_KIND_UNIT && !s->read_only);
-	return sq_blob_save(sq_of(s), "replay", version, window, size);
+	return store_sq_blob_save(sq_of(s), "replay", version, window, size);
 }
 
 int store_unit_replay_load(struct store *s, uint32_t version, void *window, size_t size)
 {
 	assert(s->kind == STORE_KIND_UNIT);
-	return sq_blob_load(sq_of(s), "replay", version, window, size);
+	return store_sq_blob_load(sq_of(s), "replay", version, window, size);
 }
 
 /* ---- settings ---- */
@@ -105,29 +106,29 @@ static int one_write(struct store_sqlite *q, const char *sql, const char *op,
 		     void (*bind)(sqlite3_stmt *st, const void *arg), const void *arg)
 {
 	sqlite3_stmt *st;
-	int err = sq_begin(q, op);
+	int err = store_sq_begin(q, op);
 	if (!err)
-		err = sq_stmt(q, sql, &st);
+		err = store_sq_stmt(q, sql, &st);
 	if (!err) {
 		bind(st, arg);
-		err = sq_step_done(q, st, op);
+		err = store_sq_step_done(q, st, op);
 	}
-	return sq_end(q, err, op);
+	return store_sq_end(q, err, op);
 }
 
 static void bind_setting(sqlite3_stmt *st, const void *arg)
 {
 	const struct store_unit_setting *set = arg;
-	sq_bind_text(st, 1, set->name);
+	store_sq_bind_text(st, 1, set->name);
 	sqlite3_bind_int64(st, 2, set->value);
-	sq_bind_text(st, 3, set->text);
+	store_sq_bind_text(st, 3, set->text);
 	sqlite3_bind_int64(st, 4, set->changed_ms);
-	sq_bind_text(st, 5, set->changed_by);
+	store_sq_bind_text(st, 5, set->changed_by);
 }
 
 static void bind_name(sqlite3_stmt *st, const void *arg)
 {
-	sq_bind_text(st, 1, arg);
+	store_sq_bind_text(st, 1, arg);
 }
 
 int store_unit_setting_put(struct store *s, const struct store_unit_setting *set)
@@ -135,8 +136,8 @@ int store_unit_setting_put(struct store *s, const struct store_unit_setting *set
 	assert(s->kind == STORE_KIND_UNIT && !s->read_only);
 	if (!set->name[0])
 		return -EINVAL;
-	if (sq_fits(set->name, sizeof(set->name)) || sq_fits(set->text, sizeof(set->text)) ||
-	    sq_fits(set->changed_by, sizeof(set->changed_by)))
+	if (store_sq_fits(set->name, sizeof(set->name)) || store_sq_fits(set->text, sizeof(set->text)) ||
+	    store_sq_fits(set->changed_by, sizeof(set->changed_by)))
 		return -EMSGSIZE;
 	return one_write(
 		sq_of(s),
@@ -148,11 +149,11 @@ int store_unit_setting_put(struct store *s, const struct store_unit_setting *set
 
 static void setting_row(sqlite3_stmt *st, struct store_unit_setting *out)
 {
-	sq_col_text(st, 0, out->name, sizeof(out->name));
+	store_sq_col_text(st, 0, out->name, sizeof(out->name));
 	out->value = sqlite3_column_int64(st, 1);
-	sq_col_text(st, 2, out->text, sizeof(out->text));
+	store_sq_col_text(st, 2, out->text, sizeof(out->text));
 	out->changed_ms = sqlite3_column_int64(st, 3);
-	sq_col_text(st, 4, out->changed_by, sizeof(out->changed_by));
+	store_sq_col_text(st, 4, out->changed_by, sizeof(out->changed_by));
 }
 
 #define SETTING_COLS "name, value, text, changed_ms, changed_by"
@@ -162,14 +163,14 @@ int store_unit_setting_get(struct store *s, const char *name, struct store_unit_
 	assert(s->kind == STORE_KIND_UNIT);
 	struct store_sqlite *q = sq_of(s);
 	sqlite3_stmt *st;
-	int err = sq_stmt(q, "SELECT " SETTING_COLS " FROM settings WHERE name = ?", &st);
+	int err = store_sq_stmt(q, "SELECT " SETTING_COLS " FROM settings WHERE name = ?", &st);
 	if (err)
 		return err;
-	sq_bind_text(st, 1, name);
+	store_sq_bind_text(st, 1, name);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		setting_row(st, out);
-	err = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : sq_fail(q, rc, "setting_get");
+	err = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : store_sq_fail(q, rc, "setting_get");
 	sqlite3_reset(st);
 	return err;
 }
@@ -180,7 +181,7 @@ int store_unit_setting_list(struct store *s, struct store_unit_setting *out, siz
 	struct store_sqlite *q = sq_of(s);
 	sqlite3_stmt *st;
 	*n = 0;
-	int err = sq_stmt(q, "SELECT " SETTING_COLS " FROM settings ORDER BY name", &st);
+	int err = store_sq_stmt(q, "SELECT " SETTING_COLS " FROM settings ORDER BY name", &st);
 	if (err)
 		return err;
 	int rc;
@@ -189,7 +190,7 @@ int store_unit_setting_list(struct store *s, struct store_unit_setting *out, siz
 			setting_row(st, &out[*n]);
 		(*n)++;
 	}
-	err = rc == SQLITE_DONE ? 0 : sq_fail(q, rc, "setting_list");
+	err = rc == SQLITE_DONE ? 0 : store_sq_fail(q, rc, "setting_list");
 	sqlite3_reset(st);
 	return err;
 }
@@ -205,7 +206,7 @@ int store_unit_setting_delete(struct store *s, const char *name)
 static void bind_pin(sqlite3_stmt *st, const void *arg)
 {
 	const struct store_pin_state *p = arg;
-	sq_bind_text(st, 1, p->number);
+	store_sq_bind_text(st, 1, p->number);
 	sqlite3_bind_int64(st, 2, p->failures);
 	sqlite3_bind_int64(st, 3, p->last_failure_ms);
 	sqlite3_bind_int64(st, 4, p->locked_until_ms);
@@ -216,7 +217,7 @@ int store_unit_pin_put(struct store *s, const struct store_pin_state *st)
 	assert(s->kind == STORE_KIND_UNIT && !s->read_only);
 	if (!st->number[0])
 		return -EINVAL;
-	if (sq_fits(st->number, sizeof(st->number)))
+	if (store_sq_fits(st->number, sizeof(st->number)))
 		return -EMSGSIZE;
 	return one_write(
 		sq_of(s),
@@ -231,20 +232,20 @@ int store_unit_pin_get(struct store *s, const char *number, struct store_pin_sta
 	assert(s->kind == STORE_KIND_UNIT);
 	struct store_sqlite *q = sq_of(s);
 	sqlite3_stmt *st;
-	int err = sq_stmt(
+	int err = store_sq_stmt(
 		q, "SELECT number, failures, last_failure_ms, locked_until_ms FROM pins WHERE number = ?",
 		&st);
 	if (err)
 		return err;
-	sq_bind_text(st, 1, number);
+	store_sq_bind_text(st, 1, number);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		sq_col_text(st, 0, out->number, sizeof(out->number));
+		store_sq_col_text(st, 0, out->number, sizeof(out->number));
 		out->failures = (uint32_t)sqlite3_column_int64(st, 1);
 		out->last_failure_ms = sqlite3_column_int64(st, 2);
 		out->locked_until_ms = sqlite3_column_int64(st, 3);
 	}
-	err = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : sq_fail(q, rc, "pin_get");
+	err = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : store_sq_fail(q, rc, "pin_get");
 	sqlite3_reset(st);
 	return err;
 }
