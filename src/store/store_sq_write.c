@@ -43,38 +43,54 @@ static int mark_one(struct store_sqlite *q, const struct store_inbox_mark *m)
 	return err;
 }
 
-/* The channel ids of one write, so a batch of one channel looks its id up once. */
-struct chan_cache {
+/* The channel ids of one write, so that a batch looks each channel's id up once. */
+#define CHAN_CACHE 16
+struct chan_slot {
 	char unit[STORE_UNIT_MAX];
 	char name[STORE_CHANNEL_MAX];
 	int64_t id;
 };
+struct chan_cache {
+	struct chan_slot slot[CHAN_CACHE];
+	size_t n, next; /* slots in use, the one to replace next */
+};
 
-static int channel_id(struct store_sqlite *q, const char *unit, const char *name, struct chan_cache *c)
+static int channel_lookup(struct store_sqlite *q, const char *sql, const char *unit, const char *name,
+			  int64_t *id)
 {
-	if (c->id && strcmp(c->unit, unit) == 0 && strcmp(c->name, name) == 0)
-		return 0;
 	sqlite3_stmt *st;
-	int err =
-		store_sq_stmt(q, "INSERT INTO channels(unit, name) VALUES(?, ?) ON CONFLICT DO NOTHING", &st);
-	if (!err) {
-		store_sq_bind_text(st, 1, unit);
-		store_sq_bind_text(st, 2, name);
-		err = store_sq_step_done(q, st, "channel");
-	}
-	if (!err)
-		err = store_sq_stmt(q, "SELECT id FROM channels WHERE unit = ? AND name = ?", &st);
+	int err = store_sq_stmt(q, sql, &st);
 	if (err)
 		return err;
 	store_sq_bind_text(st, 1, unit);
 	store_sq_bind_text(st, 2, name);
 	int rc = sqlite3_step(st);
-	c->id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	err = rc == SQLITE_ROW ? 0 : store_sq_fail(q, rc, "channel");
+	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	err = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_sq_fail(q, rc, "channel");
 	sqlite3_reset(st);
-	memcpy(c->unit, unit, strlen(unit) + 1);
-	memcpy(c->name, name, strlen(name) + 1);
 	return err;
+}
+
+static int channel_id(struct store_sqlite *q, const char *unit, const char *name, struct chan_cache *c,
+		      int64_t *id)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		if (strcmp(c->slot[i].unit, unit) == 0 && strcmp(c->slot[i].name, name) == 0) {
+			*id = c->slot[i].id;
+			return 0;
+		}
+	}
+	int err = channel_lookup(q, "SELECT id FROM channels WHERE unit = ? AND name = ?", unit, name, id);
+	if (!err && *id == 0)
+		err = channel_lookup(q, "INSERT INTO channels(unit, name) VALUES(?, ?) RETURNING id", unit,
+				     name, id);
+	if (err)
+		return err;
+	struct chan_slot *slot = &c->slot[c->n < CHAN_CACHE ? c->n++ : c->next++ % CHAN_CACHE];
+	memcpy(slot->unit, unit, strlen(unit) + 1);
+	memcpy(slot->name, name, strlen(name) + 1);
+	slot->id = *id;
+	return 0;
 }
 
 static int reading_insert(struct store_sqlite *q, const struct store_reading *r, struct chan_cache *c)
@@ -83,7 +99,8 @@ static int reading_insert(struct store_sqlite *q, const struct store_reading *r,
 		return -EINVAL;
 	if (store_sq_fits(r->unit, sizeof(r->unit)) || store_sq_fits(r->channel, sizeof(r->channel)))
 		return -EMSGSIZE;
-	int err = channel_id(q, r->unit, r->channel, c);
+	int64_t channel = 0;
+	int err = channel_id(q, r->unit, r->channel, c, &channel);
 	sqlite3_stmt *st;
 	if (!err)
 		err = store_sq_stmt(
@@ -94,7 +111,7 @@ static int reading_insert(struct store_sqlite *q, const struct store_reading *r,
 			&st);
 	if (err)
 		return err;
-	sqlite3_bind_int64(st, 1, c->id);
+	sqlite3_bind_int64(st, 1, channel);
 	sqlite3_bind_int64(st, 2, r->t_ms);
 	if (!r->fault)
 		sqlite3_bind_int(st, 3, r->temp_c10);
@@ -254,7 +271,7 @@ static int write_all(struct store_sqlite *q, const struct store_base_batch *b, i
 		err = mark_one(q, &b->marks[i]);
 	for (size_t i = 0; !err && i < b->n_units; i++)
 		err = store_sqb_unit_upsert(q, &b->units[i]);
-	struct chan_cache cache = {.id = 0};
+	struct chan_cache cache = {.n = 0};
 	for (size_t i = 0; !err && i < b->n_readings; i++)
 		err = reading_insert(q, &b->readings[i], &cache);
 	for (size_t i = 0; !err && i < b->n_events; i++)

@@ -306,9 +306,9 @@ static struct store_reading reading(const char *unit, const char *ch, int64_t t_
 	return r;
 }
 
-static void readings_and_events_are_read_back_in_order(void **state)
+/* A little history of two units, written by the daemon, then opened read-only as the tools do. */
+static struct store *write_history(struct store_fx *fx)
 {
-	struct store_fx *fx = *state;
 	struct store *s = open_base(fx);
 	struct store_reading rd[] = {
 		reading("WH1", "T1", T0 + 2 * HOUR, 52),
@@ -340,8 +340,13 @@ static void readings_and_events_are_read_back_in_order(void **state)
 		    &(struct store_base_batch){.readings = rd, .n_readings = 6, .events = ev, .n_events = 3},
 		    0);
 	store_close(s);
-	/* The tools open it read-only. */
 	assert_int_equal(fx_open(fx, STORE_KIND_BASE, true, &s), 0);
+	return s;
+}
+
+static void readings_are_read_back_in_time_order(void **state)
+{
+	struct store *s = write_history(*state);
 	struct collected c = {0};
 	assert_int_equal(store_view_history(s, "WH1", "T1", 0, 0, take_reading, &c), 0);
 	assert_int_equal(c.n, 3);
@@ -370,7 +375,13 @@ static void readings_and_events_are_read_back_in_order(void **state)
 	assert_int_equal(c.n, 2);
 	assert_int_equal(c.u[0].channels, 2);
 	assert_int_equal(c.u[0].last_reading_ms, T0 + 2 * HOUR);
-	memset(&c, 0, sizeof(c));
+	store_close(s);
+}
+
+static void events_are_read_back_by_time_and_unit(void **state)
+{
+	struct store *s = write_history(*state);
+	struct collected c = {0};
 	assert_int_equal(store_view_events(s, NULL, T0 + 1, take_event, &c), 0);
 	assert_int_equal(c.n, 2);
 	assert_int_equal(c.e[0].kind, STORE_EVENT_ALARM);
@@ -595,22 +606,14 @@ static struct store_incident incident(uint32_t id, const char *state, int64_t op
 	return i;
 }
 
-static void the_engine_state_comes_back_as_saved(void **state)
+/* Saves two incidents, a mute, the call list and counters, then closes incident 3. */
+static void save_engine(struct store *s)
 {
-	struct store_fx *fx = *state;
-	struct store *s = open_base(fx);
-	struct engine_got g;
-	store_base_engine_load(s, 1, 16, on_engine, &g);
-	assert_int_equal(g.result, 0);
-	assert_int_equal(g.n_inc, 0);
-	assert_int_equal(g.next_id, 1);
-	assert_false(g.have_counters);
-
 	struct store_incident inc[] = {incident(3, "acked", T0), incident(4, "notified", T0 + HOUR)};
 	struct store_mute mute = {.unit = "WH2", .channel = -1, .until_ms = T0 + 2 * HOUR};
 	struct store_contact people[] = {{.number = "+15550003001", .name = "Alice"},
 					 {.number = "+15550003002", .name = "Bob"}};
-	uint8_t counters[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+	static const uint8_t counters[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
 	struct store_engine_state save = {.incidents = inc,
 					  .n_incidents = 2,
 					  .mutes_set = true,
@@ -632,6 +635,22 @@ static void the_engine_state_comes_back_as_saved(void **state)
 		    &(struct store_base_batch){
 			    .engine = &(struct store_engine_state){.incidents = &closed, .n_incidents = 1}},
 		    0);
+}
+
+static const uint8_t saved_counters[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+
+static void the_engine_state_comes_back_as_saved(void **state)
+{
+	struct store_fx *fx = *state;
+	struct store *s = open_base(fx);
+	struct engine_got g;
+	store_base_engine_load(s, 1, 16, on_engine, &g);
+	assert_int_equal(g.result, 0);
+	assert_int_equal(g.n_inc, 0);
+	assert_int_equal(g.next_id, 1);
+	assert_false(g.have_counters);
+
+	save_engine(s);
 	s = reopen(fx, s);
 	store_base_engine_load(s, 1, 16, on_engine, &g);
 	assert_int_equal(g.result, 0);
@@ -647,7 +666,7 @@ static void the_engine_state_comes_back_as_saved(void **state)
 	assert_int_equal(g.n_contacts, 2);
 	assert_string_equal(g.contacts[1].number, "+15550003002");
 	assert_true(g.have_counters);
-	assert_memory_equal(g.counters, counters, 16);
+	assert_memory_equal(g.counters, saved_counters, 16);
 	assert_int_equal(g.next_id, 5);
 	/* Counters of another layout are not given back. */
 	store_base_engine_load(s, 2, 16, on_engine, &g);
@@ -655,6 +674,13 @@ static void the_engine_state_comes_back_as_saved(void **state)
 	store_base_engine_load(s, 1, 20, on_engine, &g);
 	assert_false(g.have_counters);
 
+	store_close(s);
+}
+
+static void incidents_are_shown_with_the_people_they_name(void **state)
+{
+	struct store *s = open_base(*state);
+	save_engine(s);
 	struct collected c = {0};
 	assert_int_equal(store_view_incidents_open(s, take_incident, &c), 0);
 	assert_int_equal(c.n, 1);
@@ -719,11 +745,14 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(unit_state_and_sequence_numbers_survive_a_restart, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(readings_and_events_are_read_back_in_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(readings_are_read_back_in_time_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(events_are_read_back_by_time_and_unit, setup, teardown),
 		cmocka_unit_test_setup_teardown(outbox_rows_are_claimed_once_and_settled, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_send_cut_by_a_crash_is_resent_as_possibly_duplicate, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(the_engine_state_comes_back_as_saved, setup, teardown),
+		cmocka_unit_test_setup_teardown(incidents_are_shown_with_the_people_they_name, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(a_batch_with_a_bad_part_writes_nothing, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
