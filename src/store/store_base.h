@@ -86,7 +86,7 @@ struct store_inbox_mark {
  * its clock is off the base's. */
 struct store_unit_proto {
 	char unit[STORE_UNIT_MAX];
-	uint32_t window_version; /* the window's layout: given back only to the same version */
+	uint32_t window_version; /* the layout it was saved under: use the window only if it is yours */
 	size_t window_size;      /* 0: no window saved */
 	uint8_t window[STORE_BLOB_MAX];
 	int64_t last_heard_ms; /* 0: never */
