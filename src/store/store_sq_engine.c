@@ -43,7 +43,7 @@ int store_sqb_contacts_load(struct store_sqlite *q, struct store_contact *out, s
 	int err = store_sq_stmt(q, "SELECT number, name FROM contacts ORDER BY idx", &st);
 	if (err)
 		return err;
-	int rc;
+	int rc = SQLITE_DONE;
 	while (*n < STORE_CONTACTS_MAX && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		store_sq_col_text(st, 0, out[*n].number, sizeof(out[*n].number));
 		store_sq_col_text(st, 1, out[*n].name, sizeof(out[*n].name));
@@ -99,7 +99,7 @@ static int load_mutes(struct store_sqlite *q, struct engine_rows *r)
 	int err = store_sq_stmt(q, "SELECT unit, channel, until_ms FROM mutes ORDER BY unit, channel", &st);
 	if (err)
 		return err;
-	int rc;
+	int rc = SQLITE_DONE;
 	while (r->n_mutes < sizeof(r->mutes) / sizeof(r->mutes[0]) && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_mute *m = &r->mutes[r->n_mutes++];
 		store_sq_col_text(st, 0, m->unit, sizeof(m->unit));

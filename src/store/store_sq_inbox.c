@@ -104,7 +104,7 @@ static int inbox_fetch(struct store_sqlite *q, sqlite3_stmt *st, size_t max, str
 	struct store_inbox_sms *r = calloc(max, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
-	int rc;
+	int rc = SQLITE_DONE;
 	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		inbox_row(st, &r[(*n)++]);
 	int err = *n == max || rc == SQLITE_DONE ? 0 : store_sq_fail(q, rc, "inbox_list");

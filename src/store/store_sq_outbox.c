@@ -308,7 +308,7 @@ void store_sqb_outbox_awaiting(struct store *s, int64_t since_ms, int64_t after_
 		sqlite3_bind_int64(st, 1, since_ms);
 		sqlite3_bind_int64(st, 2, after_id);
 		sqlite3_bind_int64(st, 3, (int64_t)max);
-		int rc;
+		int rc = SQLITE_DONE;
 		while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
 			out_row(st, &rows[n++]);
 		if (n < max && rc != SQLITE_DONE)

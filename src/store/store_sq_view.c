@@ -28,7 +28,7 @@ void store_sqb_event_row(sqlite3_stmt *st, struct store_event *e)
 static int walk(struct store_sqlite *q, sqlite3_stmt *st, int (*row)(sqlite3_stmt *st, void *arg), void *arg,
 		const char *op)
 {
-	int rc;
+	int rc = SQLITE_DONE;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (row(st, arg) != 0) {
 			rc = SQLITE_DONE;

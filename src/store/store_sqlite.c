@@ -153,6 +153,9 @@ int store_sq_fail(struct store_sqlite *q, int rc, const char *op)
 
 void store_sq_ok(struct store_sqlite *q)
 {
+	if (q->last_logged)
+		log_info("store", "event=db_recovered file=\"%s\" after=\"%s\"", q->pub.path,
+			 store_strerror(q->last_logged));
 	q->last_logged = 0;
 }
 
@@ -400,7 +403,7 @@ int store_sqlite_open(const struct store_open_cfg *cfg, struct store **out)
 		sq_close(&q->pub);
 		return err;
 	}
-	store_sq_ok(q);
+	q->last_logged = 0;
 	log_debug("store", "event=open file=\"%s\" kind=%s schema=%d read_only=%d", path,
 		  store_kind_str(cfg->kind), q->pub.schema_version, cfg->read_only);
 	*out = &q->pub;

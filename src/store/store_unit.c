@@ -108,7 +108,7 @@ int store_unit_readings_pending(struct store *s, int64_t after_id, struct store_
 		return err;
 	sqlite3_bind_int64(st, 1, after_id);
 	sqlite3_bind_int64(st, 2, (int64_t)max);
-	int rc;
+	int rc = SQLITE_DONE;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_unit_reading *r = &out[(*n)++];
 		r->id = sqlite3_column_int64(st, 0);
@@ -264,7 +264,7 @@ int store_unit_outbox_list(struct store *s, int64_t after_id, struct store_unit_
 		return err;
 	sqlite3_bind_int64(st, 1, after_id);
 	sqlite3_bind_int64(st, 2, (int64_t)max);
-	int rc;
+	int rc = SQLITE_DONE;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		umsg_row(st, &out[(*n)++]);
 	err = rc == SQLITE_DONE ? 0 : store_sq_fail(q, rc, "outbox_list");

@@ -184,7 +184,7 @@ int store_unit_setting_list(struct store *s, struct store_unit_setting *out, siz
 	int err = store_sq_stmt(q, "SELECT " SETTING_COLS " FROM settings ORDER BY name", &st);
 	if (err)
 		return err;
-	int rc;
+	int rc = SQLITE_DONE;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (*n < max)
 			setting_row(st, &out[*n]);

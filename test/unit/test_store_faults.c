@@ -353,6 +353,7 @@ static void a_full_disk_fails_the_batch_and_keeps_nothing_partial(void **state)
 		assert_false(batch_all_or_nothing(s, 24));
 	}
 	assert_true(failed_once);
+	assert_non_null(strstr(fx->log, "event=db_recovered")); /* said once the disk took it */
 	store_close(s);
 	assert_int_equal(fx_open(fx, STORE_KIND_UNIT, false, &s), 0);
 	assert_true(batch_all_or_nothing(s, 24));
