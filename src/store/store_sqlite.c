@@ -169,7 +169,10 @@ int store_sq_stmt(struct store_sqlite *q, const char *sql, sqlite3_stmt **out)
 			return 0;
 		}
 	}
-	assert(q->n_stmts < SQ_STMT_CACHE);
+	if (q->n_stmts == SQ_STMT_CACHE) {
+		assert(!"SQ_STMT_CACHE is smaller than the store's statements");
+		return -ENOBUFS;
+	}
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v3(q->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
 	if (rc != SQLITE_OK)
