@@ -1,0 +1,73 @@
+/* Inside src/store/ only: the backend table that every store_base_* and store_view_* call
+ * goes through, so that a second backend (PostgreSQL, issue 13) implements the same records
+ * with the same promises. A backend fills struct store's fields and its ops; store.c checks
+ * the arguments that are the same for every backend and dispatches. */
+#ifndef M2_STORE_BACKEND_H
+#define M2_STORE_BACKEND_H
+
+#include "store.h"
+#include "store_base.h"
+#include "store_view.h"
+
+struct store_ops {
+	const char *name;
+	void (*close)(struct store *s);
+	int (*integrity_check)(struct store *s, char *detail, size_t n);
+
+	/* The base daemon's calls (store_base.h): each calls its callback exactly once. */
+	void (*inbox_add)(struct store *s, const struct store_inbox_sms *sms, store_done_fn cb, void *ud);
+	void (*inbox_pending)(struct store *s, int64_t after_id, size_t max, store_inbox_fn cb, void *ud);
+	void (*inbox_complete)(struct store *s, size_t max, store_inbox_fn cb, void *ud);
+	void (*units_load)(struct store *s, store_units_fn cb, void *ud);
+	void (*seq_next)(struct store *s, const char *unit, store_seq_fn cb, void *ud);
+	void (*outbox_claim)(struct store *s, int64_t now_ms, const char *modem, store_claim_fn cb, void *ud);
+	void (*outbox_outcome)(struct store *s, const struct store_sms_outcome *o, store_done_fn cb,
+			       void *ud);
+	void (*outbox_report)(struct store *s, int64_t id, enum store_report report, int64_t report_ms,
+			      store_done_fn cb, void *ud);
+	void (*outbox_recover)(struct store *s, int64_t now_ms, store_done_fn cb, void *ud);
+	void (*outbox_awaiting)(struct store *s, int64_t since_ms, int64_t after_id, size_t max,
+				store_outbox_fn cb, void *ud);
+	void (*outbox_get)(struct store *s, int64_t id, store_outbox_fn cb, void *ud);
+	void (*engine_load)(struct store *s, uint32_t counters_version, size_t counters_size,
+			    store_engine_fn cb, void *ud);
+	void (*write)(struct store *s, const struct store_base_batch *b, store_done_fn cb, void *ud);
+
+	/* The tools' reads (store_view.h), synchronous. */
+	int (*view_units)(struct store *s, store_view_unit_fn fn, void *ud);
+	int (*view_latest)(struct store *s, const char *unit, store_view_reading_fn fn, void *ud);
+	int (*view_history)(struct store *s, const char *unit, const char *channel, int64_t since_ms,
+			    int64_t until_ms, store_view_reading_fn fn, void *ud);
+	int (*view_events)(struct store *s, const char *unit, int64_t since_ms, store_view_event_fn fn,
+			   void *ud);
+	int (*view_events_latest)(struct store *s, const char *unit, size_t max, store_view_event_fn fn,
+				  void *ud);
+	int (*view_incidents_open)(struct store *s, store_view_incident_fn fn, void *ud);
+	int (*view_incidents_between)(struct store *s, const char *unit, const char *channel_name,
+				      int64_t since_ms, int64_t until_ms, store_view_incident_fn fn,
+				      void *ud);
+};
+
+/* What every backend's handle starts with. */
+struct store {
+	const struct store_ops *ops;
+	enum store_kind kind;
+	bool read_only;
+	int schema_version;
+	char *path;
+};
+
+/* The SQLite backend's open (store_sqlite.c). */
+int store_sqlite_open(const struct store_open_cfg *cfg, struct store **out);
+
+/* The de-duplication key of an inbox message (store_sha256.c): SHA-256 over the PDU hex in
+ * upper case, a NUL, the sender, a NUL and scts_ms as 8 big-endian octets. The same bytes
+ * for every backend, so keys stay comparable. */
+#define STORE_DEDUP_KEY_LEN 32
+void store_dedup_key(const char *pdu_hex, const char *sender, int64_t scts_ms,
+		     uint8_t out[STORE_DEDUP_KEY_LEN]);
+
+/* SHA-256 (FIPS 180-4) of `len` bytes: for the key above, exposed for its test vectors. */
+void store_sha256(const void *data, size_t len, uint8_t out[32]);
+
+#endif
