@@ -319,6 +319,8 @@ struct bit_reader {
 	size_t len, pos; /* characters */
 	uint32_t acc;
 	unsigned nacc, group; /* bits left in the group, and its size */
+	size_t group_at;      /* where the group starts */
+	size_t bad_at;        /* the digit that could not be read */
 	bool bad;
 };
 
@@ -329,6 +331,7 @@ static void load(struct bit_reader *r)
 	unsigned n = left >= 3 ? 3 : (unsigned)left;
 	unsigned bits = n == 3 ? PROTO_BATCH_GROUP_BITS : n == 2 ? 12 : 6;
 	uint32_t v = 0;
+	r->bad_at = r->pos;
 	if (n == 0) {
 		r->bad = true;
 		return;
@@ -336,17 +339,18 @@ static void load(struct bit_reader *r)
 	for (unsigned i = 0; i < n; i++) {
 		int d = digit81(r->in[r->pos + i]);
 		if (d < 0) {
-			r->pos += i;
+			r->bad_at = r->pos + i;
 			r->bad = true;
 			return;
 		}
 		v = v * PROTO_BATCH_RADIX + (uint32_t)d;
 	}
-	r->pos += n;
 	if (v >> bits) {
 		r->bad = true;
 		return;
 	}
+	r->group_at = r->pos;
+	r->pos += n;
 	r->acc = v;
 	r->nacc = r->group = bits;
 }
@@ -456,6 +460,6 @@ int proto_batch_unpack(const char *payload, size_t len, int64_t time_s, struct p
 	if (rc == 0 && (br.pos != len || br.nacc >= step || (br.acc & ((1u << br.nacc) - 1)) != 0))
 		rc = -EBADMSG;
 	if (rc != 0 && at_char)
-		*at_char = br.pos > 0 ? br.pos - 1 : 0;
+		*at_char = br.bad ? br.bad_at : br.group_at;
 	return rc;
 }

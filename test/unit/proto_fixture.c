@@ -1,5 +1,6 @@
 /* Messages of every kind at their limits (proto_fixture.h). */
 #include "proto_fixture.h"
+#include "sensor_sim.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -162,4 +163,45 @@ void fixture_msg(struct proto_msg *m, enum proto_kind kind, enum fixture_variant
 {
 	head(m, kind, variant);
 	body(m, variant);
+}
+
+const char *fixture_trace_str(enum fixture_trace t)
+{
+	switch (t) {
+	case FIXTURE_CHILLER:
+		return "chiller";
+	case FIXTURE_FREEZER:
+		return "freezer";
+	case FIXTURE_REEFER:
+		return "reefer";
+	case FIXTURE_NOISY:
+		return "noisy";
+	}
+	return "?";
+}
+
+static uint64_t next_rand(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+void fixture_trace(enum fixture_trace t, uint64_t seed, int64_t t0_s, uint32_t interval_s, int32_t *out,
+		   size_t n)
+{
+	static const enum sensor_sim_profile profile[FIXTURE_TRACES] = {
+		SENSOR_SIM_CHILLER, SENSOR_SIM_FREEZER, SENSOR_SIM_REEFER, SENSOR_SIM_CHILLER};
+	struct sensor_sim sim = {
+		.profile = profile[t], .seed = seed, .fail_at_s = INT64_MAX, .repair_at_s = INT64_MAX};
+	uint64_t r = seed * 0x9E3779B97F4A7C15ull + 1;
+	for (size_t i = 0; i < n; i++) {
+		out[i] = sensor_sim_temp_c10(&sim, t0_s + (int64_t)i * interval_s);
+		if (t != FIXTURE_NOISY)
+			continue;
+		out[i] += (int32_t)(next_rand(&r) % 201) - 100;
+		if (next_rand(&r) % 50 == 0)
+			out[i] = PROTO_MISSING;
+	}
 }
