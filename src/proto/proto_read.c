@@ -352,8 +352,8 @@ static int status_read(struct toks *k, struct proto_status *s)
 static int echo_read(struct toks *k, struct proto_echo *e)
 {
 	static const char *const results[PROTO_RESULT_COUNT] = {"OK", "INVALID", "FAILED"};
-	uint64_t id;
-	int result;
+	uint64_t id = 0;
+	int result = 0;
 	int rc = u64_field(k, UINT32_MAX, &id);
 	if (rc == 0)
 		rc = word_field(k, results, PROTO_RESULT_COUNT, &result);
@@ -368,7 +368,7 @@ static int echo_read(struct toks *k, struct proto_echo *e)
 
 static int reply_read(struct toks *k, struct proto_reply *r)
 {
-	uint64_t id;
+	uint64_t id = 0;
 	size_t at = k->pos + 1;
 	int rc = u64_field(k, UINT32_MAX, &id);
 	if (rc == 0 && id == 0)
@@ -403,7 +403,7 @@ static int receipt_read(struct toks *k, struct proto_receipt *r)
 
 static int command_read(struct toks *k, struct proto_command *c)
 {
-	uint64_t id;
+	uint64_t id = 0;
 	size_t at = k->pos + 1;
 	int rc = u64_field(k, UINT32_MAX, &id);
 	if (rc == 0 && id == 0)

@@ -77,20 +77,21 @@ void proto_window_receipt(const struct proto_window *w, struct proto_receipt *r)
 	memset(r, 0, sizeof(*r));
 	if (w->top == 0)
 		return;
-	/* The oldest seq the window can still accept, and the first one missing from there. */
+	/* Counted from the top (back = top - seq), in 32 bits without wrapping at UINT32_MAX:
+	 * the oldest seq the window can still accept, and from there the first one missing. */
 	uint32_t span = w->top < PROTO_WINDOW_BITS ? w->top : PROTO_WINDOW_BITS;
-	uint32_t first = w->top - span + 1;
-	uint32_t s = first;
-	while (s <= w->top && bit_get(w->seen, w->top - s))
-		s++;
-	if (s > w->top) {
+	uint32_t back = span;
+	while (back > 0 && bit_get(w->seen, back - 1))
+		back--;
+	if (back == 0) {
 		r->upto = w->top;
 		return;
 	}
-	r->upto = s - 1;
-	for (uint32_t q = s + 1; q <= w->top; q++) {
-		if (bit_get(w->seen, w->top - q))
-			bit_set(r->beyond, q - s);
+	uint32_t missing = w->top - (back - 1); /* the oldest seq not accepted */
+	r->upto = missing - 1;
+	for (uint32_t b = 0; b + 1 < back; b++) {
+		if (bit_get(w->seen, b))
+			bit_set(r->beyond, w->top - b - missing);
 	}
 }
 

@@ -98,6 +98,12 @@ static void a_jump_forward_forgets_what_falls_out(void **state)
 	assert_int_equal(take(&w, UINT32_MAX), -EALREADY);
 	assert_int_equal(take(&w, UINT32_MAX - 127), 0);
 	assert_int_equal(proto_window_check(&w, UINT32_MAX - 128, NULL), -ESTALE);
+	struct proto_receipt r;
+	proto_window_receipt(&w, &r); /* at the very top of the counter, nothing wraps */
+	assert_int_equal(r.upto, UINT32_MAX - 127);
+	assert_true(proto_receipt_covers(&r, UINT32_MAX));
+	assert_false(proto_receipt_covers(&r, UINT32_MAX - 1));
+	assert_int_equal(r.beyond[1], (uint64_t)1 << 62);
 }
 
 static void a_receipt_says_up_to_where_and_what_beyond(void **state)
