@@ -279,7 +279,7 @@ static int readings_read(struct toks *k, const struct proto_head *h, struct prot
 
 static int event_read(struct toks *k, const struct proto_head *h, struct proto_event *e)
 {
-	int level, rc = channel_field(k, e->channel);
+	int level = 0, rc = channel_field(k, e->channel);
 	bool fault = h->kind == PROTO_KIND_FAULT || h->kind == PROTO_KIND_FAULT_END;
 	if (rc == 0 && fault) {
 		e->level = PROTO_LEVEL_PROBE;
@@ -302,8 +302,8 @@ static int event_read(struct toks *k, const struct proto_head *h, struct proto_e
 static int power_read(struct toks *k, const struct proto_head *h, struct proto_power *p)
 {
 	static const char *const events[PROTO_POWER_EVENT_COUNT] = {"ML", "MR", "BL", "BO"};
-	int ev;
-	int64_t pct, mv;
+	int ev = 0;
+	int64_t pct = -1, mv = -1;
 	int rc = word_field(k, events, PROTO_POWER_EVENT_COUNT, &ev);
 	if (rc == 0)
 		rc = opt_field(k, 100, &pct);
@@ -322,9 +322,9 @@ static int power_read(struct toks *k, const struct proto_head *h, struct proto_p
 static int status_read(struct toks *k, struct proto_status *s)
 {
 	static const char *const mains[] = {"-", "1", "0"};
-	int m;
-	int64_t pct, mv, csq;
-	uint64_t pending, uptime;
+	int m = 0;
+	int64_t pct = -1, mv = -1, csq = -1;
+	uint64_t pending = 0, uptime = 0;
 	int rc = word_field(k, mains, 3, &m);
 	if (rc == 0)
 		rc = opt_field(k, 100, &pct);
@@ -379,7 +379,7 @@ static int reply_read(struct toks *k, struct proto_reply *r)
 
 static int receipt_read(struct toks *k, struct proto_receipt *r)
 {
-	uint64_t upto;
+	uint64_t upto = 0;
 	struct tok t;
 	int rc = u64_field(k, UINT32_MAX, &upto);
 	if (rc == 0)
