@@ -79,30 +79,32 @@ static void event(struct proto_msg *m, enum fixture_variant v)
 	}
 }
 
+static void readings(struct proto_msg *m, enum fixture_variant v)
+{
+	bool mx = v == FIXTURE_MAX, mn = v == FIXTURE_MIN;
+	struct proto_readings *r = &m->u.readings;
+	r->n_channels = mx ? PROTO_CHANNELS_MAX : 1;
+	r->count = mx ? PROTO_READINGS_MAX / PROTO_CHANNELS_MAX : mn ? 1 : 144;
+	r->interval_s = mx ? 1048576 : mn ? 1 : 600;
+	r->first_ms = mn ? 0 : m->head.time_ms - (int64_t)(r->count - 1) * r->interval_s * 1000;
+	for (size_t c = 0; c < r->n_channels; c++) {
+		snprintf(r->channel[c], PROTO_CHANNEL_MAX, "%s", mx ? long_channels[c] : mn ? "a" : "T1");
+		for (size_t i = 0; i < r->count; i++)
+			r->temp_c10[c * r->count + i] = mx   ? (i >= 60 && i < 70 ? PROTO_MISSING
+								: c % 2           ? PROTO_TEMP_MIN_C10
+										  : PROTO_TEMP_MAX_C10)
+							: mn ? PROTO_TEMP_MIN_C10
+							     : (int32_t)(40 + (i * 7) % 5 - 2);
+	}
+}
+
 static void body(struct proto_msg *m, enum fixture_variant v)
 {
 	bool mx = v == FIXTURE_MAX, mn = v == FIXTURE_MIN;
 	switch (m->head.kind) {
-	case PROTO_KIND_READINGS: {
-		struct proto_readings *r = &m->u.readings;
-		r->n_channels = mx ? PROTO_CHANNELS_MAX : 1;
-		r->count = mx ? PROTO_READINGS_MAX / PROTO_CHANNELS_MAX : mn ? 1 : 144;
-		r->interval_s = mx ? 1048576 : mn ? 1 : 600;
-		r->first_ms = mn ? 0 : m->head.time_ms - (int64_t)(r->count - 1) * r->interval_s * 1000;
-		for (size_t c = 0; c < r->n_channels; c++) {
-			snprintf(r->channel[c], PROTO_CHANNEL_MAX, "%s",
-				 mx   ? long_channels[c]
-				 : mn ? "a"
-				      : "T1");
-			for (size_t i = 0; i < r->count; i++)
-				r->temp_c10[c * r->count + i] = mx   ? (i >= 60 && i < 70 ? PROTO_MISSING
-									: c % 2           ? PROTO_TEMP_MIN_C10
-											  : PROTO_TEMP_MAX_C10)
-								: mn ? PROTO_TEMP_MIN_C10
-								     : (int32_t)(40 + (i * 7) % 5 - 2);
-		}
+	case PROTO_KIND_READINGS:
+		readings(m, v);
 		break;
-	}
 	case PROTO_KIND_ALARM:
 	case PROTO_KIND_CLEAR:
 	case PROTO_KIND_FAULT:

@@ -226,18 +226,21 @@ static void a_series_the_codec_cannot_carry_is_refused(void **state)
 }
 
 /* A bit string written the way docs/protocol.md says, independently of the library: groups
- * of 19 bits as three base-81 digits, the rest as one (up to 6 bits) or two (up to 12). */
-static void digits_of(const char *bits, char *out)
+ * of 19 bits as three base-81 digits, the rest as one (up to 6 bits) or two (up to 12).
+ * Spaces in `spaced` only separate the fields for the reader. */
+static void digits_of(const char *spaced, char *out)
 {
 	static const char d81[] =
 		"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#%&()*+,-./:;<=>?_";
-	size_t n = strlen(bits), len = 0;
+	char bits[512];
+	size_t n = 0, len = 0;
+	for (const char *p = spaced; *p && n + 1 < sizeof(bits); p++) {
+		if (*p != ' ')
+			bits[n++] = *p;
+	}
 	for (size_t at = 0; at < n; at += 19) {
 		size_t left = n - at, take = left >= 19 ? 19 : left;
-		unsigned width = take == 19 || take > 12 ? 19
-				 : take > 6              ? 12
-							 : 6,
-			 digits = width == 19 ? 3 : width / 6;
+		unsigned width = take > 12 ? 19 : take > 6 ? 12 : 6, digits = width == 19 ? 3 : width / 6;
 		uint32_t v = 0;
 		for (size_t i = 0; i < width; i++)
 			v = (v << 1) | (i < take && bits[at + i] == '1');
@@ -261,209 +264,89 @@ static void the_bits_are_laid_out_as_documented(void **state)
 				 .first_ms = (T0_S - 5 * 600) * 1000,
 				 .interval_s = 600};
 	/* interval 10 min | count 6 | offset 0 | k=2 | base 40 | 40 41 39 | 2 missing | 45 */
-	static const char bits[] = "1"
-				   "0001010"
-				   "00110"
-				   "1"
-				   "010"
-				   "0000000000101000"
-				   "000"
-				   "010"
-				   "011"
-				   "11111111"
-				   "1"
-				   "010"
-				   "111000";
+	static const char bits[] = "1 0001010 00110 1 010 0000000000101000 000 010 011 11111111 1 010 111000";
 	char want[64], got[64];
 	digits_of(bits, want);
 	struct proto_batch_plan plan;
 	assert_int_equal(proto_batch_plan(&s, 0, 6, T0_S, &plan), 0);
-	assert_int_equal(plan.bits, strlen(bits));
+	assert_int_equal(plan.bits, 60);
 	assert_int_equal(plan.k[0], 2);
 	assert_int_equal(proto_batch_pack(&s, 0, &plan, T0_S, got, sizeof(got)), (int)strlen(want));
 	assert_string_equal(got, want);
 	assert_int_equal(proto_batch_chars(plan.bits), strlen(want));
 }
 
-/* Unpacks `bits` written as digits; returns what proto_batch_unpack says. */
-static int unpack_bits(const char *bits, int64_t time_s, size_t n_channels)
-{
-	static struct proto_readings r;
-	char digits[512];
-	size_t at;
-	digits_of(bits, digits);
-	r.n_channels = n_channels;
-	return proto_batch_unpack(digits, strlen(digits), time_s, &r, &at);
-}
+struct damaged {
+	const char *bits;
+	int64_t time_s;
+	size_t channels;
+	int want;
+};
+
+/* Each refused payload next to the one that differs from it by the damage. */
+static const struct damaged damaged[] = {
+	/* 60 s, two samples, offset 0, k=0, base 32767, two zero deltas; then a +1 leaves int16 */
+	{"1 1 010 1 000 0111111111111111 0 0", T0_S, 1, 0},
+	{"1 1 010 1 000 0111111111111111 0 110", T0_S, 1, -EBADMSG},
+	/* a run of two missing samples in a batch of two, then of three */
+	{"1 1 010 1 000 0000000000000000 11111111 1 010", T0_S, 1, 0},
+	{"1 1 010 1 000 0000000000000000 11111111 1 011", T0_S, 1, -EBADMSG},
+	/* ten minutes in their minute form, then in seconds: refused, one form only */
+	{"1 0001010 1 1 000 0000000000000000 0", T0_S, 1, 0},
+	{"0 000000000 1001011000 1 1 000 0000000000000000 0", T0_S, 1, -EBADMSG},
+	/* 1024 samples (all missing) in one channel; in each of two; 1025 in one */
+	{"1 1 0000000000 10000000000 1 000 0000000000000000 11111111 1 0000000000 10000000000", T0_S, 1, 0},
+	{"1 1 0000000000 10000000000 1 000 0000000000000000 11111111 1 0000000000 10000000000 000 "
+	 "0000000000000000 "
+	 "11111111 1 0000000000 10000000000",
+	 T0_S, 2, -EBADMSG},
+	{"1 1 0000000000 10000000001 1 000 0000000000000000 11111111 1 0000000000 10000000001", T0_S, 1,
+	 -EBADMSG},
+	/* samples before 1970 */
+	{"1 1 010 1 000 0000000000000000 0 0", 30, 1, -EBADMSG},
+	/* a code of 33 leading zeros */
+	{"1 000000000000000000000000000000000 1", T0_S, 1, -EBADMSG},
+	/* padding that is not zero; a last digit that holds padding alone */
+	{"1 1 010 1 000 0000000000000000 0 0 1", T0_S, 1, -EBADMSG},
+	{"1 1 010 1 000 0000000000000000 0 0 0000000", T0_S, 1, -EBADMSG},
+};
 
 static void a_damaged_payload_is_refused(void **state)
 {
 	(void)state;
 	static struct proto_readings r;
+	char digits[512];
 	size_t at = 99;
-	/* 60 s, two samples, offset 0, k=0, base 32767: a sample of +1 would leave int16. */
-	assert_int_equal(unpack_bits("1"
-				     "1"
-				     "010"
-				     "1"
-				     "000"
-				     "0111111111111111"
-				     "0"
-				     "0",
-				     T0_S, 1),
-			 0);
-	assert_int_equal(unpack_bits("1"
-				     "1"
-				     "010"
-				     "1"
-				     "000"
-				     "0111111111111111"
-				     "0"
-				     "110",
-				     T0_S, 1),
-			 -EBADMSG);
-	/* A run of three missing samples in a batch of two. */
-	assert_int_equal(unpack_bits("1"
-				     "1"
-				     "010"
-				     "1"
-				     "000"
-				     "0000000000000000"
-				     "11111111"
-				     "1"
-				     "011",
-				     T0_S, 1),
-			 -EBADMSG);
-	assert_int_equal(unpack_bits("1"
-				     "1"
-				     "010"
-				     "1"
-				     "000"
-				     "0000000000000000"
-				     "11111111"
-				     "1"
-				     "010",
-				     T0_S, 1),
-			 0);
-	/* Ten minutes written in seconds: refused, the minute form is the only one. */
-	assert_int_equal(unpack_bits("0"
-				     "0000000001001011000"
-				     "1"
-				     "1"
-				     "000"
-				     "0000000000000000"
-				     "0",
-				     T0_S, 1),
-			 -EBADMSG);
-	assert_int_equal(unpack_bits("1"
-				     "0001010"
-				     "1"
-				     "1"
-				     "000"
-				     "0000000000000000"
-				     "0",
-				     T0_S, 1),
-			 0);
-	/* 1025 samples: one more than a message holds. */
-	assert_int_equal(unpack_bits("1"
-				     "1"
-				     "000000000001000000001"
-				     "1"
-				     "000"
-				     "0000000000000000"
-				     "11111111"
-				     "1"
-				     "000000000001000000001",
-				     T0_S, 1),
-			 -EBADMSG);
-	assert_int_equal(unpack_bits("1"
-				     "1"
-				     "0000000000010000000000"
-				     "1"
-				     "000"
-				     "0000000000000000"
-				     "11111111"
-				     "1"
-				     "0000000000010000000000",
-				     T0_S, 1),
-			 -EBADMSG); /* 1024 samples, but EG0 of 1023 has ten zeros: this one is 2047 */
-	assert_int_equal(unpack_bits("1"
-				     "1"
-				     "00000000001000000000"
-				     "1"
-				     "000"
-				     "0000000000000000"
-				     "11111111"
-				     "1"
-				     "00000000001000000000",
-				     T0_S, 1),
-			 -EBADMSG); /* 1024 in one channel: fine alone, too many for the two read */
-	/* Samples before 1970. */
-	assert_int_equal(unpack_bits("1"
-				     "1"
-				     "010"
-				     "1"
-				     "000"
-				     "0000000000000000"
-				     "0"
-				     "0",
-				     30, 1),
-			 -EBADMSG);
-	/* A code of more than 32 leading zeros. */
-	assert_int_equal(unpack_bits("1"
-				     "000000000000000000000000000000000001",
-				     T0_S, 1),
-			 -EBADMSG);
-	/* Digits: one that is none, a group worth more than 19 bits, one too many, one too few. */
-	char good[32];
-	digits_of("1"
-		  "1"
-		  "010"
-		  "1"
-		  "000"
-		  "0000000000000000"
-		  "0"
-		  "0",
-		  good);
+	for (size_t i = 0; i < sizeof(damaged) / sizeof(damaged[0]); i++) {
+		digits_of(damaged[i].bits, digits);
+		r.n_channels = damaged[i].channels;
+		int rc = proto_batch_unpack(digits, strlen(digits), damaged[i].time_s, &r, &at);
+		if (rc != damaged[i].want)
+			fail_msg("\"%s\": %d, want %d", damaged[i].bits, rc, damaged[i].want);
+	}
+}
+
+static void damaged_digits_are_refused(void **state)
+{
+	(void)state;
+	static struct proto_readings r;
+	size_t at = 99;
+	char good[32], bad[40];
+	digits_of("1 1 010 1 000 0000000000000000 0 0", good);
 	r.n_channels = 1;
 	assert_int_equal(proto_batch_unpack(good, strlen(good), T0_S, &r, &at), 0);
 	assert_int_equal(r.count, 2);
 	assert_int_equal(r.interval_s, 60);
 	assert_int_equal(r.first_ms, (T0_S - 60) * 1000);
-	char bad[40];
 	snprintf(bad, sizeof(bad), "%s", good);
-	bad[1] = '$';
+	bad[1] = '$'; /* not a digit */
 	assert_int_equal(proto_batch_unpack(bad, strlen(bad), T0_S, &r, &at), -EBADMSG);
 	assert_int_equal(at, 1);
-	assert_int_equal(proto_batch_unpack("___", 3, T0_S, &r, &at), -EBADMSG);
+	assert_int_equal(proto_batch_unpack("___", 3, T0_S, &r, &at), -EBADMSG); /* 531440 > 2^19 - 1 */
 	snprintf(bad, sizeof(bad), "%s0", good);
 	assert_int_equal(proto_batch_unpack(bad, strlen(bad), T0_S, &r, &at), -EBADMSG);
 	assert_int_equal(proto_batch_unpack(good, strlen(good) - 1, T0_S, &r, &at), -EBADMSG);
 	assert_int_equal(proto_batch_unpack("", 0, T0_S, &r, &at), -EBADMSG);
-	/* Padding that is not zero, and a digit that holds nothing but padding. */
-	assert_int_equal(unpack_bits("1"
-				     "1"
-				     "010"
-				     "1"
-				     "000"
-				     "0000000000000000"
-				     "0"
-				     "0"
-				     "1",
-				     T0_S, 1),
-			 -EBADMSG);
-	char pad_only[48];
-	digits_of("1"
-		  "1"
-		  "010"
-		  "1"
-		  "000"
-		  "0000000000000000"
-		  "0"
-		  "0"
-		  "0000000",
-		  pad_only);
-	assert_int_equal(proto_batch_unpack(pad_only, strlen(pad_only), T0_S, &r, &at), -EBADMSG);
 }
 
 int main(void)
@@ -476,6 +359,7 @@ int main(void)
 		cmocka_unit_test(a_series_the_codec_cannot_carry_is_refused),
 		cmocka_unit_test(the_bits_are_laid_out_as_documented),
 		cmocka_unit_test(a_damaged_payload_is_refused),
+		cmocka_unit_test(damaged_digits_are_refused),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
