@@ -8,12 +8,16 @@
  * at start (libsodium's own initialisation). A receiver works in this order:
  *
  *     proto_peek(text, len, &head, &err)        unit id, kind and seq; nothing verified yet
- *     key = key_of(head.unit)                    the receiver's table; unknown unit: drop
+ *     key = key_of(head.unit)                    the base: its table of units, an unknown
+ *                                                unit is dropped; a unit: its own key, and
+ *                                                a head.unit not its own id is dropped
  *     proto_window_check(&win, head.seq, &err)   (proto_window.h) a replay or a duplicate
  *     proto_open(text, len, key, dir, &msg, &err) the tag, then every field of the body
  *     store msg and the window (proto_window_accept) in one transaction, then act on it
  *
- * and logs `err.reason` (proto_reject_str) with `err.at` for any refusal, acting on nothing. */
+ * and logs `err.reason` (proto_reject_str) with `err.at` for any refusal, acting on nothing.
+ * Texts go in as (pointer, length), need no NUL and may hold any bytes; texts come out
+ * NUL-terminated, in PROTO_TEXT_MAX bytes at most, every character one GSM 7-bit septet. */
 #ifndef M2_PROTO_H
 #define M2_PROTO_H
 
