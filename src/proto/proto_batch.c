@@ -200,7 +200,7 @@ struct bit_writer {
 	bool overflow;
 };
 
-/* Writes the group in `acc` of `bits` bits as `n` digits, most significant first. */
+/* Writes the value `v` of one group as `n` digits, most significant first. */
 static void emit(struct bit_writer *w, uint32_t v, unsigned n)
 {
 	char d[3];
