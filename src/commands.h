@@ -30,4 +30,7 @@ int cmd_modem_failed(const char *prog, const struct modem_settings *s, int rc);
 int cmd_sim(int argc, char **argv);
 extern const char cmd_sim_usage[];
 
+int cmd_keygen(int argc, char **argv);
+extern const char cmd_keygen_usage[];
+
 #endif

@@ -22,6 +22,7 @@ static const struct cmd commands[] = {
 	{"modem", "ask a modem what it is and how its network is", cmd_modem_usage, cmd_modem},
 	{"sms", "send, list or watch SMS through a modem", cmd_sms_usage, cmd_sms},
 	{"sim", "run the simulated cellular network, or talk to it", cmd_sim_usage, cmd_sim},
+	{"keygen", "print a new random key for a unit", cmd_keygen_usage, cmd_keygen},
 };
 
 static const char global_options[] =
