@@ -23,7 +23,6 @@
 #include <stdint.h>
 #include <uv.h>
 
-#define SENSOR_W1_ROOT_DEFAULT    "/sys/bus/w1/devices"
 #define SENSOR_TIMEOUT_MS_DEFAULT 10000
 
 struct sensor_opts {

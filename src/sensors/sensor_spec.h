@@ -25,8 +25,9 @@ enum sensor_kind {
 
 const char *sensor_kind_str(enum sensor_kind kind);
 
-#define SENSOR_SOURCE_MAX   256 /* a source string, NUL included */
-#define SENSOR_CMD_ARGC_MAX 16  /* the program and its arguments */
+#define SENSOR_SOURCE_MAX      256                   /* a source string, NUL included */
+#define SENSOR_W1_ROOT_DEFAULT "/sys/bus/w1/devices" /* where w1: ids are looked up */
+#define SENSOR_CMD_ARGC_MAX    16                    /* the program and its arguments */
 
 struct sensor_spec {
 	enum sensor_kind kind;
@@ -47,7 +48,8 @@ struct sensor_spec {
 /* Parses `source` into `out`. Returns 0, or -EINVAL with `*why` (when `why` is not NULL) set to
  * a static sentence saying what is wrong and how it should look; `out` is then unspecified.
  * Refused: an unknown kind, a 1-Wire id that is not FF-XXXXXXXXXXXX in hex, a relative path,
- * a control character, spaces around the source, for cmd: a relative program, more than 15
+ * a path ending in '/', a control character, spaces around the source or inside a path or id,
+ * more than 255 characters; for cmd: a relative program, more than 15
  * arguments or a shell character (| ; & < > ( ) $ ` \ " ' * ? ~: nothing interprets them), for
  * sim: an unknown profile or option, an option twice, a number that is not whole, a repair_at
  * without a fail_at or not after it. Upper-case hex in a 1-Wire id is taken as lower case. */
