@@ -124,6 +124,35 @@ static const char *type_name(int type)
 	}
 }
 
+const char *cfg_kind_str(enum cfg_kind kind)
+{
+	switch (kind) {
+	case CFG_INT:
+		return "int";
+	case CFG_DOUBLE:
+		return "double";
+	case CFG_BOOL:
+		return "bool";
+	case CFG_STRING:
+		return "string";
+	case CFG_ENUM:
+		return "enum";
+	case CFG_GROUP:
+		return "group";
+	case CFG_LIST:
+		return "list";
+	case CFG_DURATION:
+		return "duration";
+	case CFG_TEMP:
+		return "temp";
+	case CFG_ARRAY:
+		return "array";
+	case CFG_CUSTOM:
+		return "custom";
+	}
+	return "?";
+}
+
 static const char *expected_name(const struct cfg_field *f)
 {
 	switch (f->kind) {

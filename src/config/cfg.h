@@ -33,6 +33,8 @@ enum cfg_kind {
 	CFG_CUSTOM,   /* a string turned by `parse` into the `size` bytes at offset */
 };
 
+const char *cfg_kind_str(enum cfg_kind kind);
+
 /* A string refinement: returns NULL when `value` is fine, else a short reason. */
 typedef const char *(*cfg_check_fn)(const char *value);
 

@@ -264,6 +264,8 @@ static void duration_text_round_trips(void **state)
 	assert_int_equal(cfg_duration_parse("18446744073709551616s", &v), -ERANGE);
 	assert_int_equal(cfg_duration_parse("213503982334602d", &v), -ERANGE);
 	assert_int_equal(cfg_duration_parse("5w", &v), -EINVAL);
+	assert_string_equal(cfg_kind_str(CFG_DURATION), "duration");
+	assert_string_equal(cfg_kind_str(CFG_CUSTOM), "custom");
 }
 
 static void temperatures_are_tenths(void **state)

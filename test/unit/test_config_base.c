@@ -208,7 +208,7 @@ static void contacts_and_tiers(void **state)
 			t, sizeof(t)),
 		"t.conf:2: base.contacts: no contact has tier 2 but one has tier 3", "without a gap");
 	load_bad(base_with("contacts = ( " ALICE ",\n{ name = \"alice\"; number = \"+15550003002\"; role = "
-						 "\"operator\"; tier = 2; } );",
+			   "\"operator\"; tier = 2; } );",
 			   t, sizeof(t)),
 		 "t.conf:3: base.contacts[1].name: \"alice\" is also contacts[0]'s name (ignoring case)",
 		 NULL);
