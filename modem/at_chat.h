@@ -22,9 +22,9 @@ struct at_cmd {
 	uint32_t timeout_ms; /* from the write of the request (again from the write of the PDU) */
 };
 
-struct at_line {
-	const char *text; /* the info line, as received */
-	const char *pdu;  /* the hex PDU line that followed it, or NULL */
+struct at_line {    /* owned by the chat; callbacks see it through a const pointer */
+	char *text; /* the info line, as received */
+	char *pdu;  /* the hex PDU line that followed it, or NULL */
 };
 
 struct at_response {

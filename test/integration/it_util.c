@@ -25,6 +25,22 @@
 
 #include <cmocka.h>
 
+/* In a forked child: runs argv[0] with argv, or exits 127. execv takes `char *const[]`, so
+ * the child hands it copies of its own. */
+static _Noreturn void exec_argv(const char *const *argv)
+{
+	char *own[64];
+	size_t n = 0;
+	for (; argv[n] && n < 63; n++) {
+		own[n] = strdup(argv[n]);
+		if (!own[n])
+			_exit(127);
+	}
+	own[n] = NULL;
+	execv(own[0], own);
+	_exit(127);
+}
+
 static int64_t mono_ms(void)
 {
 	struct timespec ts;
@@ -71,8 +87,7 @@ void it_sim_start(struct it_sim *sim, const char *m2mon, const char *const *args
 		dup2(pfd[1], 1);
 		dup2(err, 2);
 		close(pfd[0]);
-		execv(m2mon, (char *const *)argv);
-		_exit(127);
+		exec_argv(argv);
 	}
 	close(pfd[1]);
 	sim->out_fd = pfd[0];
@@ -126,8 +141,7 @@ int it_cli(const struct it_sim *sim, const char *sub, const char *const *args, c
 	if (pid == 0) {
 		dup2(pfd[1], 1);
 		close(pfd[0]);
-		execv(sim->m2mon, (char *const *)argv);
-		_exit(127);
+		exec_argv(argv);
 	}
 	close(pfd[1]);
 	size_t len = 0;

@@ -29,7 +29,7 @@ struct fake {
 	size_t len;
 };
 
-static void say(struct fake *f, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void say(struct fake *f, const char *fmt, ...)
 {
 	char buf[1200];
 	va_list ap;
