@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -69,8 +70,8 @@ void it_sim_start(struct it_sim *sim, const char *m2mon, const char *const *args
 	snprintf(sim->dir, sizeof(sim->dir), "%s/net", sim->root);
 	int pfd[2];
 	assert_int_equal(pipe(pfd), 0);
-	const char *argv[64] = {m2mon, "sim", "--dir", sim->dir};
-	int argc = 4;
+	const char *argv[64] = {m2mon, "--log-level", "debug", "sim", "--dir", sim->dir};
+	int argc = 6;
 	for (int i = 0; args && args[i] && argc < 63; i++)
 		argv[argc++] = args[i];
 	argv[argc] = NULL;
@@ -125,6 +126,52 @@ void it_sim_stop(struct it_sim *sim)
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", sim->root);
 		assert_int_equal(system(cmd), 0);
 	}
+}
+
+int it_file_count(const char *path, const char *const *needles)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	char line[4096];
+	int count = 0;
+	while (fgets(line, sizeof(line), f)) {
+		bool all = true;
+		for (int i = 0; needles[i] && all; i++)
+			all = strstr(line, needles[i]) != NULL;
+		count += all;
+	}
+	fclose(f);
+	return count;
+}
+
+int it_log_count(const struct it_sim *sim, const char *const *needles)
+{
+	char path[320];
+	snprintf(path, sizeof(path), "%s/sim.log", sim->root);
+	return it_file_count(path, needles);
+}
+
+bool it_log_wait(const struct it_sim *sim, const char *const *needles, int count, int timeout_ms)
+{
+	char path[320];
+	snprintf(path, sizeof(path), "%s/sim.log", sim->root);
+	int in = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	assert_true(in >= 0);
+	assert_true(inotify_add_watch(in, path, IN_MODIFY) >= 0); /* before the first look */
+	int64_t deadline = mono_ms() + timeout_ms;
+	bool seen;
+	while (!(seen = it_file_count(path, needles) >= count)) {
+		int64_t left = deadline - mono_ms();
+		struct pollfd p = {.fd = in, .events = POLLIN};
+		if (left <= 0 || poll(&p, 1, (int)left) < 0)
+			break;
+		char events[4096];
+		while (read(in, events, sizeof(events)) > 0)
+			continue;
+	}
+	close(in);
+	return seen;
 }
 
 int it_cli(const struct it_sim *sim, const char *sub, const char *const *args, char *out, size_t out_size)

@@ -121,17 +121,5 @@ int it_jsonl_count(const struct it_sim *sim, const char *const *needles)
 {
 	char path[400];
 	snprintf(path, sizeof(path), "%s/sms.jsonl", sim->dir);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return 0;
-	char line[4096];
-	int count = 0;
-	while (fgets(line, sizeof(line), f)) {
-		bool all = true;
-		for (int i = 0; needles[i] && all; i++)
-			all = strstr(line, needles[i]) != NULL;
-		count += all;
-	}
-	fclose(f);
-	return count;
+	return it_file_count(path, needles);
 }
