@@ -61,6 +61,13 @@ static ssize_t read_some(int fd, char *buf, size_t size, int timeout_ms)
 	return n <= 0 ? -1 : n;
 }
 
+/* The simulator's log, where its stderr goes. */
+static const char *log_path(const struct it_sim *sim, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/sim.log", sim->root);
+	return buf;
+}
+
 void it_sim_start(struct it_sim *sim, const char *m2mon, const char *const *args)
 {
 	memset(sim, 0, sizeof(*sim));
@@ -83,8 +90,7 @@ void it_sim_start(struct it_sim *sim, const char *m2mon, const char *const *args
 		if (getppid() != parent)
 			_exit(127); /* the test died before the line above took effect */
 		char log[320];
-		snprintf(log, sizeof(log), "%s/sim.log", sim->root);
-		int err = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		int err = open(log_path(sim, log, sizeof(log)), O_WRONLY | O_CREAT | O_APPEND, 0644);
 		dup2(pfd[1], 1);
 		dup2(err, 2);
 		close(pfd[0]);
@@ -128,7 +134,7 @@ void it_sim_stop(struct it_sim *sim)
 	}
 }
 
-int it_file_count(const char *path, const char *const *needles)
+static int count_lines(const char *path, const char *const *needles)
 {
 	FILE *f = fopen(path, "r");
 	if (!f)
@@ -145,23 +151,29 @@ int it_file_count(const char *path, const char *const *needles)
 	return count;
 }
 
+int it_jsonl_count(const struct it_sim *sim, const char *const *needles)
+{
+	char path[400];
+	snprintf(path, sizeof(path), "%s/sms.jsonl", sim->dir);
+	return count_lines(path, needles);
+}
+
 int it_log_count(const struct it_sim *sim, const char *const *needles)
 {
 	char path[320];
-	snprintf(path, sizeof(path), "%s/sim.log", sim->root);
-	return it_file_count(path, needles);
+	return count_lines(log_path(sim, path, sizeof(path)), needles);
 }
 
 bool it_log_wait(const struct it_sim *sim, const char *const *needles, int count, int timeout_ms)
 {
 	char path[320];
-	snprintf(path, sizeof(path), "%s/sim.log", sim->root);
+	log_path(sim, path, sizeof(path));
 	int in = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	assert_true(in >= 0);
 	assert_true(inotify_add_watch(in, path, IN_MODIFY) >= 0); /* before the first look */
 	int64_t deadline = mono_ms() + timeout_ms;
 	bool seen;
-	while (!(seen = it_file_count(path, needles) >= count)) {
+	while (!(seen = count_lines(path, needles) >= count)) {
 		int64_t left = deadline - mono_ms();
 		struct pollfd p = {.fd = in, .events = POLLIN};
 		if (left <= 0 || poll(&p, 1, (int)left) < 0)

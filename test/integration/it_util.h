@@ -85,10 +85,6 @@ int it_at_list(int fd, struct it_sms *out, int max);
 /* Reads one PDU given in hex (with SMSC octets), as from +CMT/+CDS/+CMGL. Returns 0 or -1. */
 int it_read_pdu_hex(const char *hex, struct it_sms *out);
 
-/* Counts the lines of file `path` that contain every one of `needles` (NULL-terminated);
- * 0 when it cannot be read. */
-int it_file_count(const char *path, const char *const *needles);
-
 /* Counts lines of DIR/sms.jsonl containing every one of `needles` (NULL-terminated). */
 int it_jsonl_count(const struct it_sim *sim, const char *const *needles);
 

@@ -1,5 +1,5 @@
 /* The SMS side of the integration helpers: SMS-SUBMITs sent with AT+CMGS the way gammu sends
- * them, stored and routed PDUs read back with gammu, and the simulator's sms.jsonl. */
+ * them, and stored and routed PDUs read back with gammu. */
 #include "it_util.h"
 #include "test_sim_util.h"
 
@@ -115,11 +115,4 @@ int it_at_list(int fd, struct it_sms *out, int max)
 	}
 	free(reply);
 	return count;
-}
-
-int it_jsonl_count(const struct it_sim *sim, const char *const *needles)
-{
-	char path[400];
-	snprintf(path, sizeof(path), "%s/sms.jsonl", sim->dir);
-	return it_file_count(path, needles);
 }
