@@ -22,7 +22,8 @@ struct at_cmd {
 	uint32_t timeout_ms; /* from the write of the request (again from the write of the PDU) */
 };
 
-struct at_line {    /* owned by the chat; callbacks see it through a const pointer */
+/* Owned by the chat; callbacks see it through struct at_response's const pointer. */
+struct at_line {
 	char *text; /* the info line, as received */
 	char *pdu;  /* the hex PDU line that followed it, or NULL */
 };
