@@ -66,6 +66,8 @@ mkdir foo && echo '#include "log.h"' >foo/x.c
 broken 'foo/x.c: foo/ is not in the house' scripts/check-includes
 sed -i 's/return 0;/return  0 ;/' alerts/alert_engine.c
 broken 'alerts/alert_engine.c: not formatted; run: clang-format -i alerts/alert_engine.c' scripts/check-format
+cp .clang-format modem/.clang-format
+broken 'the one style is the root .clang-format; found: .clang-format modem/.clang-format' scripts/check-format
 
 # check-symbols reads the build: archives made here, one with a symbol that lacks the prefix.
 archive() { # archive FOLDER LIB SOURCE
