@@ -149,9 +149,10 @@ static void init_handles(struct sensor *s, struct sensor_cmd_run *run)
 	uv_timer_init(s->loop, &run->timer);
 	run->out.data = run->err.data = run->timer.data = run->proc.data = run;
 	run->open_handles = 4;
-	const char *a = s->spec.arg;
+	memcpy(run->args, s->spec.arg, sizeof(run->args));
+	char *a = run->args;
 	for (int i = 0; i < s->spec.argc; i++, a += strlen(a) + 1)
-		run->argv[i] = (char *)a;
+		run->argv[i] = a;
 	run->argv[s->spec.argc] = NULL;
 }
 

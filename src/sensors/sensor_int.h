@@ -11,6 +11,7 @@ struct sensor_cmd_run {
 	uv_process_t proc;
 	uv_pipe_t out, err;
 	uv_timer_t timer;
+	char args[SENSOR_SOURCE_MAX]; /* the spec's words, copied: uv_spawn wants char *argv[] */
 	char *argv[SENSOR_CMD_ARGC_MAX + 1];
 	int open_handles; /* initialised handles not yet closed */
 	bool spawned;     /* the process handle is live: wait for its exit before closing it */
