@@ -33,4 +33,7 @@ extern const char cmd_sim_usage[];
 int cmd_keygen(int argc, char **argv);
 extern const char cmd_keygen_usage[];
 
+int cmd_unit(int argc, char **argv);
+extern const char cmd_unit_usage[];
+
 #endif

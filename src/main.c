@@ -23,6 +23,7 @@ static const struct cmd commands[] = {
 	{"sms", "send, list or watch SMS through a modem", cmd_sms_usage, cmd_sms},
 	{"sim", "run the simulated cellular network, or talk to it", cmd_sim_usage, cmd_sim},
 	{"keygen", "print a new random key for a unit", cmd_keygen_usage, cmd_keygen},
+	{"unit", "run the remote unit daemon", cmd_unit_usage, cmd_unit},
 };
 
 static const char global_options[] =

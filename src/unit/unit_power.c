@@ -1,0 +1,82 @@
+/* Mains and battery: read from sysfs power_supply at each sample when the file says so (or
+ * "auto" finds a supply there), turned into mains-lost/-back and battery-low/-ok events by
+ * the watcher, each a POWER message. The watcher's memory is kept in the store, so a
+ * restart does not report a standing condition again. */
+#include "unit_int.h"
+
+#include "log.h"
+
+#include <string.h>
+
+static void load_watch(struct unit *u)
+{
+	struct store_unit_setting st;
+	if (store_unit_setting_get(u->store, "state.power", &st) == 0) {
+		u->power_watch.mains_lost = st.value & 1;
+		u->power_watch.battery_low = (st.value & 2) != 0;
+	}
+}
+
+static void save_watch(struct unit *u)
+{
+	struct store_unit_setting st = {.value = (u->power_watch.mains_lost ? 1 : 0) |
+						 (u->power_watch.battery_low ? 2 : 0),
+					.changed_ms = unit_now_ms(u)};
+	snprintf(st.name, sizeof(st.name), "state.power");
+	store_unit_setting_put(u->store, &st);
+}
+
+void unit_power_init(struct unit *u)
+{
+	u->power.battery_mv = -1;
+	int src = u->set->power.source;
+	if (src == SENSOR_POWER_SOURCE_SYSFS || src == SENSOR_POWER_SOURCE_AUTO) {
+		struct sensor_power p;
+		int rc = sensor_power_read_sysfs(u->set->power.root, &p);
+		u->power_sysfs =
+			src == SENSOR_POWER_SOURCE_SYSFS || (rc == 0 && p.origin != SENSOR_POWER_ORIGIN_NONE);
+	}
+	load_watch(u);
+	log_info(MOD, "event=power source=%s", u->power_sysfs ? "sysfs" : "none");
+}
+
+static enum proto_power_event proto_event(enum sensor_power_event e)
+{
+	switch (e) {
+	case SENSOR_POWER_MAINS_LOST:
+		return PROTO_POWER_MAINS_LOST;
+	case SENSOR_POWER_MAINS_BACK:
+		return PROTO_POWER_MAINS_RESTORED;
+	case SENSOR_POWER_BATTERY_LOW:
+		return PROTO_POWER_BATTERY_LOW;
+	case SENSOR_POWER_BATTERY_OK:
+		return PROTO_POWER_BATTERY_OK;
+	}
+	return PROTO_POWER_MAINS_LOST;
+}
+
+void unit_power_sample(struct unit *u)
+{
+	if (!u->power_sysfs)
+		return;
+	struct sensor_power p;
+	if (sensor_power_read_sysfs(u->set->power.root, &p) < 0)
+		return;
+	u->power = p;
+	enum sensor_power_event ev[2];
+	size_t n = sensor_power_watch_feed(&u->power_watch, &p, u->set->power.battery_low_pct, ev);
+	for (size_t i = 0; i < n; i++) {
+		struct proto_msg m = {.head.kind = PROTO_KIND_POWER};
+		m.u.power.event = proto_event(ev[i]);
+		m.u.power.battery_pct = p.battery_known ? (int16_t)p.battery_pct : -1;
+		m.u.power.battery_mv = p.battery_mv >= 0 && p.battery_mv <= 65535 ? p.battery_mv : -1;
+		m.u.power.since_ms = unit_now_ms(u);
+		log_warn(MOD, "event=power_%s battery_pct=%d", sensor_power_event_str(ev[i]),
+			 m.u.power.battery_pct);
+		unit_queue_proto(u, &m);
+	}
+	if (n) {
+		save_watch(u);
+		unit_outbox_kick(u);
+	}
+}
