@@ -34,7 +34,7 @@ void unit_sched_pick(const struct store_unit_msg *msgs, size_t n, int64_t now_ms
 			continue;
 		}
 		if (m->next_ms <= now_ms) {
-			if (!out->found) {
+			if (!out->found || (m->attempts == 0 && msgs[out->index].attempts > 0)) {
 				out->found = true;
 				out->index = i;
 			}

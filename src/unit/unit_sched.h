@@ -31,8 +31,9 @@ struct unit_sched_pick {
 	size_t blocked;      /* rows held back by the window (UNIT_SCHED_AHEAD) */
 };
 
-/* Oldest first: the due row with the lowest id whose seq is 0 (a text to a phone) or at most
- * oldest_seq + UNIT_SCHED_AHEAD. */
+/* The due rows whose seq is 0 (a text to a phone) or at most oldest_seq + UNIT_SCHED_AHEAD,
+ * first those never handed to the modem (a new alarm, a reply: they do not wait behind
+ * resends), then the resends; oldest (lowest id) first in each. */
 void unit_sched_pick(const struct store_unit_msg *msgs, size_t n, int64_t now_ms,
 		     struct unit_sched_pick *out);
 
