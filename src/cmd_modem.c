@@ -3,6 +3,7 @@
 #include "cmd.h"
 #include "commands.h"
 #include "log.h"
+#include "modem_profile.h"
 #include "modem_session.h"
 #include "modem_transport.h"
 
@@ -21,8 +22,10 @@ const char cmd_modem_usage[] =
 	"\n"
 	"  --device PATH   the modem's serial port or a pseudo-terminal (m2mon ports lists ports)\n"
 	"  --pin PIN       the SIM PIN, when the SIM asks for one\n"
-	"  --profile NAME  auto (by +CGMM, the default), generic, sim800, sim7600, ec2x, bg9x, e3372\n"
+	"  --profile NAME  " MODEM_PROFILE_CHOICES "\n"
+	"                  (auto, the default, chooses by the model the modem reports)\n"
 	"  --baud N        line speed of a real serial port (default 115200)\n"
+	"  --poll-s N      check signal, registration and message storage every N s (default 60)\n"
 	"\n"
 	"Exit status: 0 when the modem answered and is ready, 1 otherwise, 2 on a usage error.\n";
 
@@ -31,7 +34,7 @@ void cmd_modem_defaults(struct modem_settings *s)
 	memset(s, 0, sizeof(*s));
 	s->baud = 115200;
 	s->flow_control = MODEM_FLOW_NONE;
-	s->profile = 0;
+	snprintf(s->profile, sizeof(s->profile), "auto");
 	s->command_timeout_ms = 5000;
 }
 
@@ -41,7 +44,7 @@ int cmd_modem_option(const char *prog, int argc, char **argv, int *i, struct mod
 	const char *val = *i + 1 < argc ? argv[*i + 1] : NULL;
 
 	if (strcmp(opt, "--device") && strcmp(opt, "--pin") && strcmp(opt, "--profile") &&
-	    strcmp(opt, "--baud"))
+	    strcmp(opt, "--baud") && strcmp(opt, "--poll-s"))
 		return 0;
 	if (!val)
 		return cmd_usage_error(prog, "%s needs a value", opt), -1;
@@ -52,12 +55,16 @@ int cmd_modem_option(const char *prog, int argc, char **argv, int *i, struct mod
 		   strspn(val, "0123456789") == strlen(val)) {
 		memcpy(s->pin, val, strlen(val) + 1);
 	} else if (strcmp(opt, "--profile") == 0) {
-		s->profile = -1;
-		for (int k = 0; modem_profile_names[k]; k++)
-			if (strcmp(modem_profile_names[k], val) == 0)
-				s->profile = k;
-		if (s->profile < 0)
-			return cmd_usage_error(prog, "unknown profile '%s'", val), -1;
+		if (strlen(val) >= sizeof(s->profile) || !modem_profile_name_valid(val))
+			return cmd_usage_error(prog, "unknown profile '%s' (%s)", val, MODEM_PROFILE_CHOICES),
+			       -1;
+		memcpy(s->profile, val, strlen(val) + 1);
+	} else if (strcmp(opt, "--poll-s") == 0) {
+		char *end;
+		long p = strtol(val, &end, 10);
+		if (*end || end == val || p < 1 || p > 3600)
+			return cmd_usage_error(prog, "bad --poll-s '%s' (1 to 3600)", val), -1;
+		s->status_poll_s = (int)p;
 	} else if (strcmp(opt, "--baud") == 0) {
 		char *end;
 		long b = strtol(val, &end, 10);

@@ -27,7 +27,7 @@ const char cmd_sms_usage[] =
 	"       storage index of each part. Nothing is deleted without --delete.\n"
 	"watch  prints messages as they arrive until Ctrl-C. Nothing is deleted without --delete.\n"
 	"\n"
-	"Also accepted: --profile NAME, --baud N (see m2mon modem --help).\n";
+	"Also accepted: --profile NAME, --baud N, --poll-s N (see m2mon modem --help).\n";
 
 struct item {
 	uint64_t token;
