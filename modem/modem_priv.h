@@ -137,6 +137,7 @@ struct modem {
 	enum modem_rung rung;
 	int probe_tries;
 	int sim_busy_tries;
+	bool pin_refused; /* the SIM refused the configured PIN: it is never sent again */
 
 	const struct modem_script *script;
 	size_t step, extra;

@@ -100,8 +100,13 @@ int modem_parse_cpin(struct modem *m, const struct at_response *r)
 	}
 	const struct modem_sim_row *sim = modem_sim_by_cpin(m->info.sim);
 	m->info.sim_state = sim->state;
-	if (sim->state == MODEM_SIM_READY || (sim->state == MODEM_SIM_PIN && m->settings.pin[0]))
+	if (sim->state == MODEM_SIM_READY ||
+	    (sim->state == MODEM_SIM_PIN && m->settings.pin[0] && !m->pin_refused))
 		return 0;
+	/* A PIN the SIM refused once is not tried again, whatever reopens the port: each wrong
+	 * try brings the PUK closer. */
+	if (sim->state == MODEM_SIM_PIN && m->pin_refused)
+		sim = modem_sim_row(MODEM_SIM_WRONG_PIN);
 	m->script_result = (struct at_result){AT_RESULT_CME_ERROR, sim->cme};
 	return -1;
 }

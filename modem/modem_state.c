@@ -216,6 +216,7 @@ static void setup_failed(struct modem *m)
 
 	if (sim && sim->locks) {
 		m->info.sim_state = sim->state;
+		m->pin_refused = m->pin_refused || sim->state == MODEM_SIM_WRONG_PIN;
 		log_error("modem", "event=sim_locked sim=%s code=%d reason=\"%s\" action=\"%s\"",
 			  modem_sim_str(sim->state), r->code,
 			  at_result_describe(r) ? at_result_describe(r) : "SIM error", sim->advice);
