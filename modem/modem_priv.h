@@ -99,9 +99,9 @@ struct modem_mem {
 };
 
 /* Storage commands run one at a time, each after an AT+CPMS that selects its storage as
- * <mem1> when another is selected (TS 27.005 3.2.2: +CMGL, +CMGR, +CMGD act on <mem1>). */
+ * <mem1> when another is selected (TS 27.005 3.2.2: +CMGL, +CMGR, +CMGD act on <mem1>).
+ * <mem2> and <mem3> stay the profile's storage. */
 enum store_op_kind {
-	STORE_OP_SELECT, /* AT+CPMS="<mem>" alone (back to the profile's storage) */
 	STORE_OP_LIST,   /* AT+CMGL=4 over one storage, part of a sweep */
 	STORE_OP_SCAN,   /* AT+CMGR of every index in turn, when AT+CMGL failed (as gammu) */
 	STORE_OP_READ,   /* AT+CMGR of one index (+CMTI, +CDSI) */

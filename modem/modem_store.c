@@ -372,10 +372,6 @@ static void select_done(void *user_data, const struct at_response *r)
 	m->mem1 = m->cur.mem;
 	for (size_t i = 0; i < r->n_lines; i++)
 		modem_store_cpms(m, r->lines[i].text, m->cur.mem);
-	if (m->cur.kind == STORE_OP_SELECT) {
-		op_done(m);
-		return;
-	}
 	/* Another storage just counted empty is not listed; the profile's always is, as the
 	 * safety net for whatever a URC or a count missed. */
 	if (m->cur.kind == STORE_OP_LIST && m->cur.mem != 0 && m->mems[m->cur.mem].used == 0) {
@@ -419,7 +415,7 @@ static void run_op(struct modem *m)
 	char req[48];
 	const struct store_op *o = &m->cur;
 
-	if (o->kind == STORE_OP_SELECT || m->mem1 != o->mem) {
+	if (m->mem1 != o->mem) {
 		m->cur_selecting = true;
 		snprintf(req, sizeof(req), "AT+CPMS=\"%s\"", m->mems[o->mem].name);
 		send_op(m, req, "+CPMS:", m->timing.command_ms, select_done);
@@ -439,35 +435,23 @@ static void run_op(struct modem *m)
 		snprintf(req, sizeof(req), "AT+CMGD=%d", o->index);
 		send_op(m, req, "", m->timing.command_ms, delete_done);
 		return;
-	case STORE_OP_SELECT:
-		return;
 	}
-}
-
-/* After the last operation on another storage, the profile's is selected again. */
-static bool need_restore(const struct modem *m)
-{
-	return m->n_mems > 0 && m->mem1 != 0 && !m->mems[0].refused;
 }
 
 void modem_store_kick(struct modem *m)
 {
 	if (m->cur_running || m->state != MODEM_STATE_READY)
 		return;
-	if (m->ops_len == 0) {
-		if (!need_restore(m))
-			return;
-		m->cur = (struct store_op){STORE_OP_SELECT, 0, -1, 0}; /* back to the profile's */
-	} else {
-		m->cur = m->ops[m->ops_head];
-		m->ops_head = (m->ops_head + 1) % MODEM_STORE_OPS;
-		m->ops_len--;
-	}
+	if (m->ops_len == 0)
+		return;
+	m->cur = m->ops[m->ops_head];
+	m->ops_head = (m->ops_head + 1) % MODEM_STORE_OPS;
+	m->ops_len--;
 	m->cur_running = true;
 	run_op(m);
 }
 
 bool modem_store_idle(const struct modem *m)
 {
-	return m->ops_len == 0 && !m->cur_running && !need_restore(m);
+	return m->ops_len == 0 && !m->cur_running;
 }

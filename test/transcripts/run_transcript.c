@@ -366,18 +366,21 @@ static void check_decoded(struct run *r, const char *what)
 	memmove(r->messages[0], r->messages[1], sizeof(r->messages[0]) * (size_t)--r->n_messages);
 }
 
-/* `= logged TEXT` / `= not-logged TEXT`: TEXT is (is not) in what the layer logged so far. */
-static void check_log(struct run *r, const char *text, bool want)
+/* `= logged TEXT` / `= logged-once TEXT` / `= not-logged TEXT`: TEXT is in at least one
+ * line, exactly one line, no line of what the layer logged so far. */
+static void check_log(struct run *r, const char *text, int want)
 {
 	char line[8192];
-	bool found = false;
+	int found = 0;
 	fflush(stderr);
 	rewind(r->log);
-	while (!found && fgets(line, sizeof(line), r->log))
-		found = strstr(line, text) != NULL;
+	while (fgets(line, sizeof(line), r->log))
+		found += strstr(line, text) != NULL;
 	fseek(r->log, 0, SEEK_END);
-	if (found != want)
-		fail(r, want ? "the layer never logged \"%s\"" : "the layer logged \"%s\"", text);
+	if (want < 0 && found == 0)
+		fail(r, "the layer never logged \"%s\"", text);
+	if (want >= 0 && found != want)
+		fail(r, "the layer logged \"%s\" %d times, not %d", text, found, want);
 }
 
 static void check(struct run *r, const char *what)
@@ -412,8 +415,9 @@ static void check(struct run *r, const char *what)
 	} else if (strcmp(key, "model") == 0) {
 		if (strcmp(val, info->model) != 0)
 			fail(r, "expected model \"%s\", got \"%s\"", val, info->model);
-	} else if (strcmp(key, "logged") == 0 || strcmp(key, "not-logged") == 0) {
-		check_log(r, args, key[0] == 'l');
+	} else if (strcmp(key, "logged") == 0 || strcmp(key, "not-logged") == 0 ||
+		   strcmp(key, "logged-once") == 0) {
+		check_log(r, args, key[0] == 'n' ? 0 : key[6] == '-' ? 1 : -1);
 	} else if (strcmp(key, "operator") == 0) {
 		if (strcmp(val, info->operator_name) != 0)
 			fail(r, "expected operator \"%s\", got \"%s\"", val, info->operator_name);
@@ -447,6 +451,10 @@ static void act(struct run *r, const char *what)
 		if (!r->last_token)
 			fail(r, "no message to store");
 		modem_sms_stored(r->m, r->last_token, what[5] == '-' ? -EIO : 0, r->now);
+	} else if (strcmp(what, "keep") == 0) {
+		if (!r->last_token)
+			fail(r, "no message to keep");
+		modem_sms_keep(r->m, r->last_token, r->now);
 	} else if (strncmp(what, "send ", 5) == 0) {
 		do_send(r, what + 5);
 	} else if (strcmp(what, "closed") == 0) {
