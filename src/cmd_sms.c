@@ -27,7 +27,9 @@ const char cmd_sms_usage[] =
 	"       storage index of each part; status reports, stored outgoing messages (a SIM\n"
 	"       taken from a phone keeps its sent items) and what cannot be decoded too.\n"
 	"       Nothing is deleted without --delete.\n"
-	"watch  prints messages as they arrive until Ctrl-C. Nothing is deleted without --delete.\n"
+	"watch  prints messages as they arrive until Ctrl-C, after those already stored (with\n"
+	"       --json, a line {\"type\":\"watching\"} says when that is). Nothing is deleted\n"
+	"       without --delete.\n"
 	"\n"
 	"Also accepted: --profile NAME, --baud N, --poll-s N (see m2mon modem --help).\n";
 
@@ -282,6 +284,8 @@ static void watch_idle(struct modem_session *s, void *user_data)
 	sms_assembly_tick(r->assembly, (int64_t)modem_session_now(s));
 	if (r->phase == 0 && !r->json)
 		fprintf(stderr, "%s: watching %s; Ctrl-C to stop\n", r->prog, r->set.device);
+	else if (r->phase == 0)
+		emit(r, json_pack("{s:s, s:s}", "type", "watching", "device", r->set.device));
 	r->phase = 1;
 }
 
