@@ -148,6 +148,8 @@ int modem_header(const char *line, const char *prefix, int *index, int *stat)
 		int rc = at_iter_next_int(&it, &v);
 		if (rc == 0)
 			last = v;
+		else if (rc == -ENODATA) /* an empty field, consumed: e.g. the <alpha> of +CMT: ,26 */
+			last = -1;
 		else if (rc == -ENOENT || at_iter_skip(&it) != 0)
 			break;
 		else

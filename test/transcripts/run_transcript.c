@@ -89,6 +89,11 @@ static void on_sms(void *user_data, const struct modem_inbound *in)
 	struct run *r = user_data;
 	if (r->rx_len == MAX_RX)
 		fail(r, "more than %d messages received and not checked", MAX_RX);
+	/* Every header in these recordings announces the right <length>: the layer hands it on. */
+	unsigned smsc = 0;
+	if (sscanf(in->pdu, "%2x", &smsc) != 1 || in->tpdu_len != (int)(strlen(in->pdu) / 2 - 1 - smsc))
+		fail(r, "handed over with <length> %d, the PDU carries %d TPDU octets", in->tpdu_len,
+		     (int)(strlen(in->pdu) / 2 - 1 - smsc));
 	struct rx_msg *x = &r->rx[r->rx_len++];
 	x->token = in->token;
 	x->index = in->index;
