@@ -343,10 +343,7 @@ static void release_held_urc(struct at_chat *chat, const char *pdu)
 		return;
 	chat->held_urc = NULL;
 	if (!pdu)
-		log_warn("modem",
-			 "event=urc_without_pdu line=\"%s\" action=\"the message stays on the SIM; the next "
-			 "listing picks it up\"",
-			 line);
+		log_debug("modem", "event=urc_without_pdu line=\"%s\"", line);
 	urc_dispatch(chat, chat->held_urc_id, line, pdu);
 	free(line);
 }

@@ -43,7 +43,8 @@ struct at_response {
 };
 
 typedef void (*at_response_cb)(void *user_data, const struct at_response *resp);
-/* `pdu` is the hex line that followed a +CMT:/+CDS: header, NULL otherwise. */
+/* `pdu` is the hex line that followed a +CMT:/+CDS: header, NULL otherwise (also when the
+ * header announced one and the next line was not hex: the handler says what that means). */
 typedef void (*at_urc_cb)(void *user_data, const char *line, const char *pdu);
 
 struct at_chat_stats {

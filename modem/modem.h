@@ -152,8 +152,9 @@ bool modem_secret_pending(const struct modem *m);
  * ignored. */
 void modem_sms_stored(struct modem *m, uint64_t token, int result, uint64_t now_ms);
 
-/* The application keeps message `token` on the modem on purpose (a listing tool): it is
- * neither deleted nor handed over again while this engine lives. */
+/* The application keeps message `token` on the modem on purpose (a listing tool): a stored
+ * one is neither deleted nor handed over again while this engine lives; a routed one, which
+ * the modem does not keep, is acknowledged (AT+CNMA) where the profile acknowledges. */
 void modem_sms_keep(struct modem *m, uint64_t token, uint64_t now_ms);
 
 /* One SMS-SUBMIT part for AT+CMGS: SMSC octets + TPDU in hex, and the TPDU octet count. */

@@ -230,8 +230,10 @@ void modem_rx_direct(struct modem *m, const char *line, const char *pdu, const c
 {
 	struct inbound_slot *s;
 
-	if (!pdu)
-		return; /* at_chat logged it: the stored copy, if any, is swept */
+	if (!pdu) {
+		direct_not_stored(m, "the modem announced a routed message but gave no PDU line");
+		return;
+	}
 	uint64_t fp = fingerprint(pdu);
 	if (recently_stored(m, fp) || direct_pending(m, fp)) {
 		log_info("modem", "event=duplicate_ignored why=\"the same message was already handed over\"");

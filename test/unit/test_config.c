@@ -67,7 +67,14 @@ static void values_and_defaults_are_filled(void **state)
 	assert_int_equal(cfg.u.unit.modem.flow_control, MODEM_FLOW_RTSCTS);
 	assert_int_equal(cfg.u.unit.modem.baud, 115200);
 	assert_int_equal(cfg.u.unit.modem.command_timeout_ms, 5000);
+	assert_int_equal(cfg.u.unit.modem.status_poll_s, 60);
+	assert_string_equal(cfg.u.unit.modem.profile, "auto");
 	assert_int_equal(cfg.log.level, 2);
+	load_ok("unit = { id = \"u1\"; base_number = \"+15550001000\"; };\n"
+		"modem = { device = \"/dev/ttyS1\"; profile = \"ec2x\"; status_poll_s = 5; };\n",
+		M2_CONFIG_UNIT);
+	assert_string_equal(cfg.u.unit.modem.profile, "ec2x");
+	assert_int_equal(cfg.u.unit.modem.status_poll_s, 5);
 	assert_false(cfg.log.syslog);
 }
 
@@ -136,6 +143,8 @@ static void bad_names_and_numbers_are_errors(void **state)
 	load_bad(
 		"unit = { id = \"u1\"; base_number = \"+1555-0001\"; };\nmodem = { device = \"/dev/x\"; };\n",
 		"t.conf:1: unit.base_number: \"+1555-0001\" is not valid", "phone number");
+	load_bad("base = { name = \"x\"; };\nmodem = { device = \"/dev/x\"; profile = \"ec25\"; };\n",
+		 "modem.profile: \"ec25\" is not valid: m2mon knows auto, generic, sim800", NULL);
 	load_bad("base = { name = \"x\"; };\nmodem = { device = \"/dev/x\"; pin = \"12a4\"; };\n",
 		 "modem.pin: \"12a4\" is not valid: only digits", NULL);
 	load_bad("unit = { id = \"u 1\"; base_number = \"+15550001000\"; };\nmodem = { device = \"/dev/x\"; "
