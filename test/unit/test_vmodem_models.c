@@ -106,6 +106,7 @@ static void sim800_answers_cmgs_after_the_network_and_urcs_may_come_first(void *
 	vmh_expect(h, "\r\nOK\r\n");
 }
 
+/* Quectel EC2x: its boot lines, storage numbered from 0, +QIND: "smsfull" when full. */
 static void ec2x_boot_urcs_and_full_urc(void **state)
 {
 	struct vmh *h = vmh_new(VMODEM_MODEL_EC2X, NULL, 1);
@@ -118,7 +119,7 @@ static void ec2x_boot_urcs_and_full_urc(void **state)
 	vmh_type(h, "AT+CNMI=3,1,0,0,0\r");
 	vmh_expect(h, "\r\nERROR\r\n");
 	assert_int_equal(vmh_deliver_hex(h, DELIVER_HEX), 0);
-	vmh_expect(h, "\r\n+CMTI: \"SM\",1\r\n");
+	vmh_expect(h, "\r\n+CMTI: \"SM\",0\r\n");
 	assert_int_equal(vmh_deliver_hex(h, DELIVER_HEX), -ENOSPC);
 	vmh_expect(h, "\r\n+QIND: \"smsfull\",\"SM\"\r\n");
 }
