@@ -190,6 +190,8 @@ static void acknowledge(struct modem *m, bool stored)
 {
 	struct at_cmd c = {stored ? "AT+CNMA" : "AT+CNMA=2", "", NULL, m->timing.command_ms, false};
 
+	if (m->state != MODEM_STATE_READY)
+		return; /* the modem was re-initialised meanwhile: it no longer waits for this one */
 	modem_command(m, &c, cnma_done, m);
 }
 

@@ -349,9 +349,11 @@ static void select_failed(struct modem *m, const struct at_response *r)
 	if (!mem->refused)
 		log_warn("modem",
 			 "event=storage_refused mem=%s result=\"%s\" action=\"m2mon cannot read what the "
-			 "modem keeps there; if this repeats, set modem.profile for this model\"",
+			 "modem keeps there now; if this repeats, set modem.profile for this model\"",
 			 mem->name, modem_result_text(&r->result, res, sizeof(res)));
-	mem->refused = true;
+	/* Another storage the modem refuses is not swept again until re-init; the profile's
+	 * own, which the SMS setup selected, is tried again at every operation. */
+	mem->refused = m->cur.mem != 0;
 	if (m->cur.kind == STORE_OP_DELETE) {
 		modem_rx_deleted(m, m->cur.mem, m->cur.index, r);
 	} else if (m->cur.kind == STORE_OP_LIST || m->cur.kind == STORE_OP_SCAN) {

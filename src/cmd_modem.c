@@ -17,8 +17,8 @@ const char cmd_modem_usage[] =
 	"Usage: m2mon modem info --device PATH [--pin PIN] [--profile NAME] [--baud N] [--json]\n"
 	"\n"
 	"Opens the modem, initialises it as the daemons do, and prints manufacturer, model,\n"
-	"revision, IMEI, SIM state, registration, operator and signal in dBm. Messages on the\n"
-	"SIM are left where they are.\n"
+	"revision, IMEI, SIM state, registration, operator, signal in dBm and how full the\n"
+	"message storage is. Messages on the SIM are left where they are.\n"
 	"\n"
 	"  --device PATH   the modem's serial port or a pseudo-terminal (m2mon ports lists ports)\n"
 	"  --pin PIN       the SIM PIN, when the SIM asks for one\n"
@@ -116,6 +116,10 @@ static void print_info(const struct modem_settings *set, const struct modem_info
 				      "operator", i->operator_name);
 		json_object_set_new(o, "signal_dbm",
 				    i->signal_dbm ? json_integer(i->signal_dbm) : json_null());
+		json_object_set_new(o, "messages_stored",
+				    i->storage_used >= 0 ? json_integer(i->storage_used) : json_null());
+		json_object_set_new(o, "message_slots",
+				    i->storage_total >= 0 ? json_integer(i->storage_total) : json_null());
 		json_dumpf(o, stdout, JSON_INDENT(2));
 		fputc('\n', stdout);
 		json_decref(o);
@@ -130,6 +134,9 @@ static void print_info(const struct modem_settings *set, const struct modem_info
 		printf("signal:        %d dBm\n", i->signal_dbm);
 	else
 		printf("signal:        unknown\n");
+	if (i->storage_total >= 0)
+		printf("messages:      %d of %d slots used%s\n", i->storage_used, i->storage_total,
+		       i->storage_used >= i->storage_total ? " (FULL: nothing more can arrive)" : "");
 }
 
 int cmd_modem(int argc, char **argv)
