@@ -66,13 +66,14 @@ static void compare(const struct record *rec, int *both, int *gammu_only)
 	(*both)++;
 	EncodeUTF8(number, sms.Number);
 	if (d.kind != kind_of(&sms) || strcmp(d.number, number) != 0)
-		fail_msg("%s: m2mon %s from %s, libgammu %s from %s", rec->name, sms_kind_str(d.kind), d.number,
-			 sms_kind_str(kind_of(&sms)), number);
+		fail_msg("%s: m2mon %s from %s, libgammu %s from %s", rec->name, sms_kind_str(d.kind),
+			 d.number, sms_kind_str(kind_of(&sms)), number);
 	if (d.kind == SMS_KIND_STATUS_REPORT) {
 		assert_int_equal(d.message_ref, sms.MessageReference);
 		return;
 	}
-	if (sms.Coding != SMS_Coding_Default_No_Compression && sms.Coding != SMS_Coding_Unicode_No_Compression)
+	if (sms.Coding != SMS_Coding_Default_No_Compression &&
+	    sms.Coding != SMS_Coding_Unicode_No_Compression)
 		return; /* 8-bit: m2mon shows the octets as hex */
 	EncodeUTF8(text, sms.Text);
 	if (strcmp(d.text, text) != 0)
