@@ -173,7 +173,6 @@ struct modem {
 	size_t ops_head, ops_len;
 	struct store_op cur; /* the operation running, when cur_running */
 	bool cur_running;
-	bool cur_selecting; /* its AT+CPMS runs first */
 };
 
 void modem_post(struct modem *m, enum modem_event ev);

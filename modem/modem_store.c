@@ -14,7 +14,7 @@
 void modem_store_reset(struct modem *m)
 {
 	m->ops_head = m->ops_len = 0;
-	m->cur_running = m->cur_selecting = false;
+	m->cur_running = false;
 	m->mem1 = -1;
 	m->sweeping = false;
 	m->sweep_ops = 0;
@@ -159,6 +159,21 @@ int modem_header(const char *line, const char *prefix, int *index, int *stat)
 }
 
 /* ---- the operations ---- */
+
+static const char *op_str(enum store_op_kind kind)
+{
+	switch (kind) {
+	case STORE_OP_LIST:
+		return "list";
+	case STORE_OP_SCAN:
+		return "scan";
+	case STORE_OP_READ:
+		return "read";
+	case STORE_OP_DELETE:
+		return "delete";
+	}
+	return "unknown";
+}
 
 static bool push(struct modem *m, struct store_op op)
 {
@@ -368,7 +383,6 @@ static void select_done(void *user_data, const struct at_response *r)
 
 	if (answer_gone(m, r))
 		return;
-	m->cur_selecting = false;
 	if (r->result.kind != AT_RESULT_OK) {
 		select_failed(m, r);
 		return;
@@ -393,12 +407,12 @@ static void op_lost(struct modem *m, const char *req, int err)
 	struct at_response r = {req, {AT_RESULT_ABORTED, 0}, 0, NULL};
 
 	log_error("modem",
-		  "event=command_dropped cmd=\"%s\" error=\"%s\" action=\"none; the next sweep "
+		  "event=command_dropped op=%s cmd=\"%s\" error=\"%s\" action=\"none; the next sweep "
 		  "does it again\"",
-		  req, strerror(-err));
+		  op_str(m->cur.kind), req, strerror(-err));
 	if (m->cur.kind == STORE_OP_DELETE)
 		modem_rx_deleted(m, m->cur.mem, m->cur.index, &r);
-	m->cur_running = m->cur_selecting = false;
+	m->cur_running = false;
 	m->sweeping = false;
 	m->sweep_ops = 0;
 }
@@ -420,7 +434,6 @@ static void run_op(struct modem *m)
 	const struct store_op *o = &m->cur;
 
 	if (m->mem1 != o->mem) {
-		m->cur_selecting = true;
 		snprintf(req, sizeof(req), "AT+CPMS=\"%s\"", m->mems[o->mem].name);
 		send_op(m, req, "+CPMS:", m->timing.command_ms, select_done);
 		return;
