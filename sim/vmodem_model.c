@@ -105,9 +105,9 @@ static const struct vm_model models[] = {
 			/* the result waits for the network's RP-ACK: seconds on a live network */
 			.send_ms = 1500,
 		},
-	[VMODEM_MODEL_EC25] =
+	[VMODEM_MODEL_EC2X] =
 		{
-			.key = "ec25",
+			.key = "ec2x",
 			.manufacturer = "Quectel",
 			.model = "EC25",
 			.revision = "EC25EFAR06A06M4G",
@@ -128,7 +128,7 @@ static const struct vm_model models[] = {
 			.default_mem = VM_MEM_SM,
 			.mt_forced = VM_MEM_NONE,
 			.report_mem = VM_MEM_SR,
-			.index_base = 1,
+			.index_base = 0, /* Quectel numbers its storages from 0: +CMTI: "ME",0 */
 			.empty_read_ok = false,
 			.act = 7,
 			.boot_ms = 5000,
@@ -175,7 +175,7 @@ const struct vm_model *vm_model_get(enum vmodem_model model)
 	switch (model) {
 	case VMODEM_MODEL_GENERIC:
 	case VMODEM_MODEL_SIM800:
-	case VMODEM_MODEL_EC25:
+	case VMODEM_MODEL_EC2X:
 	case VMODEM_MODEL_E3372:
 		return &models[model];
 	}
