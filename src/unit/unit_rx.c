@@ -196,6 +196,14 @@ static void arm_assembly(struct unit *u)
 
 void unit_rx_sms(struct unit *u, const struct modem_inbound *in)
 {
+	if (in->kind != MODEM_INBOUND_DELIVER && in->kind != MODEM_INBOUND_UNKNOWN) {
+		/* A status report (the unit asks for none) or a sent message kept on a SIM taken
+		 * from a phone: nothing to act on; deleting it frees the slot. */
+		log_info(MOD, "event=sms_dropped kind=%s mem=%s index=%d", modem_inbound_kind_str(in->kind),
+			 in->mem, in->index);
+		release(u, in->token, 0);
+		return;
+	}
 	struct sms_decoded *d = malloc(sizeof(*d));
 	char why[160] = "";
 	int rc = d ? sms_decode_pdu(in->pdu, strlen(in->pdu), in->tpdu_len, d, why, sizeof(why)) : -ENOMEM;
