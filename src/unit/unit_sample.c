@@ -173,6 +173,7 @@ static void start_round(struct unit *u, bool scheduled, const struct unit_waiter
 	t->scheduled = scheduled;
 	t->pending = u->conf.n_channels;
 	t->t_ms = unit_now_ms(u);
+	log_debug(MOD, "event=sample round=%s channels=%d", scheduled ? "scheduled" : "read", t->pending);
 	if (w)
 		t->waiters[t->n_waiters++] = *w;
 	for (int i = 0; i < u->conf.n_channels; i++) {
