@@ -17,13 +17,13 @@ static void load_watch(struct unit *u)
 	}
 }
 
-static void save_watch(struct unit *u)
+static int save_watch(struct unit *u)
 {
 	struct store_unit_setting st = {.value = (u->power_watch.mains_lost ? 1 : 0) |
 						 (u->power_watch.battery_low ? 2 : 0),
 					.changed_ms = unit_now_ms(u)};
 	snprintf(st.name, sizeof(st.name), "state.power");
-	store_unit_setting_put(u->store, &st);
+	return store_unit_setting_put(u->store, &st);
 }
 
 void unit_power_init(struct unit *u)
@@ -64,8 +64,12 @@ void unit_power_sample(struct unit *u)
 		return;
 	u->power = p;
 	enum sensor_power_event ev[2];
+	struct sensor_power_watch before = u->power_watch;
 	size_t n = sensor_power_watch_feed(&u->power_watch, &p, u->set->power.battery_low_pct, ev);
-	for (size_t i = 0; i < n; i++) {
+	if (!n)
+		return;
+	int rc = store_unit_begin(u->store);
+	for (size_t i = 0; !rc && i < n; i++) {
 		struct proto_msg m = {.head.kind = PROTO_KIND_POWER};
 		m.u.power.event = proto_event(ev[i]);
 		m.u.power.battery_pct = p.battery_known ? (int16_t)p.battery_pct : -1;
@@ -73,10 +77,19 @@ void unit_power_sample(struct unit *u)
 		m.u.power.since_ms = unit_now_ms(u);
 		log_warn(MOD, "event=power_%s battery_pct=%d", sensor_power_event_str(ev[i]),
 			 m.u.power.battery_pct);
-		unit_queue_proto(u, &m);
+		rc = unit_queue_proto(u, &m);
 	}
-	if (n) {
-		save_watch(u);
-		unit_outbox_kick(u);
+	if (!rc)
+		rc = save_watch(u);
+	if (!rc)
+		rc = store_unit_commit(u->store);
+	else
+		store_unit_rollback(u->store);
+	if (rc < 0) {
+		u->power_watch = before; /* seen again at the next sample */
+		log_error(MOD, "event=power_not_stored error=\"%s\" advice=\"check the disk\"",
+			  store_strerror(rc));
+		return;
 	}
+	unit_outbox_kick(u);
 }
