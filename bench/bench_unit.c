@@ -3,7 +3,8 @@
  * trace: "event=sample" and the chat engine's "event=at_send cmd=AT+CMGS"), over a number
  * of alarms raised by changing a file: probe; then, idle with the default intervals
  * (sample 1m, report 1h, heartbeat 6h), its RSS and its wake-ups (voluntary context
- * switches of all its threads, /proc/PID/task/ * /status) over a window.
+ * switches of all its threads, /proc/PID/task/ * /status) over a window (default 3 minutes,
+ * so that the 1-minute timers fire a few times whatever the phase).
  * Usage: bench_unit PATH-TO-M2MON [ALARMS [IDLE_SECONDS]]  (figures only, never pass/fail) */
 #include "it_unit_util.h"
 
@@ -140,7 +141,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s PATH-TO-M2MON [ALARMS [IDLE_SECONDS]]\n", argv[0]);
 		return 2;
 	}
-	int alarms = argc > 2 ? atoi(argv[2]) : 20, seconds = argc > 3 ? atoi(argv[3]) : 60;
+	int alarms = argc > 2 ? atoi(argv[2]) : 20, seconds = argc > 3 ? atoi(argv[3]) : 180;
 	proto_init();
 	struct it_sim sim;
 	it_sim_start(&sim, argv[1], it_unit_net);

@@ -18,10 +18,13 @@ static int queue_echo(struct unit *u, uint32_t cmd_id, enum proto_result res, co
 	m.u.echo.cmd_id = cmd_id;
 	m.u.echo.result = res;
 	snprintf(m.u.echo.by, sizeof(m.u.echo.by), "%s", by);
-	snprintf(m.u.echo.text, sizeof(m.u.echo.text), "%s", *text ? text : "?");
+	snprintf(m.u.echo.text, sizeof(m.u.echo.text), "%.*s", (int)sizeof(m.u.echo.text) - 1,
+		 *text ? text : "?");
 	for (char *p = m.u.echo.text; *p; p++)
 		if (*p == '#')
 			*p = '?';
+	for (size_t n = strlen(m.u.echo.text); n > 1 && m.u.echo.text[n - 1] == ' ';)
+		m.u.echo.text[--n] = '\0'; /* cut at 64: the text may not end in a space */
 	return unit_queue_proto(u, &m);
 }
 

@@ -90,6 +90,7 @@ struct unit {
 	struct sensor_power_watch power_watch;
 	struct sensor_power power;
 	bool power_sysfs;
+	bool power_modem; /* the battery from the module's AT+CBC */
 
 	bool sending;
 	int64_t sending_id;
@@ -150,6 +151,8 @@ void unit_cmd_read_done(struct unit *u, const struct unit_tick *t);
 /* unit_power.c */
 void unit_power_init(struct unit *u);
 void unit_power_sample(struct unit *u);
+/* Asks the modem (modem_query) for MODEM_QUERY_BATTERY and/or MODEM_QUERY_CLOCK. */
+void unit_power_query(struct unit *u, unsigned what);
 
 /* unit_text.c */
 int unit_text_status(struct unit *u, char *out, size_t n);

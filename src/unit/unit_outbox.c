@@ -214,6 +214,7 @@ void unit_outbox_modem_state(struct unit *u, enum modem_state to)
 	if (ready) {
 		log_info(MOD, "event=modem_ready pending=%u", unit_outbox_pending(u));
 		unit_outbox_kick(u);
+		unit_power_query(u, MODEM_QUERY_CLOCK);
 	} else {
 		log_warn(MOD,
 			 "event=modem_not_ready state=%s advice=\"messages wait in the store until the modem "

@@ -1,7 +1,9 @@
-/* Mains and battery: read from sysfs power_supply at each sample when the file says so (or
- * "auto" finds a supply there), turned into mains-lost/-back and battery-low/-ok events by
- * the watcher, each a POWER message. The watcher's memory is kept in the store, so a
- * restart does not report a standing condition again. */
+/* Mains and battery, and the network's time: power read from sysfs power_supply at each
+ * sample when the file says so (or "auto" finds a supply there), else from the modem's
+ * AT+CBC (modem_query) on the same tick; turned into mains-lost/-back and battery-low/-ok
+ * events by the watcher, each a POWER message. The watcher's memory is kept in the store,
+ * so a restart does not report a standing condition again. The module's clock, where the
+ * network set it, is asked for when the modem gets ready and with every report. */
 #include "unit_int.h"
 
 #include "log.h"
@@ -37,7 +39,7 @@ void unit_power_init(struct unit *u)
 			src == SENSOR_POWER_SOURCE_SYSFS || (rc == 0 && p.origin != SENSOR_POWER_ORIGIN_NONE);
 	}
 	load_watch(u);
-	log_info(MOD, "event=power source=%s", u->power_sysfs ? "sysfs" : "none");
+	log_info(MOD, "event=power source=%s", u->power_sysfs ? "sysfs" : u->power_modem ? "modem" : "none");
 }
 
 static enum proto_power_event proto_event(enum sensor_power_event e)
@@ -55,13 +57,52 @@ static enum proto_power_event proto_event(enum sensor_power_event e)
 	return PROTO_POWER_MAINS_LOST;
 }
 
+static void power_feed(struct unit *u, const struct sensor_power *pp);
+
+static void on_query(void *user_data, const struct modem_query_result *r)
+{
+	struct unit *u = user_data;
+	if (u->stopping)
+		return;
+	if (r->battery_known) {
+		struct sensor_power p = u->power;
+		p.origin = SENSOR_POWER_ORIGIN_MODEM;
+		p.battery_known = true;
+		p.battery_pct = r->battery_pct;
+		p.battery_mv = r->battery_mv;
+		power_feed(u, &p);
+	}
+	if (r->clock_known &&
+	    unit_clock_learn(&u->clock, UNIT_CLOCK_NETWORK, r->clock_utc_ms, unit_board_ms())) {
+		log_info(MOD, "event=clock_set source=network offset_ms=%lld", (long long)u->clock.offset_ms);
+		unit_clock_persist(u);
+	}
+}
+
+void unit_power_query(struct unit *u, unsigned what)
+{
+	if (!u->link || !u->modem_ready || u->stopping)
+		return;
+	if (modem_query(modem_link_modem(u->link), what, unit_mono(u), on_query, u) == 0)
+		modem_link_service(u->link);
+}
+
 void unit_power_sample(struct unit *u)
 {
-	if (!u->power_sysfs)
+	if (!u->power_sysfs) {
+		if (u->power_modem)
+			unit_power_query(u, MODEM_QUERY_BATTERY);
 		return;
+	}
 	struct sensor_power p;
 	if (sensor_power_read_sysfs(u->set->power.root, &p) < 0)
 		return;
+	power_feed(u, &p);
+}
+
+static void power_feed(struct unit *u, const struct sensor_power *pp)
+{
+	struct sensor_power p = *pp;
 	u->power = p;
 	enum sensor_power_event ev[2];
 	struct sensor_power_watch before = u->power_watch;

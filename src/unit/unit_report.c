@@ -18,6 +18,7 @@ static void on_report(uv_timer_t *t)
 	struct unit *u = t->data;
 	if (unit_report_batch(u) > 0)
 		unit_outbox_kick(u);
+	unit_power_query(u, MODEM_QUERY_CLOCK);
 }
 
 static void on_heartbeat(uv_timer_t *t)

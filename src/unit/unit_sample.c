@@ -116,12 +116,15 @@ static void store_round(struct unit *u)
 
 static void complete(struct unit *u)
 {
-	if (u->tick.scheduled)
+	bool scheduled = u->tick.scheduled;
+	if (scheduled)
 		store_round(u);
 	u->tick.active = false;
 	if (u->tick.n_waiters)
 		unit_cmd_read_done(u, &u->tick);
 	u->tick.n_waiters = 0;
+	if (scheduled) /* after the readings: an alarm's AT+CMGS never waits behind AT+CBC */
+		unit_power_sample(u);
 }
 
 static void record(struct unit *u, int i, const struct sensor_reading *r)
@@ -193,7 +196,6 @@ static void on_sample_timer(uv_timer_t *timer)
 	u->grid_k++;
 	if (u->tick.active)
 		close_round(u);
-	unit_power_sample(u);
 	start_round(u, true, NULL);
 	arm(u);
 }

@@ -117,6 +117,11 @@ bool it_unit_wait(const struct it_unit *u, const char *const *needles, int count
 	return it_file_wait(u->log, needles, count, IT_TIMEOUT_MS);
 }
 
+bool it_unit_wait_ms(const struct it_unit *u, const char *const *needles, int count, int timeout_ms)
+{
+	return it_file_wait(u->log, needles, count, timeout_ms);
+}
+
 int it_unit_count(const struct it_unit *u, const char *const *needles)
 {
 	return it_file_count(u->log, needles);

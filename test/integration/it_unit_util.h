@@ -48,6 +48,9 @@ void it_unit_kill(struct it_unit *u);
 
 /* Waits until the unit's log holds `count` lines with every one of `needles`. */
 bool it_unit_wait(const struct it_unit *u, const char *const *needles, int count);
+/* The same with its own bound: after a SIGKILL in the middle of AT+CMGS the modem still
+ * waits for the PDU, and the modem layer's recovery takes its ladder's time. */
+bool it_unit_wait_ms(const struct it_unit *u, const char *const *needles, int count, int timeout_ms);
 int it_unit_count(const struct it_unit *u, const char *const *needles);
 
 /* SMS the network delivered to the base modem so far (sms.jsonl), and the wait for them. */
