@@ -7,16 +7,16 @@
 
 #define DAY_S 86400
 
-int64_t local_day(const struct alert_engine *e, int64_t now_ms)
+int64_t alert_local_day(const struct alert_engine *e, int64_t now_ms)
 {
 	int64_t s = now_ms / 1000 + e->utc_offset_s;
 	return s >= 0 ? s / DAY_S : (s - DAY_S + 1) / DAY_S;
 }
 
-unsigned local_minute(const struct alert_engine *e, int64_t now_ms)
+unsigned alert_local_minute(const struct alert_engine *e, int64_t now_ms)
 {
 	int64_t s = now_ms / 1000 + e->utc_offset_s;
-	return (unsigned)((s - local_day(e, now_ms) * DAY_S) / 60);
+	return (unsigned)((s - alert_local_day(e, now_ms) * DAY_S) / 60);
 }
 
 static bool window_covers(const struct alert_engine *e, const struct alert_window *w,
@@ -24,17 +24,18 @@ static bool window_covers(const struct alert_engine *e, const struct alert_windo
 {
 	if (strcmp(w->unit, inc->unit) != 0 || (w->channel >= 0 && w->channel != inc->channel))
 		return false;
-	unsigned min = local_minute(e, now_ms);
+	unsigned min = alert_local_minute(e, now_ms);
 	if (!alert_span_contains(&w->span, min))
 		return false;
 	/* A span past midnight belongs to the day it started on (Monday 22:00-02:00 holds
 	 * Tuesday 01:00, not Monday 01:00). */
-	int64_t day = local_day(e, now_ms) - (w->span.start_min > w->span.end_min && min < w->span.end_min);
+	int64_t day =
+		alert_local_day(e, now_ms) - (w->span.start_min > w->span.end_min && min < w->span.end_min);
 	unsigned weekday = (unsigned)((day % 7 + 7 + 4) % 7); /* 1970-01-01 was a Thursday */
 	return w->days == 0 || (w->days & (1u << weekday));
 }
 
-bool incident_held(const struct alert_engine *e, const struct alert_incident *inc, int64_t now_ms)
+bool alert_incident_held(const struct alert_engine *e, const struct alert_incident *inc, int64_t now_ms)
 {
 	for (size_t i = 0; i < ALERT_MUTES_MAX; i++) {
 		const struct alert_mute *m = &e->mutes[i];
@@ -48,12 +49,12 @@ bool incident_held(const struct alert_engine *e, const struct alert_incident *in
 	return false;
 }
 
-bool contact_quiet(const struct alert_engine *e, int c, int64_t now_ms)
+bool alert_contact_quiet(const struct alert_engine *e, int c, int64_t now_ms)
 {
-	return alert_span_contains(&e->p.contacts[c].quiet, local_minute(e, now_ms));
+	return alert_span_contains(&e->p.contacts[c].quiet, alert_local_minute(e, now_ms));
 }
 
-int64_t tier_start_ms(const struct alert_engine *e, const struct alert_incident *inc, unsigned tier)
+int64_t alert_tier_start_ms(const struct alert_engine *e, const struct alert_incident *inc, unsigned tier)
 {
 	int64_t t = inc->ladder_ms;
 	for (unsigned i = 1; i < tier && i <= e->p.n_tiers; i++)
@@ -101,7 +102,7 @@ static int first_admin(const struct alert_engine *e)
 
 static void roll_day(struct alert_engine *e, int64_t now_ms)
 {
-	int64_t day = local_day(e, now_ms);
+	int64_t day = alert_local_day(e, now_ms);
 	if (day == e->cnt.day)
 		return;
 	e->cnt.day = day;
@@ -121,13 +122,13 @@ static bool site_notice(struct alert_engine *e, int64_t now_ms)
 	e->cnt.site_noticed = true;
 	if (e->p.cap_contact && e->cnt.sent[admin] >= e->p.cap_contact)
 		return false;
-	msg_cap_site(e, text);
+	alert_msg_cap_site(e, text);
 	emit_sms(e, admin, ALERT_MSG_CAP_SITE, NULL, 0, text, now_ms);
 	return true;
 }
 
-int send_text(struct alert_engine *e, int c, enum alert_msg msg, const uint32_t *ids, size_t n_ids,
-	      const char *text, int64_t now_ms)
+int alert_send_text(struct alert_engine *e, int c, enum alert_msg msg, const uint32_t *ids, size_t n_ids,
+		    const char *text, int64_t now_ms)
 {
 	uint32_t incident_id = n_ids == 1 ? ids[0] : 0;
 	char notice[ALERT_TEXT_MAX];
@@ -144,7 +145,7 @@ int send_text(struct alert_engine *e, int c, enum alert_msg msg, const uint32_t 
 		return -EDQUOT;
 	}
 	if (e->p.cap_contact && e->cnt.sent[c] + 1 == e->p.cap_contact) {
-		msg_cap_contact(e, notice);
+		alert_msg_cap_contact(e, notice);
 		emit_sms(e, c, ALERT_MSG_CAP_CONTACT, NULL, 0, notice, now_ms);
 		drop(e, c, msg, incident_id, "cap_contact", now_ms);
 		return -EDQUOT;
@@ -153,38 +154,38 @@ int send_text(struct alert_engine *e, int c, enum alert_msg msg, const uint32_t 
 	return 0;
 }
 
-void send_info(struct alert_engine *e, int c, enum alert_msg msg, const uint32_t *ids, size_t n_ids,
-	       bool critical, const char *text, int64_t now_ms)
+void alert_send_info(struct alert_engine *e, int c, enum alert_msg msg, const uint32_t *ids, size_t n_ids,
+		     bool critical, const char *text, int64_t now_ms)
 {
-	if (!critical && contact_quiet(e, c, now_ms)) {
+	if (!critical && alert_contact_quiet(e, c, now_ms)) {
 		drop(e, c, msg, n_ids == 1 ? ids[0] : 0, "quiet_hours", now_ms);
 		e->cnt.quiet_missed |= 1u << c;
 		return;
 	}
-	send_text(e, c, msg, ids, n_ids, text, now_ms);
+	alert_send_text(e, c, msg, ids, n_ids, text, now_ms);
 }
 
 static bool alarm_due(const struct alert_engine *e, const struct alert_incident *inc, int c, int64_t now_ms)
 {
 	uint32_t bit = 1u << c;
-	if (!incident_active(inc) || inc->ladder_ms == 0 || ((inc->notified | inc->capped) & bit))
+	if (!alert_incident_active(inc) || inc->ladder_ms == 0 || ((inc->notified | inc->capped) & bit))
 		return false;
-	if (tier_start_ms(e, inc, e->p.contacts[c].tier) > now_ms)
+	if (alert_tier_start_ms(e, inc, e->p.contacts[c].tier) > now_ms)
 		return false;
-	return inc->critical || !contact_quiet(e, c, now_ms);
+	return inc->critical || !alert_contact_quiet(e, c, now_ms);
 }
 
 static int64_t reminder_at_ms(const struct alert_engine *e, const struct alert_incident *inc)
 {
 	if (e->p.repeat_s == 0 || (e->p.repeat_max && inc->reminders >= e->p.repeat_max))
 		return INT64_MAX;
-	return tier_start_ms(e, inc, (unsigned)e->p.n_tiers) +
+	return alert_tier_start_ms(e, inc, (unsigned)e->p.n_tiers) +
 	       (int64_t)(inc->reminders + 1) * e->p.repeat_s * 1000;
 }
 
 static bool reminder_due(const struct alert_engine *e, const struct alert_incident *inc, int64_t now_ms)
 {
-	return incident_active(inc) && inc->state != ALERT_STATE_OPEN && inc->ladder_ms != 0 &&
+	return alert_incident_active(inc) && inc->state != ALERT_STATE_OPEN && inc->ladder_ms != 0 &&
 	       reminder_at_ms(e, inc) <= now_ms;
 }
 
@@ -205,8 +206,9 @@ static size_t collect_due(struct alert_engine *e, int c, const bool *remind, int
 		if (alarm_due(e, inc, c, now_ms)) {
 			due[n++] = inc;
 			fresh[(*n_fresh)++] = inc;
-		} else if ((remind[i] || (e->owed[i] & (1u << c))) && incident_active(inc) && last_tier &&
-			   (inc->notified & (1u << c)) && (inc->critical || !contact_quiet(e, c, now_ms))) {
+		} else if ((remind[i] || (e->owed[i] & (1u << c))) && alert_incident_active(inc) &&
+			   last_tier && (inc->notified & (1u << c)) &&
+			   (inc->critical || !alert_contact_quiet(e, c, now_ms))) {
 			due[n++] = inc;
 		}
 	}
@@ -217,7 +219,7 @@ static size_t collect_due(struct alert_engine *e, int c, const bool *remind, int
  * alarms is due, and carries whatever alarm is due to them at the same moment. */
 static bool summary_due(const struct alert_engine *e, int c, int64_t now_ms)
 {
-	return (e->cnt.quiet_missed & (1u << c)) && !contact_quiet(e, c, now_ms);
+	return (e->cnt.quiet_missed & (1u << c)) && !alert_contact_quiet(e, c, now_ms);
 }
 
 /* Texts contact `c` everything due to them, in one text when there are several. A contact
@@ -240,19 +242,19 @@ static void deliver_contact(struct alert_engine *e, int c, const bool *remind, i
 	}
 	char text[ALERT_TEXT_MAX];
 	enum alert_msg msg = ALERT_MSG_ALARMS;
-	if (summary_due(e, c, now_ms) && engine_status(e, text, contact_can_ack(e, c)) >= 0) {
+	if (summary_due(e, c, now_ms) && alert_engine_status(e, text, alert_contact_can_ack(e, c)) >= 0) {
 		msg = ALERT_MSG_SUMMARY;
 		e->cnt.quiet_missed &= ~(1u << c);
 	} else if (n == 1) {
 		msg = n_fresh ? ALERT_MSG_ALARM : ALERT_MSG_REMINDER;
-		msg_alarm(e, text, due[0], n_fresh == 0, contact_can_ack(e, c), now_ms);
+		alert_msg_alarm(e, text, due[0], n_fresh == 0, alert_contact_can_ack(e, c), now_ms);
 	} else {
-		msg_alarms(e, text, due, n, contact_can_ack(e, c));
+		alert_msg_alarms(e, text, due, n, alert_contact_can_ack(e, c));
 	}
 	uint32_t ids[DUE_MAX];
 	for (size_t i = 0; i < n; i++)
 		ids[i] = due[i]->id;
-	int rc = send_text(e, c, msg, ids, n, text, now_ms);
+	int rc = alert_send_text(e, c, msg, ids, n, text, now_ms);
 	for (size_t i = 0; i < n_fresh; i++) {
 		if (rc == 0) {
 			fresh[i]->notified |= 1u << c;
@@ -269,13 +271,13 @@ static void advance_states(struct alert_engine *e, int64_t now_ms)
 {
 	for (size_t i = 0; i < e->cap; i++) {
 		struct alert_incident *inc = &e->inc[i];
-		if (inc->id == 0 || !incident_active(inc))
+		if (inc->id == 0 || !alert_incident_active(inc))
 			continue;
 		if (inc->state == ALERT_STATE_OPEN && (inc->notified | inc->capped))
-			incident_set_state(e, inc, ALERT_STATE_NOTIFIED, now_ms);
+			alert_incident_set_state(e, inc, ALERT_STATE_NOTIFIED, now_ms);
 		if (inc->state == ALERT_STATE_NOTIFIED && e->p.n_tiers > 1 &&
-		    tier_start_ms(e, inc, 2) <= now_ms)
-			incident_set_state(e, inc, ALERT_STATE_ESCALATED, now_ms);
+		    alert_tier_start_ms(e, inc, 2) <= now_ms)
+			alert_incident_set_state(e, inc, ALERT_STATE_ESCALATED, now_ms);
 	}
 }
 
@@ -288,12 +290,12 @@ static void summarize_missed(struct alert_engine *e, int64_t now_ms)
 		if (!summary_due(e, (int)c, now_ms))
 			continue;
 		e->cnt.quiet_missed &= ~(1u << c);
-		if (engine_status(e, text, contact_can_ack(e, (int)c)) >= 0)
-			send_text(e, (int)c, ALERT_MSG_SUMMARY, NULL, 0, text, now_ms);
+		if (alert_engine_status(e, text, alert_contact_can_ack(e, (int)c)) >= 0)
+			alert_send_text(e, (int)c, ALERT_MSG_SUMMARY, NULL, 0, text, now_ms);
 	}
 }
 
-void deliver_due(struct alert_engine *e, int64_t now_ms)
+void alert_deliver_due(struct alert_engine *e, int64_t now_ms)
 {
 	bool *rem = e->remind;
 	roll_day(e, now_ms);
@@ -301,9 +303,9 @@ void deliver_due(struct alert_engine *e, int64_t now_ms)
 		struct alert_incident *inc = &e->inc[i];
 		rem[i] = false;
 		e->held[i] = false;
-		if (inc->id == 0 || !incident_active(inc))
+		if (inc->id == 0 || !alert_incident_active(inc))
 			continue;
-		e->held[i] = incident_held(e, inc, now_ms);
+		e->held[i] = alert_incident_held(e, inc, now_ms);
 		if (inc->ladder_ms == 0 && !e->held[i])
 			inc->ladder_ms = now_ms;
 		rem[i] = !e->held[i] && reminder_due(e, inc, now_ms);
@@ -315,7 +317,7 @@ void deliver_due(struct alert_engine *e, int64_t now_ms)
 		if (!rem[i])
 			continue;
 		struct alert_incident *inc = &e->inc[i];
-		int64_t last = tier_start_ms(e, inc, (unsigned)e->p.n_tiers);
+		int64_t last = alert_tier_start_ms(e, inc, (unsigned)e->p.n_tiers);
 		inc->reminders = (uint32_t)((now_ms - last) / ((int64_t)e->p.repeat_s * 1000));
 		if (e->p.repeat_max && inc->reminders > e->p.repeat_max)
 			inc->reminders = e->p.repeat_max;
@@ -323,19 +325,19 @@ void deliver_due(struct alert_engine *e, int64_t now_ms)
 	advance_states(e, now_ms);
 }
 
-int64_t deliver_next_ms(const struct alert_engine *e, int64_t now_ms)
+int64_t alert_deliver_next_ms(const struct alert_engine *e, int64_t now_ms)
 {
 	int64_t next = INT64_MAX;
 	bool waiting = false;
 	for (size_t i = 0; i < e->cap; i++) {
 		const struct alert_incident *inc = &e->inc[i];
-		if (inc->id == 0 || !incident_active(inc))
+		if (inc->id == 0 || !alert_incident_active(inc))
 			continue;
 		waiting = true;
 		/* Only times still ahead: one that passed without a text (muted, quiet hours) is
 		 * picked up by the minute re-check below, never by waking at once again. */
 		for (unsigned t = 2; t <= e->p.n_tiers && inc->ladder_ms; t++) {
-			int64_t at = tier_start_ms(e, inc, t);
+			int64_t at = alert_tier_start_ms(e, inc, t);
 			if (at > now_ms && at < next)
 				next = at;
 		}

@@ -108,14 +108,14 @@ const char *alert_action_kind_str(enum alert_action_kind kind)
 	return "?";
 }
 
-bool incident_active(const struct alert_incident *inc)
+bool alert_incident_active(const struct alert_incident *inc)
 {
 	return inc->state == ALERT_STATE_OPEN || inc->state == ALERT_STATE_NOTIFIED ||
 	       inc->state == ALERT_STATE_ESCALATED;
 }
 
-void incident_set_state(struct alert_engine *e, struct alert_incident *inc, enum alert_state to,
-			int64_t now_ms)
+void alert_incident_set_state(struct alert_engine *e, struct alert_incident *inc, enum alert_state to,
+			      int64_t now_ms)
 {
 	struct alert_action a = {.kind = ALERT_ACTION_STATE,
 				 .incident_id = inc->id,
@@ -126,11 +126,12 @@ void incident_set_state(struct alert_engine *e, struct alert_incident *inc, enum
 	e->sink(&a, e->user_data);
 }
 
-size_t engine_open_alarms(const struct alert_engine *e)
+size_t alert_engine_open_alarms(const struct alert_engine *e)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < e->cap; i++)
-		if (e->inc[i].id && (incident_active(&e->inc[i]) || e->inc[i].state == ALERT_STATE_ACKED))
+		if (e->inc[i].id &&
+		    (alert_incident_active(&e->inc[i]) || e->inc[i].state == ALERT_STATE_ACKED))
 			n++;
 	return n;
 }
@@ -226,7 +227,7 @@ static void reraise(struct alert_engine *e, struct alert_incident *inc, const st
 	if (inc->state == ALERT_STATE_CLEARED) {
 		inc->reopened++;
 		inc->cleared_ms = 0;
-		incident_set_state(e, inc, inc->before_clear, now_ms);
+		alert_incident_set_state(e, inc, inc->before_clear, now_ms);
 	}
 	take_values(inc, r);
 	inc->normal_raised |= !r->critical;
@@ -234,7 +235,7 @@ static void reraise(struct alert_engine *e, struct alert_incident *inc, const st
 		/* Worse than the text people got: the ladder starts over with the new level. */
 		inc->critical = true;
 		inc->since_ms = r->since_ms;
-		if (incident_active(inc)) {
+		if (alert_incident_active(inc)) {
 			inc->notified = inc->capped = 0;
 			inc->reminders = 0;
 			inc->ladder_ms = 0;
@@ -268,10 +269,10 @@ int64_t alert_engine_raise(struct alert_engine *e, const struct alert_report *r,
 					       .acked_by = -1};
 		memcpy(inc->unit, unit, sizeof(unit));
 		take_values(inc, r);
-		incident_set_state(e, inc, ALERT_STATE_OPEN, now_ms);
+		alert_incident_set_state(e, inc, ALERT_STATE_OPEN, now_ms);
 	}
 	uint32_t id = inc->id;
-	deliver_due(e, now_ms);
+	alert_deliver_due(e, now_ms);
 	return id;
 }
 
@@ -279,13 +280,13 @@ static void close_incident(struct alert_engine *e, struct alert_incident *inc, i
 {
 	char text[ALERT_TEXT_MAX];
 	if (e->p.all_clear && inc->told) {
-		msg_all_clear(e, text, inc);
+		alert_msg_all_clear(e, text, inc);
 		for (size_t c = 0; c < e->p.n_contacts; c++)
 			if (inc->told & (1u << c))
-				send_info(e, (int)c, ALERT_MSG_ALL_CLEAR, &inc->id, 1, inc->critical, text,
-					  now_ms);
+				alert_send_info(e, (int)c, ALERT_MSG_ALL_CLEAR, &inc->id, 1, inc->critical,
+						text, now_ms);
 	}
-	incident_set_state(e, inc, ALERT_STATE_CLOSED, now_ms);
+	alert_incident_set_state(e, inc, ALERT_STATE_CLOSED, now_ms);
 	inc->id = 0;
 	e->owed[inc - e->inc] = 0;
 }
@@ -308,7 +309,7 @@ int64_t alert_engine_clear(struct alert_engine *e, const struct alert_report *r,
 		take_values(inc, r);
 		inc->before_clear = inc->state;
 		inc->cleared_ms = now_ms;
-		incident_set_state(e, inc, ALERT_STATE_CLEARED, now_ms);
+		alert_incident_set_state(e, inc, ALERT_STATE_CLEARED, now_ms);
 	}
 	if (e->p.clear_settle_s == 0)
 		close_incident(e, inc, now_ms);
@@ -326,8 +327,8 @@ static int contact_of(const struct alert_engine *e, const char *number)
 static int refuse(struct alert_engine *e, int c, int err, const char *why, int64_t now_ms)
 {
 	char text[ALERT_TEXT_MAX];
-	msg_refused(e, text, why);
-	send_text(e, c, ALERT_MSG_REFUSED, NULL, 0, text, now_ms);
+	alert_msg_refused(e, text, why);
+	alert_send_text(e, c, ALERT_MSG_REFUSED, NULL, 0, text, now_ms);
 	return err;
 }
 
@@ -343,7 +344,7 @@ static int ack_targets(struct alert_engine *e, int c, int64_t id, struct alert_i
 		}
 		if (inc->acked_by != -1) {
 			snprintf(why, sizeof(why), "#%u was already acknowledged by %s", inc->id,
-				 acker_name(e, inc));
+				 alert_acker_name(e, inc));
 			return refuse(e, c, -EALREADY, why, now_ms);
 		}
 		out[0] = inc;
@@ -352,7 +353,7 @@ static int ack_targets(struct alert_engine *e, int c, int64_t id, struct alert_i
 	int n = 0;
 	for (size_t i = 0; i < e->cap; i++) {
 		struct alert_incident *inc = &e->inc[i];
-		bool waiting = incident_active(inc) || inc->state == ALERT_STATE_CLEARED;
+		bool waiting = alert_incident_active(inc) || inc->state == ALERT_STATE_CLEARED;
 		if (!inc->id || !waiting || inc->acked_by != -1 || !(inc->told & (1u << c)))
 			continue;
 		if (id == ALERT_ACK_ALL)
@@ -385,8 +386,8 @@ static void tell_others(struct alert_engine *e, int acker, struct alert_incident
 		}
 		if (k == 0)
 			continue;
-		msg_ack_info(e, text, mine, k);
-		send_info(e, (int)o, ALERT_MSG_ACK_INFO, ids, k, critical, text, now_ms);
+		alert_msg_ack_info(e, text, mine, k);
+		alert_send_info(e, (int)o, ALERT_MSG_ACK_INFO, ids, k, critical, text, now_ms);
 	}
 	free(mine);
 	free(ids);
@@ -398,7 +399,7 @@ int alert_engine_ack(struct alert_engine *e, const char *number, int64_t id, int
 	int c = contact_of(e, number);
 	if (c < 0)
 		return -EACCES;
-	if (!contact_can_ack(e, c))
+	if (!alert_contact_can_ack(e, c))
 		return refuse(e, c, -EPERM, "viewers cannot acknowledge, ask an operator", now_ms);
 	struct alert_incident **targets = calloc(e->cap ? e->cap : 1, sizeof(*targets));
 	if (!targets)
@@ -411,11 +412,12 @@ int alert_engine_ack(struct alert_engine *e, const char *number, int64_t id, int
 		if (inc->state == ALERT_STATE_CLEARED)
 			inc->before_clear = ALERT_STATE_ACKED;
 		else
-			incident_set_state(e, inc, ALERT_STATE_ACKED, now_ms);
+			alert_incident_set_state(e, inc, ALERT_STATE_ACKED, now_ms);
 	}
 	if (n > 0) {
-		msg_ack_done(e, text, targets[0], (size_t)n);
-		send_text(e, c, ALERT_MSG_ACK_DONE, n == 1 ? &targets[0]->id : NULL, n == 1, text, now_ms);
+		alert_msg_ack_done(e, text, targets[0], (size_t)n);
+		alert_send_text(e, c, ALERT_MSG_ACK_DONE, n == 1 ? &targets[0]->id : NULL, n == 1, text,
+				now_ms);
 	}
 	if (n > 0)
 		tell_others(e, c, targets, (size_t)n, now_ms);
@@ -462,7 +464,7 @@ int alert_engine_mute(struct alert_engine *e, const char *number, const char *un
 	int c = contact_of(e, number);
 	if (c < 0)
 		return -EACCES;
-	if (!contact_can_ack(e, c))
+	if (!alert_contact_can_ack(e, c))
 		return refuse(e, c, -EPERM, "viewers cannot mute, ask an operator", now_ms);
 	clean_unit(clean, unit);
 	if (!clean[0])
@@ -479,9 +481,9 @@ int alert_engine_mute(struct alert_engine *e, const char *number, const char *un
 		*m = (struct alert_mute){.channel = channel, .until_ms = until};
 		memcpy(m->unit, clean, sizeof(clean));
 	}
-	msg_mute_done(e, text, clean, channel, until, unit_until, now_ms);
-	send_text(e, c, ALERT_MSG_MUTE_DONE, NULL, 0, text, now_ms);
-	deliver_due(e, now_ms);
+	alert_msg_mute_done(e, text, clean, channel, until, unit_until, now_ms);
+	alert_send_text(e, c, ALERT_MSG_MUTE_DONE, NULL, 0, text, now_ms);
+	alert_deliver_due(e, now_ms);
 	return 0;
 }
 
@@ -530,12 +532,12 @@ void alert_engine_tick(struct alert_engine *e, int64_t now_ms)
 		if (inc->id && inc->state == ALERT_STATE_CLEARED && now_ms - inc->cleared_ms >= settle_ms)
 			close_incident(e, inc, now_ms);
 	}
-	deliver_due(e, now_ms);
+	alert_deliver_due(e, now_ms);
 }
 
 int64_t alert_engine_next_ms(const struct alert_engine *e, int64_t now_ms)
 {
-	int64_t next = deliver_next_ms(e, now_ms);
+	int64_t next = alert_deliver_next_ms(e, now_ms);
 	for (size_t i = 0; i < e->cap; i++) {
 		const struct alert_incident *inc = &e->inc[i];
 		int64_t at = inc->cleared_ms + (int64_t)e->p.clear_settle_s * 1000;
@@ -692,12 +694,12 @@ static int by_incident_id(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-const char *acker_name(const struct alert_engine *e, const struct alert_incident *inc)
+const char *alert_acker_name(const struct alert_engine *e, const struct alert_incident *inc)
 {
 	return inc->acked_by >= 0 ? e->p.contacts[inc->acked_by].name : "a former contact";
 }
 
-bool contact_can_ack(const struct alert_engine *e, int c)
+bool alert_contact_can_ack(const struct alert_engine *e, int c)
 {
 	return e->p.contacts[c].role != ALERT_ROLE_VIEWER;
 }
@@ -707,10 +709,10 @@ int alert_engine_status_text(const struct alert_engine *e, const char *number, c
 	int c = contact_of(e, number);
 	if (c < 0)
 		return -EACCES;
-	return engine_status(e, out, contact_can_ack(e, c));
+	return alert_engine_status(e, out, alert_contact_can_ack(e, c));
 }
 
-int engine_status(const struct alert_engine *e, char *out, bool can_ack)
+int alert_engine_status(const struct alert_engine *e, char *out, bool can_ack)
 {
 	const struct alert_incident **list = calloc(e->cap ? e->cap : 1, sizeof(*list));
 	if (!list)
@@ -720,7 +722,7 @@ int engine_status(const struct alert_engine *e, char *out, bool can_ack)
 		if (e->inc[i].id)
 			list[n++] = &e->inc[i];
 	qsort(list, n, sizeof(*list), by_incident_id);
-	msg_status(e, out, list, n, can_ack);
+	alert_msg_status(e, out, list, n, can_ack);
 	free(list);
 	return (int)n;
 }

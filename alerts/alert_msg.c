@@ -29,7 +29,7 @@ static void fit(char *out, const char *body, const char *tail)
 
 static void clock_hhmm(const struct alert_engine *e, int64_t t_ms, char *out, size_t n)
 {
-	unsigned m = local_minute(e, t_ms) % 1440;
+	unsigned m = alert_local_minute(e, t_ms) % 1440;
 	snprintf(out, n, "%02u:%02u", (m / 60) % 24, m % 60);
 }
 
@@ -41,7 +41,7 @@ static void clock_when(const struct alert_engine *e, int64_t t_ms, int64_t now_m
 	static const char *const mon[] = {"Mar", "Apr", "May", "Jun", "Jul", "Aug",
 					  "Sep", "Oct", "Nov", "Dec", "Jan", "Feb"};
 	char hhmm[8];
-	int64_t day = local_day(e, t_ms), away = day - local_day(e, now_ms);
+	int64_t day = alert_local_day(e, t_ms), away = day - alert_local_day(e, now_ms);
 	clock_hhmm(e, t_ms, hhmm, sizeof(hhmm));
 	if (away == 0) {
 		snprintf(out, n, "%s", hhmm);
@@ -141,8 +141,8 @@ static void item_id(const struct alert_engine *e, const struct alert_incident *i
 	snprintf(out, n, " #%u", inc->id);
 }
 
-void msg_alarm(const struct alert_engine *e, char *out, const struct alert_incident *inc, bool reminder,
-	       bool can_ack, int64_t now_ms)
+void alert_msg_alarm(const struct alert_engine *e, char *out, const struct alert_incident *inc, bool reminder,
+		     bool can_ack, int64_t now_ms)
 {
 	char what[64], limit[32] = "", since[24], body[ALERT_TEXT_MAX], tail[40] = STATUS_HINT;
 	short_what(inc, what, sizeof(what));
@@ -161,8 +161,8 @@ void msg_alarm(const struct alert_engine *e, char *out, const struct alert_incid
 	fit(out, body, tail);
 }
 
-void msg_alarms(const struct alert_engine *e, char *out, const struct alert_incident *const *incs, size_t n,
-		bool can_ack)
+void alert_msg_alarms(const struct alert_engine *e, char *out, const struct alert_incident *const *incs,
+		      size_t n, bool can_ack)
 {
 	char body[ALERT_TEXT_MAX], tail[40] = STATUS_HINT;
 	if (can_ack)
@@ -171,7 +171,7 @@ void msg_alarms(const struct alert_engine *e, char *out, const struct alert_inci
 	fit_list(e, out, body, incs, n, item_alarm, tail);
 }
 
-void msg_ack_done(const struct alert_engine *e, char *out, const struct alert_incident *inc, size_t n)
+void alert_msg_ack_done(const struct alert_engine *e, char *out, const struct alert_incident *inc, size_t n)
 {
 	char body[ALERT_TEXT_MAX], what[64];
 	if (n == 1) {
@@ -185,11 +185,12 @@ void msg_ack_done(const struct alert_engine *e, char *out, const struct alert_in
 	fit(out, body, STATUS_HINT);
 }
 
-void msg_ack_info(const struct alert_engine *e, char *out, const struct alert_incident *const *incs, size_t n)
+void alert_msg_ack_info(const struct alert_engine *e, char *out, const struct alert_incident *const *incs,
+			size_t n)
 {
 	char body[ALERT_TEXT_MAX], what[64], at[12];
 	const struct alert_incident *inc = incs[0];
-	const char *who = acker_name(e, inc);
+	const char *who = alert_acker_name(e, inc);
 	clock_hhmm(e, inc->acked_ms, at, sizeof(at));
 	if (n == 1) {
 		short_what(inc, what, sizeof(what));
@@ -202,7 +203,7 @@ void msg_ack_info(const struct alert_engine *e, char *out, const struct alert_in
 	fit_list(e, out, body, incs, n, item_id, STATUS_HINT);
 }
 
-void msg_all_clear(const struct alert_engine *e, char *out, const struct alert_incident *inc)
+void alert_msg_all_clear(const struct alert_engine *e, char *out, const struct alert_incident *inc)
 {
 	char body[ALERT_TEXT_MAX], w[ALERT_UNIT_MAX + 8], at[12], now[24] = "";
 	where(inc, w, sizeof(w));
@@ -217,8 +218,8 @@ void msg_all_clear(const struct alert_engine *e, char *out, const struct alert_i
 	fit(out, body, STATUS_HINT);
 }
 
-void msg_mute_done(const struct alert_engine *e, char *out, const char *unit, int16_t channel,
-		   int64_t until_ms, int64_t unit_until_ms, int64_t now_ms)
+void alert_msg_mute_done(const struct alert_engine *e, char *out, const char *unit, int16_t channel,
+			 int64_t until_ms, int64_t unit_until_ms, int64_t now_ms)
 {
 	char body[ALERT_TEXT_MAX], w[ALERT_UNIT_MAX + 8], tail[48], at[24];
 	if (channel < 0)
@@ -244,30 +245,30 @@ void msg_mute_done(const struct alert_engine *e, char *out, const char *unit, in
 	fit(out, body, tail);
 }
 
-void msg_refused(const struct alert_engine *e, char *out, const char *why)
+void alert_msg_refused(const struct alert_engine *e, char *out, const char *why)
 {
 	char body[ALERT_TEXT_MAX];
 	snprintf(body, sizeof(body), "%s: %s", e->p.site, why);
 	fit(out, body, STATUS_HINT);
 }
 
-void msg_cap_contact(const struct alert_engine *e, char *out)
+void alert_msg_cap_contact(const struct alert_engine *e, char *out)
 {
 	char body[ALERT_TEXT_MAX];
 	snprintf(body, sizeof(body),
 		 "%s: daily limit of %u texts to you reached, %zu alarms open. No more texts to "
 		 "you until 00:00",
-		 e->p.site, e->p.cap_contact, engine_open_alarms(e));
+		 e->p.site, e->p.cap_contact, alert_engine_open_alarms(e));
 	fit(out, body, STATUS_HINT);
 }
 
-void msg_cap_site(const struct alert_engine *e, char *out)
+void alert_msg_cap_site(const struct alert_engine *e, char *out)
 {
 	char body[ALERT_TEXT_MAX];
 	snprintf(body, sizeof(body),
 		 "%s: site daily limit of %u texts reached, %zu alarms open. Alarms are recorded "
 		 "but not texted until 00:00",
-		 e->p.site, e->p.cap_site, engine_open_alarms(e));
+		 e->p.site, e->p.cap_site, alert_engine_open_alarms(e));
 	fit(out, body, STATUS_HINT);
 }
 
@@ -280,7 +281,7 @@ static const char *status_word(const struct alert_engine *e, const struct alert_
 	case ALERT_STATE_ESCALATED:
 		return "";
 	case ALERT_STATE_ACKED:
-		snprintf(buf, n, " acked by %s", acker_name(e, inc));
+		snprintf(buf, n, " acked by %s", alert_acker_name(e, inc));
 		return buf;
 	case ALERT_STATE_CLEARED:
 	case ALERT_STATE_CLOSED:
@@ -298,13 +299,13 @@ static void item_status(const struct alert_engine *e, const struct alert_inciden
 		 status_word(e, inc, word, sizeof(word)));
 }
 
-void msg_status(const struct alert_engine *e, char *out, const struct alert_incident *const *incs, size_t n,
-		bool can_ack)
+void alert_msg_status(const struct alert_engine *e, char *out, const struct alert_incident *const *incs,
+		      size_t n, bool can_ack)
 {
 	char body[ALERT_TEXT_MAX], tail[40] = ". Reply STATUS to check again";
 	const struct alert_incident *newest = NULL;
 	for (size_t i = 0; i < n; i++)
-		if (incident_active(incs[i]))
+		if (alert_incident_active(incs[i]))
 			newest = incs[i];
 	if (newest && can_ack)
 		snprintf(tail, sizeof(tail), ". Reply ACK %u", newest->id);

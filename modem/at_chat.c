@@ -74,8 +74,8 @@ struct at_chat *at_chat_new(void)
 static void pending_free(struct pending *p)
 {
 	for (size_t i = 0; i < p->n_lines; i++) {
-		free((char *)p->lines[i].text);
-		free((char *)p->lines[i].pdu);
+		free(p->lines[i].text);
+		free(p->lines[i].pdu);
 	}
 	free(p->lines);
 	free(p->request);

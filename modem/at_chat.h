@@ -22,9 +22,10 @@ struct at_cmd {
 	uint32_t timeout_ms; /* from the write of the request (again from the write of the PDU) */
 };
 
+/* Owned by the chat; callbacks see it through struct at_response's const pointer. */
 struct at_line {
-	const char *text; /* the info line, as received */
-	const char *pdu;  /* the hex PDU line that followed it, or NULL */
+	char *text; /* the info line, as received */
+	char *pdu;  /* the hex PDU line that followed it, or NULL */
 };
 
 struct at_response {

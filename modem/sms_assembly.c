@@ -190,16 +190,26 @@ static int deliver(struct sms_assembly *a, const struct pending *p)
 	return 0;
 }
 
+/* A single-part message is handed over as decoded: its text is only read, never copied. */
 static int deliver_single(struct sms_assembly *a, const struct sms_decoded *d, int64_t now_ms)
 {
-	struct part pt = {true, d->scts, d->encoding, (char *)d->text, d->text_len};
-	struct pending p = {.first_ms = now_ms, .received = 1, .parts = &pt};
+	static const uint8_t first[1] = {1}, none[1] = {0}; /* `missing` is never NULL */
+	struct sms_message msg = {.scts = d->scts,
+				  .encoding = d->encoding,
+				  .text = d->text,
+				  .text_len = d->text_len,
+				  .complete = true,
+				  .part_count = 1,
+				  .parts = first,
+				  .missing = none,
+				  .first_ms = now_ms};
 
-	strcpy(p.key.sender, d->number);
-	p.key.ref = d->concat.ref;
-	p.key.ref16 = d->concat.ref16;
-	p.key.total = 1;
-	return deliver(a, &p) == 0 ? SMS_ASSEMBLY_DELIVERED : -ENOMEM;
+	strcpy(msg.key.sender, d->number);
+	msg.key.ref = d->concat.ref;
+	msg.key.ref16 = d->concat.ref16;
+	msg.key.total = 1;
+	a->cfg.on_message(&msg, a->cfg.user_data);
+	return SMS_ASSEMBLY_DELIVERED;
 }
 
 static int find(const struct sms_assembly *a, const struct sms_assembly_key *k)

@@ -6,13 +6,17 @@
 #include "sim_run_int.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-static json_t *fail(const char *fmt, const char *arg)
+__attribute__((format(printf, 1, 2))) static json_t *fail(const char *fmt, ...)
 {
 	char msg[512];
-	snprintf(msg, sizeof(msg), fmt, arg);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
 	return json_pack("{s:b,s:s}", "ok", 0, "error", msg);
 }
 

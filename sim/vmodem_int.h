@@ -76,7 +76,7 @@ struct vm_model {
 	const char *cnmi_test;
 	const char *cscs_test;
 	const char *cbc;
-	const char *full_urc; /* printf format with the memory name; NULL: silent */
+	const char *full_urc; /* storage-full URC, "%s" replaced by the memory name; NULL: silent */
 	const char *alpha;    /* the empty <alpha> of PDU-mode +CMGL/+CMGR/+CMT: "" or "\"\"" */
 	uint8_t cnmi_max[5];  /* highest accepted <mode>,<mt>,<bm>,<ds>,<bfr> */
 	enum vm_mem_id default_mem;

@@ -24,8 +24,11 @@ static void show_full(struct vmodem *vm, enum vm_mem_id mem)
 		 "event=store_full modem=%s mem=%s slots=%d hint=\"client must read and delete messages "
 		 "(AT+CMGD); the network keeps retrying\"",
 		 vm->name, vm_mem_name(mem), vm_store_total(vm, mem));
-	if (vm->model->full_urc)
-		vm_urc(vm, vm->model->full_urc, vm_mem_name(mem));
+	const char *urc = vm->model->full_urc, *mark = urc ? strstr(urc, "%s") : NULL;
+	if (mark)
+		vm_urc(vm, "%.*s%s%s", (int)(mark - urc), urc, vm_mem_name(mem), mark + 2);
+	else if (urc)
+		vm_urc(vm, "%s", urc);
 }
 
 static int store_and_notify(struct vmodem *vm, const uint8_t *tpdu, size_t len, bool report)

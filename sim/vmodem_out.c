@@ -85,7 +85,8 @@ void vm_write(struct vmodem *vm, const void *buf, size_t len)
 	vm->hooks.write(vm->user, buf, len);
 }
 
-static void vm_vprint(struct vmodem *vm, const char *pre, const char *post, const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0))) static void vm_vprint(struct vmodem *vm, const char *pre,
+							    const char *post, const char *fmt, va_list ap)
 {
 	char buf[VM_URC_MAX + 64];
 	size_t n = (size_t)snprintf(buf, sizeof(buf), "%s", pre);

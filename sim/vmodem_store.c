@@ -52,12 +52,19 @@ struct vm_msg *vm_store_slot(struct vmodem *vm, enum vm_mem_id mem, int i)
 	return &vm->store[mem].slot[i];
 }
 
-int vm_store_used(const struct vmodem *vm, enum vm_mem_id mem)
+static int slots_used(const struct vm_store *store)
 {
 	int used = 0;
-	for (int i = 0; i < vm_store_total(vm, mem); i++)
-		used += vm_store_slot((struct vmodem *)vm, mem, i)->used;
+	for (int i = 0; i < store->n; i++)
+		used += store->slot[i].used;
 	return used;
+}
+
+int vm_store_used(const struct vmodem *vm, enum vm_mem_id mem)
+{
+	if (mem == VM_MEM_MT)
+		return slots_used(&vm->store[VM_MEM_SM]) + slots_used(&vm->store[VM_MEM_ME]);
+	return mem == VM_MEM_NONE ? 0 : slots_used(&vm->store[mem]);
 }
 
 int vm_store_put(struct vmodem *vm, enum vm_mem_id mem, enum vm_stat stat, const uint8_t *tpdu, size_t len,

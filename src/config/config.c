@@ -1,6 +1,7 @@
-/* The schemas of m2mon's configuration files, as data, and the loader that tells a file's
- * kind from its top-level group and fills struct m2_config. */
-#include "config.h"
+/* The loader that tells a file's kind from its top-level group and fills struct m2_config,
+ * the groups every kind shares (log, modem) and the simulator's schema; the unit's and the
+ * base's are in config_unit.c and config_base.c. */
+#include "config_int.h"
 
 #include "log.h"
 
@@ -8,60 +9,20 @@
 #include <stddef.h>
 #include <string.h>
 
-#define FIELD(st, m, k) .name = #m, .kind = k, .offset = offsetof(st, m)
-#define INT(st, m, req, lo, hi, d, h)                                                                        \
-	{                                                                                                    \
-		FIELD(st, m, CFG_INT), .required = req, .min = lo, .max = hi, .def = d, .help = h            \
-	}
-#define DBL(st, m, lo, hi, d, h)                                                                             \
-	{                                                                                                    \
-		FIELD(st, m, CFG_DOUBLE), .dmin = lo, .dmax = hi, .ddef = d, .help = h                       \
-	}
-#define BOOL(st, m, d, h)                                                                                    \
-	{                                                                                                    \
-		FIELD(st, m, CFG_BOOL), .def = d, .help = h                                                  \
-	}
-#define STR(st, m, req, lo, chk, d, h)                                                                       \
-	{                                                                                                    \
-		FIELD(st, m, CFG_STRING), .required = req, .size = sizeof(((st *)0)->m), .min = lo,          \
-					  .max = sizeof(((st *)0)->m) - 1, .check = chk, .sdef = d,          \
-					  .help = h                                                          \
-	}
-#define ENUM(st, m, nm, d, h)                                                                                \
-	{                                                                                                    \
-		FIELD(st, m, CFG_ENUM), .names = nm, .def = d, .help = h                                     \
-	}
-#define GROUP(nm, st, m, req, f, h)                                                                          \
-	{                                                                                                    \
-		.name = nm, .kind = CFG_GROUP, .offset = offsetof(st, m), .required = req, .fields = f,      \
-		.help = h                                                                                    \
-	}
-#define LIST(st, m, cnt, lo, f, h)                                                                           \
-	{                                                                                                    \
-		FIELD(st, m, CFG_LIST), .required = (lo) > 0, .size = sizeof(((st *)0)->m[0]),               \
-					.count_offset = offsetof(st, cnt), .min = lo,                        \
-					.max = sizeof(((st *)0)->m) / sizeof(((st *)0)->m[0]), .fields = f,  \
-					.help = h                                                            \
-	}
-#define END                                                                                                  \
-	{                                                                                                    \
-		0                                                                                            \
-	}
-
 static const char *const log_level_names[] = {"error", "warn", "info", "debug", "trace", 0};
 
-static const struct cfg_field log_fields[] = {
+const struct cfg_field m2_config_log_fields[] = {
 	ENUM(struct log_settings, level, log_level_names, LOG_LEVEL_INFO, "least severe level written"),
 	BOOL(struct log_settings, syslog, false, "log to syslog instead of stderr"),
 	END,
 };
 
-static const struct cfg_field modem_fields[] = {
+const struct cfg_field m2_config_modem_fields[] = {
 	STR(struct modem_settings, device, true, 1, NULL, NULL,
 	    "the modem's serial port, e.g. \"/dev/ttyUSB2\""),
 	INT(struct modem_settings, baud, false, 1200, 4000000, 115200, "line speed in bit/s"),
 	ENUM(struct modem_settings, flow_control, modem_flow_names, MODEM_FLOW_NONE, "flow control"),
-	STR(struct modem_settings, pin, false, 0, cfg_check_digits, NULL, "the SIM's PIN"),
+	SECRET(struct modem_settings, pin, false, 0, cfg_check_digits, "the SIM's PIN"),
 	ENUM(struct modem_settings, profile, modem_profile_names, 0, "modem model profile"),
 	STR(struct modem_settings, smsc, false, 0, NULL, NULL, "service centre number"),
 	BOOL(struct modem_settings, status_reports, false, "request delivery reports"),
@@ -69,22 +30,11 @@ static const struct cfg_field modem_fields[] = {
 	END,
 };
 
-static const struct cfg_field base_fields[] = {
-	STR(struct base_settings, name, true, 1, NULL, NULL, "the site's name, e.g. \"Cold store North\""),
-	END,
-};
-
-static const struct cfg_field unit_fields[] = {
-	STR(struct unit_settings, id, true, 1, cfg_check_ident, NULL, "the unit's name, e.g. \"reefer-7\""),
-	STR(struct unit_settings, base_number, true, 3, cfg_check_phone, NULL, "the base station's number"),
-	END,
-};
-
 static const struct cfg_field sim_modem_fields[] = {
 	STR(struct sim_modem_settings, name, true, 1, cfg_check_ident, NULL, "the modem's name"),
 	STR(struct sim_modem_settings, number, true, 3, cfg_check_phone, NULL, "the modem's number"),
 	ENUM(struct sim_modem_settings, model, sim_model_names, 0, "personality"),
-	STR(struct sim_modem_settings, pin, false, 0, cfg_check_digits, NULL, "SIM PIN"),
+	SECRET(struct sim_modem_settings, pin, false, 0, cfg_check_digits, "SIM PIN"),
 	END,
 };
 
@@ -109,24 +59,8 @@ static const struct cfg_field sim_fields[] = {
 };
 
 #define CONF struct m2_config
-static const struct cfg_field base_schema[] = {
-	GROUP("log", CONF, log, false, log_fields, NULL),
-	GROUP("base", CONF, u.base.base, true, base_fields, NULL),
-	GROUP("modem", CONF, u.base.modem, true, modem_fields,
-	      "the base's modem: modem = { device = \"/dev/ttyUSB2\"; };"),
-	END,
-};
-
-static const struct cfg_field unit_schema[] = {
-	GROUP("log", CONF, log, false, log_fields, NULL),
-	GROUP("unit", CONF, u.unit.unit, true, unit_fields, NULL),
-	GROUP("modem", CONF, u.unit.modem, true, modem_fields,
-	      "the unit's modem: modem = { device = \"/dev/ttyUSB2\"; };"),
-	END,
-};
-
 static const struct cfg_field sim_schema[] = {
-	GROUP("log", CONF, log, false, log_fields, NULL),
+	GROUP("log", CONF, log, false, m2_config_log_fields, NULL),
 	GROUP("sim", CONF, u.sim, true, sim_fields, NULL),
 	END,
 };
@@ -135,11 +69,17 @@ static const struct {
 	const char *group;
 	enum m2_config_kind kind;
 	const struct cfg_field *schema;
+	cfg_validate_fn check; /* across the top-level groups, once each was fine */
 } kinds[] = {
-	{"base", M2_CONFIG_BASE, base_schema},
-	{"unit", M2_CONFIG_UNIT, unit_schema},
-	{"sim", M2_CONFIG_SIM, sim_schema},
+	{"base", M2_CONFIG_BASE, m2_config_base_schema, m2_config_base_check},
+	{"unit", M2_CONFIG_UNIT, m2_config_unit_schema, NULL},
+	{"sim", M2_CONFIG_SIM, sim_schema, NULL},
 };
+
+const char *m2_config_check_abspath(const char *value)
+{
+	return value[0] == '/' ? NULL : "write the whole path, from /";
+}
 
 const char *m2_config_kind_str(enum m2_config_kind kind)
 {
@@ -190,7 +130,10 @@ static int load(config_t *cfg, const char *name, struct m2_config *out, struct c
 		return rc;
 	memset(out, 0, sizeof(*out));
 	out->kind = kinds[which].kind;
-	return cfg_apply(root, name, kinds[which].schema, out, rep);
+	rc = cfg_apply(root, name, kinds[which].schema, out, rep);
+	if (rc == 0 && kinds[which].check)
+		rc = cfg_validate(root, name, kinds[which].check, out, rep);
+	return rc;
 }
 
 int m2_config_load(const char *path, struct m2_config *out, struct cfg_report *rep)

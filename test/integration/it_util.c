@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -24,6 +25,22 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+/* In a forked child: runs argv[0] with argv, or exits 127. execv takes `char *const[]`, so
+ * the child hands it copies of its own. */
+static _Noreturn void exec_argv(const char *const *argv)
+{
+	char *own[64];
+	size_t n = 0;
+	for (; argv[n] && n < 63; n++) {
+		own[n] = strdup(argv[n]);
+		if (!own[n])
+			_exit(127);
+	}
+	own[n] = NULL;
+	execv(own[0], own);
+	_exit(127);
+}
 
 static int64_t mono_ms(void)
 {
@@ -44,6 +61,13 @@ static ssize_t read_some(int fd, char *buf, size_t size, int timeout_ms)
 	return n <= 0 ? -1 : n;
 }
 
+/* The simulator's log, where its stderr goes. */
+static const char *log_path(const struct it_sim *sim, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/sim.log", sim->root);
+	return buf;
+}
+
 void it_sim_start(struct it_sim *sim, const char *m2mon, const char *const *args)
 {
 	memset(sim, 0, sizeof(*sim));
@@ -53,8 +77,8 @@ void it_sim_start(struct it_sim *sim, const char *m2mon, const char *const *args
 	snprintf(sim->dir, sizeof(sim->dir), "%s/net", sim->root);
 	int pfd[2];
 	assert_int_equal(pipe(pfd), 0);
-	const char *argv[64] = {m2mon, "sim", "--dir", sim->dir};
-	int argc = 4;
+	const char *argv[64] = {m2mon, "--log-level", "debug", "sim", "--dir", sim->dir};
+	int argc = 6;
 	for (int i = 0; args && args[i] && argc < 63; i++)
 		argv[argc++] = args[i];
 	argv[argc] = NULL;
@@ -66,13 +90,11 @@ void it_sim_start(struct it_sim *sim, const char *m2mon, const char *const *args
 		if (getppid() != parent)
 			_exit(127); /* the test died before the line above took effect */
 		char log[320];
-		snprintf(log, sizeof(log), "%s/sim.log", sim->root);
-		int err = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		int err = open(log_path(sim, log, sizeof(log)), O_WRONLY | O_CREAT | O_APPEND, 0644);
 		dup2(pfd[1], 1);
 		dup2(err, 2);
 		close(pfd[0]);
-		execv(m2mon, (char *const *)argv);
-		_exit(127);
+		exec_argv(argv);
 	}
 	close(pfd[1]);
 	sim->out_fd = pfd[0];
@@ -112,6 +134,58 @@ void it_sim_stop(struct it_sim *sim)
 	}
 }
 
+static int count_lines(const char *path, const char *const *needles)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	char line[4096];
+	int count = 0;
+	while (fgets(line, sizeof(line), f)) {
+		bool all = true;
+		for (int i = 0; needles[i] && all; i++)
+			all = strstr(line, needles[i]) != NULL;
+		count += all;
+	}
+	fclose(f);
+	return count;
+}
+
+int it_jsonl_count(const struct it_sim *sim, const char *const *needles)
+{
+	char path[400];
+	snprintf(path, sizeof(path), "%s/sms.jsonl", sim->dir);
+	return count_lines(path, needles);
+}
+
+int it_log_count(const struct it_sim *sim, const char *const *needles)
+{
+	char path[320];
+	return count_lines(log_path(sim, path, sizeof(path)), needles);
+}
+
+bool it_log_wait(const struct it_sim *sim, const char *const *needles, int count, int timeout_ms)
+{
+	char path[320];
+	log_path(sim, path, sizeof(path));
+	int in = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	assert_true(in >= 0);
+	assert_true(inotify_add_watch(in, path, IN_MODIFY) >= 0); /* before the first look */
+	int64_t deadline = mono_ms() + timeout_ms;
+	bool seen;
+	while (!(seen = count_lines(path, needles) >= count)) {
+		int64_t left = deadline - mono_ms();
+		struct pollfd p = {.fd = in, .events = POLLIN};
+		if (left <= 0 || poll(&p, 1, (int)left) < 0)
+			break;
+		char events[4096];
+		while (read(in, events, sizeof(events)) > 0)
+			continue;
+	}
+	close(in);
+	return seen;
+}
+
 int it_cli(const struct it_sim *sim, const char *sub, const char *const *args, char *out, size_t out_size)
 {
 	const char *argv[64] = {sim->m2mon, "sim", sub, "--dir", sim->dir};
@@ -126,8 +200,7 @@ int it_cli(const struct it_sim *sim, const char *sub, const char *const *args, c
 	if (pid == 0) {
 		dup2(pfd[1], 1);
 		close(pfd[0]);
-		execv(sim->m2mon, (char *const *)argv);
-		_exit(127);
+		exec_argv(argv);
 	}
 	close(pfd[1]);
 	size_t len = 0;

@@ -18,7 +18,8 @@ struct it_sim {
 	const char *m2mon;
 };
 
-/* Starts `m2mon sim --dir DIR args...` (NULL-terminated) and waits for its "ready" line.
+/* Starts `m2mon --log-level debug sim --dir DIR args...` (NULL-terminated), its log in
+ * root/sim.log, and waits for its "ready" line.
  * Aborts the test when it exits or does not get ready. */
 void it_sim_start(struct it_sim *sim, const char *m2mon, const char *const *args);
 
@@ -86,5 +87,14 @@ int it_read_pdu_hex(const char *hex, struct it_sms *out);
 
 /* Counts lines of DIR/sms.jsonl containing every one of `needles` (NULL-terminated). */
 int it_jsonl_count(const struct it_sim *sim, const char *const *needles);
+
+/* The same over the simulator's log (root/sim.log, written at debug level): the events of
+ * its modems and SMSC, such as "event=hang_end modem=base". */
+int it_log_count(const struct it_sim *sim, const char *const *needles);
+
+/* Waits until the simulator's log holds at least `count` such lines, woken by each write to
+ * it (inotify); `timeout_ms` only bounds a wait for an event that never comes. Returns true
+ * when it does. */
+bool it_log_wait(const struct it_sim *sim, const char *const *needles, int count, int timeout_ms);
 
 #endif

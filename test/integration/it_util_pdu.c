@@ -1,5 +1,5 @@
 /* The SMS side of the integration helpers: SMS-SUBMITs sent with AT+CMGS the way gammu sends
- * them, stored and routed PDUs read back with gammu, and the simulator's sms.jsonl. */
+ * them, and stored and routed PDUs read back with gammu. */
 #include "it_util.h"
 #include "test_sim_util.h"
 
@@ -114,24 +114,5 @@ int it_at_list(int fd, struct it_sms *out, int max)
 		}
 	}
 	free(reply);
-	return count;
-}
-
-int it_jsonl_count(const struct it_sim *sim, const char *const *needles)
-{
-	char path[400];
-	snprintf(path, sizeof(path), "%s/sms.jsonl", sim->dir);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return 0;
-	char line[4096];
-	int count = 0;
-	while (fgets(line, sizeof(line), f)) {
-		bool all = true;
-		for (int i = 0; needles[i] && all; i++)
-			all = strstr(line, needles[i]) != NULL;
-		count += all;
-	}
-	fclose(f);
 	return count;
 }

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -42,15 +43,45 @@ static struct modem_settings settings_for(const char *device)
 	return s;
 }
 
+/* Every wait below is on an event (poll() readiness); WAIT_MS only bounds a wait for an
+ * event that never comes, so that a broken transport fails the test instead of hanging it. */
+#define WAIT_MS 10000
+
+static void wait_for(int fd, short events)
+{
+	struct pollfd pfd = {.fd = fd, .events = events};
+	assert_int_equal(poll(&pfd, 1, WAIT_MS), 1);
+}
+
+/* Reads from the transport once its fd is readable (or hung up). */
 static ssize_t read_some(struct modem_transport *t, char *buf, size_t len)
 {
-	for (int i = 0; i < 1000; i++) {
-		ssize_t n = modem_transport_read(t, buf, len);
-		if (n != -EAGAIN)
-			return n;
-		usleep(1000);
+	wait_for(modem_transport_fd(t), POLLIN);
+	return modem_transport_read(t, buf, len);
+}
+
+/* Reads exactly `want` bytes from `fd`, each read after poll() said there is something. */
+static void read_exactly(int fd, char *buf, size_t want)
+{
+	size_t got = 0;
+	while (got < want) {
+		wait_for(fd, POLLIN);
+		ssize_t n = read(fd, buf + got, want - got);
+		assert_true(n > 0);
+		got += (size_t)n;
 	}
-	return -EAGAIN;
+}
+
+/* Waits until `fd` holds `want` unread bytes. A PTY hands a write over in one piece, so the
+ * first readiness normally shows them all; the loop is bounded by count. */
+static void wait_unread(int fd, int want)
+{
+	int pending = 0;
+	for (int i = 0; i < 1000 && pending < want; i++) {
+		wait_for(fd, POLLIN);
+		assert_int_equal(ioctl(fd, FIONREAD, &pending), 0);
+	}
+	assert_int_equal(pending, want);
 }
 
 static void pty_is_opened_with_termios_and_carries_bytes(void **state)
@@ -66,8 +97,7 @@ static void pty_is_opened_with_termios_and_carries_bytes(void **state)
 	assert_int_equal(modem_transport_kind(t), MODEM_TRANSPORT_PTY);
 	assert_true(modem_transport_fd(t) >= 0);
 	assert_int_equal(modem_transport_write(t, "AT\r", 3), 0);
-	usleep(10000);
-	assert_int_equal(read(p.master, buf, sizeof(buf)), 3);
+	read_exactly(p.master, buf, 3);
 	assert_memory_equal(buf, "AT\r", 3);
 	assert_int_equal(write(p.master, "\r\nOK\r\n", 6), 6);
 	assert_int_equal(read_some(t, buf, sizeof(buf)), 6);
@@ -85,17 +115,11 @@ static void opening_discards_what_a_previous_program_left_unread(void **state)
 	struct pty p;
 	struct modem_transport *t;
 	char buf[64];
-	int pending = 0;
 	pty_open(&p);
 	int keeper = open(p.slave, O_RDWR | O_NOCTTY); /* as the simulator keeps its ports open */
 	assert_true(keeper >= 0);
 	assert_int_equal(write(p.master, "\r\n+CPIN: READY\r\n\r\nOK\r\n", 22), 22);
-	for (int i = 0; i < 1000 && pending < 22; i++) {
-		assert_int_equal(ioctl(keeper, FIONREAD, &pending), 0);
-		if (pending < 22)
-			usleep(1000);
-	}
-	assert_int_equal(pending, 22);
+	wait_unread(keeper, 22);
 	struct modem_settings s = settings_for(p.slave);
 	assert_int_equal(modem_transport_open(&s, &t), 0);
 	assert_int_equal(modem_transport_read(t, buf, sizeof(buf)), -EAGAIN);
@@ -135,12 +159,19 @@ static void full_line_queues_writes_until_drained(void **state)
 	assert_int_equal(modem_transport_write(t, big, sizeof(big)), 0);
 	assert_true(modem_transport_queued(t) > 0);
 	size_t got = 0;
-	for (int i = 0; i < 100000 && got < sizeof(big); i++) {
-		ssize_t n = read(p.master, sink, sizeof(sink));
-		if (n > 0)
+	while (got < sizeof(big)) {
+		struct pollfd pfd[2] = {{.fd = p.master, .events = POLLIN},
+					{.fd = modem_transport_fd(t), .events = POLLOUT}};
+		assert_true(poll(pfd, modem_transport_queued(t) > 0 ? 2 : 1, WAIT_MS) > 0);
+		if (pfd[0].revents & POLLIN) {
+			ssize_t n = read(p.master, sink, sizeof(sink));
+			assert_true(n > 0);
 			got += (size_t)n;
-		int rc = modem_transport_flush(t);
-		assert_true(rc == 0 || rc == -EAGAIN);
+		}
+		if (pfd[1].revents & POLLOUT) {
+			int rc = modem_transport_flush(t);
+			assert_true(rc == 0 || rc == -EAGAIN);
+		}
 	}
 	assert_int_equal(got, sizeof(big));
 	assert_int_equal(modem_transport_queued(t), 0);

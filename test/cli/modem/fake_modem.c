@@ -2,6 +2,8 @@
  * tests: echo on at start, SIM PIN, PDU-mode storage, AT+CMGS with the `> ` prompt; every
  * SMS it is asked to send or delete goes to a log file the test reads. Just enough of a
  * modem to make the commands' behaviour observable; the simulator (sim/) is the real one.
+ * Prints `ready` once LINK exists. --incoming: that message arrives (stored, +CMTI) as soon as
+ * the client's first listing is answered, so a test waits on events, not on time.
  * Usage: fake_modem LINK LOG [--pin PIN] [--store PDU]... [--refuse CODE] [--incoming PDU] */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,13 +25,12 @@ struct fake {
 	const char *pin;
 	char *slot[SLOTS + 1];
 	int refuse, next_mr;
-	const char *incoming;
-	int incoming_due; /* poll rounds of 100 ms until the incoming message arrives; -1 none */
+	const char *incoming; /* arrives after the first AT+CMGL is answered; NULL once it did */
 	char line[1024];
 	size_t len;
 };
 
-static void say(struct fake *f, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void say(struct fake *f, const char *fmt, ...)
 {
 	char buf[1200];
 	va_list ap;
@@ -92,8 +93,6 @@ static bool answer(struct fake *f, const char *c)
 	int i;
 	if (!strcmp(c, "AT") || !strcmp(c, "AT+CMEE=1") || !strcmp(c, "AT+CREG=1") ||
 	    !strcmp(c, "AT+CMGF=0") || !strncmp(c, "AT+CNMI=", 8) || !strcmp(c, "AT+COPS=3,0")) {
-		if (!strncmp(c, "AT+CNMI=", 8) && f->incoming)
-			f->incoming_due = 5;
 		say(f, "\r\nOK\r\n");
 	} else if (!strcmp(c, "ATE0") || !strcmp(c, "ATE1")) {
 		f->echo = c[3] == '1';
@@ -123,6 +122,10 @@ static bool answer(struct fake *f, const char *c)
 		say(f, "\r\n+CSQ: 20,99\r\n\r\nOK\r\n");
 	} else if (!strcmp(c, "AT+CMGL=4")) {
 		list(f);
+		if (f->incoming) {
+			say(f, "\r\n+CMTI: \"SM\",%d\r\n", store(f, f->incoming));
+			f->incoming = NULL;
+		}
 	} else if (arg_index(c, "AT+CMGR=", &i)) {
 		if (i >= 1 && i <= SLOTS && f->slot[i])
 			say(f, "\r\n+CMGR: 1,,%d\r\n%s\r\n\r\nOK\r\n", tpdu_len(f->slot[i]), f->slot[i]);
@@ -206,7 +209,7 @@ static int open_pty(const char *link)
 
 int main(int argc, char **argv)
 {
-	static struct fake f = {.echo = true, .pin_ok = true, .incoming_due = -1};
+	static struct fake f = {.echo = true, .pin_ok = true};
 	if (argc < 3) {
 		fprintf(stderr, "usage: fake_modem LINK LOG [--pin PIN] [--store PDU]... [--refuse CODE] "
 				"[--incoming PDU]\n");
@@ -233,9 +236,11 @@ int main(int argc, char **argv)
 	/* Each log line is complete on disk before the answer that ends it is written, so a
 	 * test that reads the log after the command returned sees it. */
 	setvbuf(f.log, NULL, _IOLBF, 0);
+	printf("ready\n");
+	fflush(stdout);
 	for (;;) {
 		struct pollfd p = {f.fd, POLLIN, 0};
-		int rc = poll(&p, 1, 100);
+		int rc = poll(&p, 1, -1);
 		if (rc < 0 && errno != EINTR)
 			return 1;
 		if (rc > 0) {
@@ -243,8 +248,6 @@ int main(int argc, char **argv)
 			ssize_t n = read(f.fd, buf, sizeof(buf));
 			if (n > 0)
 				input(&f, buf, (size_t)n);
-		} else if (f.incoming_due > 0 && --f.incoming_due == 0) {
-			say(&f, "\r\n+CMTI: \"SM\",%d\r\n", store(&f, f.incoming));
 		}
 	}
 }

@@ -10,31 +10,39 @@ fake=$3
 link="$tmp/modem"
 log="$tmp/modem.log"
 fake_pid=
+watch_pid=
 
 # Single message, then a two-part message stored part 2 first (indexes 2 and 3).
 pdu_hello=07915155000000F0040891515500100000621152809385000AE8329BFD0689C3F332
 pdu_part2=07915155000000F04408915155003000006211528093850013050003A70202C26E32081E96D341F4FB1B
 pdu_part1=07915155000000F04408915155003000006211528093850017050003A70201E061391DF47697416F33887E7F8300
 
+# start_modem ARGS...: a fake modem, waited for on its `ready` line (the bound only stops a
+# test whose modem never starts).
 start_modem() {
 	stop_modem
 	: >"$log"
-	"$fake" "$link" "$log" "$@" &
+	rm -f "$tmp/fake.out" && mkfifo "$tmp/fake.out"
+	"$fake" "$link" "$log" "$@" >"$tmp/fake.out" &
 	fake_pid=$!
-	for _ in $(seq 100); do [ -L "$link" ] && return; sleep 0.05; done
-	echo "FAIL: fake modem did not start"
-	exit 1
+	exec {fake_fd}<"$tmp/fake.out"
+	local line=
+	if ! read -r -t 30 -u "$fake_fd" line || [ "$line" != ready ]; then
+		echo "FAIL: fake modem did not start"
+		exit 1
+	fi
 }
 
 stop_modem() {
 	if [ -n "$fake_pid" ]; then
 		kill "$fake_pid" 2>/dev/null
 		wait "$fake_pid" 2>/dev/null
+		exec {fake_fd}<&-
 		fake_pid=
 	fi
 	rm -f "$link"
 }
-trap 'stop_modem; rm -rf "$tmp"' EXIT
+trap '[ -z "$watch_pid" ] || kill "$watch_pid"; stop_modem; rm -rf "$tmp"' EXIT
 
 # Listing shows each message whole, multipart joined in order, and deletes nothing.
 start_modem --store "$pdu_hello" --store "$pdu_part2" --store "$pdu_part1" --store 0004AABBCC
@@ -83,10 +91,27 @@ expect_in "$err" "fix modem.pin" "info: wrong PIN advice"
 expect_status 0 "$m2mon" modem info --device "$link" --pin 1234 --json
 expect_in "$out" '"sim": "READY"' "info: right PIN"
 
-# Watch prints a message that arrives while it runs (stopped by SIGINT).
+# Watch prints a message that arrives while it runs (the fake modem announces it once watch's
+# first listing is answered); once the line is printed, Ctrl-C stops watch with status 0.
 start_modem --incoming "$pdu_hello"
-expect_status 0 timeout --preserve-status -s INT 4 "$m2mon" sms watch --device "$link" --json
-expect_in "$out" '"text":"hello base"' "watch: arrival printed"
+rm -f "$tmp/watch.out" && mkfifo "$tmp/watch.out"
+"$m2mon" sms watch --device "$link" --json >"$tmp/watch.out" 2>"$tmp/watch.err" &
+watch_pid=$!
+exec {watch_fd}<"$tmp/watch.out"
+seen=
+while read -r -t 30 -u "$watch_fd" line; do
+	case $line in *'"text":"hello base"'*) seen=$line && break ;; esac
+done
+kill -INT "$watch_pid"
+wait "$watch_pid"
+rc=$?
+watch_pid=
+exec {watch_fd}<&-
+expect_in "$seen" '"text":"hello base"' "watch: arrival printed"
+if [ "$rc" -ne 0 ]; then
+	echo "FAIL: watch exited $rc after SIGINT: $(cat "$tmp/watch.err")"
+	failures=$((failures + 1))
+fi
 
 # Usage errors and a missing device.
 expect_status 2 "$m2mon" sms send --device "$link" +15550001

@@ -1,0 +1,338 @@
+/* The base's file (struct base_settings): the site, its units, the call list and every field of
+ * the alarm engine's policy (escalation, quiet hours, caps, maintenance windows), the modem
+ * pool; then the checks across them, ending with alert_policy_check on the policy built. */
+#include "config_int.h"
+
+#include "alert_text.h"
+#include "sms_number.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *check_text_name(const char *value)
+{
+	return alert_text_septets(value) < 0 ? "a character that a phone text cannot carry (GSM 7-bit)"
+					     : NULL;
+}
+
+/* "H:MM" or "HH:MM" of 00:00..24:00 into minutes; false otherwise. */
+static bool parse_clock(const char *s, size_t len, unsigned *min)
+{
+	if (len < 4 || len > 5 || s[len - 3] != ':')
+		return false;
+	unsigned h = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (i == len - 3)
+			continue;
+		if (!isdigit((unsigned char)s[i]))
+			return false;
+	}
+	for (size_t i = 0; i < len - 3; i++)
+		h = h * 10 + (unsigned)(s[i] - '0');
+	unsigned m = (unsigned)(s[len - 2] - '0') * 10 + (unsigned)(s[len - 1] - '0');
+	if (h > 24 || m > 59 || (h == 24 && m != 0))
+		return false;
+	*min = (h * 60 + m) % 1440;
+	return true;
+}
+
+/* "22:00-06:00" (a span past midnight wraps), or "off" for none. */
+static const char *parse_span(const char *value, void *out)
+{
+	struct alert_span *span = out;
+	if (strcmp(value, "off") == 0) {
+		*span = (struct alert_span){.enabled = true};
+		return NULL;
+	}
+	const char *dash = strchr(value, '-');
+	unsigned a, b;
+	if (!dash || !parse_clock(value, (size_t)(dash - value), &a) ||
+	    !parse_clock(dash + 1, strlen(dash + 1), &b))
+		return "a span of local time is HH:MM-HH:MM, e.g. \"22:00-06:00\", or \"off\"";
+	if (a == b)
+		return "it starts when it ends, so it would be empty; write \"off\" for none";
+	*span = (struct alert_span){.enabled = true, .start_min = (uint16_t)a, .end_min = (uint16_t)b};
+	return NULL;
+}
+
+static int weekday(const char *s, size_t len)
+{
+	static const char *const names[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+	for (int d = 0; d < 7; d++)
+		if (len == 3 && strncasecmp(s, names[d], 3) == 0)
+			return d;
+	return -1;
+}
+
+/* "mon-fri", "sat,sun", "fri-mon", "mon,wed,fri": a bit per day, bit 0 Sunday. */
+static const char *parse_days(const char *value, void *out)
+{
+	static const char form[] =
+		"days are mon tue wed thu fri sat sun, as a list or ranges, e.g. \"mon-fri\" or "
+		"\"sat,sun\"";
+	uint8_t days = 0;
+	for (const char *p = value;; p++) {
+		size_t len = strcspn(p, ",");
+		const char *dash = memchr(p, '-', len);
+		int a = weekday(p, dash ? (size_t)(dash - p) : len);
+		int b = dash ? weekday(dash + 1, len - (size_t)(dash + 1 - p)) : a;
+		if (a < 0 || b < 0)
+			return form;
+		for (int d = a;; d = (d + 1) % 7) {
+			days |= (uint8_t)(1u << d);
+			if (d == b)
+				break;
+		}
+		p += len;
+		if (!*p)
+			break;
+	}
+	*(uint8_t *)out = days;
+	return NULL;
+}
+
+#define BU struct base_unit_settings
+static const struct cfg_field unit_fields[] = {
+	STR(BU, id, true, 1, cfg_check_ident, NULL, "the unit's id, as in its own file"),
+	STR(BU, number, true, 3, cfg_check_phone, NULL, "the unit's phone number"),
+	CUSTOM("key", BU, key, true, cfg_parse_key32, NULL, true,
+	       "the unit's key: the same 64 hex digits as in its file"),
+	DUR("heartbeat", BU, heartbeat_s, false, 600, 7 * 86400, "6h",
+	    "the unit's own heartbeat: silent longer (plus silent_grace) is SILENT"),
+	END,
+};
+
+static const char *const role_names[] = {"admin", "operator", "viewer", NULL};
+
+#define CT struct alert_contact
+static const struct cfg_field contact_fields[] = {
+	STR(CT, name, true, 1, check_text_name, NULL, "the contact's name, as others are told it"),
+	STR(CT, number, true, 3, cfg_check_phone, NULL, "the contact's phone number"),
+	ENUMR(CT, role, role_names, "\"admin\", \"operator\" or \"viewer\""),
+	INT(CT, tier, true, 1, ALERT_TIERS_MAX, 1, "who is called first (1), next (2), ..."),
+	CUSTOM("quiet", CT, quiet, false, parse_span, NULL, false,
+	       "local hours when only critical alarms reach this contact, or \"off\""),
+	END,
+};
+
+#define WN struct alert_window
+static const struct cfg_field window_fields[] = {
+	STR(WN, unit, true, 1, cfg_check_ident, NULL, "the unit, by id"),
+	INT(WN, channel, false, -1, M2_CONFIG_CHANNELS_MAX - 1, -1,
+	    "the channel's place in the unit's list, 0 first; -1: all of them"),
+	CUSTOM("days", WN, days, false, parse_days, NULL, false, "e.g. \"mon-fri\"; every day when absent"),
+	CUSTOM("hours", WN, span, true, parse_span, NULL, false, "local time, e.g. \"02:00-04:00\""),
+	END,
+};
+
+#define BS struct base_settings
+struct duration_elem {
+	uint32_t s;
+};
+static const struct cfg_field tier_delay_elem[] = {
+	DUR("tier_delay", struct duration_elem, s, true, 60, 86400, NULL, "a delay"),
+	END,
+};
+
+static const struct cfg_field escalation_fields[] = {
+	ARRAY("tier_delay", NULL, BS, as_written.tier_delays_s, as_written.n_tier_delays, 0, tier_delay_elem,
+	      "how long a tier has to acknowledge before the next is added: one for all, or one per tier"),
+	DUR("repeat", BS, policy.repeat_s, false, 0, 7 * 86400, "1h",
+	    "remind the last tier this often; \"0s\": never"),
+	INTN("repeat_max", BS, policy.repeat_max, false, 0, 1000, 0, "reminders per incident; 0: no limit"),
+	DUR("coalesce", BS, policy.coalesce_s, false, 0, 3600, "2m",
+	    "later alarms to one contact wait this long, together"),
+	DUR("clear_settle", BS, policy.clear_settle_s, false, 0, 86400, "10m",
+	    "a cleared incident closes after this, unless it comes back"),
+	BOOLN("all_clear", BS, policy.all_clear, true, "text everyone notified when an incident closes"),
+	END,
+};
+
+static const struct cfg_field cap_fields[] = {
+	INTN("contact", BS, policy.cap_contact, false, 0, 100000, 30, "texts per contact per day; 0: no cap"),
+	INTN("site", BS, policy.cap_site, false, 0, 100000, 200, "texts for the site per day; 0: no cap"),
+	END,
+};
+
+static const char *ekey(char *buf, size_t size, const char *list, int i, const char *member)
+{
+	snprintf(buf, size, "%s[%d].%s", list, i, member);
+	return buf;
+}
+
+/* Ids (ignoring case: phones type them), numbers and keys are each a unit's own; a window
+ * names a unit that is there. */
+static void units_check(const struct cfg_ctx *ctx, const BS *b)
+{
+	char k[64];
+	for (int j = 0; j < b->n_units; j++) {
+		const BU *u = &b->units[j];
+		for (int i = 0; i < j; i++) {
+			const BU *o = &b->units[i];
+			if (strcasecmp(o->id, u->id) == 0)
+				cfg_ctx_fail(ctx, ekey(k, sizeof(k), "units", j, "id"),
+					     "\"%s\" is also units[%d]'s id (ignoring case)", u->id, i);
+			if (sms_number_same(o->number, u->number))
+				cfg_ctx_fail(ctx, ekey(k, sizeof(k), "units", j, "number"),
+					     "\"%s\" is also units[%d]'s number: two units with one number",
+					     u->number, i);
+			if (memcmp(o->key, u->key, sizeof(u->key)) == 0)
+				cfg_ctx_fail(
+					ctx, ekey(k, sizeof(k), "units", j, "key"),
+					"units[%d] has this key too: give each unit its own (m2mon keygen)",
+					i);
+		}
+	}
+	for (size_t w = 0; w < b->policy.n_windows; w++) {
+		bool found = false;
+		for (int i = 0; i < b->n_units; i++)
+			found |= strcmp(b->units[i].id, b->policy.windows[w].unit) == 0;
+		if (!found)
+			cfg_ctx_fail(ctx, ekey(k, sizeof(k), "maintenance", (int)w, "unit"),
+				     "\"%s\" is not the id of one of the units", b->policy.windows[w].unit);
+	}
+}
+
+static void contacts_distinct(const struct cfg_ctx *ctx, const BS *b)
+{
+	const struct alert_policy *p = &b->policy;
+	char k[64];
+	for (int j = 0; j < (int)p->n_contacts; j++) {
+		const struct alert_contact *c = &p->contacts[j];
+		for (int i = 0; i < j; i++) {
+			if (sms_number_same(p->contacts[i].number, c->number))
+				cfg_ctx_fail(ctx, ekey(k, sizeof(k), "contacts", j, "number"),
+					     "\"%s\" is also contacts[%d]'s number", c->number, i);
+			if (strcasecmp(p->contacts[i].name, c->name) == 0)
+				cfg_ctx_fail(ctx, ekey(k, sizeof(k), "contacts", j, "name"),
+					     "\"%s\" is also contacts[%d]'s name (ignoring case): texts name "
+					     "who acknowledged",
+					     c->name, i);
+		}
+		for (int i = 0; i < b->n_units; i++) {
+			if (sms_number_same(b->units[i].number, c->number)) {
+				cfg_ctx_fail(ctx, ekey(k, sizeof(k), "contacts", j, "number"),
+					     "\"%s\" is units[%d]'s number, not a person's", c->number, i);
+				break;
+			}
+		}
+	}
+}
+
+/* n_tiers is the highest tier a contact has; each tier up to it needs someone. */
+static void tiers_check(const struct cfg_ctx *ctx, BS *b)
+{
+	struct alert_policy *p = &b->policy;
+	bool used[ALERT_TIERS_MAX + 1] = {false};
+	p->n_tiers = 0;
+	for (size_t i = 0; i < p->n_contacts; i++) {
+		used[p->contacts[i].tier] = true;
+		p->n_tiers = p->contacts[i].tier > p->n_tiers ? p->contacts[i].tier : p->n_tiers;
+	}
+	for (size_t t = 1; t < p->n_tiers; t++)
+		if (!used[t])
+			cfg_ctx_fail(ctx, "contacts",
+				     "no contact has tier %zu but one has tier %zu: the ladder would wait "
+				     "for nobody; "
+				     "number the tiers 1, 2, ... without a gap",
+				     t, p->n_tiers);
+	int k = b->as_written.n_tier_delays;
+	if (k > 1 && (size_t)k != p->n_tiers - 1) {
+		cfg_ctx_fail(
+			ctx, "escalation.tier_delay",
+			"%d delays for %zu tiers: give one for all, or one for each tier but the last (%zu)",
+			k, p->n_tiers, p->n_tiers - 1);
+		return;
+	}
+	for (int t = 0; t < ALERT_TIERS_MAX; t++)
+		p->tier_delay_s[t] =
+			k == 0 ? 15 * 60 : b->as_written.tier_delays_s[k == 1 ? 0 : (t < k ? t : k - 1)];
+}
+
+static void contacts_check(const struct cfg_ctx *ctx, BS *b)
+{
+	struct alert_policy *p = &b->policy;
+	bool can_ack = false;
+	contacts_distinct(ctx, b);
+	for (size_t i = 0; i < p->n_contacts; i++) {
+		if (!p->contacts[i].quiet.enabled)
+			p->contacts[i].quiet = b->as_written.quiet_hours;
+		can_ack |= p->contacts[i].role != ALERT_ROLE_VIEWER;
+	}
+	if (!can_ack)
+		cfg_ctx_fail(ctx, "contacts",
+			     "nobody may acknowledge: make a contact an admin or an operator");
+	tiers_check(ctx, b);
+	if (p->cap_contact == 1)
+		cfg_ctx_fail(ctx, "caps.contact",
+			     "1 is too few: the one text would be the notice that the cap is "
+			     "reached; 0 for no cap, or 2 or more");
+	if (p->cap_site == 1)
+		cfg_ctx_fail(ctx, "caps.site",
+			     "1 is too few: the one text would be the notice that the cap is "
+			     "reached; 0 for no cap, or 2 or more");
+}
+
+static void base_check(const struct cfg_ctx *ctx, void *obj)
+{
+	BS *b = obj;
+	const char *why = NULL;
+	int before = cfg_ctx_problems(ctx);
+	snprintf(b->policy.site, sizeof(b->policy.site), "%s", b->name);
+	units_check(ctx, b);
+	contacts_check(ctx, b);
+	/* The engine's own check, for what the precise ones above do not name. */
+	if (cfg_ctx_problems(ctx) == before && alert_policy_check(&b->policy, &why) < 0)
+		cfg_ctx_fail(ctx, NULL, "%s", why);
+}
+
+static const struct cfg_field base_fields[] = {
+	STR(BS, name, true, 1, check_text_name, NULL, "the site's name, e.g. \"Cold store North\""),
+	STR(BS, store, false, 1, NULL, "/var/lib/m2mon/base.db", "the base's SQLite file"),
+	DUR("silent_grace", BS, silent_grace_s, false, 0, 86400, "15m", "slack after a unit's heartbeat"),
+	LISTV("units", NULL, BS, units, n_units, 1, unit_fields, NULL,
+	      "the units: units = ( { id = \"WH1\"; number = \"+1555...\"; key = \"...\"; } );"),
+	LISTV("contacts", NULL, BS, policy.contacts, policy.n_contacts, 1, contact_fields, NULL,
+	      "who is told: contacts = ( { name = \"Alice\"; number = \"+1555...\"; role = \"admin\"; tier = "
+	      "1; } );"),
+	{.name = "escalation",
+	 .kind = CFG_GROUP,
+	 .offset = 0,
+	 .fields = escalation_fields,
+	 .help = "the ladder"},
+	CUSTOM("quiet_hours", BS, as_written.quiet_hours, false, parse_span, NULL, false,
+	       "every contact's quiet hours unless it has its own"),
+	{.name = "caps", .kind = CFG_GROUP, .offset = 0, .fields = cap_fields, .help = "daily limits"},
+	LISTV("maintenance", NULL, BS, policy.windows, policy.n_windows, 0, window_fields, NULL,
+	      "recurring windows when a unit's alarms text nobody"),
+	END,
+};
+
+/* The modem pool across top-level groups: one entry per device. */
+void m2_config_base_check(const struct cfg_ctx *ctx, void *conf)
+{
+	const BS *b = &((struct m2_config *)conf)->u.base;
+	for (int j = 1; j < b->n_modems; j++) {
+		for (int i = 0; i < j; i++) {
+			if (strcmp(b->modems[i].device, b->modems[j].device) != 0)
+				continue;
+			char key[48];
+			snprintf(key, sizeof(key), "modems[%d].device", j);
+			cfg_ctx_fail(ctx, key,
+				     "\"%s\" is also modems[%d]'s device; each modem has its own port",
+				     b->modems[j].device, i);
+			break;
+		}
+	}
+}
+
+#define CONF struct m2_config
+const struct cfg_field m2_config_base_schema[] = {
+	GROUP("log", CONF, log, false, m2_config_log_fields, NULL),
+	GROUPV("base", CONF, u.base, true, base_fields, base_check, NULL),
+	LISTV("modems", "modem", CONF, u.base.modems, u.base.n_modems, 1, m2_config_modem_fields, NULL,
+	      "the base's modems: modems = ( { device = \"/dev/ttyUSB2\"; } ); or modem = { ... };"),
+	END,
+};
