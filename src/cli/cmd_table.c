@@ -148,6 +148,21 @@ void cmd_table_print(const struct cmd_table *t, enum cmd_table_style style, FILE
 		print_row(t, (const char *const *)t->cells + r * t->n_cols, width, style, out);
 }
 
+void cmd_table_line(enum cmd_table_style style, const char *const *cells, size_t n, FILE *out)
+{
+	char buf[512];
+	for (size_t c = 0; c < n; c++) {
+		cmd_text_clean(cells[c] ? cells[c] : "", buf, sizeof(buf));
+		if (style == CMD_TABLE_CSV)
+			cmd_csv_field(out, buf);
+		else
+			fputs(buf, out);
+		if (c + 1 < n)
+			fputc(style == CMD_TABLE_CSV ? ',' : '\t', out);
+	}
+	fputs(style == CMD_TABLE_CSV ? "\r\n" : "\n", out);
+}
+
 /* The length of the valid UTF-8 sequence at `s` (1..4) with its code point in `*cp`, or 0
  * when the bytes there are not one (RFC 3629: no overlong forms, no surrogates). */
 static size_t utf8_seq(const unsigned char *s, uint32_t *cp)

@@ -42,6 +42,10 @@ size_t cmd_table_rows(const struct cmd_table *t);
 /* Writes the header and every row in `style`. The last column is never padded. */
 void cmd_table_print(const struct cmd_table *t, enum cmd_table_style style, FILE *out);
 
+/* Writes one line of `n` cells, cleaned, in TSV or CSV (not ALIGNED, which needs every row
+ * first): for output too long to keep, such as a year of readings. */
+void cmd_table_line(enum cmd_table_style style, const char *const *cells, size_t n, FILE *out);
+
 /* Copies `in` to `out` (`n` bytes, NUL-terminated, cut at a character boundary) with every
  * control character (C0, DEL, and C1 as UTF-8) and tab or line break replaced by a space and
  * every byte that is not valid UTF-8 by '?'. Returns the length written. */

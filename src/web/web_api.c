@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef int (*route_fn)(struct web_api *api, struct store *s, const struct web_query *q, int64_t now_ms,
 			struct web_reply *r);
@@ -131,8 +132,13 @@ static int api_store(struct web_api *api, int64_t now_ms, struct store **out)
 	if (api->last_try_ms && now_ms - api->last_try_ms < 1000 && now_ms >= api->last_try_ms)
 		return api->last_err;
 	api->last_try_ms = now_ms;
+	/* A missing file is said once here; the store would log each second's try. */
+	struct stat st;
+	bool is_file = strncmp(api->site->store, "postgresql:", 11) != 0;
+	api->last_err = is_file && stat(api->site->store, &st) != 0 && errno == ENOENT ? -ENOENT : 0;
 	struct store_open_cfg cfg = {.path = api->site->store, .kind = STORE_KIND_BASE, .read_only = true};
-	api->last_err = store_open(&cfg, &api->store);
+	if (!api->last_err)
+		api->last_err = store_open(&cfg, &api->store);
 	if (api->last_err) {
 		if (api->last_err != api->logged_err)
 			log_warn("web", "event=store_unavailable file=\"%s\" reason=\"%s\"", api->site->store,

@@ -14,7 +14,7 @@
 #define DEFAULT_W  900
 #define DEFAULT_H  320
 #define MARGIN_L   52
-#define MARGIN_R   104
+#define MARGIN_R   92
 #define MARGIN_T   44
 #define MARGIN_B   30
 #define LABEL_GAP  13 /* the least distance of two labels in the right margin */

@@ -176,6 +176,9 @@ static void settle_unit(struct web_unit *u, const struct web_site *site, int64_t
 		if (u->overdue && u->state < WEB_STATE_SILENT)
 			u->state = WEB_STATE_SILENT;
 	}
+	/* A silent unit's last readings say nothing of now. */
+	for (size_t i = 0; i < u->n_channels && u->state == WEB_STATE_SILENT; i++)
+		u->channels[i].state = WEB_STATE_SILENT;
 }
 
 static int unit_cmp(const void *a, const void *b)

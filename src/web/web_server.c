@@ -164,6 +164,14 @@ static void add_headers(struct MHD_Response *resp, const struct web_reply *r)
 		"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
 }
 
+/* libmicrohttpd 0.9.75 takes a persistent buffer as `void *` although it only reads it. */
+static void *unconst(const unsigned char *p)
+{
+	void *out;
+	memcpy(&out, &p, sizeof(out));
+	return out;
+}
+
 static enum MHD_Result answer(void *cls, struct MHD_Connection *con, const char *url, const char *method,
 			      const char *version, const char *upload_data, size_t *upload_data_size,
 			      void **req_cls)
@@ -185,7 +193,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *con, const char 
 	if (r.body)
 		resp = MHD_create_response_from_buffer(r.len, r.body, MHD_RESPMEM_MUST_FREE);
 	else
-		resp = MHD_create_response_from_buffer(r.status == 304 ? 0 : r.len, (void *)r.static_body,
+		resp = MHD_create_response_from_buffer(r.status == 304 ? 0 : r.len, unconst(r.static_body),
 						       MHD_RESPMEM_PERSISTENT);
 	if (!resp) {
 		web_reply_free(&r);
@@ -228,12 +236,11 @@ int web_server_start(const struct web_site *site, const char *listen, struct web
 		free(srv);
 		return rc;
 	}
-	srv->daemon =
-		MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, answer,
-				 srv, MHD_OPTION_LISTEN_SOCKET, srv->fd, MHD_OPTION_URI_LOG_CALLBACK,
-				 keep_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
-				 MHD_OPTION_CONNECTION_LIMIT, 64u, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-				 MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+	srv->daemon = MHD_start_daemon(
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, answer, srv,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_LISTEN_SOCKET, srv->fd,
+		MHD_OPTION_URI_LOG_CALLBACK, keep_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
+		MHD_OPTION_CONNECTION_LIMIT, 64u, MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
 	if (!srv->daemon) {
 		close(srv->fd);
 		web_api_free(srv->api);

@@ -1,6 +1,6 @@
 /* What the read side knows of a site besides its database: the name, where the store is,
  * which units the base listens to with their heartbeats, and who the contacts are (to name
- * the number behind an event). Filled from the base's configuration file (web_site_load) or
+ * the number behind an event). Filled from the base's configuration (web_site_from_config) or
  * by hand in tests; read only afterwards. */
 #ifndef M2_WEB_SITE_H
 #define M2_WEB_SITE_H
@@ -33,6 +33,11 @@ struct web_site {
 	struct web_site_contact contacts[WEB_SITE_CONTACTS_MAX];
 	size_t n_contacts;
 };
+
+struct m2_config;
+
+/* Fills `out` from a loaded base configuration (its kind must be M2_CONFIG_BASE). */
+void web_site_from_config(const struct m2_config *cfg, struct web_site *out);
 
 /* The configured unit `id` (matched ignoring case, as the configuration's ids are unique
  * so), or NULL. */

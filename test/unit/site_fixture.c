@@ -210,8 +210,8 @@ void sf_site(struct web_site *site, const char *store_path)
 	}
 	site->n_units = 5;
 	for (size_t i = 0; i < 3; i++) {
-		snprintf(site->contacts[i].name, sizeof(site->contacts[i].name), "%s", people[i].name);
-		snprintf(site->contacts[i].number, sizeof(site->contacts[i].number), "%s", people[i].number);
+		memcpy(site->contacts[i].name, people[i].name, sizeof(people[i].name));
+		memcpy(site->contacts[i].number, people[i].number, sizeof(people[i].number));
 	}
 	site->n_contacts = 3;
 }

@@ -16,6 +16,7 @@
   let clockOffset = 0;     // our clock minus the server's
   let lastContact = 0;
   let noDatabase = null;
+  let chartMinute = null;  // charts are redrawn each minute, their period moving with the clock
   const ranges = {};       // "UNIT/CH" -> {min, max} over 24 h
   const chartImgs = {};    // "UNIT/CH" -> <img>
 
@@ -56,10 +57,11 @@
     return list.map(function (c) { return c ? (c.name || c.number) : '?'; }).join(', ');
   }
 
-  function incidentTitle(inc) {
+  /* "#12 WH1 T1 HIGH 9.4 °C (limit 8.0)"; inside the unit's own tile without the unit. */
+  function incidentTitle(inc, inTile) {
     const kind = inc.kind === 'high' ? (inc.critical ? 'HIGH-HIGH' : 'HIGH')
       : inc.kind === 'low' ? (inc.critical ? 'LOW-LOW' : 'LOW') : inc.kind.toUpperCase();
-    let t = '#' + inc.id + ' ' + inc.unit + (inc.channel ? ' ' + inc.channel : '') + ' ' + kind;
+    let t = '#' + inc.id + (inTile ? '' : ' ' + inc.unit) + (inc.channel ? ' ' + inc.channel : '') + ' ' + kind;
     if (inc.value_c10 !== null) t += ' ' + temp(inc.value_c10) + ' \u00b0C';
     if (inc.threshold_c10 !== null) t += ' (limit ' + temp(inc.threshold_c10) + ')';
     return t;
@@ -81,13 +83,14 @@
     const foot = el('div', 'tile-foot');
     const inc = incidentOf(u.incident);
     if (state === 'silent') {
+      foot.appendChild(el('div', 'silent-word', 'SILENT'));
       foot.appendChild(el('div', 'silent-for', u.last_heard_ms
         ? 'not heard for ' + age(serverNow() - u.last_heard_ms) : 'never heard'));
       foot.lastChild.dataset.since = u.last_heard_ms || '';
     }
     if (inc) {
       const line = el('div');
-      line.appendChild(el('b', null, incidentTitle(inc)));
+      line.appendChild(el('b', null, incidentTitle(inc, true)));
       foot.appendChild(line);
       foot.appendChild(el('div', null, inc.told.length ? 'told ' + names(inc.told) : 'nobody told yet'));
       if (inc.acked_by) foot.appendChild(el('div', null, 'taken by ' + names([inc.acked_by]) + ' at ' + hhmm(inc.acked_ms)));
@@ -190,8 +193,10 @@
           grid.appendChild(box);
           chartImgs[key] = img;
         }
+        /* Drawn at the size it is shown, so that its text is as large as it was meant. */
+        const w = Math.max(320, Math.min(1600, Math.round((img.parentNode.clientWidth - 8) / 20) * 20));
         const src = '/api/chart.svg?unit=' + encodeURIComponent(u.id) + '&channel=' + encodeURIComponent(c.name) +
-          '&since=24h&width=640&height=240&v=' + v;
+          '&since=24h&width=' + w + '&height=' + Math.round(w * 0.45) + '&v=' + v;
         if (img.getAttribute('src') !== src) img.setAttribute('src', src);
       });
     });
@@ -208,7 +213,8 @@
     tr.appendChild(k);
     tr.appendChild(el('td', 'ev-unit', (e.unit || '') + (e.channel ? ' ' + e.channel : '')));
     const who = e.actor_name || e.actor || '';
-    tr.appendChild(el('td', 'ev-text', (who ? who + ': ' : '') + e.text));
+    const to = e.kind === 'notified' || e.kind === 'delivered' || e.kind === 'not_sent';
+    tr.appendChild(el('td', 'ev-text', (who ? (to ? 'to ' : '') + who + ': ' : '') + e.text));
     return tr;
   }
 
@@ -259,14 +265,15 @@
       if (etag && etag === rev) return;
       status = await res.json();
       clockOffset = Date.now() - status.now_ms;
+      document.getElementById('updated').textContent = 'data of ' + new Date(status.now_ms).toLocaleTimeString([], {hour12: false});
       rev = etag;
       redraw();
       const parts = (etag || '').replace(/^W\//, '').replace(/"/g, '').split('.');
       const d = parts.slice(0, 2).join('.');
       const minute = Math.floor(status.now_ms / 60000);
-      if (d !== dataRev || minute !== drawCharts.minute) {
+      if (d !== dataRev || minute !== chartMinute) {
         dataRev = d;
-        drawCharts.minute = minute;
+        chartMinute = minute;
         drawCharts(d + '.' + minute);
         await Promise.all([loadEvents(), loadRanges()]);
       }
@@ -301,6 +308,7 @@
     if (flipped) redraw();
   }
 
+  window.addEventListener('resize', function () { if (status && dataRev) drawCharts(dataRev + '.' + chartMinute); });
   setInterval(tick, 1000);
   tick();
   poll();
