@@ -48,7 +48,7 @@ static struct store_reading reading(const char *unit, const char *ch, int64_t t_
 	return r;
 }
 
-static void done(void *ud, int result, int64_t id)
+void sf_done(void *ud, int result, int64_t id)
 {
 	(void)id;
 	*(int *)ud = result;
@@ -57,7 +57,7 @@ static void done(void *ud, int result, int64_t id)
 static int write(struct store *s, const struct store_base_batch *b)
 {
 	int result = -1;
-	store_base_write(s, b, done, &result);
+	store_base_write(s, b, sf_done, &result);
 	return result;
 }
 

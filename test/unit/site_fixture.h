@@ -26,6 +26,9 @@
 /* Writes the site into `s` (a base store open for writing). Returns 0 or the store's error. */
 int sf_write(struct store *s, int64_t now_ms);
 
+/* A store_done_fn that puts the result in the int `ud` points to. */
+void sf_done(void *ud, int result, int64_t id);
+
 /* The site as the configuration describes it, with `store_path` as its store. */
 void sf_site(struct web_site *site, const char *store_path);
 
