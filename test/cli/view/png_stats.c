@@ -20,9 +20,9 @@ static void classify(const uint8_t *p, struct hues *h)
 	int r = p[0], g = p[1], b = p[2];
 	if (r > 170 && g < 90 && b < 90)
 		h->red++;
-	else if (r > 200 && g > 130 && g < 210 && b < 80)
+	else if (r > 200 && g > 120 && b < g - 20 && r - b > 40) /* also washed out, as a shade */
 		h->amber++;
-	else if (r > 60 && r < 150 && g < 60 && b > 110)
+	else if (r - g >= 15 && b - g >= 25 && g < 200) /* dark or washed out, as a hatch over white */
 		h->purple++;
 	else if (r < 60 && g > 70 && g < 140 && b > 150)
 		h->blue++;
