@@ -7,6 +7,7 @@
 #include "log.h"
 #include "web_server.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -62,10 +63,10 @@ int cmd_web(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	struct web_server *srv;
 	char err[256];
-	if (web_server_start(&v.site, listen, &srv, err, sizeof(err)) != 0) {
+	rc = web_server_start(&v.site, listen, &srv, err, sizeof(err));
+	if (rc != 0) {
 		fprintf(stderr, "%s: %s\n", prog, err);
-		return strstr(err, "give HOST:PORT") || strstr(err, "not an IPv") ? M2_EXIT_USAGE
-										  : M2_EXIT_FAIL;
+		return rc == -EINVAL ? M2_EXIT_USAGE : M2_EXIT_FAIL;
 	}
 	log_info("web", "event=start url=%s store=\"%s\" units=%zu", web_server_url(srv), v.site.store,
 		 v.site.n_units);
