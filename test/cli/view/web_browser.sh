@@ -20,9 +20,12 @@ sed "s|@STORE@|$db|" "$2/test/cli/view/site.conf.in" >"$conf"
 mkdir -p "$out_dir"
 
 web_pid=
+later_pid=
 stop_web() {
 	[ -n "$web_pid" ] && kill "$web_pid" 2>/dev/null && wait "$web_pid" 2>/dev/null
+	[ -n "$later_pid" ] && kill "$later_pid" 2>/dev/null && wait "$later_pid" 2>/dev/null
 	web_pid=
+	later_pid=
 }
 trap 'stop_web; rm -rf "$tmp"' EXIT
 
@@ -111,10 +114,10 @@ stats=$out
 echo "screenshot: $shot: $stats"
 field() { printf '%s\n' "$stats" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 for want in "colours 500" "other_pct 30" "red 30000" "amber 30000" "purple 30000" "blue 3000"; do
-	set -- $want
-	v=$(field "$1")
-	if [ -z "$v" ] || [ "$v" -lt "$2" ]; then
-		echo "FAIL: screenshot: $1=$v, expected at least $2 (the tiles' colours, the charts)"
+	read -r key least <<<"$want"
+	v=$(field "$key")
+	if [ -z "$v" ] || [ "$v" -lt "$least" ]; then
+		echo "FAIL: screenshot: $key=$v, expected at least $least (the tiles' colours, the charts)"
 		failures=$((failures + 1))
 	fi
 done
@@ -122,6 +125,36 @@ expect_in "$stats" "width=1920 height=1080" "screenshot size"
 log=$(cat "$tmp/web.log")
 expect_in "$log" 'path="/api/chart.svg" status=200' "the page loaded its charts"
 expect_in "$log" 'path="/api/history" status=200' "the page asked for the day's ranges"
+# The page polls by itself: in the 8 s of virtual time it was given, it asked again and again.
+polls=$(grep -c 'path="/api/status" status=' "$tmp/web.log")
+[ "$polls" -ge 6 ] || { echo "FAIL: the page polled /api/status $polls times in two loads"; failures=$((failures + 1)); }
+
+# Before the base has made its database, the page says so instead of showing nothing.
+sed "s|@STORE@|$tmp/later.db|" "$2/test/cli/view/site.conf.in" >"$tmp/later.conf"
+"$m2mon" web --config "$tmp/later.conf" --listen 127.0.0.1:0 2>"$tmp/later.log" &
+later_pid=$!
+later_url=
+for _ in $(seq 200); do
+	later_url=$(sed -n 's/.*event=start url=\([^ ]*\).*/\1/p' "$tmp/later.log")
+	[ -n "$later_url" ] && break
+	kill -0 "$later_pid" 2>/dev/null || break
+	sleep 0.05
+done
+if [ -n "$later_url" ]; then
+	dom=$(chrome --dump-dom "$later_url")
+	expect_in "$dom" 'no database yet: the base station creates it when it first starts' "DOM: no database yet"
+else
+	echo "FAIL: the second display did not start: $(cat "$tmp/later.log")"
+	failures=$((failures + 1))
+fi
+kill "$later_pid" 2>/dev/null
+wait "$later_pid" 2>/dev/null
+later_pid=
+expect_in "$(cat "$tmp/later.log")" 'event=store_unavailable' "the missing database is logged"
+if [ "$(grep -c store_unavailable "$tmp/later.log")" -ne 1 ]; then
+	echo "FAIL: the missing database is logged more than once: $(cat "$tmp/later.log")"
+	failures=$((failures + 1))
+fi
 
 # Another display on the same port is refused with the reason.
 expect_status 1 "$m2mon" web --config "$conf" --listen "127.0.0.1:$port"
