@@ -36,4 +36,17 @@ extern const char cmd_keygen_usage[];
 int cmd_unit(int argc, char **argv);
 extern const char cmd_unit_usage[];
 
+/* The read side: the base's database for people (cmd_view.h). */
+int cmd_status(int argc, char **argv);
+extern const char cmd_status_usage[];
+
+int cmd_history(int argc, char **argv);
+extern const char cmd_history_usage[];
+
+int cmd_events(int argc, char **argv);
+extern const char cmd_events_usage[];
+
+int cmd_web(int argc, char **argv);
+extern const char cmd_web_usage[];
+
 #endif
