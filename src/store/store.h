@@ -111,7 +111,9 @@ struct store_open_cfg {
 	 * (0: the latest). A database opened so accepts no record calls but its own tests'. */
 	int migrate_to;
 	/* Tests only: faults at the I/O seam (NULL: none). Caller-owned; it must outlive the
-	 * store and may be changed between calls to arm a fault. */
+	 * store and may be changed between calls to arm a fault. On PostgreSQL any action but
+	 * NONE loses, once, the answer of the call after `after` answered ones (it was
+	 * committed): the connection drops then, as when the link dies at that moment. */
 	struct store_fault *fault;
 
 	/* PostgreSQL only (SQLite ignores them). */

@@ -127,6 +127,7 @@ static void pg_close(struct store *s)
 static void pg_defaults(struct store_pg *pg, const struct store_open_cfg *cfg)
 {
 	pg->loop = cfg->loop;
+	pg->fault = cfg->fault;
 	pg->migrate_to = cfg->migrate_to;
 	pg->call_timeout_ms = cfg->call_timeout_ms > 0 ? cfg->call_timeout_ms : 30000;
 	pg->connect_timeout_ms = cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms : 10000;

@@ -38,6 +38,11 @@ struct pg_job {
 	size_t n_stmts, cap;
 	pg_result_fn on_result;
 	pg_finish_fn finish;
+	/* Forgets what an earlier sending collected, before the job is sent again; NULL when
+	 * its results are idempotent. */
+	void (*reset)(struct pg_job *j);
+	bool once;                /* never sent again: a lost connection fails it with -ECONNRESET (views,
+				     whose rows went to the caller already) */
 	int64_t deadline_mono_ms; /* not yet sent by then while disconnected: -ENOTCONN */
 	bool sent;                /* reached the wire at least once */
 	bool setup;               /* a connection's own job, run before it is READY */
@@ -122,6 +127,7 @@ struct store_pg {
 	store_wake_fn wake;
 	void *wake_ud;
 	struct pg_leader *leader;
+	struct store_fault *fault; /* tests: a lost answer (store_pg_conn.c) */
 	bool closing;
 };
 

@@ -1,6 +1,7 @@
 /* The base's receiving side on PostgreSQL: the inbox with its shared de-duplication key (a
  * message two bases store is one row; an insert sent again after a lost connection knows
- * its own row by the handle's session), multipart parts, units' protocol state, and the
+ * its own row by the call's token, while a second call for the same message is a
+ * duplicate), multipart parts, units' protocol state, and the
  * base's sequence numbers per unit reserved in blocks by an atomic increment, so that two
  * bases never hand out the same number. */
 #include "store_pg.h"
@@ -15,7 +16,7 @@ struct inbox_add_job {
 	struct pg_job job;
 	store_done_fn cb;
 	void *ud;
-	uint64_t session;
+	uint64_t token;
 	int result;
 	int64_t id;
 	bool known;
@@ -31,8 +32,13 @@ static int inbox_add_result(struct pg_job *j, size_t stmt, PGresult *r)
 	if (stmt == 0)
 		a->result = 0;
 	else
-		a->result = (uint64_t)store_pg_int(r, 0, 1) == a->session ? 0 : STORE_DUPLICATE;
+		a->result = (uint64_t)store_pg_int(r, 0, 1) == a->token ? 0 : STORE_DUPLICATE;
 	return 0;
+}
+
+static void inbox_add_reset(struct pg_job *j)
+{
+	((struct inbox_add_job *)j)->known = false;
 }
 
 static void inbox_add_finish(struct pg_job *j, int err)
@@ -66,13 +72,15 @@ void store_pgb_inbox_add(struct store *s, const struct store_inbox_sms *m, store
 	}
 	a->cb = cb;
 	a->ud = ud;
-	a->session = pg->session;
+	a->job.reset = inbox_add_reset;
+	/* This call's token: the handle's session mixed with a counter, below 2^63. */
+	a->token = (pg->session ^ (++pg->tx_seq * 0x9E3779B97F4A7C15ULL)) & INT64_MAX;
 	uint8_t key[STORE_DEDUP_KEY_LEN];
 	store_dedup_key(m->pdu_hex, m->sender, m->scts_ms, key);
 	struct pg_job *j = &a->job;
 	struct pg_stmt *st = store_pg_stmt(
 		j, "INSERT INTO inbox(dedup, pdu_hex, sender, scts_ms, received_ms, modem, ref, total, part,"
-		   " state, ins_session) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'new', $10)"
+		   " state, ins_token) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'new', $10)"
 		   " ON CONFLICT (dedup) DO NOTHING RETURNING id");
 	store_pg_p_bytea(j, st, key, sizeof(key));
 	store_pg_p_text(j, st, m->pdu_hex);
@@ -83,8 +91,8 @@ void store_pgb_inbox_add(struct store *s, const struct store_inbox_sms *m, store
 	store_pg_p_int(j, st, m->ref);
 	store_pg_p_int(j, st, m->total);
 	store_pg_p_int(j, st, m->part);
-	store_pg_p_uint(j, st, pg->session);
-	st = store_pg_stmt(j, "SELECT id, ins_session FROM inbox WHERE dedup = $1");
+	store_pg_p_uint(j, st, a->token);
+	st = store_pg_stmt(j, "SELECT id, ins_token FROM inbox WHERE dedup = $1");
 	store_pg_p_bytea(j, st, key, sizeof(key));
 	store_pg_submit(&pg->main, j, false);
 }
@@ -158,6 +166,14 @@ static void inbox_list_finish(struct pg_job *j, int err)
 	store_pg_job_free(j);
 }
 
+static void inbox_list_reset(struct pg_job *j)
+{
+	struct inbox_list_job *l = (struct inbox_list_job *)j;
+	free(l->rows);
+	l->rows = NULL;
+	l->n = 0;
+}
+
 static struct inbox_list_job *inbox_list_new(store_inbox_fn cb, void *ud)
 {
 	struct inbox_list_job *l =
@@ -168,6 +184,7 @@ static struct inbox_list_job *inbox_list_new(store_inbox_fn cb, void *ud)
 	}
 	l->cb = cb;
 	l->ud = ud;
+	l->job.reset = inbox_list_reset;
 	return l;
 }
 
@@ -239,6 +256,14 @@ static int units_result(struct pg_job *j, size_t stmt, PGresult *r)
 	return 0;
 }
 
+static void units_reset(struct pg_job *j)
+{
+	struct units_job *u = (struct units_job *)j;
+	free(u->rows);
+	u->rows = NULL;
+	u->n = 0;
+}
+
 static void units_finish(struct pg_job *j, int err)
 {
 	struct units_job *u = (struct units_job *)j;
@@ -256,6 +281,7 @@ void store_pgb_units_load(struct store *s, store_units_fn cb, void *ud)
 	}
 	u->cb = cb;
 	u->ud = ud;
+	u->job.reset = units_reset;
 	store_pg_stmt(&u->job, "SELECT unit, window_version, replay_window, last_heard_ms, last_seq,"
 			       " clock_offset_ms FROM units ORDER BY unit");
 	store_pg_submit(&pg_of(s)->main, &u->job, false);

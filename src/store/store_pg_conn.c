@@ -336,8 +336,13 @@ void store_pg_conn_drop(struct pg_conn *c, int err, const char *why)
 	if (c->state == PG_CONN_CLOSED || c->state == PG_CONN_DOWN)
 		return;
 	bool was_up = c->state == PG_CONN_READY || c->state == PG_CONN_SETUP;
+	struct pg_job *cut = c->busy ? c->head : NULL;
 	log_down(c, err, why);
 	conn_teardown(c);
+	if (cut && cut->once) {
+		unlink_job(c, cut);
+		finish_job(c, cut, -ECONNRESET);
+	}
 	drop_setup_jobs(c);
 	c->state = PG_CONN_DOWN;
 	c->t_retry = store_pg_now_mono() + c->backoff_ms;
@@ -388,6 +393,7 @@ void store_pg_conn_start(struct pg_conn *c)
 	c->want_read = false;
 	c->want_write = true; /* the first poll is as if PGRES_POLLING_WRITING */
 	c->t_connect = store_pg_now_mono() + c->pg->connect_timeout_ms;
+	conn_arm(c);
 }
 
 /* The server's notices (CREATE ... IF NOT EXISTS) are for debugging only. */
@@ -464,6 +470,8 @@ static void conn_flush(struct pg_conn *c)
 
 static void send_job(struct pg_conn *c, struct pg_job *j)
 {
+	if (j->sent && j->reset)
+		j->reset(j);
 	for (size_t i = 0; i < j->n_stmts; i++) {
 		const struct pg_stmt *st = &j->stmts[i];
 		if (!PQsendQueryParams(c->pq, st->sql, st->n, NULL, (const char *const *)st->v, NULL, NULL,
@@ -528,6 +536,19 @@ static void job_done(struct pg_conn *c)
 	finish_job(c, j, j->err);
 }
 
+/* The fault seam (store_open_cfg.fault, tests only): the answer of the job after `after`
+ * completed ones is dropped with the connection, once. */
+static bool fault_fires(struct pg_conn *c, const struct pg_job *j)
+{
+	struct store_fault *f = c->pg->fault;
+	if (!f || f->action == STORE_FAULT_NONE || j->setup)
+		return false;
+	if (f->count++ < f->after)
+		return false;
+	f->action = STORE_FAULT_NONE;
+	return true;
+}
+
 static void take_result(struct pg_conn *c, PGresult *r)
 {
 	struct pg_job *j = c->busy ? c->head : NULL;
@@ -539,6 +560,11 @@ static void take_result(struct pg_conn *c, PGresult *r)
 	switch (st) {
 	case PGRES_PIPELINE_SYNC:
 		PQclear(r);
+		if (fault_fires(c, j)) {
+			/* Tests: the answer of a committed job is lost, as when the link dies then. */
+			store_pg_conn_drop(c, -ECONNRESET, "fault injected: the answer was lost");
+			return;
+		}
 		job_done(c);
 		return;
 	case PGRES_TUPLES_OK:

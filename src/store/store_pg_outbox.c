@@ -74,6 +74,13 @@ static int claim_result(struct pg_job *j, size_t stmt, PGresult *r)
 	return 0;
 }
 
+static void claim_reset(struct pg_job *j)
+{
+	struct claim_job *c = (struct claim_job *)j;
+	c->have = false;
+	c->next_due = INT64_MAX;
+}
+
 static void claim_finish(struct pg_job *j, int err)
 {
 	struct claim_job *c = (struct claim_job *)j;
@@ -98,6 +105,7 @@ void store_pgb_outbox_claim(struct store *s, int64_t now_ms, const char *modem, 
 	c->cb = cb;
 	c->ud = ud;
 	c->next_due = INT64_MAX;
+	c->job.reset = claim_reset;
 	struct pg_job *j = &c->job;
 	uint64_t token = ++pg->tx_seq;
 	struct pg_stmt *st = store_pg_stmt(
@@ -260,6 +268,11 @@ static int count_result(struct pg_job *j, size_t stmt, PGresult *r)
 	return 0;
 }
 
+static void count_reset(struct pg_job *j)
+{
+	((struct count_job *)j)->n = 0;
+}
+
 static void count_finish(struct pg_job *j, int err)
 {
 	struct count_job *c = (struct count_job *)j;
@@ -279,6 +292,7 @@ struct pg_job *store_pg_count_job(const char *op, store_done_fn cb, void *ud)
 	}
 	c->cb = cb;
 	c->ud = ud;
+	c->job.reset = count_reset;
 	return &c->job;
 }
 
@@ -336,6 +350,14 @@ static void out_list_finish(struct pg_job *j, int err)
 	store_pg_job_free(j);
 }
 
+static void out_list_reset(struct pg_job *j)
+{
+	struct out_list_job *l = (struct out_list_job *)j;
+	free(l->rows);
+	l->rows = NULL;
+	l->n = 0;
+}
+
 static struct out_list_job *out_list_new(const char *op, store_outbox_fn cb, void *ud)
 {
 	struct out_list_job *l = store_pg_job_new(sizeof(*l), op, out_list_result, out_list_finish);
@@ -345,6 +367,7 @@ static struct out_list_job *out_list_new(const char *op, store_outbox_fn cb, voi
 	}
 	l->cb = cb;
 	l->ud = ud;
+	l->job.reset = out_list_reset;
 	return l;
 }
 

@@ -71,7 +71,7 @@ static const char base_v2[] =
 	"CREATE TABLE blobs(name text PRIMARY KEY, version bigint NOT NULL, data bytea NOT NULL);";
 
 /* Several bases: their heartbeats and runs, the leader's epoch and lease, the outbox's
- * claims with their leases, the inbox's inserting handle, the writes' tokens (a write sent
+ * claims with their leases, the token of the call that stored an inbox row, the writes' tokens (a write sent
  * again after a lost connection is recognised), the fencing check, and the wake-ups. */
 static const char base_v3[] =
 	"CREATE TABLE bases(name text PRIMARY KEY, epoch bigint NOT NULL, modems_up int NOT NULL DEFAULT 0,"
@@ -82,7 +82,7 @@ static const char base_v3[] =
 	" ADD COLUMN claim_epoch bigint NOT NULL DEFAULT 0, ADD COLUMN claim_session bigint NOT NULL DEFAULT "
 	"0,"
 	" ADD COLUMN claim_seq bigint NOT NULL DEFAULT 0, ADD COLUMN lease_until timestamptz;"
-	"ALTER TABLE inbox ADD COLUMN ins_session bigint NOT NULL DEFAULT 0;"
+	"ALTER TABLE inbox ADD COLUMN ins_token bigint NOT NULL DEFAULT 0;"
 	"CREATE TABLE m2_tx(session bigint PRIMARY KEY, seq bigint NOT NULL, result bigint NOT NULL DEFAULT "
 	"0,"
 	" at timestamptz NOT NULL);"
@@ -307,7 +307,7 @@ static void join_finish(struct pg_job *j, int err)
 static void setup_join(struct pg_conn *c)
 {
 	struct store_pg *pg = c->pg;
-	if (pg->pub.read_only || pg->base_epoch > 0)
+	if (pg->pub.read_only || pg->base_epoch > 0 || pg->pub.schema_version < 3)
 		return; /* a reconnect keeps the run: the claims made before are still ours */
 	struct join_job *jj = store_pg_job_new(sizeof(*jj), "join", join_result, join_finish);
 	if (!jj) {

@@ -63,10 +63,12 @@ static struct view_job *view_new(struct store *s, const char *op, int *err)
 	if (*err)
 		return NULL;
 	struct view_job *v = store_pg_job_new(sizeof(*v), op, view_result, view_finish);
-	if (!v)
+	if (!v) {
 		*err = -ENOMEM;
-	else
+	} else {
 		v->out = err;
+		v->job.once = true;
+	}
 	return v;
 }
 

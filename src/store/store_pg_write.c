@@ -461,6 +461,15 @@ static int engine_result(struct pg_job *j, size_t stmt, PGresult *r)
 	return 0;
 }
 
+static void engine_reset(struct pg_job *j)
+{
+	struct engine_job *e = (struct engine_job *)j;
+	free(e->inc);
+	e->inc = NULL;
+	e->n_inc = e->n_mutes = e->n_contacts = 0;
+	e->have_counters = false;
+}
+
 static void engine_finish(struct pg_job *j, int err)
 {
 	struct engine_job *e = (struct engine_job *)j;
@@ -493,6 +502,7 @@ void store_pgb_engine_load(struct store *s, uint32_t counters_version, size_t co
 	}
 	e->cb = cb;
 	e->ud = ud;
+	e->job.reset = engine_reset;
 	e->counters_version = counters_version;
 	e->counters_size = counters_size <= STORE_BLOB_MAX ? counters_size : 0;
 	struct pg_job *j = &e->job;
