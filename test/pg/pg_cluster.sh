@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A throw-away PostgreSQL 15 cluster for tests: its own data directory and Unix socket in a
-# temporary folder, no TCP, fsync off. As root the server runs as user postgres (it refuses
+# temporary folder, no TCP, fsync off (M2_PG_FSYNC=on for benchmarks). As root the server runs as user postgres (it refuses
 # root); otherwise as the caller. Sourced for its functions, or run as a wrapper:
 #
 #   pg_cluster.sh run CMD [ARGS...]   start a cluster, run CMD with M2_PG_DIR, M2_PG_BIN,
@@ -13,6 +13,8 @@ set -euo pipefail
 
 M2_PG_BIN=${M2_PG_BIN:-/usr/lib/postgresql/15/bin}
 M2_PG_PORT=${M2_PG_PORT:-5432}
+# fsync off for tests; benchmarks set M2_PG_FSYNC=on to compare with SQLite's synchronous=FULL.
+M2_PG_FSYNC=${M2_PG_FSYNC:-off}
 
 pg__as() {
   if [ "$(id -u)" -eq 0 ]; then
@@ -33,7 +35,7 @@ pg_cluster_start() {
   pg__as "$M2_PG_BIN/initdb" -D "$dir/data" -A trust -U postgres --no-sync -E UTF8 \
     --locale=C >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; return 1; }
   pg__as "$M2_PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-    -o "-k $dir -c listen_addresses='' -p $M2_PG_PORT -c fsync=off -c autovacuum=off -c max_connections=60" \
+    -o "-k $dir -c listen_addresses='' -p $M2_PG_PORT -c fsync=$M2_PG_FSYNC -c autovacuum=off -c max_connections=60" \
     start >/dev/null || { cat "$dir/server.log" >&2; return 1; }
 }
 
@@ -46,7 +48,7 @@ pg_cluster_stop() {
 pg_cluster_restart() {
   local dir=$1 mode=${2:-fast}
   pg__as "$M2_PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m "$mode" -w \
-    -o "-k $dir -c listen_addresses='' -p $M2_PG_PORT -c fsync=off -c autovacuum=off -c max_connections=60" \
+    -o "-k $dir -c listen_addresses='' -p $M2_PG_PORT -c fsync=$M2_PG_FSYNC -c autovacuum=off -c max_connections=60" \
     restart >/dev/null
 }
 
