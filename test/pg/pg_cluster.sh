@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A throw-away PostgreSQL 15 cluster for tests: its own data directory and Unix socket in a
-# temporary folder, no TCP, fsync off (M2_PG_FSYNC=on for benchmarks). As root the server runs as user postgres (it refuses
+# temporary folder, no TCP, fsync off (M2_PG_FSYNC=on for benchmarks). As root the server
 # root); otherwise as the caller. Sourced for its functions, or run as a wrapper:
 #
 #   pg_cluster.sh run CMD [ARGS...]   start a cluster, run CMD with M2_PG_DIR, M2_PG_BIN,
