@@ -326,7 +326,9 @@ static void leader_step(struct pg_leader *l)
 		became_leading(l);
 	if (l->busy || l->pg->lead.state != PG_CONN_READY)
 		return;
-	if (holds && l->locked)
+	/* A leader that cannot write (its main connection is down) lets the lease run out rather
+	 * than hold the lead it cannot use; a reconnect within the lease keeps it. */
+	if (holds && l->locked && l->pg->main.state == PG_CONN_READY)
 		leader_renew(l);
 	else if (!l->locked)
 		leader_try(l);

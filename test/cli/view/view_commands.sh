@@ -9,8 +9,13 @@ make_db=$3
 . "$2/test/cli/lib.sh"
 
 db="$tmp/base.db"
+if [ "${M2_STORE_BACKEND:-}" = postgresql ]; then
+	# The same on a PostgreSQL database of its own (under test/pg/pg_cluster.sh run).
+	"$M2_PG_BIN/createdb" -h "$M2_PG_DIR" -p "$M2_PG_PORT" -U postgres m2view || { echo "FAIL: createdb"; exit 1; }
+	db="postgresql:///m2view?host=$M2_PG_DIR&port=$M2_PG_PORT&user=postgres"
+fi
 conf="$tmp/base.conf"
-sed "s|@STORE@|$db|" "$2/test/cli/view/site.conf.in" >"$conf"
+sed "s|@STORE@|${db//&/\\&}|" "$2/test/cli/view/site.conf.in" >"$conf"
 "$make_db" "$db" 2>/dev/null || { echo "FAIL: make_site_db"; exit 1; }
 
 count_lines() { printf '%s\n' "$1" | grep -c -- "$2"; }
@@ -108,6 +113,14 @@ expect_status 2 "$m2mon" events --config "$conf" --since 1.5h
 expect_in "$err" "not '1.5h'" "events: bad --since"
 
 # ---- the errors met first ----
+if [ "${M2_STORE_BACKEND:-}" = postgresql ]; then
+	none="postgresql:///m2none?host=$M2_PG_DIR&port=$M2_PG_PORT&user=postgres"
+	sed "s|@STORE@|${none//&/\\&}|" "$2/test/cli/view/site.conf.in" >"$tmp/none.conf"
+	expect_status 1 "$m2mon" status --config "$tmp/none.conf"
+	expect_in "$err" "no such file, directory or database" "status: no database on the server"
+	expect_in "$err" "createdb" "status: what to do about it"
+	finish
+fi
 sed "s|@STORE@|$tmp/none.db|" "$2/test/cli/view/site.conf.in" >"$tmp/none.conf"
 for cmd in "status" "history WH1" "events"; do
 	# shellcheck disable=SC2086
