@@ -256,11 +256,15 @@ static void log_down(struct pg_conn *c, int err, const char *detail)
 	c->episode_err = err;
 	char esc[384];
 	log_escape(detail ? detail : "", detail ? strlen(detail) : 0, esc, sizeof(esc));
-	log_error("store",
-		  "event=db_down db=\"%s\" conn=%s error=\"%s\" detail=\"%s\" hint=\"%s\" "
-		  "retry=\"every %d s at most, by itself\"",
-		  c->pg->pub.path, c->name, store_strerror(err), esc, store_pg_hint(err),
-		  PG_BACKOFF_MAX_MS / 1000);
+	if (c->pg->loop)
+		log_error("store",
+			  "event=db_down db=\"%s\" conn=%s error=\"%s\" detail=\"%s\" hint=\"%s\" "
+			  "retry=\"every %d s at most, by itself\"",
+			  c->pg->pub.path, c->name, store_strerror(err), esc, store_pg_hint(err),
+			  PG_BACKOFF_MAX_MS / 1000);
+	else
+		log_error("store", "event=db_down db=\"%s\" conn=%s error=\"%s\" detail=\"%s\" hint=\"%s\"",
+			  c->pg->pub.path, c->name, store_strerror(err), esc, store_pg_hint(err));
 }
 
 static void finish_job(struct pg_conn *c, struct pg_job *j, int err)

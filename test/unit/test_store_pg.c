@@ -87,6 +87,28 @@ static void calls_complete_on_the_loop(void **state)
 	pgx_close(x, s);
 }
 
+/* A password in the URI never reaches a log line or store_path(). */
+static void the_password_stays_out_of_the_logs(void **state)
+{
+	struct pgx *x = *state;
+	char uri[400];
+	snprintf(uri, sizeof(uri), "%s&password=Sesame42", x->fx.path);
+	struct store_open_cfg cfg = {.path = uri, .kind = STORE_KIND_BASE, .base_name = "north"};
+	struct store *s = NULL;
+	fx_capture_begin(&x->fx);
+	assert_int_equal(store_open(&cfg, &s), 0);
+	assert_null(strstr(store_path(s), "Sesame42"));
+	assert_non_null(strstr(store_path(s), "password=***"));
+	store_close(s);
+	char bad[] = "postgresql://m2mon:Sesame42@/nodb?host=/nonexistent";
+	cfg.path = bad;
+	assert_int_equal(store_open(&cfg, &s), -ECONNREFUSED);
+	fx_capture_end(&x->fx);
+	assert_non_null(strstr(x->fx.log, "event=db_created"));
+	assert_non_null(strstr(x->fx.log, "event=db_down"));
+	assert_null(strstr(x->fx.log, "Sesame42"));
+}
+
 static void a_database_of_version_1_is_migrated(void **state)
 {
 	struct pgx *x = *state;
@@ -425,6 +447,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(calls_complete_on_the_loop, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_password_stays_out_of_the_logs, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_database_of_version_1_is_migrated, setup, teardown),
 		cmocka_unit_test_setup_teardown(refusals_say_what_is_wrong, setup, teardown),
 		cmocka_unit_test_setup_teardown(an_unreachable_database_is_logged_once_and_calls_wait, setup,
