@@ -40,6 +40,9 @@ tty=$(on_tty "$m2mon" status --config "$conf")
 expect_in "$tty" "Cold store North at " "status on a terminal: the title"
 expect_in "$tty" "UNIT     STATE    HEARD" "status on a terminal: aligned header"
 expect_in "$tty" "3 open incidents" "status on a terminal: incident count"
+expect_in "$tty" "BASE   LEADER" "status on a terminal: the bases"
+expect_in "$out" $'north\t' "status piped: the base that beat"
+expect_in "$out" $'\t1/2\t' "status piped: its modems up"
 
 expect_status 0 "$m2mon" status --config "$conf" --json
 printf '%s' "$out" >"$tmp/status.json"
@@ -58,6 +61,7 @@ check_jq '(.incidents[] | select(.id == 12) | .acked_by.name) == "Bob"' "json: w
 check_jq '(.incidents[] | select(.id == 14) | [.told[].name]) == ["Alice","Bob"]' "json: who was told of 14"
 check_jq '(.units[1].channels[0].reading.temp_c | type) == "number"' "json: temperatures are numbers"
 check_jq '.units_by_state.silent == 1' "json: counts"
+check_jq '(.bases[0].name == "north") and (.bases[0].modems_up == 1) and .bases[0].beating' "json: the base"
 
 # ---- history ----
 expect_status 0 "$m2mon" history --config "$conf" WH1 T1 --csv
