@@ -32,9 +32,10 @@
 
 /* ---- heartbeat ---------------------------------------------------------------------------- */
 
-/* Writes this base's row (store_open_cfg.base_name): how many of its modems are READY and
- * how many it has, seen now on the database's clock; renews the leases of the outbox rows
- * it holds SENDING. SQLite keeps the row too, for `m2mon status`. -EINVAL: no base_name. */
+/* Writes this base's row (store_open_cfg.base_name, the host's name when none): how many of
+ * its modems are READY and how many it has, seen now on the database's clock; renews the
+ * leases of the outbox rows it holds SENDING. SQLite keeps the row too, for `m2mon status`.
+ * The callback's id is how many rows it touched (tests). */
 void store_cluster_heartbeat(struct store *s, uint32_t modems_up, uint32_t modems, store_done_fn cb,
 			     void *user_data);
 

@@ -27,10 +27,10 @@ void store_pgc_heartbeat(struct store *s, uint32_t up, uint32_t modems, store_do
 		return;
 	struct pg_stmt *st = store_pg_stmt(
 		j, "INSERT INTO bases AS b(name, epoch, modems_up, modems, last_seen, started)"
-		   " VALUES ($1, $2, $3, $4, now(), now()) ON CONFLICT (name) DO UPDATE SET modems_up = $3,"
-		   " modems = $4, last_seen = now() WHERE b.epoch = $2");
+		   " VALUES ($1, current_setting('m2.run')::bigint, $2, $3, now(), now()) ON CONFLICT (name)"
+		   " DO UPDATE SET modems_up = $2, modems = $3, last_seen = now()"
+		   " WHERE b.epoch = current_setting('m2.run')::bigint");
 	store_pg_p_text(j, st, pg->base_name);
-	store_pg_p_int(j, st, pg->base_epoch);
 	store_pg_p_int(j, st, up);
 	store_pg_p_int(j, st, modems);
 	st = store_pg_stmt(j, "UPDATE outbox SET lease_until = now() + $2 * interval '1 millisecond'"

@@ -118,15 +118,15 @@ void store_pgb_outbox_claim(struct store *s, int64_t now_ms, const char *modem, 
 		   " pick AS MATERIALIZED (SELECT id FROM outbox WHERE state = 'queued' AND next_ms <= $1"
 		   " AND NOT EXISTS (SELECT 1 FROM prev) ORDER BY next_ms, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
 		   " UPDATE outbox o SET state = 'sending', attempts = o.attempts + 1, modem = $2,"
-		   " claimed_by = $3, claim_epoch = $4, claim_session = $5, claim_seq = $6,"
-		   " lease_until = now() + $7 * interval '1 millisecond' FROM pick WHERE o.id = pick.id");
+		   " claimed_by = $3, claim_epoch = current_setting('m2.run')::bigint, claim_session = $5,"
+		   " claim_seq = $6, lease_until = now() + $4 * interval '1 millisecond'"
+		   " FROM pick WHERE o.id = pick.id");
 	store_pg_p_int(j, st, now_ms);
 	store_pg_p_text(j, st, modem);
 	store_pg_p_text(j, st, pg->base_name);
-	store_pg_p_int(j, st, pg->base_epoch);
+	store_pg_p_int(j, st, pg->claim_lease_ms);
 	store_pg_p_uint(j, st, pg->session);
 	store_pg_p_uint(j, st, token);
-	store_pg_p_int(j, st, pg->claim_lease_ms);
 	st = store_pg_stmt(j, "SELECT " OUT_COLS " FROM outbox WHERE state = 'sending' AND claim_session = $1"
 			      " AND claim_seq = $2");
 	store_pg_p_uint(j, st, pg->session);
@@ -306,10 +306,10 @@ void store_pgb_outbox_recover(struct store *s, int64_t now_ms, store_done_fn cb,
 	struct pg_stmt *st = store_pg_stmt(
 		j, "UPDATE outbox SET state = 'queued', next_ms = $1, possibly_duplicate = true,"
 		   " error = 'outcome_unknown', lease_until = NULL WHERE state = 'sending'"
-		   " AND ((claimed_by = $2 AND claim_epoch <> $3) OR claimed_by = '')");
+		   " AND ((claimed_by = $2 AND claim_epoch <> current_setting('m2.run')::bigint)"
+		   " OR claimed_by = '')");
 	store_pg_p_int(j, st, now_ms);
 	store_pg_p_text(j, st, pg->base_name);
-	store_pg_p_int(j, st, pg->base_epoch);
 	store_pg_submit(&pg->main, j, false);
 }
 

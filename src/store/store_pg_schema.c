@@ -307,20 +307,38 @@ static void join_finish(struct pg_job *j, int err)
 static void setup_join(struct pg_conn *c)
 {
 	struct store_pg *pg = c->pg;
-	if (pg->pub.read_only || pg->base_epoch > 0 || pg->pub.schema_version < 3)
-		return; /* a reconnect keeps the run: the claims made before are still ours */
+	if (pg->pub.read_only || pg->pub.schema_version < 3)
+		return;
+	struct pg_stmt *st;
+	if (pg->base_epoch > 0) {
+		/* A reconnect keeps the run (the claims made before are still ours): the new
+		 * session learns it again. Calls built before they knew it read it from there. */
+		struct join_job *jj = store_pg_job_new(sizeof(*jj), "join", NULL, join_finish);
+		if (!jj) {
+			store_pg_conn_drop(c, -ENOMEM, "out of memory");
+			return;
+		}
+		jj->c = c;
+		st = store_pg_stmt(&jj->job, "SELECT set_config('m2.run', $1, false)");
+		store_pg_p_int(&jj->job, st, pg->base_epoch);
+		store_pg_submit_setup(c, &jj->job);
+		return;
+	}
 	struct join_job *jj = store_pg_job_new(sizeof(*jj), "join", join_result, join_finish);
 	if (!jj) {
 		store_pg_conn_drop(c, -ENOMEM, "out of memory");
 		return;
 	}
 	jj->c = c;
-	struct pg_stmt *st = store_pg_stmt(
+	st = store_pg_stmt(
 		&jj->job,
 		"WITH old AS (SELECT last_seen FROM bases WHERE name = $1)"
 		" INSERT INTO bases AS b(name, epoch, last_seen, started) VALUES ($1, 1, now(), now())"
 		" ON CONFLICT (name) DO UPDATE SET epoch = b.epoch + 1, started = now(), last_seen = now()"
 		" RETURNING epoch, (SELECT (extract(epoch FROM now() - last_seen) * 1000)::bigint FROM old)");
+	store_pg_p_text(&jj->job, st, pg->base_name);
+	st = store_pg_stmt(&jj->job,
+			   "SELECT set_config('m2.run', epoch::text, false) FROM bases WHERE name = $1");
 	store_pg_p_text(&jj->job, st, pg->base_name);
 	store_pg_stmt(&jj->job, "DELETE FROM m2_tx WHERE at < now() - interval '7 days'");
 	store_pg_submit_setup(c, &jj->job);
