@@ -20,11 +20,11 @@ int64_t store_pg_now_mono(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The URI for logs: a password, in the user part or as a parameter, becomes "***". */
-static char *masked_uri(const char *uri)
+char *store_pg_mask_uri(const char *uri)
 {
 	size_t n = strlen(uri);
-	char *out = malloc(n + 8);
+	/* "password=" (9) becomes "password=***" (12): at most 4/3 as long, plus "***". */
+	char *out = malloc(2 * n + 16);
 	if (!out)
 		return NULL;
 	const char *scheme = strstr(uri, "://");
@@ -157,7 +157,7 @@ int store_pg_open(const struct store_open_cfg *cfg, struct store **out)
 		return -EPROTONOSUPPORT;
 	}
 	struct store_pg *pg = calloc(1, sizeof(*pg));
-	char *path = masked_uri(cfg->path);
+	char *path = store_pg_mask_uri(cfg->path);
 	char *uri = strdup(cfg->path);
 	if (!pg || !path || !uri) {
 		free(pg);

@@ -140,6 +140,9 @@ static inline struct store_pg *pg_of(struct store *s)
 
 int store_pg_open(const struct store_open_cfg *cfg, struct store **out);
 int64_t store_pg_now_mono(void);
+/* The store URI for logs: a password (user:PASSWORD@, password=) becomes "***". Allocated
+ * (free it), NULL when out of memory. */
+char *store_pg_mask_uri(const char *uri);
 /* Frees the handle once its last loop handle is closed. */
 void store_pg_maybe_free(struct store_pg *pg);
 
@@ -190,8 +193,10 @@ int64_t store_pg_int(const PGresult *r, int row, int col);
 bool store_pg_bool(const PGresult *r, int row, int col);
 bool store_pg_isnull(const PGresult *r, int row, int col);
 void store_pg_text(const PGresult *r, int row, int col, char *out, size_t n);
-/* A bytea in hex output into `out` of `cap` bytes: its length, or -1 when it does not fit. */
+/* A bytea in hex output into `out` of `cap` bytes: its length, or -1 when it does not fit
+ * or is not "\\x" and pairs of hex digits. store_pg_unhex does it on the text. */
 long store_pg_bytea(const PGresult *r, int row, int col, void *out, size_t cap);
+long store_pg_unhex(const char *v, void *out, size_t cap);
 /* The errno for an SQLSTATE (and the m2mon codes of store_pg_schema.c). */
 int store_pg_errno_of(const char *sqlstate);
 /* The errno and the hint for a failed connection, from libpq's message. */

@@ -43,11 +43,8 @@ static int hexval(char c)
 	return -1;
 }
 
-long store_pg_bytea(const PGresult *r, int row, int col, void *out, size_t cap)
+long store_pg_unhex(const char *v, void *out, size_t cap)
 {
-	if (PQgetisnull(r, row, col))
-		return 0;
-	const char *v = PQgetvalue(r, row, col);
 	if (v[0] != '\\' || v[1] != 'x')
 		return -1;
 	size_t len = strlen(v + 2);
@@ -61,6 +58,13 @@ long store_pg_bytea(const PGresult *r, int row, int col, void *out, size_t cap)
 		o[i] = (uint8_t)(hi << 4 | lo);
 	}
 	return (long)(len / 2);
+}
+
+long store_pg_bytea(const PGresult *r, int row, int col, void *out, size_t cap)
+{
+	if (PQgetisnull(r, row, col))
+		return 0;
+	return store_pg_unhex(PQgetvalue(r, row, col), out, cap);
 }
 
 int store_pg_fits(const char *text, size_t n)
