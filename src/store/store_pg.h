@@ -163,7 +163,7 @@ void store_pg_conn_run_open(struct pg_conn *c, int64_t deadline_mono_ms);
 /* The connection's database refuses this m2mon: every call fails with `err` until retried. */
 void store_pg_conn_refuse(struct pg_conn *c, int err);
 
-/* ---- jobs (store_pg_conn.c) ---- */
+/* ---- jobs (store_pg_job.c; submitting them: store_pg_conn.c) ---- */
 
 /* A new job of `size` bytes (a struct that starts with struct pg_job), zeroed. */
 void *store_pg_job_new(size_t size, const char *op, pg_result_fn on_result, pg_finish_fn finish);
