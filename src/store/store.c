@@ -1,12 +1,15 @@
 /* The store's front: choosing the backend by the store setting, the handle's accessors, and
  * the names of every enum of the record interface as they are stored and logged. */
 #include "store_backend.h"
+#include "store_pg.h"
 #include "store_unit.h"
 
 #include "log.h"
 
 #include <assert.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int store_open(const struct store_open_cfg *cfg, struct store **out)
@@ -22,6 +25,14 @@ int store_open(const struct store_open_cfg *cfg, struct store **out)
 		return -EINVAL;
 	}
 	return store_sqlite_open(cfg, out);
+}
+
+void store_redact(const char *path, char *out, size_t n)
+{
+	bool pg = strncmp(path, "postgresql:", 11) == 0 || strncmp(path, "postgres:", 9) == 0;
+	char *masked = pg ? store_pg_mask_uri(path) : NULL;
+	snprintf(out, n, "%s", masked ? masked : pg ? "postgresql:(unshown)" : path);
+	free(masked);
 }
 
 void store_close(struct store *s)

@@ -145,6 +145,11 @@ int store_open(const struct store_open_cfg *cfg, struct store **out);
  * (uv_run) after the close until its handles are closed. */
 void store_close(struct store *s);
 
+/* `path` (a store setting) as it may be shown in a log, a message or a page: the password
+ * of a PostgreSQL URI becomes "***", a file path stays as it is. Into `out` of `n` bytes,
+ * cut to fit. */
+void store_redact(const char *path, char *out, size_t n);
+
 /* The file or the URI (its password masked) the store was opened on, for logs. */
 const char *store_path(const struct store *s);
 enum store_kind store_kind_of(const struct store *s);

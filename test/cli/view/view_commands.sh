@@ -118,11 +118,13 @@ expect_in "$err" "not '1.5h'" "events: bad --since"
 
 # ---- the errors met first ----
 if [ "${M2_STORE_BACKEND:-}" = postgresql ]; then
-	none="postgresql:///m2none?host=$M2_PG_DIR&port=$M2_PG_PORT&user=postgres"
+	none="postgresql:///m2none?host=$M2_PG_DIR&port=$M2_PG_PORT&user=postgres&password=Sesame42"
 	sed "s|@STORE@|${none//&/\\&}|" "$2/test/cli/view/site.conf.in" >"$tmp/none.conf"
 	expect_status 1 "$m2mon" status --config "$tmp/none.conf"
 	expect_in "$err" "no such file, directory or database" "status: no database on the server"
 	expect_in "$err" "createdb" "status: what to do about it"
+	expect_in "$err" "password=***" "status: the URI shown without its password"
+	if printf '%s' "$err" | grep -q Sesame42; then echo "FAIL: a password shown"; failures=$((failures + 1)); fi
 	finish
 	exit 0
 fi
