@@ -2,9 +2,12 @@
  * fsync on the disk under $TMPDIR): readings and inbox rows stored per second, the unit's
  * readings->batch->outbox step, outbox claim and outcome, and the time of the queries behind
  * `m2mon status` and `history` on a generated year of history for a fleet of units.
- * Prints figures, never a verdict.
+ * Then a fleet of 10,000 units reporting hourly on SQLite and on PostgreSQL side by side
+ * (bench_store_fleet.c; PostgreSQL when M2_PG_URI names a server, as under
+ * test/pg/pg_cluster.sh run). Prints figures, never a verdict.
  * Usage: bench_store [units [days]] (default 100 units, 365 days: two channels each, one
  * reading per channel every 10 minutes, 10.5 million readings). */
+#include "bench_store_fleet.h"
 #include "store_base.h"
 #include "store_unit.h"
 #include "store_view.h"
@@ -417,6 +420,7 @@ int main(int argc, char **argv)
 	printf("base  database file: %.1f MB, %.1f bytes per reading\n", st.st_size / 1e6,
 	       (double)st.st_size / (double)n_readings);
 	bench_queries(path, days);
+	bench_fleet(dir, getenv("M2_PG_URI"));
 	static const char *const files[] = {"unit.db", "unit.db-wal", "unit.db-shm",
 					    "base.db", "base.db-wal", "base.db-shm"};
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {

@@ -1,10 +1,12 @@
 /* `m2mon status --config FILE [--json]`: every unit with the last reading of each channel
- * and its age, the open incidents with who was told and who took them; read from the
- * base's database while the daemon runs. */
+ * and its age, the open incidents with who was told and who took them, and the base
+ * stations with their modems, heartbeat and which one leads; read from the base's database
+ * while the daemon runs. */
 #include "cmd.h"
 #include "cmd_table.h"
 #include "cmd_view.h"
 #include "commands.h"
+#include "store_cluster.h"
 #include "web_json.h"
 #include "web_model.h"
 #include "web_time.h"
@@ -19,8 +21,10 @@ const char cmd_status_usage[] =
 	"\n"
 	"Shows the site as the base station's database has it now: every unit (configured or\n"
 	"heard) with its state, when it was last heard, and the last reading of each channel with\n"
-	"its age; then the incidents not closed, with who was told and who acknowledged them.\n"
-	"It reads the database while the base runs and changes nothing.\n"
+	"its age; then the incidents not closed, with who was told and who acknowledged them;\n"
+	"then the base stations that share the database: their modems up, their last heartbeat,\n"
+	"and which one works the alarms (the leader). It reads the database while the base runs\n"
+	"and changes nothing.\n"
 	"\n"
 	"States: ok, cleared (the condition is gone, closing soon), fault (the probe could not be\n"
 	"read), taken (an alarm someone acknowledged), ALARM (nobody has yet), SILENT (the unit\n"
@@ -127,6 +131,50 @@ static void add_incident_row(struct cmd_table *t, const struct store_view_incide
 					  i->state, value, limit, since, told, acked});
 }
 
+/* ---- the base stations ---- */
+
+static const struct cmd_column base_cols[] = {
+	{"BASE", false}, {"LEADER", false}, {"MODEMS_UP", true}, {"SEEN", false}};
+
+struct bases {
+	struct cmd_table *t;
+	json_t *arr;
+	int64_t now_ms;
+	size_t n;
+};
+
+static int add_base(void *ud, const struct store_view_base *b)
+{
+	struct bases *x = ud;
+	char lead[32] = "", modems[24], seen[48], age[16];
+	if (b->leader)
+		snprintf(lead, sizeof(lead), "leader (epoch %llu)", (unsigned long long)b->epoch);
+	snprintf(modems, sizeof(modems), "%u/%u", b->modems_up, b->modems);
+	int64_t ago = x->now_ms - b->last_seen_ms;
+	web_age_format(ago > 0 ? ago : 0, age, sizeof(age));
+	snprintf(seen, sizeof(seen), "%s ago%s", age, ago > 3 * STORE_HEARTBEAT_MS ? " (not beating)" : "");
+	x->n++;
+	if (x->t)
+		cmd_table_add(x->t, (const char *[]){b->name, lead[0] ? lead : "-", modems, seen});
+	if (x->arr) {
+		char iso[32];
+		web_time_iso(b->last_seen_ms, iso, sizeof(iso));
+		json_array_append_new(x->arr,
+				      json_pack("{s:s, s:b, s:I, s:i, s:i, s:s, s:b}", "name", b->name,
+						"leader", b->leader, "epoch", (json_int_t)b->epoch,
+						"modems_up", (int)b->modems_up, "modems", (int)b->modems,
+						"last_seen", iso, "beating", ago <= 3 * STORE_HEARTBEAT_MS));
+	}
+	return 0;
+}
+
+/* The bases' rows into `x`; an old database without them shows none. */
+static void load_bases(struct store *s, struct bases *x)
+{
+	if (store_view_bases(s, &x->now_ms, add_base, x) != 0)
+		x->n = 0;
+}
+
 static const struct cmd_column unit_cols[] = {
 	{"UNIT", false}, {"STATE", false}, {"HEARD", false},    {"CHANNEL", false},
 	{"TEMP", true},  {"AGE", true},    {"CH_STATE", false},
@@ -135,6 +183,19 @@ static const struct cmd_column incident_cols[] = {
 	{"ID", true},    {"UNIT", false}, {"CHANNEL", false}, {"KIND", false}, {"STATE", false},
 	{"VALUE", true}, {"LIMIT", true}, {"SINCE", false},   {"TOLD", false}, {"TAKEN_BY", false},
 };
+
+static void print_bases(const struct cmd_view *v, enum cmd_table_style style)
+{
+	struct bases x = {.t = cmd_table_new(base_cols, 4)};
+	if (!x.t)
+		return;
+	load_bases(v->store, &x);
+	if (x.n) {
+		fputc('\n', stdout);
+		cmd_table_print(x.t, style, stdout);
+	}
+	cmd_table_free(x.t);
+}
 
 static int print_text(const struct cmd_view *v, const struct web_status *st)
 {
@@ -165,6 +226,7 @@ static int print_text(const struct cmd_view *v, const struct web_status *st)
 	} else {
 		printf("\nNo open incidents.\n");
 	}
+	print_bases(v, style);
 	cmd_table_free(units);
 	cmd_table_free(incs);
 	return M2_EXIT_OK;
@@ -173,6 +235,13 @@ static int print_text(const struct cmd_view *v, const struct web_status *st)
 static int print_json(const struct cmd_view *v, const struct web_status *st)
 {
 	json_t *j = web_json_status(st, &v->site);
+	struct bases x = {.arr = json_array()};
+	if (j && x.arr) {
+		load_bases(v->store, &x);
+		json_object_set_new(j, "bases", x.arr);
+	} else {
+		json_decref(x.arr);
+	}
 	char *text = j ? web_json_text(j, true) : NULL;
 	json_decref(j);
 	if (!text) {

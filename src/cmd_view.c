@@ -79,14 +79,16 @@ int cmd_view_open(struct cmd_view *v)
 	}
 	struct store_open_cfg cfg = {.path = path, .kind = STORE_KIND_BASE, .read_only = true};
 	int err = store_open(&cfg, &v->store);
+	char shown[512];
+	store_redact(path, shown, sizeof(shown));
 	if (err == -ESTALE) {
 		fprintf(stderr,
 			"%s: %s was made by an older m2mon: start the base station once to upgrade it\n",
-			v->prog, path);
+			v->prog, shown);
 		return M2_EXIT_FAIL;
 	}
 	if (err) {
-		fprintf(stderr, "%s: cannot read %s: %s\n", v->prog, path, store_strerror(err));
+		fprintf(stderr, "%s: cannot read %s: %s\n", v->prog, shown, store_strerror(err));
 		return M2_EXIT_FAIL;
 	}
 	return M2_EXIT_OK;
@@ -94,7 +96,9 @@ int cmd_view_open(struct cmd_view *v)
 
 int cmd_view_failed(const struct cmd_view *v, int err)
 {
-	fprintf(stderr, "%s: reading %s failed: %s\n", v->prog, v->site.store, store_strerror(err));
+	char shown[512];
+	store_redact(v->site.store, shown, sizeof(shown));
+	fprintf(stderr, "%s: reading %s failed: %s\n", v->prog, shown, store_strerror(err));
 	return M2_EXIT_FAIL;
 }
 

@@ -68,7 +68,9 @@ int cmd_web(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", prog, err);
 		return rc == -EINVAL ? M2_EXIT_USAGE : M2_EXIT_FAIL;
 	}
-	log_info("web", "event=start url=%s store=\"%s\" units=%zu", web_server_url(srv), v.site.store,
+	char shown[512];
+	store_redact(v.site.store, shown, sizeof(shown));
+	log_info("web", "event=start url=%s store=\"%s\" units=%zu", web_server_url(srv), shown,
 		 v.site.n_units);
 	int sig = 0;
 	sigwait(&stop, &sig);

@@ -290,7 +290,8 @@ static void base_check(const struct cfg_ctx *ctx, void *obj)
 
 static const struct cfg_field base_fields[] = {
 	STR(BS, name, true, 1, check_text_name, NULL, "the site's name, e.g. \"Cold store North\""),
-	STR(BS, store, false, 1, NULL, "/var/lib/m2mon/base.db", "the base's SQLite file"),
+	STR(BS, store, false, 1, NULL, "/var/lib/m2mon/base.db",
+	    "the base's SQLite file, or a PostgreSQL URI several bases share"),
 	DUR("silent_grace", BS, silent_grace_s, false, 0, 86400, "15m", "slack after a unit's heartbeat"),
 	LISTV("units", NULL, BS, units, n_units, 1, unit_fields, NULL,
 	      "the units: units = ( { id = \"WH1\"; number = \"+1555...\"; key = \"...\"; } );"),

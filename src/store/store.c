@@ -1,25 +1,23 @@
 /* The store's front: choosing the backend by the store setting, the handle's accessors, and
  * the names of every enum of the record interface as they are stored and logged. */
 #include "store_backend.h"
+#include "store_pg.h"
 #include "store_unit.h"
 
 #include "log.h"
 
 #include <assert.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int store_open(const struct store_open_cfg *cfg, struct store **out)
 {
 	assert(cfg && cfg->path && out);
 	*out = NULL;
-	if (strncmp(cfg->path, "postgresql:", 11) == 0 || strncmp(cfg->path, "postgres:", 9) == 0) {
-		log_error("store",
-			  "event=db_error file=\"%s\" op=open error=\"%s\" hint=\"this m2mon has no "
-			  "PostgreSQL backend yet: give store a file path\"",
-			  cfg->path, store_strerror(-EPROTONOSUPPORT));
-		return -EPROTONOSUPPORT;
-	}
+	if (strncmp(cfg->path, "postgresql:", 11) == 0 || strncmp(cfg->path, "postgres:", 9) == 0)
+		return store_pg_open(cfg, out);
 	if (cfg->path[0] == '\0') {
 		log_error("store",
 			  "event=db_error file=\"\" op=open error=\"no file\" hint=\"set store to the "
@@ -27,6 +25,14 @@ int store_open(const struct store_open_cfg *cfg, struct store **out)
 		return -EINVAL;
 	}
 	return store_sqlite_open(cfg, out);
+}
+
+void store_redact(const char *path, char *out, size_t n)
+{
+	bool pg = strncmp(path, "postgresql:", 11) == 0 || strncmp(path, "postgres:", 9) == 0;
+	char *masked = pg ? store_pg_mask_uri(path) : NULL;
+	snprintf(out, n, "%s", masked ? masked : pg ? "postgresql:(unshown)" : path);
+	free(masked);
 }
 
 void store_close(struct store *s)
@@ -79,6 +85,34 @@ const char *store_fault_action_str(enum store_fault_action action)
 		return "ioerr";
 	case STORE_FAULT_KILL:
 		return "kill";
+	}
+	return "?";
+}
+
+const char *store_wake_str(enum store_wake wake)
+{
+	switch (wake) {
+	case STORE_WAKE_OUTBOX:
+		return "outbox";
+	case STORE_WAKE_INBOX:
+		return "inbox";
+	case STORE_WAKE_RECONNECTED:
+		return "reconnected";
+	}
+	return "?";
+}
+
+const char *store_leader_state_str(enum store_leader_state state)
+{
+	switch (state) {
+	case STORE_LEADER_FOLLOWING:
+		return "following";
+	case STORE_LEADER_WAITING:
+		return "waiting";
+	case STORE_LEADER_LEADING:
+		return "leading";
+	case STORE_LEADER_LOST:
+		return "lost";
 	}
 	return "?";
 }

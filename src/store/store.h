@@ -3,10 +3,12 @@
  * One database per daemon: a unit's (store_unit.h) or a base's (store_base.h, read by the
  * command-line tools and the office display through store_view.h). The interface speaks in
  * records (structs with temp_c10, *_ms UTC epoch milliseconds, ids); no SQL leaves
- * src/store/. Today the one backend is SQLite: a single file in WAL mode, synchronous=FULL,
- * foreign keys on, every change in a transaction, `PRAGMA user_version` numbered migrations.
- * The base side runs through a backend table (store_backend.h) so that a PostgreSQL backend
- * can sit behind the same calls later; its writes complete through callbacks for that reason.
+ * src/store/. Two backends: SQLite, the embedded default (a single file in WAL mode,
+ * synchronous=FULL, foreign keys on, every change in a transaction, `PRAGMA user_version`
+ * numbered migrations), and for the base only PostgreSQL, which several bases share
+ * (store_cluster.h), selected by a store setting that is a libpq URI. The base side runs
+ * through a backend table (store_backend.h); its writes complete through callbacks, which
+ * PostgreSQL calls later from the daemon's libuv loop.
  *
  * Errors. Every call returns (or hands its callback) 0 or a negative errno; a failure a
  * person must act on is logged once by the store, naming the file and what to do:
@@ -22,6 +24,20 @@
  *   -ENOMEM     out of memory
  *   -EINVAL     a record that breaks its documented limits (a programmer's error is an assert)
  *   -EMSGSIZE   a text or blob longer than its record allows
+ * and on PostgreSQL (the log says which of server down, authentication refused, database
+ * missing... and what to do, once per episode, and when the database is back):
+ *   -ENOTCONN   not connected: the call waited call_timeout_ms for the connection and never
+ *               reached the database (nothing of it was done)
+ *   -ECONNREFUSED the server is not running or not reachable (a synchronous open)
+ *   -ETIMEDOUT  the server took longer than statement_timeout_ms (nothing was written)
+ *   -EPERM      a write fenced by a leader epoch that is no longer the current one
+ *               (store_cluster.h): nothing was written
+ *   -EWOULDBLOCK a view (store_view.h) on a daemon's handle, which has a loop: it would block
+ *               the loop; open a second handle without a loop for it
+ *   -ECANCELED  the handle was closed first (a write then in flight may or may not be kept)
+ * A call whose outcome a lost connection left unknown is settled after the reconnect, never
+ * reported as failed when it may have gone through: the store sends it again and the
+ * database recognises it if it had been kept.
  * docs/operations.md says what each logged error means to the operator. */
 #ifndef M2_STORE_H
 #define M2_STORE_H
@@ -47,6 +63,8 @@
 
 /* A result for "this record was already stored": not an error (see store_base_inbox_add). */
 #define STORE_DUPLICATE 1
+
+struct uv_loop_s;
 
 /* The completion of a base-side write. `result` is 0, STORE_DUPLICATE where the call says
  * so, or a negative errno (the store has logged it); `id` is the row the call names (a new
@@ -82,7 +100,10 @@ struct store_fault {
 };
 
 struct store_open_cfg {
-	const char *path; /* the SQLite file; created (with its directory's rights) if absent */
+	/* The SQLite file, created (with its directory's rights) if absent; or, for a base, a
+	 * libpq connection URI ("postgresql:///m2mon?host=/run/postgresql"; over TCP give
+	 * hostaddr=, an address: a host name lookup would block the daemon). */
+	const char *path;
 	enum store_kind kind;
 	bool read_only;      /* the tools and the display: no writes, no migration, no creation */
 	int busy_timeout_ms; /* how long to wait for another writer's lock; 0: 5000 */
@@ -90,8 +111,21 @@ struct store_open_cfg {
 	 * (0: the latest). A database opened so accepts no record calls but its own tests'. */
 	int migrate_to;
 	/* Tests only: faults at the I/O seam (NULL: none). Caller-owned; it must outlive the
-	 * store and may be changed between calls to arm a fault. */
+	 * store and may be changed between calls to arm a fault. On PostgreSQL any action but
+	 * NONE loses, once, the answer of the call after `after` answered ones (it was
+	 * committed): the connection drops then, as when the link dies at that moment. */
 	struct store_fault *fault;
+
+	/* PostgreSQL only (SQLite ignores them). */
+	/* The daemon's loop: every store_base_* and store_cluster_* call then completes on it,
+	 * the connection is made and remade in the background (store_open returns at once) and
+	 * calls made meanwhile wait for it. NULL (the tools): each call blocks until done. */
+	struct uv_loop_s *loop;
+	const char *base_name;    /* this base in the shared database (its heartbeat, claims) */
+	int call_timeout_ms;      /* how long a call waits for a connection; 0: 30000 */
+	int connect_timeout_ms;   /* one connection attempt; 0: 10000 */
+	int statement_timeout_ms; /* the server's limit on one call; 0: 30000 */
+	int claim_lease_ms;       /* how long an outbox claim lives unrenewed; 0: 60000 */
 };
 
 struct store;
@@ -100,13 +134,23 @@ struct store;
  * and migrates it to the latest schema in one transaction per step. On success `*out` owns
  * the database until store_close(). Returns 0 or a negative errno from the list above
  * (logged with the file and what to do); `*out` is then NULL. A path starting with
- * "postgresql:" names a backend not built yet: -EPROTONOSUPPORT. */
+ * "postgresql:" or "postgres:" is a PostgreSQL database (kind BASE only, else
+ * -EPROTONOSUPPORT): all its migrations run in one transaction under an advisory lock, so
+ * that bases starting together do not race; with cfg->loop the open returns at once and a
+ * database that cannot be used yet is logged and retried in the background. */
 int store_open(const struct store_open_cfg *cfg, struct store **out);
 
-/* Closes the database (a transaction still open is rolled back). NULL is allowed. */
+/* Closes the database (a transaction still open is rolled back). NULL is allowed. Calls not
+ * completed get -ECANCELED. A PostgreSQL handle with a loop is freed by that loop: run it
+ * (uv_run) after the close until its handles are closed. */
 void store_close(struct store *s);
 
-/* The file the store was opened on, for logs. */
+/* `path` (a store setting) as it may be shown in a log, a message or a page: the password
+ * of a PostgreSQL URI becomes "***", a file path stays as it is. Into `out` of `n` bytes,
+ * cut to fit. */
+void store_redact(const char *path, char *out, size_t n);
+
+/* The file or the URI (its password masked) the store was opened on, for logs. */
 const char *store_path(const struct store *s);
 enum store_kind store_kind_of(const struct store *s);
 

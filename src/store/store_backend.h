@@ -7,6 +7,7 @@
 
 #include "store.h"
 #include "store_base.h"
+#include "store_cluster.h"
 #include "store_view.h"
 
 struct store_ops {
@@ -47,6 +48,15 @@ struct store_ops {
 				      int64_t since_ms, int64_t until_ms, store_view_incident_fn fn,
 				      void *ud);
 	int (*view_version)(struct store *s, uint64_t *version);
+
+	/* Several bases (store_cluster.h). */
+	void (*heartbeat)(struct store *s, uint32_t up, uint32_t modems, store_done_fn cb, void *ud);
+	void (*release)(struct store *s, store_done_fn cb, void *ud);
+	void (*watch)(struct store *s, store_wake_fn fn, void *ud);
+	int (*leader_start)(struct store *s, const struct store_leader_cfg *cfg, store_leader_fn fn,
+			    void *ud);
+	void (*leader_stop)(struct store *s);
+	int (*view_bases)(struct store *s, int64_t *now_ms, store_view_base_fn fn, void *ud);
 };
 
 /* What every backend's handle starts with. */
@@ -58,8 +68,9 @@ struct store {
 	char *path;
 };
 
-/* The SQLite backend's open (store_sqlite.c). */
+/* The SQLite backend's open (store_sqlite.c), and PostgreSQL's (store_pg.c). */
 int store_sqlite_open(const struct store_open_cfg *cfg, struct store **out);
+int store_pg_open(const struct store_open_cfg *cfg, struct store **out);
 
 /* The de-duplication key of an inbox message (store_sha256.c): SHA-256 over the PDU hex in
  * upper case, a NUL, the sender, a NUL and scts_ms as 8 big-endian octets. The same bytes

@@ -150,3 +150,39 @@ int store_view_version(struct store *s, uint64_t *version)
 	assert(version);
 	return base(s, false)->ops->view_version(s, version);
 }
+
+void store_cluster_heartbeat(struct store *s, uint32_t modems_up, uint32_t modems, store_done_fn cb,
+			     void *user_data)
+{
+	assert(cb);
+	base(s, true)->ops->heartbeat(s, modems_up, modems, cb, user_data);
+}
+
+void store_cluster_release(struct store *s, store_done_fn cb, void *user_data)
+{
+	assert(cb);
+	base(s, true)->ops->release(s, cb, user_data);
+}
+
+void store_cluster_watch(struct store *s, store_wake_fn fn, void *user_data)
+{
+	base(s, false)->ops->watch(s, fn, user_data);
+}
+
+int store_leader_start(struct store *s, const struct store_leader_cfg *cfg, store_leader_fn fn,
+		       void *user_data)
+{
+	assert(fn);
+	return base(s, true)->ops->leader_start(s, cfg, fn, user_data);
+}
+
+void store_leader_stop(struct store *s)
+{
+	base(s, false)->ops->leader_stop(s);
+}
+
+int store_view_bases(struct store *s, int64_t *now_ms, store_view_base_fn fn, void *user_data)
+{
+	assert(now_ms && fn);
+	return base(s, false)->ops->view_bases(s, now_ms, fn, user_data);
+}

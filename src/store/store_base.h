@@ -212,7 +212,11 @@ typedef void (*store_claim_fn)(void *user_data, int result, const struct store_s
 
 /* Atomically takes the QUEUED row due first at `now_ms` (next_ms <= now_ms, the earliest,
  * then the lowest id) for `modem`: it becomes SENDING with attempts + 1 and modem set, and
- * nothing else can claim it. Hand it to the modem, then report with outcome. */
+ * nothing else can claim it. Hand it to the modem, then report with outcome. On PostgreSQL
+ * the claim is this base's (store_cluster.h), with a lease on the database's clock that its
+ * heartbeats renew; a row whose lease lapsed (its base died or froze) is QUEUED again,
+ * possibly_duplicate, by the next claim of any base, and next_due_ms also counts the leases
+ * running. */
 void store_base_outbox_claim(struct store *s, int64_t now_ms, const char *modem, store_claim_fn cb,
 			     void *user_data);
 
@@ -238,7 +242,8 @@ struct store_sms_outcome {
 };
 
 /* Settles a claimed (SENDING) row. -ENOENT when there is no such row, -EALREADY when it is
- * not SENDING (nothing changed). */
+ * not SENDING (nothing changed); on PostgreSQL also when it is no longer this handle's claim
+ * (its lease lapsed and it was requeued: it is or was resent, marked possibly duplicate). */
 void store_base_outbox_outcome(struct store *s, const struct store_sms_outcome *o, store_done_fn cb,
 			       void *user_data);
 
@@ -250,11 +255,14 @@ void store_base_outbox_report(struct store *s, int64_t id, enum store_report rep
 typedef void (*store_outbox_fn)(void *user_data, int result, const struct store_sms_out *rows, size_t n);
 
 /* At start: every row left SENDING by a crash (its outcome is unknown) goes back to QUEUED,
- * due at `now_ms`, marked possibly_duplicate. The callback's id is how many rows it requeued. */
+ * due at `now_ms`, marked possibly_duplicate. The callback's id is how many rows it requeued.
+ * On PostgreSQL only the rows of this base's earlier runs: other bases' claims lapse by
+ * their lease. */
 void store_base_outbox_recover(struct store *s, int64_t now_ms, store_done_fn cb, void *user_data);
 
 /* Lists up to `max` SENT rows with no report yet that were sent at or after `since_ms`, by
- * id after `after_id`: register their parts with sms_reports_sent() again after a restart. */
+ * id after `after_id`: register their parts with sms_reports_sent() again after a restart.
+ * On PostgreSQL the rows this base sent (the reports come back to its modems). */
 void store_base_outbox_awaiting(struct store *s, int64_t since_ms, int64_t after_id, size_t max,
 				store_outbox_fn cb, void *user_data);
 
@@ -358,11 +366,18 @@ struct store_base_batch {
 	const struct store_sms_out *outbox; /* queued; next_ms 0: due at once */
 	size_t n_outbox;
 	const struct store_engine_state *engine; /* NULL: no change */
+	/* The alarm leader's epoch (store_cluster.h) when the alarm engine writes: the write then
+	 * commits only while `epoch` is the current leader's and its lease runs, else -EPERM and
+	 * nothing is written (a frozen old leader cannot write). 0: not fenced (a write that is
+	 * not the engine's; the leader passes its epoch in every write it makes). SQLite: the
+	 * one base is the leader with epoch 1. */
+	uint64_t epoch;
 };
 
 /* Writes `b` in one transaction. The callback's id is that of the first outbox row queued,
  * or 0 when none. -ENOENT (nothing written) when a mark by id names no row (a mark by key
- * that finds no NEW part is not an error); the record errors of store.h otherwise. */
+ * that finds no NEW part is not an error); -EPERM (nothing written) when `epoch` is not the
+ * leader's; the record errors of store.h otherwise. */
 void store_base_write(struct store *s, const struct store_base_batch *b, store_done_fn cb, void *user_data);
 
 #endif

@@ -111,9 +111,18 @@ static const char *const base_v2[] = {
 	NULL,
 };
 
+/* Several bases share PostgreSQL only; the one base of a file keeps its heartbeat row for
+ * the tools. */
+static const char *const base_v3[] = {
+	"CREATE TABLE bases(name TEXT PRIMARY KEY, modems_up INTEGER NOT NULL, modems INTEGER NOT NULL,"
+	" last_seen_ms INTEGER NOT NULL, started_ms INTEGER NOT NULL) STRICT",
+	NULL,
+};
+
 static const struct sq_migration base_migrations[] = {
 	{1, "inbox, units, readings, events, outbox", base_v1},
 	{2, "alarm engine state", base_v2},
+	{3, "several bases: heartbeats", base_v3},
 };
 
 static const struct sq_migration *sq_migrations(enum store_kind kind, size_t *n)

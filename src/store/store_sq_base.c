@@ -27,4 +27,10 @@ const struct store_ops store_sqlite_base_ops = {
 	.view_incidents_open = store_sqb_view_incidents_open,
 	.view_incidents_between = store_sqb_view_incidents_between,
 	.view_version = store_sqb_view_version,
+	.heartbeat = store_sqb_heartbeat,
+	.release = store_sqb_release,
+	.watch = store_sqb_watch,
+	.leader_start = store_sqb_leader_start,
+	.leader_stop = store_sqb_leader_stop,
+	.view_bases = store_sqb_view_bases,
 };

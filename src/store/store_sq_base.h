@@ -45,6 +45,14 @@ int store_sqb_view_incidents_between(struct store *s, const char *unit, const ch
 				     int64_t since_ms, int64_t until_ms, store_view_incident_fn fn, void *ud);
 int store_sqb_view_version(struct store *s, uint64_t *version);
 
+/* store_sq_cluster.c */
+void store_sqb_heartbeat(struct store *s, uint32_t up, uint32_t modems, store_done_fn cb, void *ud);
+void store_sqb_release(struct store *s, store_done_fn cb, void *ud);
+void store_sqb_watch(struct store *s, store_wake_fn fn, void *ud);
+int store_sqb_leader_start(struct store *s, const struct store_leader_cfg *cfg, store_leader_fn fn, void *ud);
+void store_sqb_leader_stop(struct store *s);
+int store_sqb_view_bases(struct store *s, int64_t *now_ms, store_view_base_fn fn, void *ud);
+
 /* Reading an event row (store_sq_view.c), the same columns everywhere: EVENT_COLS. */
 #define SQB_EVENT_COLS "id, t_ms, kind, unit, channel, incident_id, actor, value_c10, text"
 void store_sqb_event_row(sqlite3_stmt *st, struct store_event *e);

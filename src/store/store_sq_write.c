@@ -291,6 +291,11 @@ void store_sqb_write(struct store *s, const struct store_base_batch *b, store_do
 {
 	struct store_sqlite *q = sq_of(s);
 	int64_t first = 0;
+	if (b->epoch > 1) {
+		/* The one base of a file is the leader with epoch 1: another epoch is nobody's. */
+		cb(ud, -EPERM, 0);
+		return;
+	}
 	int err = store_sq_begin(q, "write");
 	if (!err)
 		err = write_all(q, b, &first);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* PRAGMA application_id of each kind of database: "M2MU" and "M2MB" in ASCII. */
 #define SQ_APP_UNIT 0x4d324d55
@@ -77,7 +78,7 @@ const char *store_strerror(int err)
 	case -EROFS:
 		return "read-only file or file system";
 	case -ENOENT:
-		return "no such file or directory";
+		return "no such file, directory or database";
 	case -EIO:
 		return "disk I/O error";
 	case -ENOMEM:
@@ -90,6 +91,26 @@ const char *store_strerror(int err)
 		return "already stored";
 	case -EPROTONOSUPPORT:
 		return "store backend not available";
+	case -ENOTCONN:
+		return "not connected to the database";
+	case -ECONNREFUSED:
+		return "database server not running or not reachable";
+	case -ECONNRESET:
+		return "connection to the database lost";
+	case -ETIMEDOUT:
+		return "database did not answer in time";
+	case -EPERM:
+		return "not the alarm leader (its epoch was superseded)";
+	case -EWOULDBLOCK:
+		return "a synchronous read on a daemon's handle";
+	case -ECANCELED:
+		return "store closed before the call completed";
+	case -EUSERS:
+		return "database server has no connection slot left";
+	case -EHOSTUNREACH:
+		return "database server address not reachable";
+	case -EALREADY:
+		return "already done";
 	default:
 		return "store error";
 	}
@@ -401,6 +422,14 @@ int store_sqlite_open(const struct store_open_cfg *cfg, struct store **out)
 	q->pub.read_only = cfg->read_only;
 	q->pub.path = path;
 	q->fault = cfg->fault;
+	if (cfg->base_name && cfg->base_name[0]) {
+		snprintf(q->base_name, sizeof(q->base_name), "%s", cfg->base_name);
+	} else {
+		char host[256] = "base";
+		gethostname(host, sizeof(host) - 1);
+		host[sizeof(host) - 1] = '\0';
+		snprintf(q->base_name, sizeof(q->base_name), "%s", host);
+	}
 	int err = sq_connect(q, cfg);
 	if (err) {
 		sq_close(&q->pub);

@@ -39,7 +39,9 @@ struct store_sqlite {
 	struct sq_seq base_seq[SQ_BASE_SEQ_SLOTS]; /* the base's, per unit, least recently used out */
 	size_t n_base_seq;
 	struct store_fault *fault;
-	sqlite3_vfs *fault_vfs; /* registered for this handle only, NULL without a fault */
+	char base_name[STORE_NAME_MAX]; /* its row in `bases` */
+	bool leading;                   /* store_leader_start was called */
+	sqlite3_vfs *fault_vfs;         /* registered for this handle only, NULL without a fault */
 };
 
 static inline struct store_sqlite *sq_of(struct store *s)

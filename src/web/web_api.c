@@ -139,23 +139,27 @@ static int api_store(struct web_api *api, int64_t now_ms, struct store **out)
 	struct store_open_cfg cfg = {.path = api->site->store, .kind = STORE_KIND_BASE, .read_only = true};
 	if (!api->last_err)
 		api->last_err = store_open(&cfg, &api->store);
+	char shown[512];
+	store_redact(api->site->store, shown, sizeof(shown));
 	if (api->last_err) {
 		if (api->last_err != api->logged_err)
-			log_warn("web", "event=store_unavailable file=\"%s\" reason=\"%s\"", api->site->store,
+			log_warn("web", "event=store_unavailable file=\"%s\" reason=\"%s\"", shown,
 				 why_no_store(api->last_err));
 		api->logged_err = api->last_err;
 		return api->last_err;
 	}
 	api->generation++;
 	api->logged_err = 0;
-	log_info("web", "event=store_open file=\"%s\"", api->site->store);
+	log_info("web", "event=store_open file=\"%s\"", shown);
 	*out = api->store;
 	return 0;
 }
 
 static void store_failed(struct web_api *api, int err, struct web_reply *r)
 {
-	log_warn("web", "event=store_error file=\"%s\" reason=\"%s\" hint=\"reopening it\"", api->site->store,
+	char shown[512];
+	store_redact(api->site->store, shown, sizeof(shown));
+	log_warn("web", "event=store_error file=\"%s\" reason=\"%s\" hint=\"reopening it\"", shown,
 		 store_strerror(err));
 	store_close(api->store);
 	api->store = NULL;
@@ -176,7 +180,9 @@ static void serve_route(struct web_api *api, const struct route *rt, const char 
 	struct store *s;
 	int rc = api_store(api, now_ms, &s);
 	if (rc) {
-		web_reply_error(r, 503, "%s (%s)", why_no_store(rc), api->site->store);
+		char shown[512];
+		store_redact(api->site->store, shown, sizeof(shown));
+		web_reply_error(r, 503, "%s (%s)", why_no_store(rc), shown);
 		return;
 	}
 	uint64_t version;

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <ftw.h>
+#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,55 @@ void fx_setup(struct store_fx *fx, const char *name)
 		abort();
 	snprintf(fx->path, sizeof(fx->path), "%s/%s", fx->dir, name ? name : "test.db");
 	fx->saved_stderr = -1;
+	if (fx_pg()) {
+		fx->pg = true;
+		/* Named after the folder's unique suffix, in lower case as SQL folds it. */
+		const char *suffix = strrchr(fx->dir, '-');
+		snprintf(fx->db, sizeof(fx->db), "m2t_%s", suffix ? suffix + 1 : "x");
+		for (char *p = fx->db; *p; p++)
+			*p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+		char sql[128];
+		snprintf(sql, sizeof(sql), "CREATE DATABASE %s", fx->db);
+		if (fx_pg_exec(NULL, sql) != 0)
+			abort();
+		fx_pg_uri(fx->db, fx->path, sizeof(fx->path));
+	}
+}
+
+bool fx_pg(void)
+{
+	const char *b = getenv("M2_STORE_BACKEND");
+	return b && strcmp(b, "postgresql") == 0;
+}
+
+void fx_pg_uri(const char *db, char *out, size_t n)
+{
+	const char *dir = getenv("M2_PG_DIR"), *port = getenv("M2_PG_PORT");
+	if (!dir || !port) {
+		fprintf(stderr,
+			"store_fixture: M2_PG_DIR and M2_PG_PORT unset: run under test/pg/pg_cluster.sh\n");
+		abort();
+	}
+	snprintf(out, n, "postgresql:///%s?host=%s&port=%s&user=postgres", db, dir, port);
+}
+
+int fx_pg_exec(const char *db, const char *sql)
+{
+	char uri[320];
+	fx_pg_uri(db ? db : "postgres", uri, sizeof(uri));
+	PGconn *c = PQconnectdb(uri);
+	int rc = -1;
+	if (PQstatus(c) == CONNECTION_OK) {
+		PGresult *r = PQexec(c, sql);
+		rc = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK ? 0 : -1;
+		if (rc)
+			fprintf(stderr, "store_fixture: %s: %s", sql, PQerrorMessage(c));
+		PQclear(r);
+	} else {
+		fprintf(stderr, "store_fixture: %s", PQerrorMessage(c));
+	}
+	PQfinish(c);
+	return rc;
 }
 
 static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
@@ -30,6 +80,11 @@ static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW 
 
 void fx_teardown(struct store_fx *fx)
 {
+	if (fx->pg) {
+		char sql[128];
+		snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)", fx->db);
+		fx_pg_exec(NULL, sql);
+	}
 	chmod(fx->dir, 0700);
 	nftw(fx->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }

@@ -1,7 +1,9 @@
 /* Writes the read side's test site (test/unit/site_fixture.h) into a new base database at
- * PATH, through the store's own API, relative to now: `make_site_db PATH`. */
+ * PATH, through the store's own API, relative to now, with the heartbeat of a base named
+ * north (2 modems, 1 up): `make_site_db PATH`. */
 #include "site_fixture.h"
 #include "store.h"
+#include "store_cluster.h"
 
 #include <stdio.h>
 #include <time.h>
@@ -16,10 +18,12 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	int64_t now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	struct store *s;
-	struct store_open_cfg cfg = {.path = argv[1], .kind = STORE_KIND_BASE};
+	struct store_open_cfg cfg = {.path = argv[1], .kind = STORE_KIND_BASE, .base_name = "north"};
 	int err = store_open(&cfg, &s);
 	if (!err)
 		err = sf_write(s, now_ms);
+	if (!err)
+		store_cluster_heartbeat(s, 1, 2, sf_done, &err);
 	store_close(s);
 	if (err) {
 		fprintf(stderr, "make_site_db: %s: %s\n", argv[1], store_strerror(err));

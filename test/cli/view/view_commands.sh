@@ -9,8 +9,13 @@ make_db=$3
 . "$2/test/cli/lib.sh"
 
 db="$tmp/base.db"
+if [ "${M2_STORE_BACKEND:-}" = postgresql ]; then
+	# The same on a PostgreSQL database of its own (under test/pg/pg_cluster.sh run).
+	"$M2_PG_BIN/createdb" -h "$M2_PG_DIR" -p "$M2_PG_PORT" -U postgres m2view || { echo "FAIL: createdb"; exit 1; }
+	db="postgresql:///m2view?host=$M2_PG_DIR&port=$M2_PG_PORT&user=postgres"
+fi
 conf="$tmp/base.conf"
-sed "s|@STORE@|$db|" "$2/test/cli/view/site.conf.in" >"$conf"
+sed "s|@STORE@|${db//&/\\&}|" "$2/test/cli/view/site.conf.in" >"$conf"
 "$make_db" "$db" 2>/dev/null || { echo "FAIL: make_site_db"; exit 1; }
 
 count_lines() { printf '%s\n' "$1" | grep -c -- "$2"; }
@@ -35,6 +40,9 @@ tty=$(on_tty "$m2mon" status --config "$conf")
 expect_in "$tty" "Cold store North at " "status on a terminal: the title"
 expect_in "$tty" "UNIT     STATE    HEARD" "status on a terminal: aligned header"
 expect_in "$tty" "3 open incidents" "status on a terminal: incident count"
+expect_in "$tty" "BASE   LEADER" "status on a terminal: the bases"
+expect_in "$out" $'north\t' "status piped: the base that beat"
+expect_in "$out" $'\t1/2\t' "status piped: its modems up"
 
 expect_status 0 "$m2mon" status --config "$conf" --json
 printf '%s' "$out" >"$tmp/status.json"
@@ -53,6 +61,7 @@ check_jq '(.incidents[] | select(.id == 12) | .acked_by.name) == "Bob"' "json: w
 check_jq '(.incidents[] | select(.id == 14) | [.told[].name]) == ["Alice","Bob"]' "json: who was told of 14"
 check_jq '(.units[1].channels[0].reading.temp_c | type) == "number"' "json: temperatures are numbers"
 check_jq '.units_by_state.silent == 1' "json: counts"
+check_jq '(.bases[0].name == "north") and (.bases[0].modems_up == 1) and .bases[0].beating' "json: the base"
 
 # ---- history ----
 expect_status 0 "$m2mon" history --config "$conf" WH1 T1 --csv
@@ -108,6 +117,17 @@ expect_status 2 "$m2mon" events --config "$conf" --since 1.5h
 expect_in "$err" "not '1.5h'" "events: bad --since"
 
 # ---- the errors met first ----
+if [ "${M2_STORE_BACKEND:-}" = postgresql ]; then
+	none="postgresql:///m2none?host=$M2_PG_DIR&port=$M2_PG_PORT&user=postgres&password=Sesame42"
+	sed "s|@STORE@|${none//&/\\&}|" "$2/test/cli/view/site.conf.in" >"$tmp/none.conf"
+	expect_status 1 "$m2mon" status --config "$tmp/none.conf"
+	expect_in "$err" "no such file, directory or database" "status: no database on the server"
+	expect_in "$err" "createdb" "status: what to do about it"
+	expect_in "$err" "password=***" "status: the URI shown without its password"
+	if printf '%s' "$err" | grep -q Sesame42; then echo "FAIL: a password shown"; failures=$((failures + 1)); fi
+	finish
+	exit 0
+fi
 sed "s|@STORE@|$tmp/none.db|" "$2/test/cli/view/site.conf.in" >"$tmp/none.conf"
 for cmd in "status" "history WH1" "events"; do
 	# shellcheck disable=SC2086
