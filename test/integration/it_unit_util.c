@@ -84,6 +84,10 @@ void it_unit_start(struct it_unit *u)
 		int fd = open(u->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
 		dup2(fd, 1);
 		dup2(fd, 2);
+		if (u->crash)
+			setenv("M2MON_TEST_CRASH", u->crash, 1);
+		else
+			unsetenv("M2MON_TEST_CRASH");
 		execl(u->sim->m2mon, u->sim->m2mon, "--log-level", "debug", "unit", "--config", u->conf,
 		      (char *)NULL);
 		_exit(127);
@@ -110,6 +114,18 @@ void it_unit_kill(struct it_unit *u)
 	assert_int_equal(waitpid(u->pid, &status, 0), u->pid);
 	assert_true(WIFSIGNALED(status));
 	u->pid = 0;
+}
+
+void it_unit_crashed(struct it_unit *u)
+{
+	int status = 0;
+	assert_int_equal(waitpid(u->pid, &status, 0), u->pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGKILL);
+	u->crashes++;
+	assert_int_equal(it_unit_count(u, (const char *const[]){"event=test_crash ", NULL}), u->crashes);
+	u->pid = 0;
+	u->crash = NULL;
 }
 
 bool it_unit_wait(const struct it_unit *u, const char *const *needles, int count)
@@ -198,7 +214,7 @@ static void base_send(struct it_base *b, struct proto_msg *m)
 	assert_int_equal(proto_key_parse(IT_UNIT_KEY, key), 0);
 	snprintf(m->head.unit, sizeof(m->head.unit), "WH1");
 	m->head.seq = ++b->seq;
-	m->head.time_ms = (int64_t)time(NULL) * 1000;
+	m->head.time_ms = (int64_t)time(NULL) * 1000 + b->skew_ms;
 	char text[PROTO_TEXT_MAX];
 	assert_true(proto_encode(m, key, 0, text, sizeof(text)) > 0);
 	assert_int_equal(it_at_send_sms(b->fd, IT_UNIT_NUMBER, text, false), 1);
