@@ -49,6 +49,12 @@ void it_unit_probe(const struct it_unit *u, const char *temp)
 
 void it_unit_setup(struct it_unit *u, const struct it_sim *sim, const char *extra, const char *temp)
 {
+	it_unit_setup_with(u, sim, extra, temp, "generic", "source = \"none\";");
+}
+
+void it_unit_setup_with(struct it_unit *u, const struct it_sim *sim, const char *extra, const char *temp,
+			const char *profile, const char *power)
+{
 	memset(u, 0, sizeof(*u));
 	u->sim = sim;
 	snprintf(u->conf, sizeof(u->conf), "%s/unit.conf", sim->root);
@@ -61,13 +67,13 @@ void it_unit_setup(struct it_unit *u, const struct it_sim *sim, const char *extr
 		text, sizeof(text),
 		"unit = {\n  id = \"WH1\"; base_number = \"" IT_BASE_NUMBER "\";\n  key = \"" IT_UNIT_KEY
 		"\";\n"
-		"  store = \"%s\"; pin = \"1234\";\n  power = { source = \"none\"; };\n%s\n"
+		"  store = \"%s\"; pin = \"1234\";\n  power = { %s };\n%s\n"
 		"  channels = ( { name = \"T1\"; source = \"file:%s\"; high = 8.0; low = 2.0; delay = \"0s\";"
 		" off_delay = \"0s\"; } );\n"
 		"  phones = ( { number = \"" IT_ALICE "\"; role = \"admin\"; }, { number = \"" IT_BOB
 		"\"; role = \"operator\"; } );\n};\n"
-		"modem = { device = \"%s/unit1.tty\"; profile = \"generic\"; };\n",
-		u->db, extra, u->probe, sim->dir);
+		"modem = { device = \"%s/unit1.tty\"; profile = \"%s\"; };\n",
+		u->db, power, extra, u->probe, sim->dir, profile);
 	write_file(u->conf, text);
 	write_file(u->log, "");
 }

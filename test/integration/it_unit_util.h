@@ -36,6 +36,10 @@ struct it_unit {
  * DIR/../probe1 (high 8, low 2, no delays), the phones alice (admin) and bob (operator),
  * and sets the probe to `temp`. */
 void it_unit_setup(struct it_unit *u, const struct it_sim *sim, const char *extra, const char *temp);
+/* The same with the modem's `profile` (it_unit_setup: "generic") and the `power` group's
+ * settings (it_unit_setup: `source = "none";`). */
+void it_unit_setup_with(struct it_unit *u, const struct it_sim *sim, const char *extra, const char *temp,
+			const char *profile, const char *power);
 
 /* Writes `temp` (degrees C as text) into the probe file, whole. */
 void it_unit_probe(const struct it_unit *u, const char *temp);
