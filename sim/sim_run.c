@@ -197,7 +197,10 @@ static int open_modem(struct sim_run *run, int i)
 			  ms->name, link, strerror(-rc));
 		return rc;
 	}
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
 	struct vmodem_config cfg = {
+		.epoch_ms = (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000 - (int64_t)now_ms(run),
 		.name = ms->name,
 		.number = ms->number,
 		.smsc = run->s.smsc,

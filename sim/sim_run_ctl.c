@@ -1,7 +1,8 @@
 /* What the control socket's requests do: `send` (a phone sends an SMS), `inbox` (what a phone
  * received, answered when `count` messages are there or `wait_ms` has passed), `fault`
  * (inject a fault into a modem or the network), `drain` (answered once the SMSC has nothing
- * left to deliver, for tests and benchmarks) and `ping`. Every answer has "ok". */
+ * left to deliver, for tests and benchmarks), `battery` and `clock` (a modem's AT+CBC, the
+ * network's time it gets) and `ping`. Every answer has "ok". */
 #include "log.h"
 #include "sim_run_int.h"
 
@@ -229,6 +230,42 @@ static json_t *handle_fault(struct sim_run *run, json_t *req)
 	return json_pack("{s:b}", "ok", 1);
 }
 
+#define SKEW_MAX_MS (10LL * 366 * 86400 * 1000)
+
+/* `battery`: what modem NAME's AT+CBC answers; `clock`: the network's time as its cell sends
+ * it. Both are the modem's own state (vmodem.h). */
+static json_t *handle_modem_state(struct sim_run *run, const char *op, json_t *req)
+{
+	const char *name = NULL;
+	json_int_t v = 0, w = 0;
+	bool battery = strcmp(op, "battery") == 0;
+	int rc = battery ? json_unpack(req, "{s:s,s:I,s?I}", "modem", &name, "pct", &v, "mv", &w)
+			 : json_unpack(req, "{s:s,s:I,s?I}", "modem", &name, "skew_ms", &v, "tz_minutes", &w);
+	if (rc < 0)
+		return fail("%s needs %s", op,
+			    battery ? "a \"modem\" string, \"pct\" and optional \"mv\" integers"
+				    : "a \"modem\" string, \"skew_ms\" and optional \"tz_minutes\" integers");
+	int i = sim_net_modem_index(run->net, name);
+	if (i < 0)
+		return fail("no modem is named %s", name);
+	struct vmodem *vm = run->modems[i].vm;
+	bool in_range = battery ? v >= 0 && v <= 100 && w >= 0 && w <= 65535
+				: v >= -SKEW_MAX_MS && v <= SKEW_MAX_MS && w >= -1080 && w <= 1080;
+	rc = !in_range ? -EINVAL
+	     : battery ? vmodem_battery(vm, (int)v, w ? (int)w : -1)
+		       : vmodem_network_time(vm, v, (int)w, uv_now(&run->loop));
+	if (rc == -ENOTSUP)
+		return fail("modem %s has no battery: its AT+CBC answers ERROR", name);
+	if (rc < 0)
+		return fail("%s",
+			    battery ? "pct is 0 to 100 and mv 1 to 65535"
+				    : "skew_ms is within 10 years, tz_minutes a multiple of 15 within 18 "
+				      "hours");
+	sim_run_rearm_modem(&run->modems[i]);
+	log_info("sim", "event=modem_%s modem=%s value=%lld", op, name, (long long)v);
+	return json_pack("{s:b}", "ok", 1);
+}
+
 void sim_run_ctl_request(void *user, struct sim_ctl_conn *conn, json_t *req)
 {
 	struct sim_run *run = user;
@@ -246,8 +283,10 @@ void sim_run_ctl_request(void *user, struct sim_ctl_conn *conn, json_t *req)
 		answer = handle_fault(run, req);
 	else if (strcmp(op, "drain") == 0)
 		answer = handle_drain(run, conn, req);
+	else if (strcmp(op, "battery") == 0 || strcmp(op, "clock") == 0)
+		answer = handle_modem_state(run, op, req);
 	else
-		answer = fail("unknown op %s: ping, send, inbox, fault or drain", op);
+		answer = fail("unknown op %s: ping, send, inbox, fault, drain, battery or clock", op);
 	if (answer)
 		sim_ctl_reply(conn, answer);
 }

@@ -33,6 +33,9 @@ struct vmodem *vmodem_new(const struct vmodem_config *cfg, const struct vmodem_h
 	vm->rng = cfg->seed ? cfg->seed : 0x9e3779b9u;
 	vm->pin_left = 3;
 	vm->puk_left = 10;
+	vm->batt_pct = vm->model->battery_pct;
+	vm->batt_mv = vm->model->battery_mv;
+	vmodem_clock_init(vm, cfg->epoch_ms);
 	int slots = cfg->slots > 0 ? cfg->slots : 30;
 	if (vmodem_store_init(vm, slots > VM_SLOTS_MAX ? VM_SLOTS_MAX : slots) < 0) {
 		free(vm);
@@ -76,6 +79,7 @@ static void volatile_defaults(struct vmodem *vm)
 	vm->cops_deregistered = false;
 	vm->cops_format = 0;
 	vm->clip = vm->crc = vm->ccwa = vm->cusd = 0;
+	vm->nitz = false;
 	copy_str(vm->cscs, sizeof(vm->cscs), "IRA");
 	vm->cmgf = vm->csdh = vm->csms = vm->cmms = 0;
 	memset(vm->cnmi, 0, sizeof(vm->cnmi));
@@ -193,6 +197,7 @@ void vmodem_update(struct vmodem *vm, uint64_t now_ms)
 			 reg_str(vm->reg_stat), reg_str(stat));
 		vm->reg_stat = stat;
 		vmodem_reg_changed(vm);
+		vmodem_clock_nitz(vm);
 	}
 	vmodem_notify_tick(vm);
 	vmodem_send_tick(vm);

@@ -32,6 +32,9 @@ struct vmodem_config {
 	enum vmodem_model model;
 	int slots;     /* SMS storage slots per memory (SM, ME) */
 	uint32_t seed; /* for the garbage fault's bytes */
+	/* The network's time (UTC epoch ms) when now_ms is 0: what it sends the modem (NITZ,
+	 * TS 24.008 9.2.15a) once the model's switch is on. 0: the network sends no time. */
+	int64_t epoch_ms;
 };
 
 /* What the modem asks of the network. Every hook is called from inside a vmodem_* call. */
@@ -79,6 +82,20 @@ enum vmodem_fault {
 const char *vmodem_fault_str(enum vmodem_fault kind);
 
 void vmodem_fault(struct vmodem *vm, enum vmodem_fault kind, uint32_t arg_ms, uint64_t now_ms);
+
+/* The network's time as this modem's cell sends it from now on: epoch_ms + now_ms +
+ * `skew_ms`, in the zone `tz_minutes` east of UTC (a multiple of 15 within 18 hours). A
+ * modem whose switch is on (Quectel AT+CTZU=1, SIMCom AT+CLTS=1; the other models lack one)
+ * takes it at once when registered, and again at each registration; without the switch its
+ * AT+CCLK? keeps its own clock, from 2004-01-01 at power-on until AT+CCLK= sets it.
+ * Returns 0, or -EINVAL for a zone out of range. */
+int vmodem_network_time(struct vmodem *vm, int64_t skew_ms, int tz_minutes, uint64_t now_ms);
+
+/* What AT+CBC (27.007 8.4) answers from now on: charge `pct` (0..100) and, on the models
+ * that give a voltage, `mv` millivolts (1..65535; -1: one that goes with `pct`, 3300 empty to
+ * 4200 full). Returns 0, -EINVAL out of range, -ENOTSUP for a model without a battery (its
+ * AT+CBC answers ERROR). */
+int vmodem_battery(struct vmodem *vm, int pct, int mv);
 
 /* True while registered on the network (not in a no-network fault, not rebooting). */
 bool vmodem_registered(const struct vmodem *vm);

@@ -5,6 +5,7 @@
 
 #include "log.h"
 
+#include <errno.h>
 #include <string.h>
 
 static struct vm_result set_flag(enum vm_cmd_type type, struct vm_args *a, int max, int *v, const char *name,
@@ -212,17 +213,33 @@ static struct vm_result cmd_csq(struct vmodem *vm, enum vm_cmd_type type, struct
 	return vm_ok();
 }
 
+/* <bcs> 0: powered by the battery; <bcl> the charge; SIMCom and Quectel add millivolts. */
 static struct vm_result cmd_cbc(struct vmodem *vm, enum vm_cmd_type type, struct vm_args *a)
 {
 	(void)a;
-	if (!vm->model->cbc)
+	if (vm->model->battery_pct < 0)
 		return vm_cme(4);
 	if (type == VM_CMD_TEST)
 		return vm_ok();
 	if (type != VM_CMD_EXEC)
 		return vm_cme(4);
-	vmodem_info(vm, "%s", vm->model->cbc);
+	if (vm->model->battery_mv)
+		vmodem_info(vm, "+CBC: 0,%d,%d", vm->batt_pct, vm->batt_mv);
+	else
+		vmodem_info(vm, "+CBC: 0,%d", vm->batt_pct);
 	return vm_ok();
+}
+
+int vmodem_battery(struct vmodem *vm, int pct, int mv)
+{
+	if (vm->model->battery_pct < 0)
+		return -ENOTSUP;
+	if (pct < 0 || pct > 100 || mv == 0 || mv < -1 || mv > 65535)
+		return -EINVAL;
+	vm->batt_pct = pct;
+	vm->batt_mv = mv > 0 ? mv : 3300 + pct * 9;
+	log_info("vmodem", "event=battery modem=%s pct=%d mv=%d", vm->name, pct, vm->batt_mv);
+	return 0;
 }
 
 const struct vm_cmd vmodem_cmds_gsm[] = {

@@ -75,7 +75,8 @@ struct vm_model {
 	const char *cpms_test;
 	const char *cnmi_test;
 	const char *cscs_test;
-	const char *cbc;
+	int battery_pct;      /* AT+CBC at power-on; -1: no battery, AT+CBC answers ERROR */
+	int battery_mv;       /* its voltage at power-on; 0: the model's AT+CBC gives none */
 	const char *full_urc; /* storage-full URC, "%s" replaced by the memory name; NULL: silent */
 	const char *alpha;    /* the empty <alpha> of PDU-mode +CMGL/+CMGR/+CMT: "" or "\"\"" */
 	uint8_t cnmi_max[5];  /* highest accepted <mode>,<mt>,<bm>,<ds>,<bfr> */
@@ -131,6 +132,16 @@ struct vmodem {
 	int cops_format;
 	int clip, crc, ccwa, cusd;
 	char cscs[8];
+	int batt_pct, batt_mv;
+
+	/* the module's clock (27.007 8.15) and the network's time */
+	int64_t epoch_ms;    /* the network's UTC at now_ms 0; 0: it sends none */
+	int64_t net_skew_ms; /* added to it, as this modem's cell sends it */
+	int net_tz_min;
+	int64_t rtc_ms;  /* the clock's UTC at now_ms rtc_at */
+	uint64_t rtc_at; /* now_ms when it was set */
+	int rtc_tz_min;  /* the zone it shows */
+	bool nitz;       /* the switch (+CTZU/+CLTS) that lets the network set it */
 
 	/* 27.005 state */
 	int cmgf, csdh, csms, cmms;
@@ -190,6 +201,7 @@ extern const struct vm_cmd vmodem_cmds_gsm[];
 extern const struct vm_cmd vmodem_cmds_reg[];
 extern const struct vm_cmd vmodem_cmds_sms[];
 extern const struct vm_cmd vmodem_cmds_store[];
+extern const struct vm_cmd vmodem_cmds_clock[];
 
 /* Personalities, indexed by enum vmodem_model. */
 const struct vm_model *vmodem_model_get(enum vmodem_model model);
@@ -271,6 +283,12 @@ struct vm_msg *vmodem_store_slot(struct vmodem *vm, enum vm_mem_id mem, int i);
 /* Used and total slots of a memory as +CPMS reports them (MT: SM and ME together). */
 int vmodem_store_used(const struct vmodem *vm, enum vm_mem_id mem);
 int vmodem_store_total(const struct vmodem *vm, enum vm_mem_id mem);
+
+/* vmodem_clock.c */
+/* The clock at power-on and the network's time base (vmodem_config.epoch_ms). */
+void vmodem_clock_init(struct vmodem *vm, int64_t epoch_ms);
+/* The network sends its time: taken into the clock when the switch is on and registered. */
+void vmodem_clock_nitz(struct vmodem *vm);
 
 /* vmodem_pdu.c */
 /* Writes the SMSC address octets of `number` as hex into `out`; returns hex digits written. */

@@ -23,8 +23,8 @@ void vmodem_line_reset(struct vmodem *vm)
 
 static const struct vm_cmd *find_cmd(const char *name)
 {
-	const struct vm_cmd *tables[] = {vmodem_cmds_ident, vmodem_cmds_gsm, vmodem_cmds_reg, vmodem_cmds_sms,
-					 vmodem_cmds_store};
+	const struct vm_cmd *tables[] = {vmodem_cmds_ident, vmodem_cmds_gsm,   vmodem_cmds_reg,
+					 vmodem_cmds_sms,   vmodem_cmds_store, vmodem_cmds_clock};
 	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
 		for (const struct vm_cmd *c = tables[t]; c->name; c++)
 			if (strcasecmp(c->name, name) == 0)

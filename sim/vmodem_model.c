@@ -30,10 +30,13 @@ static const char *const boot_e3372[] = {"^SYSSTART", NULL};
 static const char *const ready_sim800[] = {"Call Ready", "SMS Ready", NULL};
 static const char *const ready_ec25[] = {"+QUSIM: 1", "+QIND: SMS DONE", "+QIND: PB DONE", NULL};
 
-/* SIM800 is a 2G module: no EPS registration. E3372 is a data stick without a battery. */
-static const char *const unsup_none[] = {NULL};
-static const char *const unsup_sim800[] = {"+CEREG", NULL};
-static const char *const unsup_e3372[] = {"+CBC", NULL};
+/* SIM800 is a 2G module: no EPS registration; it takes the network's time with AT+CLTS,
+ * Quectel with AT+CTZU (the other models have neither). E3372 is a data stick without a
+ * battery. */
+static const char *const unsup_generic[] = {"+CTZU", "+CLTS", NULL};
+static const char *const unsup_sim800[] = {"+CEREG", "+CTZU", NULL};
+static const char *const unsup_ec2x[] = {"+CLTS", NULL};
+static const char *const unsup_e3372[] = {"+CBC", "+CTZU", "+CLTS", NULL};
 
 static const struct vm_model models[] = {
 	[VMODEM_MODEL_GENERIC] =
@@ -46,7 +49,7 @@ static const struct vm_model models[] = {
 			.ati = ati_generic,
 			.boot_urcs = boot_generic,
 			.sim_ready_urcs = NULL,
-			.unsupported = unsup_none,
+			.unsupported = unsup_generic,
 			.mems = mems_generic,
 			.cpms_test =
 				"+CPMS: "
@@ -56,7 +59,8 @@ static const struct vm_model models[] = {
 			 */
 			.cnmi_test = "+CNMI: (0-3),(0-3),(0,2),(0,1),(0,1)",
 			.cscs_test = "+CSCS: (\"IRA\",\"GSM\",\"UCS2\")",
-			.cbc = "+CBC: 0,100",
+			.battery_pct = 100,
+			.battery_mv = 0,
 			.full_urc = NULL,
 			.alpha = "",
 			.cnmi_max = {3, 3, 2, 2, 1},
@@ -87,7 +91,8 @@ static const struct vm_model models[] = {
 				     "(\"SM\",\"ME\",\"SM_P\",\"ME_P\",\"MT\")",
 			.cnmi_test = "+CNMI: (0-3),(0-3),(0,2),(0-2),(0,1)",
 			.cscs_test = "+CSCS: (\"IRA\",\"GSM\",\"UCS2\",\"HEX\",\"PCCP\",\"PCDN\",\"8859-1\")",
-			.cbc = "+CBC: 0,95,4120",
+			.battery_pct = 95,
+			.battery_mv = 4120,
 			/* SIM800 manual, unsolicited codes: the SIM's SMS store is full */
 			.full_urc = "+CIEV: \"SMSFULL\"",
 			/* SIM800 quotes the empty <alpha>: +CMT: "",24 and +CMGL: 1,0,"",24 */
@@ -114,13 +119,14 @@ static const struct vm_model models[] = {
 			.ati = ati_ec25,
 			.boot_urcs = boot_ec25,
 			.sim_ready_urcs = ready_ec25,
-			.unsupported = unsup_none,
+			.unsupported = unsup_ec2x,
 			.mems = mems_generic,
 			.cpms_test =
 				"+CPMS: (\"SM\",\"ME\",\"MT\"),(\"SM\",\"ME\",\"MT\"),(\"SM\",\"ME\",\"MT\")",
 			.cnmi_test = "+CNMI: (0-2),(0-3),(0,2),(0-2),(0,1)",
 			.cscs_test = "+CSCS: (\"GSM\",\"IRA\",\"UCS2\")",
-			.cbc = "+CBC: 0,90,3950",
+			.battery_pct = 90,
+			.battery_mv = 3950,
 			/* Quectel EC2x AT manual, +QIND: "smsfull",<mem> */
 			.full_urc = "+QIND: \"smsfull\",\"%s\"",
 			.alpha = "",
@@ -151,7 +157,8 @@ static const struct vm_model models[] = {
 				     "\"MT\",\"SM\",\"SR\")",
 			.cnmi_test = "+CNMI: (0-2),(0-3),(0,2),(0-2),(0,1)",
 			.cscs_test = "+CSCS: (\"IRA\",\"GSM\",\"UCS2\")",
-			.cbc = NULL,
+			.battery_pct = -1,
+			.battery_mv = 0,
 			/* Huawei ^SMMEMFULL: <mem> when the message store is full */
 			.full_urc = "^SMMEMFULL: \"%s\"",
 			.alpha = "",

@@ -1,5 +1,6 @@
 /* `m2mon sim`: runs the simulated cellular network in the foreground, from options or a
- * config file's `sim` group, and dispatches `m2mon sim send|inbox|fault` (cmd_sim_client.c). */
+ * config file's `sim` group, and dispatches `m2mon sim send|inbox|fault|drain|battery|clock`
+ * (cmd_sim_client.c). */
 #include "cmd_sim.h"
 #include "cmd.h"
 #include "commands.h"
@@ -22,6 +23,8 @@ const char cmd_sim_usage[] =
 	"       m2mon sim inbox --dir DIR NUMBER [--wait-ms N] [--count N] [--json]\n"
 	"       m2mon sim fault --dir DIR NAME KIND [ARG]\n"
 	"       m2mon sim drain --dir DIR [--wait-ms N]\n"
+	"       m2mon sim battery --dir DIR NAME PCT [MV]\n"
+	"       m2mon sim clock --dir DIR NAME SECONDS [ZONE]\n"
 	"\n"
 	"Runs a virtual cellular network in the foreground: each modem answers AT commands on a\n"
 	"pseudo-terminal linked as DIR/NAME.tty, an SMSC routes SMS between modems and phones by\n"
@@ -46,6 +49,11 @@ const char cmd_sim_usage[] =
 	"          delay MS, injected into modem NAME\n"
 	"  drain   returns once the network has delivered (or lost) every SMS it holds; with\n"
 	"          --wait-ms N exits 1 if that takes longer (default 10000)\n"
+	"  battery what modem NAME's AT+CBC answers from now on: PCT 0 to 100, MV millivolts\n"
+	"          (default: 3300 empty to 4200 full) on the models that give a voltage\n"
+	"  clock   the network's time as modem NAME gets it: the real time plus SECONDS (-3600,\n"
+	"          +7200), in ZONE (+02:00, default +00:00); the modem takes it into its clock\n"
+	"          when its model's switch is on (ec2x AT+CTZU=1, sim800 AT+CLTS=1)\n"
 	"\n"
 	"Exit status: 0 on success, 1 on failure, 2 on a usage error.\n";
 
@@ -286,6 +294,8 @@ static const struct cmd sim_commands[] = {
 	{"inbox", "what a phone has received", NULL, cmd_sim_inbox},
 	{"fault", "inject a fault into a modem or the network", NULL, cmd_sim_fault},
 	{"drain", "wait until the network has nothing left to deliver", NULL, cmd_sim_drain},
+	{"battery", "set what a modem's AT+CBC answers", NULL, cmd_sim_battery},
+	{"clock", "set the network's time a modem gets", NULL, cmd_sim_clock},
 };
 
 int cmd_sim(int argc, char **argv)

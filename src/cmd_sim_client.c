@@ -1,4 +1,4 @@
-/* `m2mon sim send|inbox|fault|drain`: one request to a running simulator over DIR/sim.sock, its
+/* `m2mon sim send|inbox|fault|drain|battery|clock`: one request to a running simulator over DIR/sim.sock, its
  * answer printed for a person (or as JSON), and an exit status a script can test. */
 #include "cmd.h"
 #include "cmd_sim.h"
@@ -241,4 +241,96 @@ int cmd_sim_drain(int argc, char **argv)
 	int status = answer_status(prog, answer);
 	json_decref(answer);
 	return status;
+}
+
+/* "+HH:MM" or "-HH:MM", a multiple of 15 minutes within 18 hours, into minutes east. */
+static int parse_zone(const char *text, long *minutes)
+{
+	long h, m;
+	char hh[3] = {0}, mm[3] = {0};
+	if (strlen(text) != 6 || (text[0] != '+' && text[0] != '-') || text[3] != ':')
+		return -EINVAL;
+	memcpy(hh, text + 1, 2);
+	memcpy(mm, text + 4, 2);
+	if (hh[0] == '+' || hh[0] == '-' || mm[0] == '+' || mm[0] == '-' ||
+	    cmd_sim_parse_long(hh, 0, 18, &h) < 0 || cmd_sim_parse_long(mm, 0, 45, &m) < 0 || m % 15 ||
+	    h * 60 + m > 18 * 60)
+		return -EINVAL;
+	*minutes = (text[0] == '-' ? -1 : 1) * (h * 60 + m);
+	return 0;
+}
+
+/* Options, then NAME and one or two values; "+" so that a negative value is not an option. */
+static int state_args(const char *prog, int argc, char **argv, const char **dir)
+{
+	static const struct option opts[] = {{"dir", required_argument, NULL, 'd'}, {NULL, 0, NULL, 0}};
+	int opt;
+	optind = 0;
+	opterr = 0;
+	*dir = NULL;
+	while ((opt = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		if (opt != 'd')
+			return cmd_usage_error(prog, "unknown option or missing value: '%s'",
+					       argv[optind - 1]);
+		*dir = optarg;
+	}
+	if (!*dir)
+		return cmd_usage_error(prog, "missing --dir DIR (before NAME)");
+	return 0;
+}
+
+static int send_state(const char *prog, const char *dir, json_t *req)
+{
+	json_t *answer = ask(prog, dir, req, 0);
+	if (!answer)
+		return M2_EXIT_FAIL;
+	int status = answer_status(prog, answer);
+	json_decref(answer);
+	return status;
+}
+
+int cmd_sim_battery(int argc, char **argv)
+{
+	const char *prog = "m2mon sim battery", *dir;
+	int rc = state_args(prog, argc, argv, &dir);
+	if (rc)
+		return rc;
+	int n = argc - optind;
+	long pct = 0, mv = 0;
+	if (n < 2 || n > 3)
+		return cmd_usage_error(prog, "needs NAME PCT [MV]");
+	if (cmd_sim_parse_long(argv[optind + 1], 0, 100, &pct) < 0)
+		return cmd_usage_error(prog, "PCT is a whole number from 0 to 100, not '%s'",
+				       argv[optind + 1]);
+	if (n == 3 && cmd_sim_parse_long(argv[optind + 2], 1, 65535, &mv) < 0)
+		return cmd_usage_error(prog, "MV is a whole number from 1 to 65535, not '%s'",
+				       argv[optind + 2]);
+	json_t *req =
+		json_pack("{s:s,s:s,s:I}", "op", "battery", "modem", argv[optind], "pct", (json_int_t)pct);
+	if (mv)
+		json_object_set_new(req, "mv", json_integer(mv));
+	return send_state(prog, dir, req);
+}
+
+int cmd_sim_clock(int argc, char **argv)
+{
+	const char *prog = "m2mon sim clock", *dir;
+	int rc = state_args(prog, argc, argv, &dir);
+	if (rc)
+		return rc;
+	int n = argc - optind;
+	long skew = 0, zone = 0;
+	if (n < 2 || n > 3)
+		return cmd_usage_error(prog, "needs NAME SECONDS [ZONE]");
+	if (cmd_sim_parse_long(argv[optind + 1], -315360000L, 315360000L, &skew) < 0)
+		return cmd_usage_error(prog,
+				       "SECONDS is a whole number within 10 years (-3600, +7200), not '%s'",
+				       argv[optind + 1]);
+	if (n == 3 && parse_zone(argv[optind + 2], &zone) < 0)
+		return cmd_usage_error(prog,
+				       "ZONE is +HH:MM or -HH:MM in quarter hours within 18 hours, not '%s'",
+				       argv[optind + 2]);
+	json_t *req = json_pack("{s:s,s:s,s:I,s:I}", "op", "clock", "modem", argv[optind], "skew_ms",
+				(json_int_t)skew * 1000, "tz_minutes", (json_int_t)zone);
+	return send_state(prog, dir, req);
 }

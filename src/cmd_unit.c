@@ -73,7 +73,14 @@ int cmd_unit(int argc, char **argv)
 	/* The file's log level holds unless --log-level asked for more. */
 	if (!log_enabled((enum log_level)cfg->log.level) || cfg->log.syslog)
 		log_setup((enum log_level)cfg->log.level, cfg->log.syslog, "m2mon");
-	int rc = unit_run(&cfg->u.unit);
+	struct unit_test_opts test = {.crash_at = UNIT_CRASH_NONE};
+	const char *crash = getenv("M2MON_TEST_CRASH");
+	if (crash && unit_crash_point_parse(crash, &test.crash_at) < 0) {
+		free(cfg);
+		return cmd_usage_error(PROG, "M2MON_TEST_CRASH='%s' names no crash point (rx-handled)",
+				       crash);
+	}
+	int rc = unit_run(&cfg->u.unit, &test);
 	free(cfg);
 	return rc < 0 ? M2_EXIT_FAIL : M2_EXIT_OK;
 }

@@ -64,6 +64,17 @@
 /* A result for "this record was already stored": not an error (see store_base_inbox_add). */
 #define STORE_DUPLICATE 1
 
+/* The de-duplication key of one received SMS (a part of a multipart one on its own), the
+ * same bytes on both daemons and every backend: SHA-256 over the PDU hex in upper case, a
+ * NUL, the sender, a NUL and scts_ms (the SMSC's timestamp as UTC epoch ms, 0 when the PDU
+ * has none that is valid) as 8 big-endian octets. The base's inbox keeps it with every row
+ * (store_base_inbox_add), the unit with every message it has acted on
+ * (store_unit_handled_add): the same message handed over again after a crash or a failed
+ * delete is recognised, while the same text sent again is a new message (another SCTS). */
+#define STORE_DEDUP_KEY_LEN 32
+void store_dedup_key(const char *pdu_hex, const char *sender, int64_t scts_ms,
+		     uint8_t out[STORE_DEDUP_KEY_LEN]);
+
 struct uv_loop_s;
 
 /* The completion of a base-side write. `result` is 0, STORE_DUPLICATE where the call says

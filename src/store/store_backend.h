@@ -72,14 +72,8 @@ struct store {
 int store_sqlite_open(const struct store_open_cfg *cfg, struct store **out);
 int store_pg_open(const struct store_open_cfg *cfg, struct store **out);
 
-/* The de-duplication key of an inbox message (store_sha256.c): SHA-256 over the PDU hex in
- * upper case, a NUL, the sender, a NUL and scts_ms as 8 big-endian octets. The same bytes
- * for every backend, so keys stay comparable. */
-#define STORE_DEDUP_KEY_LEN 32
-void store_dedup_key(const char *pdu_hex, const char *sender, int64_t scts_ms,
-		     uint8_t out[STORE_DEDUP_KEY_LEN]);
-
-/* SHA-256 (FIPS 180-4) of `len` bytes: for the key above, exposed for its test vectors. */
+/* SHA-256 (FIPS 180-4) of `len` bytes: for store_dedup_key (store.h), exposed for its test
+ * vectors. */
 void store_sha256(const void *data, size_t len, uint8_t out[32]);
 
 #endif

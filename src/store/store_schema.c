@@ -45,9 +45,20 @@ static const char *const unit_v2[] = {
 	NULL,
 };
 
+static const char *const unit_v3[] = {
+	/* The messages acted on, by their store_dedup_key, so a copy left on the modem is only
+	 * deleted; the READs accepted and not answered yet (number '' for the base's). */
+	"CREATE TABLE handled(id INTEGER PRIMARY KEY, dedup BLOB NOT NULL UNIQUE,"
+	" handled_ms INTEGER NOT NULL) STRICT",
+	"CREATE TABLE reads(id INTEGER PRIMARY KEY, base INTEGER NOT NULL, cmd_id INTEGER NOT NULL,"
+	" number TEXT NOT NULL, channel INTEGER NOT NULL, asked_ms INTEGER NOT NULL) STRICT",
+	NULL,
+};
+
 static const struct sq_migration unit_migrations[] = {
 	{1, "outbox, readings, sequence counter, receipts", unit_v1},
 	{2, "alarm state, SMS settings, PIN lockouts", unit_v2},
+	{3, "messages acted on, READs owed", unit_v3},
 };
 
 /* ---- the base ---- */

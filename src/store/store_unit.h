@@ -1,11 +1,11 @@
 /* The unit daemon's records: its outbox, the readings not yet reported, the sequence
  * counter, each channel's alarm state, settings changed by SMS, PIN failures, the last
- * receipt and the base's replay window. SQLite only and synchronous: each call is one
- * transaction of its own unless the caller opened one with store_unit_begin(), in which case
- * it joins it (and, when it fails, changes nothing and leaves the transaction open: the
- * caller commits what went well or rolls back). Open the database with store_open() and kind STORE_KIND_UNIT;
- * every call below asserts that kind. Errors are those of store.h, already logged. Records are values: the
- * store copies what it is given and fills what the caller gives it room for. */
+ * receipt and the base's replay window, the messages it acted on and the READs it owes. SQLite only and
+ * synchronous: each call is one transaction of its own unless the caller opened one with store_unit_begin(),
+ * in which case it joins it (and, when it fails, changes nothing and leaves the transaction open: the caller
+ * commits what went well or rolls back). Open the database with store_open() and kind STORE_KIND_UNIT; every
+ * call below asserts that kind. Errors are those of store.h, already logged. Records are values: the store
+ * copies what it is given and fills what the caller gives it room for. */
 #ifndef M2_STORE_UNIT_H
 #define M2_STORE_UNIT_H
 
@@ -159,6 +159,43 @@ int store_unit_channel_load(struct store *s, unsigned index, uint32_t version, v
  * defines; kept and given back as bytes, with the same rules as a channel's state. */
 int store_unit_replay_save(struct store *s, uint32_t version, const void *window, size_t size);
 int store_unit_replay_load(struct store *s, uint32_t version, void *window, size_t size);
+
+/* ---- inbound messages acted on ----------------------------------------------------------- */
+
+/* Keys (store_dedup_key) kept of the messages the unit acted on: the newest this many.
+ * A message left on the modem is offered again at the next sweep, within minutes, and a SIM
+ * holds tens: a key older than a thousand messages is never asked for. */
+#define STORE_UNIT_HANDLED_KEEP 1024
+
+/* Records that the received SMS part with `key` has been acted on, at `handled_ms`. Call it
+ * inside the transaction (store_unit_begin) that keeps what acting on it changed, so that a
+ * kill before the modem deleted it leaves either both or neither. A key recorded again is
+ * not an error. Drops the oldest keys beyond STORE_UNIT_HANDLED_KEEP. */
+int store_unit_handled_add(struct store *s, const uint8_t key[STORE_DEDUP_KEY_LEN], int64_t handled_ms);
+
+/* 1 when `key` was recorded by store_unit_handled_add, 0 when not, or a negative errno. */
+int store_unit_handled_has(struct store *s, const uint8_t key[STORE_DEDUP_KEY_LEN]);
+
+/* ---- READ requests waiting for their reading ------------------------------------------- */
+
+/* A READ (or the base's STATUS) accepted and not answered yet: the probes are still being
+ * read. Kept so that a restart answers it. */
+struct store_unit_read {
+	int64_t id;                    /* set by the store; ascending in the order they were asked */
+	bool base;                     /* the base asked (cmd_id), else the phone `number` */
+	uint32_t cmd_id;               /* the base's command id */
+	char number[STORE_NUMBER_MAX]; /* the phone's, "" for the base */
+	int channel;                   /* the channel's index, -1 for every channel */
+	int64_t asked_ms;
+};
+
+/* Stores one request; `r->id` is written back. -EINVAL for a phone's without a number or a
+ * channel below -1, -EMSGSIZE for a number that does not fit. */
+int store_unit_read_add(struct store *s, struct store_unit_read *r);
+/* Copies up to `max` requests, oldest first, into `out`; `*n` tells how many it copied. */
+int store_unit_read_list(struct store *s, struct store_unit_read *out, size_t max, size_t *n);
+/* Request `id` is answered. -ENOENT when there is no such request. */
+int store_unit_read_remove(struct store *s, int64_t id);
 
 /* ---- settings changed by SMS ----------------------------------------------------------- */
 

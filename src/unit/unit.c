@@ -29,6 +29,36 @@ uint64_t unit_mono(const struct unit *u)
 	return uv_now(u->loop);
 }
 
+const char *unit_crash_point_str(enum unit_crash_point point)
+{
+	switch (point) {
+	case UNIT_CRASH_NONE:
+		return "none";
+	case UNIT_CRASH_RX_HANDLED:
+		return "rx-handled";
+	}
+	return "?";
+}
+
+int unit_crash_point_parse(const char *name, enum unit_crash_point *out)
+{
+	const enum unit_crash_point all[] = {UNIT_CRASH_NONE, UNIT_CRASH_RX_HANDLED};
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (strcmp(name, unit_crash_point_str(all[i])) == 0) {
+			*out = all[i];
+			return 0;
+		}
+	return -EINVAL;
+}
+
+void unit_crash_if(const struct unit *u, enum unit_crash_point point)
+{
+	if (point == UNIT_CRASH_NONE || u->crash_at != point)
+		return;
+	log_warn(MOD, "event=test_crash point=%s", unit_crash_point_str(point));
+	raise(SIGKILL);
+}
+
 const char *unit_base_number(const struct unit *u)
 {
 	return u->set->base_numbers[u->base];
@@ -196,7 +226,7 @@ static int start(struct unit *u)
 	return 0;
 }
 
-int unit_run(const struct unit_settings *set)
+int unit_run(const struct unit_settings *set, const struct unit_test_opts *test)
 {
 	if (proto_init() < 0)
 		return -EIO;
@@ -209,6 +239,11 @@ int unit_run(const struct unit_settings *set)
 	}
 	u->loop = loop;
 	u->set = set;
+	u->crash_at = test ? test->crash_at : UNIT_CRASH_NONE;
+	if (u->crash_at != UNIT_CRASH_NONE)
+		log_warn(MOD,
+			 "event=test_crash_armed point=%s advice=\"for tests only: unset M2MON_TEST_CRASH\"",
+			 unit_crash_point_str(u->crash_at));
 	int rc = start(u);
 	if (rc < 0) {
 		log_error(MOD, "event=start_failed error=\"%s\"", store_strerror(rc));

@@ -90,10 +90,13 @@ static void run_item(struct unit *u, struct phone_ctx *c, const struct phone_ite
 	} else if (cmd->verb == PHONE_VERB_READ) {
 		struct unit_waiter w = {.channel = channel_arg(u, cmd->channel, part, sizeof(part))};
 		snprintf(w.number, sizeof(w.number), "%s", c->from);
+		int rc = w.channel == -2 ? 0 : unit_sample_read(u, &w);
 		if (w.channel == -2)
 			add_part(u, c->reply, sizeof(c->reply), part);
-		else if (unit_sample_read(u, &w) < 0)
+		else if (rc == -EBUSY)
 			add_part(u, c->reply, sizeof(c->reply), "busy reading; send READ again in a minute");
+		else if (rc < 0)
+			c->rc = rc;
 	} else {
 		run_change(u, c, cmd);
 	}
@@ -169,6 +172,8 @@ static void handle_phone(struct unit *u, struct phone_ctx *c, const struct phone
 		pin_reply(u, c, r, &lock);
 	if (c->rc == 0 && c->reply[0])
 		c->rc = unit_queue_text(u, c->from, c->reply, UNIT_KIND_TEXT);
+	if (c->rc == 0)
+		c->rc = unit_rx_mark_handled(u);
 	log_info(MOD, "event=phone_command from=%s pin=%s replied=%s", c->from, phone_pin_result_str(r),
 		 c->reply[0] ? "yes" : "no");
 }
@@ -205,6 +210,7 @@ int unit_cmd_phone(struct unit *u, const char *from, enum phone_role role, const
 	u->in_tx = false;
 	if (rc < 0) {
 		u->conf = before;
+		unit_sample_reads_drop(u);
 		log_error(
 			MOD,
 			"event=phone_command_not_stored from=%s error=\"%s\" advice=\"it stays on the modem "
@@ -215,6 +221,7 @@ int unit_cmd_phone(struct unit *u, const char *from, enum phone_role role, const
 			unit_sample_rearm(u);
 			unit_report_rearm(u);
 		}
+		unit_sample_reads_start(u);
 		unit_outbox_kick(u);
 	}
 	free(pm);
@@ -238,10 +245,11 @@ int unit_cmd_base(struct unit *u, const struct proto_msg *m)
 		w.channel = channel_arg(u, it.cmd.channel, why, sizeof(why));
 		if (w.channel == -2)
 			return queue_echo(u, cmd->cmd_id, PROTO_RESULT_INVALID, cmd->by, why);
-		if (unit_sample_read(u, &w) < 0)
+		int rc = unit_sample_read(u, &w);
+		if (rc == -EBUSY)
 			return queue_echo(u, cmd->cmd_id, PROTO_RESULT_FAILED, cmd->by,
 					  "busy reading; ask again");
-		return 0;
+		return rc;
 	}
 	case PHONE_VERB_SET:
 	case PHONE_VERB_INTERVAL:
@@ -281,17 +289,28 @@ static int answer(struct unit *u, const struct unit_tick *t, const struct unit_w
 	return unit_queue_text(u, w->number, text, UNIT_KIND_TEXT);
 }
 
+/* Each answer is stored in the transaction that forgets its request. */
 void unit_cmd_read_done(struct unit *u, const struct unit_tick *t)
 {
 	int rc = store_unit_begin(u->store);
-	for (size_t i = 0; !rc && i < t->n_waiters; i++)
+	for (size_t i = 0; !rc && i < t->n_waiters; i++) {
 		rc = answer(u, t, &t->waiters[i]);
+		if (!rc && t->waiters[i].id) {
+			rc = store_unit_read_remove(u->store, t->waiters[i].id);
+			rc = rc == -ENOENT ? 0 : rc;
+		}
+	}
 	if (!rc)
 		rc = store_unit_commit(u->store);
 	else
 		store_unit_rollback(u->store);
-	if (rc < 0)
-		log_error(MOD, "event=read_answer_not_stored error=\"%s\" advice=\"send READ again\"",
-			  store_strerror(rc));
+	if (rc < 0) {
+		for (size_t i = 0; i < t->n_waiters && u->n_staged < UNIT_WAITERS_MAX; i++)
+			u->staged[u->n_staged++] = t->waiters[i];
+		log_error(MOD,
+			  "event=read_answer_not_stored count=%zu error=\"%s\" advice=\"answered after the "
+			  "next reading; check the disk\"",
+			  t->n_waiters, store_strerror(rc));
+	}
 	unit_outbox_kick(u);
 }

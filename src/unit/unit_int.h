@@ -13,6 +13,7 @@
 #include "sensor_power.h"
 #include "sms_assembly.h"
 #include "store_unit.h"
+#include "unit.h"
 #include "unit_clock.h"
 #include "unit_conf.h"
 
@@ -30,8 +31,10 @@
 #define UNIT_PARTS_MAX   16 /* multipart parts held on the modem until their message is whole */
 #define UNIT_REPLY_MAX   480
 
-/* Who waits for a fresh reading: a phone's READ or the base's. */
+/* Who waits for a fresh reading: a phone's READ or the base's; kept in the store (`id`)
+ * until it is answered. */
 struct unit_waiter {
+	int64_t id;
 	bool base;
 	uint32_t cmd_id;
 	char number[M2_CONFIG_NUMBER_MAX];
@@ -63,6 +66,7 @@ struct unit_chan {
 struct unit_part {
 	uint64_t token;
 	struct sms_assembly_key key;
+	uint8_t dedup[STORE_DEDUP_KEY_LEN];
 };
 
 struct unit {
@@ -103,6 +107,17 @@ struct unit {
 	int rx_result; /* what handling the message just delivered by the assembly gave */
 	struct unit_part parts[UNIT_PARTS_MAX];
 	size_t n_parts;
+	struct unit_part rx_part; /* the part being added to the assembly (rx_adding) */
+	bool rx_adding;
+	/* The parts of the message being acted on, recorded with what it changed. */
+	uint8_t rx_keys[UNIT_PARTS_MAX + 1][STORE_DEDUP_KEY_LEN];
+	size_t n_rx_keys;
+
+	/* READs stored inside a command's transaction, handed to the sampling once it commits. */
+	struct unit_waiter staged[UNIT_WAITERS_MAX];
+	size_t n_staged;
+
+	enum unit_crash_point crash_at; /* tests only */
 };
 
 /* unit.c */
@@ -112,6 +127,8 @@ uint64_t unit_mono(const struct unit *u);  /* the loop's monotonic clock */
 const char *unit_base_number(const struct unit *u);
 void unit_stop_if_idle(struct unit *u);
 void unit_clock_persist(struct unit *u);
+/* Kills the process (SIGKILL) when the test asked for a crash at `point`. */
+void unit_crash_if(const struct unit *u, enum unit_crash_point point);
 
 /* unit_msg.c: every message is stored with its seq before anything sends it */
 int unit_queue_proto(struct unit *u, struct proto_msg *m);
@@ -123,8 +140,14 @@ void unit_values(struct unit *u, const struct unit_tick *t, int only, struct pro
 /* unit_sample.c */
 int unit_sample_init(struct unit *u);
 void unit_sample_rearm(struct unit *u);
-/* Adds a READ waiter to the round in hand or starts one. Returns 0 or -EBUSY (too many). */
+/* Inside a command's transaction: stores the READ `w` and holds it for
+ * unit_sample_reads_start. Returns 0, -EBUSY (UNIT_WAITERS_MAX owed already), or the store's
+ * error. */
 int unit_sample_read(struct unit *u, const struct unit_waiter *w);
+/* After the transaction committed: the READs it stored join the round in hand or start one. */
+void unit_sample_reads_start(struct unit *u);
+/* After it rolled back: they are forgotten, as the store forgot them. */
+void unit_sample_reads_drop(struct unit *u);
 void unit_sample_close(struct unit *u);
 
 /* unit_report.c */
@@ -142,6 +165,8 @@ uint32_t unit_outbox_pending(struct unit *u);
 int unit_rx_init(struct unit *u);
 void unit_rx_sms(struct unit *u, const struct modem_inbound *in);
 void unit_rx_close(struct unit *u);
+/* Inside the transaction of a message's effects: records its parts as acted on. */
+int unit_rx_mark_handled(struct unit *u);
 
 /* unit_cmd.c */
 int unit_cmd_phone(struct unit *u, const char *from, enum phone_role role, const char *text, size_t len);

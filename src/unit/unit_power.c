@@ -38,6 +38,8 @@ void unit_power_init(struct unit *u)
 		u->power_sysfs =
 			src == SENSOR_POWER_SOURCE_SYSFS || (rc == 0 && p.origin != SENSOR_POWER_ORIGIN_NONE);
 	}
+	u->power_modem =
+		src == SENSOR_POWER_SOURCE_MODEM || (src == SENSOR_POWER_SOURCE_AUTO && !u->power_sysfs);
 	load_watch(u);
 	log_info(MOD, "event=power source=%s", u->power_sysfs ? "sysfs" : u->power_modem ? "modem" : "none");
 }

@@ -2,7 +2,9 @@
  * handled by sender: a base number (protocol: receipts and signed commands, the replay window
  * kept in the same transaction), a listed phone (commands), anyone else (logged, no reply).
  * Only once a message has been handled and what it changed is stored is it released to be
- * deleted from the modem (modem_sms_stored). */
+ * deleted from the modem (modem_sms_stored). The key of each part acted on (store_dedup_key)
+ * is stored with what it changed: a part the modem offers again, because a crash came
+ * before its delete, is only deleted. */
 #include "unit_int.h"
 
 #include "log.h"
@@ -68,12 +70,15 @@ static int act_base(struct unit *u, const struct proto_msg *m, int64_t board_ms)
 		rc = store_unit_replay_save(u->store, 1, &w, sizeof(w));
 	}
 	if (!rc)
+		rc = unit_rx_mark_handled(u);
+	if (!rc)
 		rc = store_unit_commit(u->store);
 	else
 		store_unit_rollback(u->store);
 	u->in_tx = false;
 	if (rc < 0) {
 		u->conf = before;
+		unit_sample_reads_drop(u);
 		log_error(MOD,
 			  "event=base_message_not_stored seq=%u error=\"%s\" advice=\"it stays on the modem "
 			  "and "
@@ -82,6 +87,7 @@ static int act_base(struct unit *u, const struct proto_msg *m, int64_t board_ms)
 		return rc;
 	}
 	u->window = w;
+	unit_sample_reads_start(u);
 	return 0;
 }
 
@@ -145,6 +151,26 @@ static int route(struct unit *u, const char *from, const char *text, size_t len)
 	return 0;
 }
 
+int unit_rx_mark_handled(struct unit *u)
+{
+	int rc = 0;
+	int64_t now = unit_now_ms(u);
+	for (size_t i = 0; !rc && i < u->n_rx_keys; i++)
+		rc = store_unit_handled_add(u->store, u->rx_keys[i], now);
+	return rc;
+}
+
+/* The keys of the parts of `msg`: those held, and the one being added. */
+static void collect_keys(struct unit *u, const struct sms_message *msg)
+{
+	u->n_rx_keys = 0;
+	for (size_t i = 0; i < u->n_parts; i++)
+		if (same_key(&u->parts[i].key, &msg->key))
+			memcpy(u->rx_keys[u->n_rx_keys++], u->parts[i].dedup, STORE_DEDUP_KEY_LEN);
+	if (u->rx_adding && same_key(&u->rx_part.key, &msg->key))
+		memcpy(u->rx_keys[u->n_rx_keys++], u->rx_part.dedup, STORE_DEDUP_KEY_LEN);
+}
+
 static void on_message(const struct sms_message *msg, void *user_data)
 {
 	struct unit *u = user_data;
@@ -152,8 +178,12 @@ static void on_message(const struct sms_message *msg, void *user_data)
 		log_warn(MOD,
 			 "event=sms_incomplete from=%s parts=%d missing=%d advice=\"handled with what came\"",
 			 msg->key.sender, msg->part_count, msg->missing_count);
+	collect_keys(u, msg);
 	int rc = route(u, msg->key.sender, msg->text, msg->text_len);
+	u->n_rx_keys = 0;
 	u->rx_result = rc;
+	if (rc == 0)
+		unit_crash_if(u, UNIT_CRASH_RX_HANDLED);
 	size_t keep = 0;
 	for (size_t i = 0; i < u->n_parts; i++) {
 		if (same_key(&u->parts[i].key, &msg->key))
@@ -164,19 +194,38 @@ static void on_message(const struct sms_message *msg, void *user_data)
 	u->n_parts = keep;
 }
 
-static void hold_part(struct unit *u, const struct sms_decoded *d, uint64_t token)
+static void part_of(struct unit_part *p, const struct sms_decoded *d, const char *pdu, uint64_t token)
 {
-	if (u->n_parts == UNIT_PARTS_MAX) {
-		release(u, token, -ENOSPC);
-		return;
-	}
-	struct unit_part *p = &u->parts[u->n_parts++];
 	p->token = token;
 	memset(&p->key, 0, sizeof(p->key));
 	snprintf(p->key.sender, sizeof(p->key.sender), "%s", d->number);
-	p->key.ref = d->concat.ref;
+	p->key.ref = d->concat.ref; /* as sms_assembly keys it */
 	p->key.ref16 = d->concat.ref16;
-	p->key.total = d->concat.total;
+	p->key.total = d->concat.present && d->concat.total > 1 ? d->concat.total : 1;
+	store_dedup_key(pdu, d->number, d->scts.valid ? d->scts.utc_s * 1000 : 0, p->dedup);
+}
+
+static void hold_part(struct unit *u, const struct unit_part *p)
+{
+	if (u->n_parts == UNIT_PARTS_MAX) {
+		release(u, p->token, -ENOSPC);
+		return;
+	}
+	u->parts[u->n_parts++] = *p;
+}
+
+/* A part acted on before (a crash came between its store and its delete): only deleted.
+ * Returns true when it was taken care of. */
+static bool known(struct unit *u, const struct unit_part *p, const struct modem_inbound *in)
+{
+	int rc = store_unit_handled_has(u->store, p->dedup);
+	if (rc == 0)
+		return false;
+	if (rc > 0)
+		log_info(MOD, "event=sms_already_handled from=%s mem=%s index=%d", p->key.sender, in->mem,
+			 in->index);
+	release(u, p->token, rc > 0 ? 0 : rc);
+	return true;
 }
 
 static void on_assembly_timer(uv_timer_t *t)
@@ -218,10 +267,17 @@ void unit_rx_sms(struct unit *u, const struct modem_inbound *in)
 		free(d);
 		return;
 	}
+	part_of(&u->rx_part, d, in->pdu, in->token);
+	if (known(u, &u->rx_part, in)) {
+		free(d);
+		return;
+	}
 	u->rx_result = 0;
+	u->rx_adding = true;
 	rc = sms_assembly_add(u->assembly, d, in->pdu, unit_now_ms(u));
+	u->rx_adding = false;
 	if (rc == SMS_ASSEMBLY_STORED)
-		hold_part(u, d, in->token);
+		hold_part(u, &u->rx_part);
 	else
 		release(u, in->token, rc == SMS_ASSEMBLY_DELIVERED ? u->rx_result : rc < 0 ? rc : 0);
 	free(d);

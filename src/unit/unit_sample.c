@@ -1,8 +1,9 @@
 /* Sampling: every sample_interval (on a grid of the loop's clock, so samples do not drift)
  * each channel is read; each reading is fed to the channel's alarm engine and an event is
  * stored with its reading and the channel's state in one transaction and sent at once; the
- * readings of a round without events are stored together when the round ends. A READ gets
- * a round of its own that is answered, not stored. */
+ * readings of a round without events are stored together when the round ends. A READ,
+ * stored until it is answered, joins the round in hand or gets a round of its own that is
+ * answered, not stored. */
 #include "unit_int.h"
 
 #include "log.h"
@@ -168,7 +169,16 @@ static void close_round(struct unit *u)
 	}
 }
 
-static void start_round(struct unit *u, bool scheduled, const struct unit_waiter *w)
+/* The READs stored since the last round join the round in hand. */
+static void take_staged(struct unit *u)
+{
+	struct unit_tick *t = &u->tick;
+	for (size_t i = 0; i < u->n_staged && t->n_waiters < UNIT_WAITERS_MAX; i++)
+		t->waiters[t->n_waiters++] = u->staged[i];
+	u->n_staged = 0;
+}
+
+static void start_round(struct unit *u, bool scheduled)
 {
 	struct unit_tick *t = &u->tick;
 	memset(t, 0, sizeof(*t));
@@ -177,8 +187,7 @@ static void start_round(struct unit *u, bool scheduled, const struct unit_waiter
 	t->pending = u->conf.n_channels;
 	t->t_ms = unit_now_ms(u);
 	log_debug(MOD, "event=sample round=%s channels=%d", scheduled ? "scheduled" : "read", t->pending);
-	if (w)
-		t->waiters[t->n_waiters++] = *w;
+	take_staged(u);
 	for (int i = 0; i < u->conf.n_channels; i++) {
 		int rc = sensor_read(u->chan[i].sensor, t->t_ms, on_read, &u->chan[i]);
 		if (rc == 0)
@@ -196,20 +205,56 @@ static void on_sample_timer(uv_timer_t *timer)
 	u->grid_k++;
 	if (u->tick.active)
 		close_round(u);
-	start_round(u, true, NULL);
+	start_round(u, true);
 	arm(u);
 }
 
 int unit_sample_read(struct unit *u, const struct unit_waiter *w)
 {
-	if (!u->tick.active) {
-		start_round(u, false, w);
-		return 0;
-	}
-	if (u->tick.n_waiters >= UNIT_WAITERS_MAX)
+	size_t owed = (u->tick.active ? u->tick.n_waiters : 0) + u->n_staged;
+	if (owed >= UNIT_WAITERS_MAX)
 		return -EBUSY;
-	u->tick.waiters[u->tick.n_waiters++] = *w;
+	struct store_unit_read r = {
+		.base = w->base, .cmd_id = w->cmd_id, .channel = w->channel, .asked_ms = unit_now_ms(u)};
+	snprintf(r.number, sizeof(r.number), "%s", w->number);
+	int rc = store_unit_read_add(u->store, &r);
+	if (rc < 0)
+		return rc;
+	u->staged[u->n_staged] = *w;
+	u->staged[u->n_staged++].id = r.id;
 	return 0;
+}
+
+void unit_sample_reads_start(struct unit *u)
+{
+	if (!u->n_staged)
+		return;
+	if (u->tick.active)
+		take_staged(u);
+	else
+		start_round(u, false);
+}
+
+void unit_sample_reads_drop(struct unit *u)
+{
+	u->n_staged = 0;
+}
+
+/* READs accepted before a restart and not answered: the first round answers them. */
+static void load_reads(struct unit *u)
+{
+	struct store_unit_read r[UNIT_WAITERS_MAX];
+	size_t n = 0;
+	if (store_unit_read_list(u->store, r, UNIT_WAITERS_MAX, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct unit_waiter *w = &u->staged[u->n_staged++];
+		*w = (struct unit_waiter){.id = r[i].id, .base = r[i].base, .cmd_id = r[i].cmd_id};
+		w->channel = r[i].channel < u->conf.n_channels ? r[i].channel : -1;
+		snprintf(w->number, sizeof(w->number), "%s", r[i].number);
+	}
+	if (n)
+		log_info(MOD, "event=reads_owed count=%zu", n);
 }
 
 static void load_state(struct unit *u, int i, int64_t now)
@@ -239,6 +284,7 @@ int unit_sample_init(struct unit *u)
 			return -ENOMEM;
 		load_state(u, i, now);
 	}
+	load_reads(u);
 	u->grid_mono = unit_mono(u);
 	u->grid_k = 0;
 	arm(u);

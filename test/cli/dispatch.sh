@@ -35,4 +35,7 @@ expect_in "$err" "--log-level needs one of" "a bad log level"
 
 expect_status 1 "$m2mon" demo
 expect_in "$err" "not available yet" "demo fails loudly until it exists"
+
+expect_status 2 env M2MON_TEST_CRASH=soon "$m2mon" unit --config "$2/conf/unit.conf"
+expect_in "$err" "M2MON_TEST_CRASH='soon' names no crash point (rx-handled)" "an unknown crash point"
 finish

@@ -80,7 +80,8 @@ static struct sim_run *run_new(const char *sock)
 					    .number = run->s.modems[i].number,
 					    .smsc = run->s.smsc,
 					    .model = (enum vmodem_model)run->s.modems[i].model,
-					    .slots = run->s.slots};
+					    .slots = run->s.slots,
+					    .epoch_ms = 1767225600000LL};
 		*m = (struct run_modem){.run = run, .index = i, .vm = vmodem_new(&cfg, &modem_hooks, m)};
 		uv_timer_init(&run->loop, &m->timer);
 		m->timer.data = m;

@@ -42,7 +42,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				    .smsc = "+15550000000",
 				    .model = (enum vmodem_model)(data[0] % 4),
 				    .slots = 3,
-				    .seed = data[0]};
+				    .seed = data[0],
+				    .epoch_ms = 1767225600000LL};
 	struct vmodem_hooks hooks = {sink, accept};
 	struct vmodem *vm = vmodem_new(&cfg, &hooks, &total);
 	if (!vm)

@@ -9,6 +9,8 @@ expect_in "$out" "sim" "m2mon --help lists sim"
 expect_status 0 "$m2mon" sim --help
 expect_in "$out" "Usage: m2mon sim --dir DIR" "sim --help"
 expect_in "$out" "m2mon sim fault --dir DIR NAME KIND [ARG]" "sim --help shows fault"
+expect_in "$out" "m2mon sim battery --dir DIR NAME PCT [MV]" "sim --help shows battery"
+expect_in "$out" "m2mon sim clock --dir DIR NAME SECONDS [ZONE]" "sim --help shows clock"
 
 expect_status 2 "$m2mon" sim --modem a=+15550001000
 expect_in "$err" "missing --dir DIR" "no --dir"
@@ -39,6 +41,19 @@ expect_status 2 "$m2mon" sim send --dir "$tmp/x" --from +15550003001 --to +15550
 expect_in "$err" "missing TEXT" "send without text"
 expect_status 1 "$m2mon" sim send --dir "$tmp/nothing" --from +15550003001 --to +15550001000 hi
 expect_in "$err" "no simulator runs in" "send with no simulator"
+expect_status 2 "$m2mon" sim battery --dir "$tmp/x" unit1
+expect_in "$err" "needs NAME PCT [MV]" "battery without a level"
+expect_status 2 "$m2mon" sim battery --dir "$tmp/x" unit1 101
+expect_in "$err" "PCT is a whole number from 0 to 100, not '101'" "battery above 100"
+expect_status 2 "$m2mon" sim battery --dir "$tmp/x" unit1 50 0
+expect_in "$err" "MV is a whole number from 1 to 65535" "battery at 0 mV"
+expect_status 2 "$m2mon" sim clock --dir "$tmp/x" unit1 soon
+expect_in "$err" "SECONDS is a whole number within 10 years" "clock skew not a number"
+expect_status 2 "$m2mon" sim clock --dir "$tmp/x" unit1 -3600 +02:07
+expect_in "$err" "ZONE is +HH:MM or -HH:MM in quarter hours" "zone not in quarter hours"
+expect_status 2 "$m2mon" sim clock --dir "$tmp/x" unit1 -3600 +19:00
+expect_status 2 "$m2mon" sim clock unit1 -3600
+expect_in "$err" "missing --dir DIR" "clock without --dir"
 
 start_sim --config "$src/conf/sim.conf" --latency-ms 0 --baud 0
 expect_status 0 test -L "$net/base.tty"
@@ -49,6 +64,12 @@ expect_in "$out" "+15550003001 (1 part): hi bob" "phone to phone"
 expect_status 1 "$m2mon" sim --dir "$net" --modem base=+15550009999
 expect_in "$err" "another simulator runs in" "a second simulator in the same DIR"
 expect_status 0 "$m2mon" sim fault --dir "$net" base reboot
+expect_status 0 "$m2mon" sim battery --dir "$net" unit1 15
+expect_status 0 "$m2mon" sim battery --dir "$net" unit1 40 3710
+expect_status 0 "$m2mon" sim clock --dir "$net" unit1 -3600 -05:30
+expect_status 0 "$m2mon" sim clock --dir "$net" base +7200
+expect_status 1 "$m2mon" sim battery --dir "$net" nobody 15
+expect_in "$err" "no modem is named nobody" "battery of an unknown modem"
 expect_status 0 test -L "$net/base.tty"
 stop_sim
 finish

@@ -49,6 +49,12 @@ void it_unit_probe(const struct it_unit *u, const char *temp)
 
 void it_unit_setup(struct it_unit *u, const struct it_sim *sim, const char *extra, const char *temp)
 {
+	it_unit_setup_with(u, sim, extra, temp, "generic", "source = \"none\";");
+}
+
+void it_unit_setup_with(struct it_unit *u, const struct it_sim *sim, const char *extra, const char *temp,
+			const char *profile, const char *power)
+{
 	memset(u, 0, sizeof(*u));
 	u->sim = sim;
 	snprintf(u->conf, sizeof(u->conf), "%s/unit.conf", sim->root);
@@ -61,13 +67,13 @@ void it_unit_setup(struct it_unit *u, const struct it_sim *sim, const char *extr
 		text, sizeof(text),
 		"unit = {\n  id = \"WH1\"; base_number = \"" IT_BASE_NUMBER "\";\n  key = \"" IT_UNIT_KEY
 		"\";\n"
-		"  store = \"%s\"; pin = \"1234\";\n  power = { source = \"none\"; };\n%s\n"
+		"  store = \"%s\"; pin = \"1234\";\n  power = { %s };\n%s\n"
 		"  channels = ( { name = \"T1\"; source = \"file:%s\"; high = 8.0; low = 2.0; delay = \"0s\";"
 		" off_delay = \"0s\"; } );\n"
 		"  phones = ( { number = \"" IT_ALICE "\"; role = \"admin\"; }, { number = \"" IT_BOB
 		"\"; role = \"operator\"; } );\n};\n"
-		"modem = { device = \"%s/unit1.tty\"; profile = \"generic\"; };\n",
-		u->db, extra, u->probe, sim->dir);
+		"modem = { device = \"%s/unit1.tty\"; profile = \"%s\"; };\n",
+		u->db, power, extra, u->probe, sim->dir, profile);
 	write_file(u->conf, text);
 	write_file(u->log, "");
 }
@@ -84,6 +90,10 @@ void it_unit_start(struct it_unit *u)
 		int fd = open(u->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
 		dup2(fd, 1);
 		dup2(fd, 2);
+		if (u->crash)
+			setenv("M2MON_TEST_CRASH", u->crash, 1);
+		else
+			unsetenv("M2MON_TEST_CRASH");
 		execl(u->sim->m2mon, u->sim->m2mon, "--log-level", "debug", "unit", "--config", u->conf,
 		      (char *)NULL);
 		_exit(127);
@@ -110,6 +120,18 @@ void it_unit_kill(struct it_unit *u)
 	assert_int_equal(waitpid(u->pid, &status, 0), u->pid);
 	assert_true(WIFSIGNALED(status));
 	u->pid = 0;
+}
+
+void it_unit_crashed(struct it_unit *u)
+{
+	int status = 0;
+	assert_int_equal(waitpid(u->pid, &status, 0), u->pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGKILL);
+	u->crashes++;
+	assert_int_equal(it_unit_count(u, (const char *const[]){"event=test_crash ", NULL}), u->crashes);
+	u->pid = 0;
+	u->crash = NULL;
 }
 
 bool it_unit_wait(const struct it_unit *u, const char *const *needles, int count)
@@ -198,7 +220,7 @@ static void base_send(struct it_base *b, struct proto_msg *m)
 	assert_int_equal(proto_key_parse(IT_UNIT_KEY, key), 0);
 	snprintf(m->head.unit, sizeof(m->head.unit), "WH1");
 	m->head.seq = ++b->seq;
-	m->head.time_ms = (int64_t)time(NULL) * 1000;
+	m->head.time_ms = (int64_t)time(NULL) * 1000 + b->skew_ms;
 	char text[PROTO_TEXT_MAX];
 	assert_true(proto_encode(m, key, 0, text, sizeof(text)) > 0);
 	assert_int_equal(it_at_send_sms(b->fd, IT_UNIT_NUMBER, text, false), 1);

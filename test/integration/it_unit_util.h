@@ -27,7 +27,8 @@ struct it_unit {
 	const struct it_sim *sim;
 	pid_t pid;
 	char conf[400], log[400], db[400], probe[400];
-	int starts;
+	int starts, crashes;
+	const char *crash; /* M2MON_TEST_CRASH for the next start (NULL: none) */
 };
 
 /* Writes DIR/../unit.conf with the `unit` settings in `extra` (lines such as
@@ -35,6 +36,10 @@ struct it_unit {
  * DIR/../probe1 (high 8, low 2, no delays), the phones alice (admin) and bob (operator),
  * and sets the probe to `temp`. */
 void it_unit_setup(struct it_unit *u, const struct it_sim *sim, const char *extra, const char *temp);
+/* The same with the modem's `profile` (it_unit_setup: "generic") and the `power` group's
+ * settings (it_unit_setup: `source = "none";`). */
+void it_unit_setup_with(struct it_unit *u, const struct it_sim *sim, const char *extra, const char *temp,
+			const char *profile, const char *power);
 
 /* Writes `temp` (degrees C as text) into the probe file, whole. */
 void it_unit_probe(const struct it_unit *u, const char *temp);
@@ -45,6 +50,8 @@ void it_unit_start(struct it_unit *u);
 void it_unit_stop(struct it_unit *u);
 /* SIGKILL and reaps it. */
 void it_unit_kill(struct it_unit *u);
+/* Waits for the unit started with `crash` set to kill itself there, and reaps it. */
+void it_unit_crashed(struct it_unit *u);
 
 /* Waits until the unit's log holds `count` lines with every one of `needles`. */
 bool it_unit_wait(const struct it_unit *u, const char *const *needles, int count);
@@ -64,7 +71,8 @@ struct it_base {
 	int n;                             /* messages read so far */
 	struct proto_msg msg[IT_BASE_MAX]; /* each verified with proto_open */
 	char text[IT_BASE_MAX][PROTO_TEXT_MAX];
-	uint32_t seq; /* the base's own counter for what it sends */
+	uint32_t seq;    /* the base's own counter for what it sends */
+	int64_t skew_ms; /* added to the base's clock in what it sends */
 };
 
 /* Opens the base modem as a client would (PDU mode, +CMTI). */

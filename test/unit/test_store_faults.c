@@ -98,6 +98,13 @@ static void a_schema_1_unit_database_is_migrated_with_its_data(void **state)
 	/* What schema 2 added works on the migrated file. */
 	struct store_pin_state pin = {.number = "+15550009999", .failures = 1};
 	assert_int_equal(store_unit_pin_put(s, &pin), 0);
+	/* And what schema 3 added. */
+	uint8_t key[STORE_DEDUP_KEY_LEN];
+	store_dedup_key("07AB", "+15550009999", T0, key);
+	assert_int_equal(store_unit_handled_add(s, key, T0), 0);
+	assert_int_equal(store_unit_handled_has(s, key), 1);
+	struct store_unit_read rd = {.base = true, .cmd_id = 7, .channel = -1, .asked_ms = T0};
+	assert_int_equal(store_unit_read_add(s, &rd), 0);
 	assert_int_equal(store_integrity_check(s, NULL, 0), 0);
 	store_close(s);
 }

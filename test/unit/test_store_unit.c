@@ -1,6 +1,7 @@
 /* The unit's store on real SQLite files: every record survives closing and reopening the
  * database, sequence numbers never repeat, the batch step takes readings exactly once, a
- * receipt removes exactly what it covers, and a fallback is queued once. */
+ * receipt removes exactly what it covers, a fallback is queued once, a message acted on is
+ * known again and a READ owed is kept until it is answered. */
 #include "store_fixture.h"
 #include "store_unit.h"
 
@@ -55,7 +56,7 @@ static void a_new_database_has_the_latest_schema(void **state)
 {
 	struct store *s = open_unit(*state);
 	assert_int_equal(store_schema_version(s), store_schema_latest(STORE_KIND_UNIT));
-	assert_true(store_schema_latest(STORE_KIND_UNIT) >= 2);
+	assert_true(store_schema_latest(STORE_KIND_UNIT) >= 3);
 	assert_int_equal(store_integrity_check(s, NULL, 0), 0);
 	store_close(s);
 }
@@ -377,6 +378,91 @@ static void a_rolled_back_transaction_keeps_nothing(void **state)
 	store_close(s);
 }
 
+static void key_of(const char *pdu, int64_t scts_ms, uint8_t key[STORE_DEDUP_KEY_LEN])
+{
+	store_dedup_key(pdu, "+15550003001", scts_ms, key);
+}
+
+static void messages_acted_on_are_known_after_a_restart(void **state)
+{
+	struct store_fx *fx = *state;
+	struct store *s = open_unit(fx);
+	uint8_t a[STORE_DEDUP_KEY_LEN], b[STORE_DEDUP_KEY_LEN], c[STORE_DEDUP_KEY_LEN];
+	key_of("0791aa", T0, a);
+	key_of("0791AA", T0 + 1000, b); /* the same text a second later: another message */
+	key_of("0791AB", T0, c);
+	assert_int_equal(store_unit_handled_has(s, a), 0);
+	assert_int_equal(store_unit_handled_add(s, a, T0), 0);
+	assert_int_equal(store_unit_handled_add(s, a, T0 + 5), 0); /* a second record is no error */
+	s = reopen(fx, s);
+	assert_int_equal(store_unit_handled_has(s, a), 1);
+	assert_int_equal(store_unit_handled_has(s, b), 0);
+	assert_int_equal(store_unit_handled_has(s, c), 0);
+	/* Rolled back with the command's effects, the record is gone too. */
+	assert_int_equal(store_unit_begin(s), 0);
+	assert_int_equal(store_unit_handled_add(s, b, T0), 0);
+	assert_int_equal(store_unit_handled_has(s, b), 1);
+	store_unit_rollback(s);
+	assert_int_equal(store_unit_handled_has(s, b), 0);
+	store_close(s);
+}
+
+static void only_the_newest_keys_are_kept(void **state)
+{
+	struct store_fx *fx = *state;
+	struct store *s = open_unit(fx);
+	uint8_t first[STORE_DEDUP_KEY_LEN], k[STORE_DEDUP_KEY_LEN];
+	key_of("00", T0, first);
+	assert_int_equal(store_unit_handled_add(s, first, T0), 0);
+	assert_int_equal(store_unit_begin(s), 0);
+	for (int i = 1; i < STORE_UNIT_HANDLED_KEEP; i++) {
+		key_of("00", T0 + i * 1000LL, k);
+		assert_int_equal(store_unit_handled_add(s, k, T0), 0);
+	}
+	assert_int_equal(store_unit_commit(s), 0);
+	assert_int_equal(store_unit_handled_has(s, first), 1);
+	key_of("00", T0 - 1000, k);
+	assert_int_equal(store_unit_handled_add(s, k, T0), 0);
+	assert_int_equal(store_unit_handled_has(s, first), 0);
+	assert_int_equal(store_unit_handled_has(s, k), 1);
+	store_close(s);
+}
+
+static void reads_owed_survive_a_restart(void **state)
+{
+	struct store_fx *fx = *state;
+	struct store *s = open_unit(fx);
+	struct store_unit_read phone = {.number = "+15550003001", .channel = 1, .asked_ms = T0};
+	struct store_unit_read base = {.base = true, .cmd_id = 44, .channel = -1, .asked_ms = T0 + 1};
+	struct store_unit_read bad = {.channel = 0};
+	assert_int_equal(store_unit_read_add(s, &phone), 0);
+	assert_int_equal(store_unit_read_add(s, &base), 0);
+	assert_int_equal(store_unit_read_add(s, &bad), -EINVAL);
+	assert_true(base.id > phone.id);
+	s = reopen(fx, s);
+	struct store_unit_read got[4];
+	size_t n = 0;
+	assert_int_equal(store_unit_read_list(s, got, 4, &n), 0);
+	assert_int_equal(n, 2);
+	assert_false(got[0].base);
+	assert_string_equal(got[0].number, "+15550003001");
+	assert_int_equal(got[0].channel, 1);
+	assert_int_equal(got[0].asked_ms, T0);
+	assert_true(got[1].base);
+	assert_int_equal(got[1].cmd_id, 44);
+	assert_int_equal(got[1].channel, -1);
+	assert_string_equal(got[1].number, "");
+	assert_int_equal(store_unit_read_list(s, got, 1, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_unit_read_remove(s, phone.id), 0);
+	assert_int_equal(store_unit_read_remove(s, phone.id), -ENOENT);
+	s = reopen(fx, s);
+	assert_int_equal(store_unit_read_list(s, got, 4, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(got[0].id, base.id);
+	store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -393,6 +479,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(settings_changed_by_sms_survive_a_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(pin_lockouts_survive_a_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_rolled_back_transaction_keeps_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(messages_acted_on_are_known_after_a_restart, setup, teardown),
+		cmocka_unit_test_setup_teardown(only_the_newest_keys_are_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(reads_owed_survive_a_restart, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -48,6 +48,7 @@ struct vmh *vmh_new(enum vmodem_model model, const char *pin, int slots)
 		.model = model,
 		.slots = slots,
 		.seed = 7,
+		.epoch_ms = VMH_EPOCH_MS,
 	};
 	struct vmodem_hooks hooks = {on_write, on_submit};
 	h->vm = vmodem_new(&cfg, &hooks, h);

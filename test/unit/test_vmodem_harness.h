@@ -10,6 +10,8 @@
 #include <stdint.h>
 
 #define VMH_SUBMITS 8
+/* The network's time at fake time 0: 2026-01-01 00:00:00 UTC. */
+#define VMH_EPOCH_MS 1767225600000LL
 
 struct vmh {
 	struct vmodem *vm;
@@ -25,7 +27,8 @@ struct vmh {
 	uint8_t sub_mr[VMH_SUBMITS];
 };
 
-/* A powered-on modem with SMSC +15550000000 and number +15550001000; boot output kept. */
+/* A powered-on modem with SMSC +15550000000 and number +15550001000, on a network whose time
+ * is VMH_EPOCH_MS + the fake time; boot output kept. */
 struct vmh *vmh_new(enum vmodem_model model, const char *pin, int slots);
 void vmh_free(struct vmh *h);
 /* A modem as a client leaves it after its init, kept in *state for vmh_teardown: echo off
