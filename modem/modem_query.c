@@ -80,7 +80,9 @@ static bool parse_clock(const char *s, struct modem_query_result *res)
 			return false;
 		zz *= sign;
 	}
-	int year = 2000 + f[0];
+	/* Two digits: 80-99 are 1980-1999, where modules start their clock (Quectel boots at
+	 * 80/01/06, the GPS epoch), so a clock nobody set is never read as the 2080s. */
+	int year = f[0] >= 80 ? 1900 + f[0] : 2000 + f[0];
 	if (s[at] || year < 2023 || f[1] < 1 || f[1] > 12 || f[2] < 1 || f[2] > 31 || f[3] > 23 ||
 	    f[4] > 59 || f[5] > 60 || zz < -72 || zz > 72)
 		return false;

@@ -422,9 +422,13 @@ static void battery_and_network_clock_are_read_as_numbers(void **state)
 	assert_int_equal(r.clock_utc_ms, 1796165110000LL); /* 2026-12-01 22:45:10 UTC */
 	assert_int_equal(count(f->log, "AT+CTZU=1"), 1);
 	/* A clock the network never set, hostile answers, a module without AT+CBC. */
-	const char *bad[] = {"+CCLK: \"04/01/01,00:00:05+00\"", "+CCLK: \"26/13/01,00:00:00+00\"",
-			     "+CCLK: \"26/12/01,23:45\"",       "+CCLK: 26/12/01",
-			     "+CCLK: \"26/12/01,23:45:10+99\"", ""};
+	const char *bad[] = {"+CCLK: \"04/01/01,00:00:05+00\"",
+			     "+CCLK: \"80/01/06,00:01:02+00\"",
+			     "+CCLK: \"26/13/01,00:00:00+00\"",
+			     "+CCLK: \"26/12/01,23:45\"",
+			     "+CCLK: 26/12/01",
+			     "+CCLK: \"26/12/01,23:45:10+99\"",
+			     ""};
 	f->cbc = "+CBC: 0,187";
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		f->cclk = bad[i];
