@@ -33,4 +33,7 @@ extern const char cmd_sim_usage[];
 int cmd_keygen(int argc, char **argv);
 extern const char cmd_keygen_usage[];
 
+int cmd_base(int argc, char **argv);
+extern const char cmd_base_usage[];
+
 #endif
