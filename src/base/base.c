@@ -169,6 +169,7 @@ static void on_engine(void *user_data, int result, const struct store_engine_sta
 		return;
 	}
 	base_alarms_restore(b, st);
+	b->engine_next_ms = alert_engine_next_ms(b->engine, base_now_ms(b));
 	struct alert_incident inc;
 	for (size_t i = 0; i < b->n_units; i++)
 		b->units[i].silent = base_alarms_find(b, b->units[i].cfg->id, -1, ALERT_KIND_SILENT, &inc);
@@ -242,8 +243,7 @@ int64_t base_next_ms(const struct base *b)
 	int64_t next = b->retry_at_ms ? b->retry_at_ms : INT64_MAX;
 	if (!b->started || b->stopping)
 		return next;
-	int64_t now = base_now_ms(b);
-	next = min64(next, alert_engine_next_ms(b->engine, now));
+	next = min64(next, b->engine_next_ms);
 	next = min64(next, base_receipts_next_ms(b));
 	next = min64(next, base_super_next_ms(b));
 	next = min64(next, base_super_commands_next_ms(b));
@@ -261,7 +261,7 @@ void base_tick(struct base *b)
 		base_receipts_tick(b, now);
 		base_inbox_tick(b, now);
 		base_outbox_tick(b, now);
-		bool due = alert_engine_next_ms(b->engine, now) <= now || base_super_next_ms(b) <= now ||
+		bool due = b->engine_next_ms <= now || base_super_next_ms(b) <= now ||
 			   base_super_commands_next_ms(b) <= now;
 		if (due && !b->tick_queued)
 			base_job_push(b, base_job_new(b, BASE_JOB_TICK));

@@ -292,6 +292,20 @@ void base_cmd_step(struct base *b, struct base_job *job)
 
 /* ---- the unit's answers ---- */
 
+/* The result as the wire writes it: OK, INVALID, FAILED. */
+static const char *result_word(enum proto_result r)
+{
+	switch (r) {
+	case PROTO_RESULT_OK:
+		return "OK";
+	case PROTO_RESULT_INVALID:
+		return "INVALID";
+	case PROTO_RESULT_FAILED:
+		return "FAILED";
+	}
+	return "?";
+}
+
 void base_cmd_reply(struct base *b, struct base_unit *u, const struct proto_reply *r)
 {
 	struct base_pending *p = base_ustate_pending(&u->st, r->cmd_id);
@@ -327,7 +341,7 @@ void base_cmd_echo(struct base *b, struct base_unit *u, const struct proto_echo 
 	if (ev) {
 		snprintf(ev->unit, sizeof(ev->unit), "%s", u->cfg->id);
 		snprintf(ev->actor, sizeof(ev->actor), "%s", e->by);
-		snprintf(ev->text, sizeof(ev->text), "cmd %u %s: %s", e->cmd_id, proto_result_str(e->result),
+		snprintf(ev->text, sizeof(ev->text), "cmd %u %s: %s", e->cmd_id, result_word(e->result),
 			 e->text);
 	}
 	log_info("base", "event=unit_setting unit=%s cmd=%u result=%s by=%s text=\"%s\"", u->cfg->id,
@@ -342,7 +356,7 @@ void base_cmd_echo(struct base *b, struct base_unit *u, const struct proto_echo 
 		snprintf(body, sizeof(body), "%s: %s applied %s", b->policy.site, u->cfg->id, e->text);
 	else
 		snprintf(body, sizeof(body), "%s: %s did not apply %s (%s): %s", b->policy.site, u->cfg->id,
-			 p ? p->text : "the change", proto_result_str(e->result), e->text);
+			 p ? p->text : "the change", result_word(e->result), e->text);
 	base_text_fit(text, body, tail);
 	if (c >= 0 && (p || e->by[0]))
 		base_cmd_send(b, c, text);

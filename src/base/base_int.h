@@ -167,8 +167,9 @@ struct base {
 	bool stopping;       /* SIGTERM: no new step */
 	int64_t retry_at_ms; /* a failed write is tried again then (0: none) */
 	bool tick_queued;
-	int64_t now_ms;    /* the clock at the start of the step in hand */
-	const char *actor; /* the number acting in the step in hand (ACK, MUTE), or NULL */
+	int64_t engine_next_ms; /* when the engine said it next has something to do */
+	int64_t now_ms;         /* the clock at the start of the step in hand */
+	const char *actor;      /* the number acting in the step in hand (ACK, MUTE), or NULL */
 	struct base_batch batch;
 	struct proto_msg *msg; /* scratch for a unit message (large) */
 	/* The engine's state as last written, to write only what changed. */

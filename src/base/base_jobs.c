@@ -129,6 +129,8 @@ static void compute(struct base *b, struct base_job *job)
 	}
 	}
 	b->actor = NULL;
+	/* The engine names only times still ahead: keep the one it named, to wake for it. */
+	b->engine_next_ms = alert_engine_next_ms(b->engine, b->now_ms);
 	base_alarms_snapshot(b);
 	units_flush(b);
 }

@@ -142,6 +142,20 @@ static const char *level_words(enum proto_level level)
 	return "?";
 }
 
+/* The value that completed an alarm's transition is the channel's latest reading too. */
+static void event_value(struct base_unit *u, int idx, const struct proto_msg *m)
+{
+	const struct proto_event *ev = &m->u.event;
+	struct base_channel *ch = &u->st.ch[idx];
+	int64_t t = base_unit_time(u, m->head.time_ms);
+	if (!ev->has_value || (ch->has_last && t < ch->last_ms))
+		return;
+	ch->has_last = true;
+	ch->last_fault = m->head.kind == PROTO_KIND_FAULT;
+	ch->last_c10 = ch->last_fault ? 0 : ev->value_c10;
+	ch->last_ms = t;
+}
+
 static void event_record(struct base *b, struct base_unit *u, const struct proto_msg *m, bool raised,
 			 bool late)
 {
@@ -185,6 +199,7 @@ static void channel_event(struct base *b, struct base_unit *u, const struct prot
 			 u->cfg->id, ev->channel);
 		return;
 	}
+	event_value(u, idx, m);
 	if (late) {
 		log_info("base",
 			 "event=unit_event_late unit=%s channel=%s level=%s seq=%u newer=%u hint=\"the unit "

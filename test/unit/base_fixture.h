@@ -8,6 +8,7 @@
 #include "base.h"
 #include "config.h"
 #include "proto.h"
+#include "proto_window.h"
 #include "store_base.h"
 #include "store_fixture.h"
 
