@@ -167,7 +167,7 @@ int main(int argc, char **argv)
 	long n = argc > 1 ? strtol(argv[1], NULL, 10) : 20000;
 	struct bench b = {.read_cap = 64};
 	struct modem_settings set = {
-		.device = "memory", .baud = 115200, .profile = 1, .command_timeout_ms = 5000};
+		.device = "memory", .baud = 115200, .profile = "generic", .command_timeout_ms = 5000};
 	struct modem_hooks hooks = {NULL, on_sms, NULL};
 	static struct sms_submit sub;
 	struct sms_time scts = {.valid = true, .year = 2026, .month = 11, .day = 25, .hour = 3};

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -23,6 +24,7 @@ enum cmd_state {
 struct pending {
 	struct pending *next;
 	char *request, *prefix, *pdu;
+	char *shown; /* the redacted request of a secret command, NULL otherwise */
 	uint32_t timeout_ms;
 	at_response_cb cb;
 	void *user_data;
@@ -50,6 +52,10 @@ struct at_chat {
 	int held_urc_id;
 	uint8_t *out;
 	size_t out_len, out_cap;
+	size_t out_secret;    /* the first out_secret bytes of out may carry a secret */
+	int secrets_queued;   /* secret commands queued or running */
+	bool settle_secret;   /* the command whose timeout started the settle was secret */
+	char secret_echo[32]; /* how the echo of the last secret command starts */
 	uint64_t now_ms, last_rx_ms;
 	bool settling;           /* a command timed out: hold the queue until the line is quiet */
 	uint64_t settle_from_ms; /* when the command timed out */
@@ -78,10 +84,45 @@ static void pending_free(struct pending *p)
 		free(p->lines[i].pdu);
 	}
 	free(p->lines);
+	if (p->shown && p->request)
+		memset(p->request, 0, strlen(p->request)); /* the secret itself */
 	free(p->request);
 	free(p->prefix);
 	free(p->pdu);
+	free(p->shown);
 	free(p);
+}
+
+static const char *shown(const struct pending *p)
+{
+	return p->shown ? p->shown : p->request;
+}
+
+char *at_chat_redact(const char *request, char *out, size_t size)
+{
+	const char *eq = strchr(request, '=');
+	int keep = eq ? (int)(eq - request + 1) : 0;
+
+	snprintf(out, size, "%.*s%s", keep, request, AT_CHAT_HIDDEN);
+	return out;
+}
+
+/* Makes `p` secret: its redacted form for every log, and what its echo starts with. */
+static int make_secret(struct at_chat *chat, struct pending *p)
+{
+	char buf[64];
+	const char *eq = strchr(p->request, '=');
+	size_t keep = eq ? (size_t)(eq - p->request + 1) : strlen(p->request);
+
+	p->shown = strdup(at_chat_redact(p->request, buf, sizeof(buf)));
+	if (!p->shown)
+		return -ENOMEM;
+	if (keep >= sizeof(chat->secret_echo))
+		keep = sizeof(chat->secret_echo) - 1;
+	memcpy(chat->secret_echo, p->request, keep);
+	chat->secret_echo[keep] = '\0';
+	chat->secrets_queued++;
+	return 0;
 }
 
 static void complete(struct at_chat *chat, struct at_result result);
@@ -136,6 +177,7 @@ void at_chat_consume(struct at_chat *chat, size_t n)
 {
 	if (n > chat->out_len)
 		n = chat->out_len;
+	chat->out_secret = chat->out_secret > n ? chat->out_secret - n : 0;
 	memmove(chat->out, chat->out + n, chat->out_len - n);
 	chat->out_len -= n;
 }
@@ -167,7 +209,7 @@ int at_chat_send(struct at_chat *chat, const struct at_cmd *cmd, uint64_t now_ms
 	p->request = dup_or_null(cmd->request, &fail);
 	p->prefix = dup_or_null(cmd->prefix, &fail);
 	p->pdu = dup_or_null(cmd->pdu, &fail);
-	if (fail) {
+	if (fail || (cmd->secret && make_secret(chat, p) != 0)) {
 		pending_free(p);
 		return -ENOMEM;
 	}
@@ -201,6 +243,7 @@ static void pump(struct at_chat *chat)
 
 	if (chat->settling && settle_end(chat) <= chat->now_ms) {
 		chat->settling = false;
+		chat->settle_secret = false;
 		log_debug("modem", "event=settled after_ms=%llu",
 			  (unsigned long long)(chat->now_ms - chat->settle_from_ms));
 	}
@@ -208,9 +251,11 @@ static void pump(struct at_chat *chat)
 		return;
 	out_append(chat, p->request, strlen(p->request));
 	out_append(chat, "\r", 1);
+	if (p->shown)
+		chat->out_secret = chat->out_len;
 	p->state = p->pdu ? CMD_WAIT_PROMPT : CMD_SENT;
 	p->deadline_ms = chat->now_ms + p->timeout_ms;
-	log_debug("modem", "event=at_send cmd=\"%s\" timeout_ms=%u", p->request, p->timeout_ms);
+	log_debug("modem", "event=at_send cmd=\"%s\" timeout_ms=%u", shown(p), p->timeout_ms);
 }
 
 /* Unlinks the running command, reports `result` with its collected lines, writes the next. */
@@ -222,8 +267,10 @@ static void complete(struct at_chat *chat, struct at_result result)
 	if (!chat->head)
 		chat->tail = NULL;
 	chat->queued--;
-	struct at_response resp = {p->request, result, p->n_lines, p->lines};
-	log_debug("modem", "event=at_done cmd=\"%s\" result=%s code=%d lines=%zu", p->request,
+	if (p->shown)
+		chat->secrets_queued--;
+	struct at_response resp = {shown(p), result, p->n_lines, p->lines};
+	log_debug("modem", "event=at_done cmd=\"%s\" result=%s code=%d lines=%zu", shown(p),
 		  at_result_kind_str(result.kind), result.code, p->n_lines);
 	chat->dispatch_depth++;
 	if (p->cb)
@@ -296,10 +343,7 @@ static void release_held_urc(struct at_chat *chat, const char *pdu)
 		return;
 	chat->held_urc = NULL;
 	if (!pdu)
-		log_warn("modem",
-			 "event=urc_without_pdu line=\"%s\" action=\"the message stays on the SIM; the next "
-			 "listing picks it up\"",
-			 line);
+		log_debug("modem", "event=urc_without_pdu line=\"%s\"", line);
 	urc_dispatch(chat, chat->held_urc_id, line, pdu);
 	free(line);
 }
@@ -373,6 +417,12 @@ static void on_line(struct at_chat *chat, const char *line)
 	release_held_urc(chat, NULL);
 	if (running && is_echo(p, line))
 		return;
+	if (at_chat_secret_pending(chat) &&
+	    strncasecmp(line, chat->secret_echo, strlen(chat->secret_echo)) == 0) {
+		chat->stats.unexpected++;
+		log_debug("modem", "event=unexpected_line line=\"%s%s\"", chat->secret_echo, AT_CHAT_HIDDEN);
+		return;
+	}
 	if (at_result_classify(line, &result)) {
 		if (running) {
 			complete(chat, result);
@@ -472,10 +522,11 @@ void at_chat_tick(struct at_chat *chat, uint64_t now_ms)
 	if (!p || p->state == CMD_QUEUED || p->deadline_ms > chat->now_ms)
 		return;
 	chat->stats.timeouts++;
-	log_info("modem", "event=timeout cmd=\"%s\" after_ms=%u", p->request, p->timeout_ms);
+	log_info("modem", "event=timeout cmd=\"%s\" after_ms=%u", shown(p), p->timeout_ms);
 	if (p->state == CMD_WAIT_PROMPT)
 		out_append(chat, ESC, 1);
 	chat->settling = true;
+	chat->settle_secret = p->shown != NULL;
 	chat->settle_from_ms = chat->now_ms;
 	complete(chat, (struct at_result){AT_RESULT_TIMEOUT, 0});
 }
@@ -492,6 +543,17 @@ void at_chat_abort_all(struct at_chat *chat)
 	chat->held_urc = NULL;
 	at_framer_reset(&chat->framer);
 	chat->out_len = 0;
+	chat->out_secret = 0;
+}
+
+size_t at_chat_output_secret(const struct at_chat *chat)
+{
+	return chat->out_secret;
+}
+
+bool at_chat_secret_pending(const struct at_chat *chat)
+{
+	return chat->secrets_queued > 0 || (chat->settling && chat->settle_secret);
 }
 
 size_t at_chat_queue_len(const struct at_chat *chat)

@@ -20,7 +20,15 @@ struct at_cmd {
 	const char *pdu;     /* hex written after the `> ` prompt, then Ctrl-Z (TS 27.005 3.5.1
 			      * AT+CMGS); NULL for a plain command */
 	uint32_t timeout_ms; /* from the write of the request (again from the write of the PDU) */
+	bool secret;         /* the request carries a secret (AT+CPIN="1234", AT+CPWD, AT+CLCK):
+			      * it appears everywhere, logs and at_response.request included, as
+			      * its text up to the first '=' then <hidden> (at_chat_redact) */
 };
+
+/* Writes into `out` how `request` appears when it is secret: "AT+CPIN=<hidden>" for
+ * AT+CPIN="1234", the whole command hidden ("<hidden>") when it has no '='. Returns `out`. */
+#define AT_CHAT_HIDDEN "<hidden>"
+char *at_chat_redact(const char *request, char *out, size_t size);
 
 /* Owned by the chat; callbacks see it through struct at_response's const pointer. */
 struct at_line {
@@ -29,14 +37,15 @@ struct at_line {
 };
 
 struct at_response {
-	const char *request;
+	const char *request; /* as written, or redacted when the command is secret */
 	struct at_result result;
 	size_t n_lines;
 	const struct at_line *lines; /* valid only during the callback */
 };
 
 typedef void (*at_response_cb)(void *user_data, const struct at_response *resp);
-/* `pdu` is the hex line that followed a +CMT:/+CDS: header, NULL otherwise. */
+/* `pdu` is the hex line that followed a +CMT:/+CDS: header, NULL otherwise (also when the
+ * header announced one and the next line was not hex: the handler says what that means). */
 typedef void (*at_urc_cb)(void *user_data, const char *line, const char *pdu);
 
 struct at_chat_stats {
@@ -85,6 +94,13 @@ uint64_t at_chat_next_deadline(const struct at_chat *chat);
  * into it); at_chat_consume drops the first `n` of them once written. */
 const uint8_t *at_chat_output(const struct at_chat *chat, size_t *len);
 void at_chat_consume(struct at_chat *chat, size_t n);
+/* How many of the first output bytes may carry a secret: whoever logs them shows them as
+ * hidden. 0 when none do. */
+size_t at_chat_output_secret(const struct at_chat *chat);
+/* True while the modem may send back a secret: a secret command is queued or running, or
+ * timed out and the line has not settled yet (its echo may still come). Whoever logs the
+ * bytes read hides them meanwhile. The engine itself drops such an echo unlogged. */
+bool at_chat_secret_pending(const struct at_chat *chat);
 
 /* Ends every command queued at the time of the call with AT_RESULT_ABORTED, drops pending
  * output and any partial line (the port is being closed or the modem reset). Commands that

@@ -46,7 +46,7 @@ static bool announces_pdu(const char *line)
 	return false;
 }
 
-static bool is_hex_line(const char *s, size_t len)
+static bool is_hex(const char *s, size_t len)
 {
 	if (len == 0 || len % 2 != 0)
 		return false;
@@ -55,6 +55,22 @@ static bool is_hex_line(const char *s, size_t len)
 		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f')))
 			return false;
 	}
+	return true;
+}
+
+/* A PDU line: hex digits, which some modems quote ("0791..." or 0791..."). When it is one,
+ * the quotes are dropped from the buffer. */
+static bool is_hex_line(char *s, size_t *len_io)
+{
+	size_t from = s[0] == '"', to = *len_io;
+
+	if (to > from && s[to - 1] == '"')
+		to--;
+	if (!is_hex(s + from, to - from))
+		return false;
+	memmove(s, s + from, to - from);
+	*len_io = to - from;
+	s[*len_io] = '\0';
 	return true;
 }
 
@@ -76,7 +92,7 @@ static void end_line(struct at_framer *f)
 	if (f->len == 0)
 		return;
 	f->buf[f->len] = '\0';
-	if (f->pdu_next && is_hex_line(f->buf, f->len)) {
+	if (f->pdu_next && is_hex_line(f->buf, &f->len)) {
 		f->pdu_next = false;
 		emit(f, AT_FRAME_PDU);
 	} else {

@@ -56,6 +56,7 @@ struct error_text {
 static const struct error_text cme_texts[] = {
 	{3, "operation not allowed"},
 	{4, "operation not supported"},
+	{5, "PH-SIM PIN required"},
 	{10, "SIM not inserted"},
 	{11, "SIM PIN required"},
 	{12, "SIM PUK required"},
@@ -86,6 +87,7 @@ static const struct error_text cms_texts[] = {
 	{330, "SMSC address unknown"},
 	{331, "no network service"},
 	{332, "network timeout"},
+	{340, "no +CNMA acknowledgement expected"},
 	{500, "unknown error"},
 };
 

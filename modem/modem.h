@@ -1,10 +1,11 @@
 /* The modem lifecycle: one cellular module from port open to ready and back after faults.
  * open -> probe (AT) -> init (ATE0, CMEE, identity, CPIN with the PIN) -> registration wait
- * (+CREG/+CEREG) -> SMS setup (CMGF=0, CPMS, CNMI, CSCA) -> ready. In ready it receives by
- * event (+CMTI -> +CMGR -> application -> +CMGD once stored; +CMT/+CDS direct), sweeps the
- * storage with +CMGL at start and on a slow timer, tracks signal and registration, and
- * sends PDUs with AT+CMGS. Faults climb a recovery ladder: re-init -> modem reset -> port
- * reopen -> dead.
+ * (+CREG/+CEREG) -> SMS setup (CMGF=0, CPMS, CSMS, CNMI, CSCA) -> ready. In ready it
+ * receives by event as the profile says (+CMTI/+CDSI -> +CMGR -> application -> +CMGD once
+ * stored; or +CMT/+CDS -> application -> +CNMA once stored), sweeps every storage with +CMGL
+ * at start, on a slow timer and at once when the storage is full, tracks signal,
+ * registration and storage fill, and sends PDUs with AT+CMGS. Faults climb a recovery
+ * ladder: re-init -> modem reset -> port reopen -> dead. The SIM PIN never reaches a log.
  *
  * Pure engine, like at_chat: bytes and now_ms in (modem_feed, modem_tick), bytes out
  * (modem_output) and hooks called. The driver (modem_link.c) wires it to a port and libuv;
@@ -46,23 +47,54 @@ enum modem_reg {
 };
 const char *modem_reg_str(enum modem_reg reg);
 
+/* The SIM's state as +CPIN: tells it (TS 27.007 8.3), and the failures that stand for one. */
+enum modem_sim {
+	MODEM_SIM_UNKNOWN,      /* not asked yet */
+	MODEM_SIM_READY,        /* READY */
+	MODEM_SIM_PIN,          /* SIM PIN: the PIN is needed */
+	MODEM_SIM_PUK,          /* SIM PUK: blocked, the PUK is needed */
+	MODEM_SIM_PH_SIM_PIN,   /* PH-SIM PIN: the phone is locked to another SIM */
+	MODEM_SIM_NOT_INSERTED, /* NOT INSERTED (+CME ERROR: 10) */
+	MODEM_SIM_NOT_READY,    /* NOT READY: still starting up (+CME ERROR: 14, busy) */
+	MODEM_SIM_WRONG_PIN,    /* the configured PIN was refused (+CME ERROR: 16) */
+	MODEM_SIM_FAILURE,      /* any other answer (+CME ERROR: 13, SIM failure) */
+};
+const char *modem_sim_str(enum modem_sim sim);
+
 /* What the modem told about itself; strings are "" until known. */
 struct modem_info {
 	char manufacturer[64], model[64], revision[64], imei[32];
-	char sim[32]; /* +CPIN state: "READY", "SIM PIN", ... */
+	char sim[32]; /* +CPIN state as the modem wrote it: "READY", "SIM PIN", ... */
 	char operator_name[64];
 	enum modem_reg reg;
 	int signal_dbm;      /* from +CSQ (TS 27.007 8.5); 0 when unknown */
 	const char *profile; /* the profile in use */
+	enum modem_sim sim_state;
+	int storage_used, storage_total; /* of the receiving storage (+CPMS <mem3>); -1 unknown */
 };
 
-/* An SMS handed to the application. Strings are valid only during the hook. */
+/* What a message found on the modem is, from its TP-MTI (TS 23.040 9.2.3.1). */
+enum modem_inbound_kind {
+	MODEM_INBOUND_DELIVER,       /* received from a phone or a unit */
+	MODEM_INBOUND_STATUS_REPORT, /* the network's report on a message sent */
+	MODEM_INBOUND_SUBMIT,        /* a stored outgoing message (a SIM taken from a phone) */
+	MODEM_INBOUND_UNKNOWN,       /* the hex or the message type cannot be read */
+};
+const char *modem_inbound_kind_str(enum modem_inbound_kind kind);
+
+/* A message handed to the application: every message found on the modem, whatever its kind,
+ * so that the application can keep a copy and free the slot. Strings are valid only during
+ * the hook. */
 struct modem_inbound {
 	uint64_t token;     /* give it back to modem_sms_stored */
 	const char *pdu;    /* SMSC octets + TPDU, hex, as the modem gave it */
 	int tpdu_len;       /* <length> the modem announced, -1 when it gave none */
 	int index;          /* storage index, -1 for a direct delivery (+CMT/+CDS) */
-	bool status_report; /* came as +CDS (a report); stored messages may be reports too */
+	bool status_report; /* kind is MODEM_INBOUND_STATUS_REPORT (+CDS, or stored) */
+	enum modem_inbound_kind kind;
+	const char *mem; /* the storage it is in ("SM", "ME", "SR"), "" for a direct delivery */
+	int stat;        /* TS 27.005 3.1 <stat>: 0 received unread, 1 read, 2 stored unsent,
+			  * 3 stored sent; -1 for a direct delivery */
 };
 
 struct modem_hooks {
@@ -80,7 +112,7 @@ struct modem_timing {
 	uint32_t send_ms;       /* AT+CMGS result: the network round trip (default 120 s) */
 	uint32_t register_ms;   /* registration wait before going on without it */
 	uint32_t sweep_ms;      /* +CMGL safety sweep period in ready */
-	uint32_t signal_ms;     /* +CSQ and +CREG? poll period in ready */
+	uint32_t signal_ms;     /* status poll period in ready: +CSQ, +CREG?, +CPMS? (storage fill) */
 	uint32_t dead_retry_ms; /* reopen attempt period once dead */
 };
 
@@ -105,14 +137,24 @@ void modem_tick(struct modem *m, uint64_t now_ms);
 uint64_t modem_next_deadline(const struct modem *m);
 const uint8_t *modem_output(const struct modem *m, size_t *len);
 void modem_consume(struct modem *m, size_t n);
+/* How many of the first bytes modem_output gives may carry a secret (the SIM PIN): a driver
+ * that logs the bytes it writes shows these as hidden (modem_transport_write_hidden). */
+size_t modem_output_secret(const struct modem *m);
+/* True while what the modem sends may echo a secret: a driver that logs the bytes it reads
+ * hides them meanwhile (modem_transport_hide_rx). */
+bool modem_secret_pending(const struct modem *m);
 
-/* The application has stored message `token` (result 0): it is deleted from the modem (or
- * acknowledged with +CNMA). A negative result leaves it on the modem; the next sweep hands
- * it over again. Unknown tokens are ignored. */
+/* The application has stored message `token` (result 0): it is deleted from the modem, or
+ * acknowledged with AT+CNMA when it was routed under a profile that acknowledges. A negative
+ * result (an errno) leaves a stored message on the modem, handed over again at the next
+ * sweep; a routed one is refused with AT+CNMA=2 so that the network delivers it again, or,
+ * where the profile cannot acknowledge, is lost (logged as such). Unknown tokens are
+ * ignored. */
 void modem_sms_stored(struct modem *m, uint64_t token, int result, uint64_t now_ms);
 
-/* The application keeps message `token` on the modem on purpose (a listing tool): it is
- * neither deleted nor handed over again while this engine lives. */
+/* The application keeps message `token` on the modem on purpose (a listing tool): a stored
+ * one is neither deleted nor handed over again while this engine lives; a routed one, which
+ * the modem does not keep, is acknowledged (AT+CNMA) where the profile acknowledges. */
 void modem_sms_keep(struct modem *m, uint64_t token, uint64_t now_ms);
 
 /* One SMS-SUBMIT part for AT+CMGS: SMSC octets + TPDU in hex, and the TPDU octet count. */

@@ -1,6 +1,6 @@
-/* The named scripts of the lifecycle (probe, init, registration, SMS setup, status poll),
- * their runner, and the readers of what the modem answers to them (+CPIN, +CREG/+CEREG,
- * +CSQ, +COPS, identity). Each script is a const table; the runner walks it. */
+/* The named scripts of the lifecycle (probe, init, registration, SMS setup, status poll) as
+ * const tables, the commands their steps build from the settings and the profile, and the
+ * runner that walks a script one step at a time. What the answers mean is modem_read.c's. */
 #include "at_iter.h"
 #include "log.h"
 #include "modem_priv.h"
@@ -11,25 +11,6 @@
 
 #define PROBE_MS 2000
 
-const char *modem_reg_str(enum modem_reg reg)
-{
-	switch (reg) {
-	case MODEM_REG_UNKNOWN:
-		return "unknown";
-	case MODEM_REG_NOT_REGISTERED:
-		return "not_registered";
-	case MODEM_REG_HOME:
-		return "home";
-	case MODEM_REG_SEARCHING:
-		return "searching";
-	case MODEM_REG_DENIED:
-		return "denied";
-	case MODEM_REG_ROAMING:
-		return "roaming";
-	}
-	return "unknown";
-}
-
 /* ---- the runner ---- */
 
 struct step_ctx {
@@ -39,33 +20,42 @@ struct step_ctx {
 
 static void run_step(struct modem *m);
 
+static void script_failed(struct modem *m, const struct at_response *r)
+{
+	char res[96];
+
+	snprintf(m->script_failed_cmd, sizeof(m->script_failed_cmd), "%s", r->request);
+	log_info("modem", "event=script_failed script=%s cmd=\"%s\" result=\"%s\"", m->script->name,
+		 r->request, modem_result_text(&m->script_result, res, sizeof(res)));
+	m->script = NULL;
+	modem_post(m, MODEM_EV_SCRIPT_FAILED);
+}
+
 static void step_done(void *user_data, const struct at_response *r)
 {
 	struct step_ctx *ctx = user_data;
 	struct modem *m = ctx->m;
 	bool stale = ctx->gen != m->script_gen || !m->script;
+	char res[96];
 
 	free(ctx);
 	if (stale || r->result.kind == AT_RESULT_ABORTED)
 		return;
 	const struct modem_step *s = &m->script->steps[m->step];
 	bool failed = r->result.kind != AT_RESULT_OK;
-	if (!failed && s->parse && s->parse(m, r) != 0)
+	if (!failed && s->parse && s->parse(m, r) != 0) {
 		failed = true;
-	else if (failed && r->result.kind != AT_RESULT_TIMEOUT && (s->optional || s->profile_extras)) {
-		log_info("modem", "event=optional_command_failed cmd=\"%s\" result=%s code=%d", r->request,
-			 at_result_kind_str(r->result.kind), r->result.code);
+	} else if (failed && r->result.kind != AT_RESULT_TIMEOUT && (s->optional || s->profile_extras)) {
+		log_info("modem", "event=optional_command_failed cmd=\"%s\" result=\"%s\"", r->request,
+			 modem_result_text(&r->result, res, sizeof(res)));
+		if (s->refused)
+			s->refused(m, r);
 		failed = false;
 	} else if (failed) {
 		m->script_result = r->result;
 	}
 	if (failed) {
-		snprintf(m->script_failed_cmd, sizeof(m->script_failed_cmd), "%s", r->request);
-		log_info("modem", "event=script_failed script=%s cmd=\"%s\" result=%s code=%d",
-			 m->script->name, r->request, at_result_kind_str(m->script_result.kind),
-			 m->script_result.code);
-		m->script = NULL;
-		modem_post(m, MODEM_EV_SCRIPT_FAILED);
+		script_failed(m, r);
 		return;
 	}
 	if (s->profile_extras)
@@ -75,10 +65,11 @@ static void step_done(void *user_data, const struct at_response *r)
 	run_step(m);
 }
 
-static bool send_step(struct modem *m, const char *request, const char *prefix, uint32_t timeout_ms)
+static bool send_step(struct modem *m, const char *request, const struct modem_step *s)
 {
 	struct step_ctx *ctx = malloc(sizeof(*ctx));
-	struct at_cmd c = {request, prefix, NULL, timeout_ms ? timeout_ms : m->timing.command_ms};
+	uint32_t timeout_ms = s->timeout_ms ? s->timeout_ms : m->timing.command_ms;
+	struct at_cmd c = {request, s->profile_extras ? "" : s->prefix, NULL, timeout_ms, s->secret};
 
 	if (!ctx)
 		return false;
@@ -99,7 +90,7 @@ static void run_step(struct modem *m)
 		const struct modem_step *s = &m->script->steps[m->step];
 		if (s->profile_extras) {
 			const char *const *extra = m->profile->extra_init;
-			if (extra && extra[m->extra] && send_step(m, extra[m->extra], "", 0))
+			if (extra && extra[m->extra] && send_step(m, extra[m->extra], s))
 				return;
 			m->step++;
 			continue;
@@ -113,7 +104,9 @@ static void run_step(struct modem *m)
 			s->build(m, buf, sizeof(buf));
 			req = buf;
 		}
-		if (send_step(m, req, s->prefix, s->timeout_ms))
+		bool sent = send_step(m, req, s);
+		memset(buf, 0, sizeof(buf)); /* the PIN, when this step was AT+CPIN */
+		if (sent)
 			return;
 		m->script_result = (struct at_result){AT_RESULT_ABORTED, 0};
 		break;
@@ -133,89 +126,11 @@ void modem_script_start(struct modem *m, const struct modem_script *script)
 	run_step(m);
 }
 
-/* ---- readers ---- */
-
-static int take_text(const struct at_response *r, const char *prefix, char *out, size_t size)
-{
-	struct at_iter it;
-
-	if (r->n_lines == 0)
-		return 0;
-	at_iter_init(&it, r->lines[0].text);
-	if (at_iter_prefix(&it, prefix)) {
-		if (at_iter_next_text(&it, out, size) != 0)
-			out[0] = '\0';
-		return 0;
-	}
-	snprintf(out, size, "%s", r->lines[0].text);
-	return 0;
-}
-
-static int parse_cgmi(struct modem *m, const struct at_response *r)
-{
-	return take_text(r, "+CGMI:", m->info.manufacturer, sizeof(m->info.manufacturer));
-}
-
-static int parse_cgmm(struct modem *m, const struct at_response *r)
-{
-	take_text(r, "+CGMM:", m->info.model, sizeof(m->info.model));
-	if (m->settings.profile == 0 && m->info.model[0]) {
-		m->profile = modem_profile_by_model(m->info.model);
-		m->info.profile = m->profile->name;
-		log_info("modem", "event=profile model=\"%s\" profile=%s", m->info.model, m->profile->name);
-	}
-	return 0;
-}
-
-static int parse_cgmr(struct modem *m, const struct at_response *r)
-{
-	return take_text(r, "+CGMR:", m->info.revision, sizeof(m->info.revision));
-}
-
-static int parse_cgsn(struct modem *m, const struct at_response *r)
-{
-	return take_text(r, "+CGSN:", m->info.imei, sizeof(m->info.imei));
-}
-
-static int parse_cpin(struct modem *m, const struct at_response *r)
-{
-	struct at_iter it;
-
-	m->info.sim[0] = '\0';
-	if (r->n_lines > 0) {
-		at_iter_init(&it, r->lines[0].text);
-		if (!at_iter_prefix(&it, "+CPIN:") ||
-		    at_iter_next_text(&it, m->info.sim, sizeof(m->info.sim)) != 0)
-			m->info.sim[0] = '\0';
-	}
-	/* An OK without a readable +CPIN: line (TS 27.007 8.3 always gives one) says nothing
-	 * about the SIM: the answer is out of step or garbled, which the ladder mends. */
-	if (!m->info.sim[0]) {
-		log_warn("modem",
-			 "event=bad_answer cmd=\"AT+CPIN?\" line=\"%s\" action=\"none; m2mon re-initialises "
-			 "the modem\"",
-			 r->n_lines > 0 ? r->lines[0].text : "");
-		m->script_result = (struct at_result){AT_RESULT_ERROR, 0};
-		return -1;
-	}
-	if (strcmp(m->info.sim, "READY") == 0)
-		return 0;
-	if (strcmp(m->info.sim, "SIM PIN") == 0 && m->settings.pin[0])
-		return 0;
-	/* TS 27.007 9.2.1: 11 PIN required (none configured), 12 PUK required, 10 not inserted,
-	 * 14 busy (modules answer "NOT READY" for seconds after power-on), 13 failure. */
-	int code = !strcmp(m->info.sim, "SIM PIN")        ? 11
-		   : !strcmp(m->info.sim, "SIM PUK")      ? 12
-		   : !strcmp(m->info.sim, "NOT INSERTED") ? 10
-		   : !strcmp(m->info.sim, "NOT READY")    ? 14
-							  : 13;
-	m->script_result = (struct at_result){AT_RESULT_CME_ERROR, code};
-	return -1;
-}
+/* ---- commands built from the settings and the profile ---- */
 
 static bool pin_not_needed(const struct modem *m)
 {
-	return strcmp(m->info.sim, "READY") == 0;
+	return m->info.sim_state != MODEM_SIM_PIN;
 }
 
 static void build_cpin(const struct modem *m, char *buf, size_t size)
@@ -223,115 +138,33 @@ static void build_cpin(const struct modem *m, char *buf, size_t size)
 	snprintf(buf, size, "AT+CPIN=\"%s\"", m->settings.pin);
 }
 
-static int parse_cpin_set(struct modem *m, const struct at_response *r)
-{
-	(void)r;
-	log_info("modem", "event=pin_accepted");
-	snprintf(m->info.sim, sizeof(m->info.sim), "READY");
-	return 0;
-}
-
-static enum modem_reg reg_of_stat(int stat)
-{
-	switch (stat) {
-	case 0:
-		return MODEM_REG_NOT_REGISTERED;
-	case 1:
-		return MODEM_REG_HOME;
-	case 2:
-		return MODEM_REG_SEARCHING;
-	case 3:
-		return MODEM_REG_DENIED;
-	case 5:
-		return MODEM_REG_ROAMING;
-	default:
-		return MODEM_REG_UNKNOWN;
-	}
-}
-
-static bool reg_ok(enum modem_reg r)
-{
-	return r == MODEM_REG_HOME || r == MODEM_REG_ROAMING;
-}
-
-bool modem_is_registered(const struct modem *m)
-{
-	return reg_ok(m->reg_cs) || reg_ok(m->reg_eps);
-}
-
-void modem_parse_reg(struct modem *m, const char *line)
-{
-	struct at_iter it;
-	int first, stat;
-	bool eps;
-
-	at_iter_init(&it, line);
-	if (at_iter_prefix(&it, "+CREG:"))
-		eps = false;
-	else if (at_iter_prefix(&it, "+CEREG:"))
-		eps = true;
-	else
-		return;
-	/* TS 27.007 7.2 / 10.1.22: the read form is <n>,<stat>[,<lac>...], the URC <stat>
-	 * [,<lac>...] with <lac> a string. Told apart by shape, not by who received the line: a
-	 * URC that arrives during AT+CREG? is collected with its answer. */
-	if (at_iter_next_int(&it, &first) != 0) {
-		log_debug("modem", "event=bad_registration line=\"%s\"", line);
-		return;
-	}
-	if (at_iter_next_int(&it, &stat) != 0)
-		stat = first;
-	bool was = modem_is_registered(m);
-	*(eps ? &m->reg_eps : &m->reg_cs) = reg_of_stat(stat);
-	m->info.reg = reg_ok(m->reg_eps) ? m->reg_eps : m->reg_cs;
-	bool now = modem_is_registered(m);
-	if (was != now)
-		log_info("modem", "event=registration registered=%s reg=%s", now ? "yes" : "no",
-			 modem_reg_str(m->info.reg));
-	if (now && !was)
-		modem_post(m, MODEM_EV_REGISTERED);
-}
-
-static int parse_reg(struct modem *m, const struct at_response *r)
-{
-	for (size_t i = 0; i < r->n_lines; i++)
-		modem_parse_reg(m, r->lines[i].text);
-	return 0;
-}
-
-static int parse_csq(struct modem *m, const struct at_response *r)
-{
-	struct at_iter it;
-	int rssi;
-
-	if (r->n_lines == 0)
-		return 0;
-	at_iter_init(&it, r->lines[0].text);
-	if (!at_iter_prefix(&it, "+CSQ:") || at_iter_next_int(&it, &rssi) != 0)
-		return 0;
-	/* TS 27.007 8.5: 0 is -113 dBm or less, 31 is -51 dBm or more, 99 unknown. */
-	m->info.signal_dbm = rssi >= 0 && rssi <= 31 ? -113 + 2 * rssi : 0;
-	log_debug("modem", "event=signal dbm=%d", m->info.signal_dbm);
-	return 0;
-}
-
-static int parse_cops(struct modem *m, const struct at_response *r)
-{
-	struct at_iter it;
-
-	if (r->n_lines == 0)
-		return 0;
-	at_iter_init(&it, r->lines[0].text);
-	if (!at_iter_prefix(&it, "+COPS:") || at_iter_skip(&it) != 0 || at_iter_skip(&it) != 0 ||
-	    at_iter_next_text(&it, m->info.operator_name, sizeof(m->info.operator_name)) != 0)
-		m->info.operator_name[0] = '\0';
-	return 0;
-}
-
 static void build_cpms(const struct modem *m, char *buf, size_t size)
 {
 	const char *s = m->profile->storage;
 	snprintf(buf, size, "AT+CPMS=\"%s\",\"%s\",\"%s\"", s, s, s);
+}
+
+static int parse_cpms_set(struct modem *m, const struct at_response *r)
+{
+	modem_store_setup(m);
+	if (r->n_lines > 0)
+		modem_store_cpms(m, r->lines[0].text, 0);
+	return 0;
+}
+
+static int parse_cpms_read(struct modem *m, const struct at_response *r)
+{
+	for (size_t i = 0; i < r->n_lines; i++) {
+		int full = modem_store_cpms(m, r->lines[i].text, -1);
+		if (full >= 0)
+			modem_storage_full(m, m->mems[full].name, "poll");
+	}
+	return 0;
+}
+
+static bool not_acking(const struct modem *m)
+{
+	return m->profile->rx != MODEM_RX_ACK;
 }
 
 static void build_cnmi(const struct modem *m, char *buf, size_t size)
@@ -349,6 +182,8 @@ static void build_csca(const struct modem *m, char *buf, size_t size)
 	snprintf(buf, size, "AT+CSCA=\"%s\"", m->settings.smsc);
 }
 
+/* ---- the scripts ---- */
+
 #define SCRIPT(nm, arr)                                                                                      \
 	{                                                                                                    \
 		nm, arr, sizeof(arr) / sizeof(arr[0])                                                        \
@@ -361,40 +196,53 @@ static const struct modem_step probe_steps[] = {
 static const struct modem_step init_steps[] = {
 	{.request = "ATE0", .prefix = ""},
 	{.request = "AT+CMEE=1", .prefix = "", .optional = true},
-	{.request = "AT+CGMI", .prefix = NULL, .optional = true, .parse = parse_cgmi},
-	{.request = "AT+CGMM", .prefix = NULL, .optional = true, .parse = parse_cgmm},
-	{.request = "AT+CGMR", .prefix = NULL, .optional = true, .parse = parse_cgmr},
-	{.request = "AT+CGSN", .prefix = NULL, .optional = true, .parse = parse_cgsn},
+	{.request = "AT+CGMI", .prefix = NULL, .optional = true, .parse = modem_parse_cgmi},
+	{.request = "AT+CGMM", .prefix = NULL, .optional = true, .parse = modem_parse_cgmm},
+	{.request = "AT+CGMR", .prefix = NULL, .optional = true, .parse = modem_parse_cgmr},
+	{.request = "AT+CGSN", .prefix = NULL, .optional = true, .parse = modem_parse_cgsn},
 	{.profile_extras = true},
-	{.request = "AT+CPIN?", .prefix = "+CPIN:", .parse = parse_cpin},
-	{.build = build_cpin, .prefix = "", .skip = pin_not_needed, .parse = parse_cpin_set},
+	{.request = "AT+CPIN?", .prefix = "+CPIN:", .parse = modem_parse_cpin},
+	{.build = build_cpin,
+	 .prefix = "",
+	 .secret = true,
+	 .skip = pin_not_needed,
+	 .parse = modem_parse_cpin_set},
 };
 
 static const struct modem_step register_steps[] = {
 	{.request = "AT+CREG=1", .prefix = "", .optional = true},
 	{.request = "AT+CEREG=1", .prefix = "", .optional = true},
-	{.request = "AT+CREG?", .prefix = "+CREG:", .optional = true, .parse = parse_reg},
-	{.request = "AT+CEREG?", .prefix = "+CEREG:", .optional = true, .parse = parse_reg},
+	{.request = "AT+CREG?", .prefix = "+CREG:", .optional = true, .parse = modem_parse_reg},
+	{.request = "AT+CEREG?", .prefix = "+CEREG:", .optional = true, .parse = modem_parse_reg},
 };
 
 static const struct modem_step reg_poll_steps[] = {
-	{.request = "AT+CREG?", .prefix = "+CREG:", .optional = true, .parse = parse_reg},
-	{.request = "AT+CEREG?", .prefix = "+CEREG:", .optional = true, .parse = parse_reg},
+	{.request = "AT+CREG?", .prefix = "+CREG:", .optional = true, .parse = modem_parse_reg},
+	{.request = "AT+CEREG?", .prefix = "+CEREG:", .optional = true, .parse = modem_parse_reg},
 };
 
 static const struct modem_step sms_setup_steps[] = {
 	{.request = "AT+CMGF=0", .prefix = ""},
-	{.build = build_cpms, .prefix = "+CPMS:"},
+	{.build = build_cpms, .prefix = "+CPMS:", .parse = parse_cpms_set},
+	/* TS 27.005 3.2.1: phase 2+, so that routed messages wait for +CNMA (MODEM_RX_ACK) */
+	{.request = "AT+CSMS=1",
+	 .prefix = "+CSMS:",
+	 .optional = true,
+	 .skip = not_acking,
+	 .parse = modem_parse_csms,
+	 .refused = modem_csms_refused},
 	{.build = build_cnmi, .prefix = "", .optional = true},
 	{.build = build_csca, .prefix = "", .skip = no_smsc, .optional = true},
 	{.request = "AT+COPS=3,0", .prefix = "", .optional = true},
-	{.request = "AT+COPS?", .prefix = "+COPS:", .optional = true, .parse = parse_cops},
-	{.request = "AT+CSQ", .prefix = "+CSQ:", .optional = true, .parse = parse_csq},
+	{.request = "AT+COPS?", .prefix = "+COPS:", .optional = true, .parse = modem_parse_cops},
+	{.request = "AT+CSQ", .prefix = "+CSQ:", .optional = true, .parse = modem_parse_csq},
 };
 
 static const struct modem_step status_steps[] = {
-	{.request = "AT+CSQ", .prefix = "+CSQ:", .optional = true, .parse = parse_csq},
-	{.request = "AT+CREG?", .prefix = "+CREG:", .optional = true, .parse = parse_reg},
+	{.request = "AT+CSQ", .prefix = "+CSQ:", .optional = true, .parse = modem_parse_csq},
+	{.request = "AT+CREG?", .prefix = "+CREG:", .optional = true, .parse = modem_parse_reg},
+	/* the fill of the storages: a full one makes the module refuse what arrives */
+	{.request = "AT+CPMS?", .prefix = "+CPMS:", .optional = true, .parse = parse_cpms_read},
 };
 
 const struct modem_script modem_script_probe = SCRIPT("probe", probe_steps);

@@ -104,7 +104,7 @@ void modem_link_service(struct modem_link *l)
 		return;
 	l->in_service = true;
 	while (l->t && (out = modem_output(l->m, &n), n > 0)) {
-		int rc = modem_transport_write(l->t, out, n);
+		int rc = modem_transport_write_hidden(l->t, out, n, modem_output_secret(l->m));
 		modem_consume(l->m, n);
 		if (rc < 0 && rc != -EAGAIN) {
 			port_lost(l, rc);
@@ -208,6 +208,7 @@ static void on_readable(struct modem_link *l)
 	char buf[512];
 
 	while (l->t) {
+		modem_transport_hide_rx(l->t, modem_secret_pending(l->m));
 		ssize_t n = modem_transport_read(l->t, buf, sizeof(buf));
 		if (n == -EAGAIN)
 			return;

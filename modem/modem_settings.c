@@ -3,10 +3,6 @@
 
 const char *const modem_flow_names[] = {"none", "rtscts", "xonxoff", 0};
 
-const char *const modem_profile_names[] = {
-	"auto", "generic", "sim800", "sim7600", "ec2x", "bg9x", "e3372", 0,
-};
-
 const char *modem_flow_str(enum modem_flow flow)
 {
 	switch (flow) {

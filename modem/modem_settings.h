@@ -15,19 +15,18 @@ enum modem_flow {
 extern const char *const modem_flow_names[];
 const char *modem_flow_str(enum modem_flow flow);
 
-/* Names accepted by `modem.profile`, NULL-terminated: "auto" (pick by AT+CGMM) first, then
- * the model profiles the modem layer knows. The index is stored in modem_settings.profile. */
-extern const char *const modem_profile_names[];
-
 struct modem_settings {
 	char device[256];       /* /dev/ttyUSB2, /dev/serial/by-id/..., or a PTY path */
 	int baud;               /* line speed, ignored on pseudo-terminals */
 	int flow_control;       /* enum modem_flow */
 	char pin[9];            /* SIM PIN, "" when the SIM has none */
-	int profile;            /* index into modem_profile_names */
+	char profile[16];       /* a profile's name (modem_profile.h), or "auto" / "" to pick one
+				 * by the model the modem reports (AT+CGMM) */
 	char smsc[21];          /* service centre number to set with AT+CSCA, "" keeps the SIM's */
 	bool status_reports;    /* request a status report for every SMS sent */
 	int command_timeout_ms; /* default time a modem has to answer an AT command */
+	int status_poll_s;      /* period of the status poll in ready (signal, registration,
+				 * storage fill); 0 for the default, 60 s */
 };
 
 #endif

@@ -3,7 +3,8 @@
  * simulator, socat) through plain termios, because libserialport 0.1.1 cannot open one; an
  * in-memory pipe serves tests and benchmarks. Non-blocking: the caller polls the fd. Writes
  * go through a queue that modem_transport_flush drains as the fd becomes writable. Every
- * byte is logged at trace level. */
+ * byte is logged at trace level, except those that may carry a secret (the SIM PIN): their
+ * lines say how many bytes went by and show `<hidden>` for the data. */
 #ifndef M2_MODEM_TRANSPORT_H
 #define M2_MODEM_TRANSPORT_H
 
@@ -56,6 +57,11 @@ ssize_t modem_transport_read(struct modem_transport *t, void *buf, size_t len);
 /* Queues `len` bytes and writes as much as the device takes now. Returns 0, -ENOMEM, or
  * the device error as modem_transport_read. */
 int modem_transport_write(struct modem_transport *t, const void *buf, size_t len);
+/* The same, with the first `hidden` bytes of `buf` never shown in the trace log. */
+int modem_transport_write_hidden(struct modem_transport *t, const void *buf, size_t len, size_t hidden);
+/* While `hide` is true, the trace log of what modem_transport_read returns shows no data
+ * (a secret command is running and the modem may echo it). */
+void modem_transport_hide_rx(struct modem_transport *t, bool hide);
 /* Writes queued bytes. Returns 0 when the queue is empty, -EAGAIN when bytes remain (poll
  * for writable), or a device error. */
 int modem_transport_flush(struct modem_transport *t);

@@ -82,7 +82,7 @@ static int send_part(struct send_op *op)
 	int i = op->next++;
 
 	snprintf(req, sizeof(req), "AT+CMGS=%d", op->tpdu_len[i]);
-	struct at_cmd c = {req, "+CMGS:", op->hex[i], op->m->timing.send_ms};
+	struct at_cmd c = {req, "+CMGS:", op->hex[i], op->m->timing.send_ms, false};
 	return modem_command(op->m, &c, part_done, op);
 }
 

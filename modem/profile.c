@@ -1,27 +1,43 @@
-/* Choosing a profile: by its name in the configuration, or by the model the modem reports
- * in +CGMM when the configuration says "auto". */
+/* The profile registry, and choosing a profile: by its name in the configuration, or by the
+ * model the modem reports in +CGMM when the configuration says "auto". */
 #include "modem_profile.h"
-#include "modem_settings.h"
 
 #include <stddef.h>
 #include <string.h>
 #include <strings.h>
 
-static const struct modem_profile *const profiles[] = {
-	&modem_profile_generic, &modem_profile_sim800, &modem_profile_sim7600,
-	&modem_profile_ec2x,    &modem_profile_bg9x,   &modem_profile_e3372,
+const struct modem_profile *const modem_profiles[] = {
+	&modem_profile_generic,
+	&modem_profile_sim800,
+	&modem_profile_sim7600,
+	&modem_profile_ec2x,
+	&modem_profile_bg9x,
+	&modem_profile_e3372,
+	NULL,
 };
 
-#define N_PROFILES (sizeof(profiles) / sizeof(profiles[0]))
-
-const struct modem_profile *modem_profile_by_index(int index)
+const char *modem_rx_mode_str(enum modem_rx_mode mode)
 {
-	if (index <= 0 || !modem_profile_names[index])
-		return NULL;
-	for (size_t i = 0; i < N_PROFILES; i++)
-		if (strcmp(profiles[i]->name, modem_profile_names[index]) == 0)
-			return profiles[i];
+	switch (mode) {
+	case MODEM_RX_STORE:
+		return "store";
+	case MODEM_RX_ACK:
+		return "ack";
+	}
+	return "unknown";
+}
+
+const struct modem_profile *modem_profile_find(const char *name)
+{
+	for (const struct modem_profile *const *p = modem_profiles; *p; p++)
+		if (strcmp((*p)->name, name) == 0)
+			return *p;
 	return NULL;
+}
+
+bool modem_profile_name_valid(const char *name)
+{
+	return name[0] == '\0' || strcmp(name, "auto") == 0 || modem_profile_find(name) != NULL;
 }
 
 static bool contains_nocase(const char *hay, const char *needle)
@@ -36,9 +52,9 @@ static bool contains_nocase(const char *hay, const char *needle)
 
 const struct modem_profile *modem_profile_by_model(const char *model)
 {
-	for (size_t i = 0; i < N_PROFILES; i++)
-		for (const char *const *m = profiles[i]->models; m && *m; m++)
+	for (const struct modem_profile *const *p = modem_profiles; *p; p++)
+		for (const char *const *m = (*p)->models; m && *m; m++)
 			if (contains_nocase(model, *m))
-				return profiles[i];
+				return *p;
 	return &modem_profile_generic;
 }

@@ -12,8 +12,11 @@
  *            was requested.
  *   receive  the PDU line and the <length> of its +CMGL/+CMGR/+CMT/+CDS line go to
  *            sms_decode_pdu(); a DELIVER then goes to sms_assembly_add() (sms_assembly.h),
- *            a STATUS-REPORT to sms_reports_match(); a PDU that does not decode is kept
- *            and logged with the reason, never deleted unseen. */
+ *            a STATUS-REPORT to sms_reports_match(), a stored SUBMIT (a SIM taken from a
+ *            phone keeps its sent messages) is shown as a stored outgoing message; a PDU
+ *            that does not decode is kept raw and logged with the reason, never deleted
+ *            unseen. Whatever libgammu's own AT driver reads, this decoder reads
+ *            (test_sms_gammu_parity feeds both the recorded answers of gammu's tests). */
 #ifndef M2_SMS_CODEC_H
 #define M2_SMS_CODEC_H
 
@@ -97,6 +100,7 @@ int sms_plan(const char *text, enum sms_encoding *encoding, int *part_count, int
 enum sms_kind {
 	SMS_KIND_DELIVER,       /* a message from a phone or a unit (TP-MTI 00) */
 	SMS_KIND_STATUS_REPORT, /* the network's report on a message we sent (TP-MTI 10) */
+	SMS_KIND_SUBMIT,        /* a stored outgoing message, e.g. a phone's sent items (TP-MTI 01) */
 };
 const char *sms_kind_str(enum sms_kind kind);
 
@@ -131,16 +135,16 @@ struct sms_decoded {
 	enum sms_kind kind;
 	char smsc[SMS_NUMBER_MAX]; /* service centre from the SMSC octets, "" for "00" */
 	/* DELIVER: the sender (TP-OA). STATUS-REPORT: the recipient of our message (TP-RA).
-	 * International numbers start with '+'. */
+	 * SUBMIT: its recipient (TP-DA). International numbers start with '+'. */
 	char number[SMS_NUMBER_MAX];
 	struct sms_time scts; /* DELIVER: when the SC received it. REPORT: when the SC
-			       * received our message (TP-SCTS) */
-	/* DELIVER only */
+			       * received our message (TP-SCTS). SUBMIT: not valid */
+	/* DELIVER and SUBMIT */
 	enum sms_encoding encoding;
 	char text[SMS_PART_TEXT_MAX]; /* NUL-terminated UTF-8 (8-bit data: uppercase hex) */
 	size_t text_len;              /* bytes in text, without the NUL */
 	struct sms_concat concat;
-	/* STATUS-REPORT only */
+	/* STATUS-REPORT (and the TP-MR of a SUBMIT) */
 	uint8_t message_ref;        /* TP-MR of the message reported on: the +CMGS value */
 	uint8_t tp_status;          /* raw TP-Status */
 	enum sms_delivery delivery; /* tp_status classified */
@@ -150,13 +154,15 @@ struct sms_decoded {
 /* Decodes one PDU as the modem gives it in PDU mode: the SMSC field first (at least "00"),
  * then the TPDU, as hex digits (either case, no spaces). `hex_len` is the number of
  * characters to read from `hex`. `tpdu_len` is the <length> the modem announced on the
- * +CMGL/+CMGR/+CMT/+CDS line (octets without the SMSC field), or -1 when unknown; when given
- * it must agree with the data.
+ * +CMGL/+CMGR/+CMT/+CDS line (octets without the SMSC field), or -1 when unknown; it is not
+ * trusted, since libgammu's AT driver ignores it and recorded answers show modems that
+ * miscount. Octets after what a report announces, and 0xFF padding (or 0x89 data) after a
+ * message's user data, are ignored, as libgammu's AT driver does.
  * Returns 0 and fills `out`. On error, returns -EBADMSG and writes into `why` (when not NULL;
  * always NUL-terminated within `why_size`) one sentence naming what is wrong: odd or non-hex
- * digits, a length the header announces and the data does not carry, a truncated field, a
- * message type other than DELIVER or STATUS-REPORT, or what libgammu rejected. `out` is then
- * unspecified. Never reads outside `hex[0..hex_len)`. */
+ * digits, a length the header announces and the data does not carry, a truncated field, the
+ * reserved message type, or what libgammu rejected. `out` is then unspecified. Never reads
+ * outside `hex[0..hex_len)`. */
 int sms_decode_pdu(const char *hex, size_t hex_len, int tpdu_len, struct sms_decoded *out, char *why,
 		   size_t why_size);
 

@@ -86,11 +86,11 @@ static int take_user_data(struct walk *w, uint8_t first, uint8_t dcs)
 	if (w->n - w->pos < octets)
 		return fail(w, "TP-UDL announces %u octets of user data, only %zu present", octets,
 			    w->n - w->pos);
-	if ((first & 0x40) && (octets == 0 || w->p[w->pos] + 1u > octets))
+	/* A header flag with no user data at all is read as an empty message, as libgammu does
+	 * (a stored SUBMIT in gammu's tests, at-sms/20). */
+	if ((first & 0x40) && octets > 0 && w->p[w->pos] + 1u > octets)
 		return fail(w, "user data header length %u does not fit %u octets of user data",
 			    octets ? w->p[w->pos] : 0, octets);
-	if (w->n - w->pos > octets)
-		return fail(w, "%zu octets follow the user data TP-UDL announces", w->n - w->pos - octets);
 	w->pos += octets;
 	return 0;
 }
@@ -190,6 +190,7 @@ int sms_pdu_walk(const uint8_t *p, size_t n, int tpdu_len, struct sms_pdu_shape 
 	shape->udl_at = w.udl_at;
 	shape->scts_at = w.scts_at;
 	shape->dt_at = w.dt_at;
+	shape->end = w.pos;
 	return err;
 }
 
@@ -310,8 +311,11 @@ static void copy_message(const GSM_SMSMessage *m, enum sms_kind kind, const uint
 	out->kind = kind;
 	copy_number(m->SMSC.Number, out->smsc);
 	copy_number(m->Number, out->number);
-	if (kind == SMS_KIND_DELIVER) {
-		copy_time(&m->DateTime, pdu[shape->scts_at], &out->scts);
+	if (kind == SMS_KIND_DELIVER || kind == SMS_KIND_SUBMIT) {
+		if (kind == SMS_KIND_DELIVER)
+			copy_time(&m->DateTime, pdu[shape->scts_at], &out->scts);
+		else
+			out->message_ref = m->MessageReference;
 		copy_text(m, out);
 		copy_concat(&m->UDH, &out->concat);
 		return;
@@ -324,13 +328,24 @@ static void copy_message(const GSM_SMSMessage *m, enum sms_kind kind, const uint
 	out->delivery = sms_delivery_classify(m->DeliveryStatus);
 }
 
+/* Octets after what the PDU announces: libgammu's AT driver (ATGEN_DecodePDUMessage) takes
+ * a status report whatever follows it (TP-PI and its fields, 9.2.2.3), and a message padded
+ * with 0xFF, or followed by data starting 0x89, as some phones store them; so does m2mon. */
+static int check_trailing(struct walk *w, const uint8_t *buf, size_t n, const struct sms_pdu_shape *shape)
+{
+	if (shape->end >= n || shape->mti == SMS_MTI_STATUS_REPORT || buf[shape->end] == 0xff ||
+	    buf[shape->end] == 0x89)
+		return 0;
+	return fail(w, "%zu octets follow the user data TP-UDL announces", n - shape->end);
+}
+
 int sms_decode_pdu(const char *hex, size_t hex_len, int tpdu_len, struct sms_decoded *out, char *why,
 		   size_t why_size)
 {
 	/* Zero-padded beyond the data, so that no read by libgammu leaves this buffer. */
 	uint8_t buf[PDU_OCTETS_MAX + 64] = {0};
 	struct walk w = {.p = buf, .why = why, .why_size = why_size};
-	struct sms_pdu_shape shape = {SMS_MTI_RESERVED, 0, 0, 0};
+	struct sms_pdu_shape shape = {SMS_MTI_RESERVED, 0, 0, 0, 0};
 	enum sms_kind kind;
 	GSM_SMSMessage m;
 	size_t bad_at = 0, end = 0;
@@ -338,6 +353,13 @@ int sms_decode_pdu(const char *hex, size_t hex_len, int tpdu_len, struct sms_dec
 
 	if (why != NULL && why_size > 0)
 		why[0] = '\0';
+	/* Some modems (and copies of their answers) quote the PDU: "0791..." or 0791...". */
+	if (hex_len > 0 && hex[hex_len - 1] == '"')
+		hex_len--;
+	if (hex_len > 0 && hex[0] == '"') {
+		hex++;
+		hex_len--;
+	}
 	if (hex_len == 0)
 		return fail(&w, "empty PDU");
 	n = sms_hex_decode(hex, hex_len, buf, PDU_OCTETS_MAX, &bad_at);
@@ -349,13 +371,16 @@ int sms_decode_pdu(const char *hex, size_t hex_len, int tpdu_len, struct sms_dec
 	if (n < 0)
 		return fail(&w, "character 0x%02X at position %zu is not a hex digit",
 			    (unsigned char)hex[bad_at], bad_at);
-	err = sms_pdu_walk(buf, (size_t)n, tpdu_len, &shape, why, why_size);
+	(void)tpdu_len; /* not trusted: see sms_codec.h */
+	err = sms_pdu_walk(buf, (size_t)n, -1, &shape, why, why_size);
 	if (err)
 		return err;
-	if (shape.mti == SMS_MTI_SUBMIT)
-		return fail(&w, "first octet 0x%02X is an SMS-SUBMIT, not a received message",
-			    buf[buf[0] + 1]);
-	kind = shape.mti == SMS_MTI_DELIVER ? SMS_KIND_DELIVER : SMS_KIND_STATUS_REPORT;
+	err = check_trailing(&w, buf, (size_t)n, &shape);
+	if (err)
+		return err;
+	kind = shape.mti == SMS_MTI_DELIVER  ? SMS_KIND_DELIVER
+	       : shape.mti == SMS_MTI_SUBMIT ? SMS_KIND_SUBMIT
+					     : SMS_KIND_STATUS_REPORT;
 	memset(&m, 0, sizeof(m));
 	if (GSM_DecodePDUFrame(NULL, &m, buf, (size_t)n, &end, TRUE) != ERR_NONE)
 		return fail(&w, "libgammu could not decode the %s PDU", sms_kind_str(kind));
@@ -370,6 +395,8 @@ const char *sms_kind_str(enum sms_kind kind)
 		return "deliver";
 	case SMS_KIND_STATUS_REPORT:
 		return "status-report";
+	case SMS_KIND_SUBMIT:
+		return "submit";
 	}
 	return "?";
 }

@@ -279,11 +279,12 @@ static uint8_t tz_octet(int tz_minutes)
  * the data. Returns the offset of its TP-UDL, or -EBADMSG. */
 static int read_submit(const char *hex, uint8_t *buf, GSM_SMSMessage *m)
 {
-	struct sms_pdu_shape shape = {SMS_MTI_RESERVED, 0, 0, 0};
+	struct sms_pdu_shape shape = {SMS_MTI_RESERVED, 0, 0, 0, 0};
 	size_t bad_at, end = 0;
 	int n = sms_hex_decode(hex, strlen(hex), buf, PDU_OCTETS_MAX, &bad_at);
 
-	if (n < 0 || sms_pdu_walk(buf, (size_t)n, -1, &shape, NULL, 0) != 0 || shape.mti != SMS_MTI_SUBMIT)
+	if (n < 0 || sms_pdu_walk(buf, (size_t)n, -1, &shape, NULL, 0) != 0 || shape.mti != SMS_MTI_SUBMIT ||
+	    shape.end != (size_t)n)
 		return -EBADMSG;
 	if (GSM_DecodePDUFrame(NULL, m, buf, (size_t)n, &end, TRUE) != ERR_NONE || m->PDU != SMS_Submit ||
 	    end != (size_t)n)

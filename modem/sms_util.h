@@ -40,11 +40,15 @@ struct sms_pdu_shape {
 	size_t udl_at;  /* offset of TP-UDL; 0 in a status report */
 	size_t scts_at; /* offset of TP-SCTS; 0 in a SUBMIT */
 	size_t dt_at;   /* offset of TP-DT in a status report, else 0 */
+	size_t end;     /* offset just past the user data (DELIVER, SUBMIT) or TP-ST (report):
+			 * octets from here on are more than the PDU announces */
 };
 
 /* Walks `n` octets (SMSC field then TPDU) against every length they announce (TS 23.040
- * 9.2.2), so that libgammu, which trusts them, never reads past the data. `tpdu_len` as for
- * sms_decode_pdu. Returns 0 and the PDU's shape, or -EBADMSG with the reason in `why`. */
+ * 9.2.2), so that libgammu, which trusts them, never reads past the data. Octets after
+ * what the PDU announces are not an error here: shape->end tells where they start. When
+ * `tpdu_len` is not -1 it must equal the TPDU octets present. Returns 0 and the PDU's shape,
+ * or -EBADMSG with the reason in `why`. */
 int sms_pdu_walk(const uint8_t *p, size_t n, int tpdu_len, struct sms_pdu_shape *shape, char *why,
 		 size_t why_size);
 

@@ -84,13 +84,26 @@ int modem_transport_fd(const struct modem_transport *t)
 	return t->fd;
 }
 
+static void trace(bool hidden, const char *what, const void *buf, size_t len)
+{
+	if (hidden)
+		log_trace("modem", "event=%s len=%zu data=<hidden: may carry a secret>", what, len);
+	else
+		log_bytes(LOG_LEVEL_TRACE, "modem", what, buf, len);
+}
+
 ssize_t modem_transport_read(struct modem_transport *t, void *buf, size_t len)
 {
 	ssize_t n = t->ops->read(t, buf, len);
 
 	if (n > 0 && log_enabled(LOG_LEVEL_TRACE))
-		log_bytes(LOG_LEVEL_TRACE, "modem", "rx", buf, (size_t)n);
+		trace(t->hide_rx, "rx", buf, (size_t)n);
 	return n;
+}
+
+void modem_transport_hide_rx(struct modem_transport *t, bool hide)
+{
+	t->hide_rx = hide;
 }
 
 int modem_transport_flush(struct modem_transport *t)
@@ -101,15 +114,23 @@ int modem_transport_flush(struct modem_transport *t)
 			return (int)n;
 		if (n == 0)
 			return -EAGAIN;
+		size_t sent = (size_t)n;
 		if (log_enabled(LOG_LEVEL_TRACE))
-			log_bytes(LOG_LEVEL_TRACE, "modem", "tx", t->wq, (size_t)n);
-		memmove(t->wq, t->wq + n, t->wq_len - (size_t)n);
-		t->wq_len -= (size_t)n;
+			trace(t->hide_from < sent && t->hide_to > t->hide_from, "tx", t->wq, sent);
+		memmove(t->wq, t->wq + sent, t->wq_len - sent);
+		t->wq_len -= sent;
+		t->hide_from = t->hide_from > sent ? t->hide_from - sent : 0;
+		t->hide_to = t->hide_to > sent ? t->hide_to - sent : 0;
 	}
 	return 0;
 }
 
 int modem_transport_write(struct modem_transport *t, const void *buf, size_t len)
+{
+	return modem_transport_write_hidden(t, buf, len, 0);
+}
+
+int modem_transport_write_hidden(struct modem_transport *t, const void *buf, size_t len, size_t hidden)
 {
 	if (t->wq_len + len > t->wq_cap) {
 		size_t cap = t->wq_cap ? t->wq_cap : 512;
@@ -122,6 +143,11 @@ int modem_transport_write(struct modem_transport *t, const void *buf, size_t len
 		t->wq_cap = cap;
 	}
 	memcpy(t->wq + t->wq_len, buf, len);
+	if (hidden > 0) {
+		if (t->hide_to <= t->hide_from)
+			t->hide_from = t->wq_len;
+		t->hide_to = t->wq_len + (hidden < len ? hidden : len);
+	}
 	t->wq_len += len;
 	int rc = modem_transport_flush(t);
 	return rc == -EAGAIN ? 0 : rc;

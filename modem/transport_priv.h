@@ -19,6 +19,8 @@ struct modem_transport {
 	void *backend; /* the back end's own state */
 	unsigned char *wq;
 	size_t wq_len, wq_cap;
+	size_t hide_from, hide_to; /* queued bytes [from, to) may carry a secret */
+	bool hide_rx;              /* what is read now may echo a secret */
 };
 
 /* Allocates a transport around a back end. Returns NULL when out of memory. */

@@ -13,7 +13,9 @@ struct sim_modem_settings {
 	char pin[9];     /* SIM PIN the modem asks for, "" for none */
 };
 
-/* Personalities a virtual modem can have, NULL-terminated: "generic" first. */
+/* Personalities a virtual modem can have, NULL-terminated: "generic" first. Each is named as
+ * the modem layer's profile for that module family (modem_profile.h), so that `--modem
+ * a=NUMBER:ec2x` and `--profile ec2x` mean the same module; test_modem_profile checks it. */
 extern const char *const sim_model_names[];
 
 struct sim_phone_settings {

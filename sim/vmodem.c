@@ -27,14 +27,14 @@ struct vmodem *vmodem_new(const struct vmodem_config *cfg, const struct vmodem_h
 	copy_str(vm->pin, sizeof(vm->pin), cfg->pin);
 	copy_str(vm->csca, sizeof(vm->csca), cfg->smsc);
 	vm->csca_type = vm->csca[0] == '+' ? 145 : 129;
-	vm->model = vm_model_get(cfg->model);
+	vm->model = vmodem_model_get(cfg->model);
 	vm->hooks = *hooks;
 	vm->user = user;
 	vm->rng = cfg->seed ? cfg->seed : 0x9e3779b9u;
 	vm->pin_left = 3;
 	vm->puk_left = 10;
 	int slots = cfg->slots > 0 ? cfg->slots : 30;
-	if (vm_store_init(vm, slots > VM_SLOTS_MAX ? VM_SLOTS_MAX : slots) < 0) {
+	if (vmodem_store_init(vm, slots > VM_SLOTS_MAX ? VM_SLOTS_MAX : slots) < 0) {
 		free(vm);
 		return NULL;
 	}
@@ -45,11 +45,11 @@ void vmodem_free(struct vmodem *vm)
 {
 	if (!vm)
 		return;
-	vm_store_free(vm);
+	vmodem_store_free(vm);
 	free(vm);
 }
 
-void vm_profile_defaults(struct vmodem *vm)
+void vmodem_profile_defaults(struct vmodem *vm)
 {
 	static const uint8_t sreg[13] = {0, 0, 43, 13, 10, 8, 2, 60, 2, 6, 14, 95, 50};
 	vm->echo = true;
@@ -63,10 +63,10 @@ void vm_profile_defaults(struct vmodem *vm)
 static void volatile_defaults(struct vmodem *vm)
 {
 	static const int csmp[4] = {17, 167, 0, 0};
-	vm_profile_defaults(vm);
+	vmodem_profile_defaults(vm);
 	vm->in = VM_IN_COMMAND;
 	vm->send_done_at = 0;
-	vm_line_reset(vm);
+	vmodem_line_reset(vm);
 	vm->info_started = false;
 	vm->cfun = 1;
 	vm->sim = vm->pin[0] ? VM_SIM_PIN : VM_SIM_READY;
@@ -88,7 +88,7 @@ static void volatile_defaults(struct vmodem *vm)
 static void print_lines(struct vmodem *vm, const char *const *lines)
 {
 	for (; lines && *lines; lines++)
-		vm_urc(vm, "%s", *lines);
+		vmodem_urc(vm, "%s", *lines);
 }
 
 static void boot_done(struct vmodem *vm)
@@ -97,23 +97,23 @@ static void boot_done(struct vmodem *vm)
 	vm->powered = true;
 	print_lines(vm, vm->model->boot_urcs);
 	if (vm->sim == VM_SIM_PIN) {
-		vm_urc(vm, "+CPIN: SIM PIN");
+		vmodem_urc(vm, "+CPIN: SIM PIN");
 		log_info("vmodem",
 			 "event=boot modem=%s model=%s sim=locked hint=\"client must send AT+CPIN\"",
 			 vm->name, vm->model->key);
 		return;
 	}
-	vm_urc(vm, "+CPIN: READY");
+	vmodem_urc(vm, "+CPIN: READY");
 	log_info("vmodem", "event=boot modem=%s model=%s sim=ready", vm->name, vm->model->key);
-	vm_sim_unlocked(vm);
+	vmodem_sim_unlocked(vm);
 }
 
-void vm_sim_unlocked(struct vmodem *vm)
+void vmodem_sim_unlocked(struct vmodem *vm)
 {
 	vm->sim = VM_SIM_READY;
 	print_lines(vm, vm->model->sim_ready_urcs);
 	vm->reg_at = vm->now_ms + vm->model->reg_delay_ms;
-	vm_update(vm, vm->now_ms);
+	vmodem_update(vm, vm->now_ms);
 }
 
 void vmodem_power_on(struct vmodem *vm, uint64_t now_ms)
@@ -123,24 +123,24 @@ void vmodem_power_on(struct vmodem *vm, uint64_t now_ms)
 	boot_done(vm);
 }
 
-void vm_reboot(struct vmodem *vm)
+void vmodem_reboot(struct vmodem *vm)
 {
 	vm->boot_until = vm->now_ms + (vm->model->boot_ms ? vm->model->boot_ms : 1);
 	vm->powered = false;
 	vm->hang_until = 0; /* a power cycle is what cures a hung module */
-	vm_notify_reset(vm);
+	vmodem_notify_reset(vm);
 	volatile_defaults(vm);
 	log_info("vmodem", "event=reboot modem=%s boot_ms=%u stored_kept=1", vm->name, vm->model->boot_ms);
 }
 
-bool vm_radio_on(const struct vmodem *vm)
+bool vmodem_radio_on(const struct vmodem *vm)
 {
 	return vm->powered && !vm->boot_until && vm->cfun == 1;
 }
 
 static int wanted_reg_stat(const struct vmodem *vm)
 {
-	if (!vm_radio_on(vm) || vm->sim != VM_SIM_READY || vm->cops_deregistered)
+	if (!vmodem_radio_on(vm) || vm->sim != VM_SIM_READY || vm->cops_deregistered)
 		return 0;
 	if (vm->nonet_until || vm->reg_at)
 		return 2;
@@ -157,28 +157,28 @@ static const char *reg_str(int stat)
 static void reg_urc(struct vmodem *vm, const char *name, int n, bool lte)
 {
 	if (n == 1 || (n == 2 && vm->reg_stat != 1))
-		vm_urc(vm, "+%s: %d", name, vm->reg_stat);
+		vmodem_urc(vm, "+%s: %d", name, vm->reg_stat);
 	else if (n == 2)
-		vm_urc(vm, "+%s: %d,\"%s\",\"%s\",%d", name, vm->reg_stat, lte ? "0001" : "1A2B",
-		       lte ? "01A2B3C" : "3C4D", vm->model->act);
+		vmodem_urc(vm, "+%s: %d,\"%s\",\"%s\",%d", name, vm->reg_stat, lte ? "0001" : "1A2B",
+			   lte ? "01A2B3C" : "3C4D", vm->model->act);
 }
 
-void vm_reg_changed(struct vmodem *vm)
+void vmodem_reg_changed(struct vmodem *vm)
 {
 	reg_urc(vm, "CREG", vm->reg_n[0], false);
 	reg_urc(vm, "CGREG", vm->reg_n[1], false);
-	if (!vm_model_unsupported(vm->model, "+CEREG"))
+	if (!vmodem_model_unsupported(vm->model, "+CEREG"))
 		reg_urc(vm, "CEREG", vm->reg_n[2], true);
 }
 
-void vm_update(struct vmodem *vm, uint64_t now_ms)
+void vmodem_update(struct vmodem *vm, uint64_t now_ms)
 {
 	vm->now_ms = now_ms;
 	if (vm->boot_until && now_ms >= vm->boot_until)
 		boot_done(vm);
 	if (vm->hang_until && now_ms >= vm->hang_until) {
 		vm->hang_until = 0;
-		vm_line_reset(vm);
+		vmodem_line_reset(vm);
 		log_info("vmodem", "event=hang_end modem=%s", vm->name);
 	}
 	if (vm->nonet_until && now_ms >= vm->nonet_until) {
@@ -192,15 +192,15 @@ void vm_update(struct vmodem *vm, uint64_t now_ms)
 		log_info("vmodem", "event=registration modem=%s from=%s to=%s", vm->name,
 			 reg_str(vm->reg_stat), reg_str(stat));
 		vm->reg_stat = stat;
-		vm_reg_changed(vm);
+		vmodem_reg_changed(vm);
 	}
-	vm_notify_tick(vm);
-	vm_send_tick(vm);
+	vmodem_notify_tick(vm);
+	vmodem_send_tick(vm);
 }
 
 void vmodem_input(struct vmodem *vm, const void *buf, size_t len, uint64_t now_ms)
 {
-	vm_update(vm, now_ms);
+	vmodem_update(vm, now_ms);
 	if (!vm->powered || vm->hang_until || vm->boot_until) {
 		log_debug("vmodem", "event=input_ignored modem=%s len=%zu reason=%s", vm->name, len,
 			  vm->hang_until ? "hang" : "booting");
@@ -212,11 +212,11 @@ void vmodem_input(struct vmodem *vm, const void *buf, size_t len, uint64_t now_m
 			return;
 		switch (vm->in) {
 		case VM_IN_COMMAND:
-			vm_line_input(vm, p[i]);
+			vmodem_line_input(vm, p[i]);
 			break;
 		case VM_IN_PDU:
 		case VM_IN_TEXT:
-			vm_prompt_input(vm, p[i]);
+			vmodem_prompt_input(vm, p[i]);
 			break;
 		case VM_IN_WAIT:
 			log_debug("vmodem", "event=input_ignored modem=%s reason=waiting_for_network",
@@ -245,7 +245,7 @@ const char *vmodem_fault_str(enum vmodem_fault kind)
 
 void vmodem_fault(struct vmodem *vm, enum vmodem_fault kind, uint32_t arg_ms, uint64_t now_ms)
 {
-	vm_update(vm, now_ms);
+	vmodem_update(vm, now_ms);
 	uint64_t until = now_ms + (arg_ms ? arg_ms : 1);
 	log_info("vmodem", "event=fault modem=%s kind=%s ms=%u", vm->name, vmodem_fault_str(kind), arg_ms);
 	switch (kind) {
@@ -256,14 +256,14 @@ void vmodem_fault(struct vmodem *vm, enum vmodem_fault kind, uint32_t arg_ms, ui
 		vm->garbage_pending = true;
 		break;
 	case VMODEM_FAULT_REBOOT:
-		vm_reboot(vm);
+		vmodem_reboot(vm);
 		break;
 	case VMODEM_FAULT_NO_NETWORK:
 		vm->nonet_until = until;
-		vm_update(vm, now_ms);
+		vmodem_update(vm, now_ms);
 		break;
 	case VMODEM_FAULT_SIM_FULL:
-		vm_store_fill(vm);
+		vmodem_store_fill(vm);
 		break;
 	}
 }
@@ -296,5 +296,5 @@ uint64_t vmodem_next_deadline(const struct vmodem *vm)
 
 void vmodem_tick(struct vmodem *vm, uint64_t now_ms)
 {
-	vm_update(vm, now_ms);
+	vmodem_update(vm, now_ms);
 }

@@ -12,12 +12,12 @@ static void skip_comma(struct vm_args *a)
 		a->p++;
 }
 
-bool vm_arg_done(const struct vm_args *a)
+bool vmodem_arg_done(const struct vm_args *a)
 {
 	return a->p >= a->end;
 }
 
-int vm_arg_int(struct vm_args *a, int *out)
+int vmodem_arg_int(struct vm_args *a, int *out)
 {
 	if (a->p >= a->end || *a->p == ',') {
 		skip_comma(a);
@@ -38,17 +38,17 @@ int vm_arg_int(struct vm_args *a, int *out)
 	return 1;
 }
 
-int vm_arg_int_opt(struct vm_args *a, int min, int max, int *inout)
+int vmodem_arg_int_opt(struct vm_args *a, int min, int max, int *inout)
 {
 	int v = *inout;
-	int rc = vm_arg_int(a, &v);
+	int rc = vmodem_arg_int(a, &v);
 	if (rc < 0 || (rc == 1 && (v < min || v > max)))
 		return -EINVAL;
 	*inout = v;
 	return 0;
 }
 
-int vm_arg_str(struct vm_args *a, char *out, size_t size)
+int vmodem_arg_str(struct vm_args *a, char *out, size_t size)
 {
 	if (a->p >= a->end || *a->p == ',') {
 		skip_comma(a);

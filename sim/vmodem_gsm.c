@@ -12,10 +12,10 @@ static struct vm_result set_flag(enum vm_cmd_type type, struct vm_args *a, int m
 {
 	switch (type) {
 	case VM_CMD_TEST:
-		vm_info(vm, "%s: (0-%d)", name, max);
+		vmodem_info(vm, "%s: (0-%d)", name, max);
 		return vm_ok();
 	case VM_CMD_READ:
-		vm_info(vm, "%s: %d", name, *v);
+		vmodem_info(vm, "%s: %d", name, *v);
 		return vm_ok();
 	case VM_CMD_EXEC:
 		return vm_ok();
@@ -23,7 +23,7 @@ static struct vm_result set_flag(enum vm_cmd_type type, struct vm_args *a, int m
 		break;
 	}
 	int n = *v;
-	if (vm_arg_int(a, &n) != 1 || n < 0 || n > max || !vm_arg_done(a))
+	if (vmodem_arg_int(a, &n) != 1 || n < 0 || n > max || !vmodem_arg_done(a))
 		return vm_cme(50);
 	*v = n;
 	return vm_ok();
@@ -37,7 +37,7 @@ static struct vm_result cmd_cmee(struct vmodem *vm, enum vm_cmd_type type, struc
 static struct vm_result cmd_clip(struct vmodem *vm, enum vm_cmd_type type, struct vm_args *a)
 {
 	if (type == VM_CMD_READ) {
-		vm_info(vm, "+CLIP: %d,1", vm->clip);
+		vmodem_info(vm, "+CLIP: %d,1", vm->clip);
 		return vm_ok();
 	}
 	return set_flag(type, a, 1, &vm->clip, "+CLIP", vm);
@@ -52,11 +52,11 @@ static struct vm_result cmd_ccwa(struct vmodem *vm, enum vm_cmd_type type, struc
 {
 	if (type == VM_CMD_SET) {
 		int n = vm->ccwa, mode = 0;
-		if (vm_arg_int_opt(a, 0, 1, &n) < 0 || vm_arg_int_opt(a, 0, 2, &mode) < 0)
+		if (vmodem_arg_int_opt(a, 0, 1, &n) < 0 || vmodem_arg_int_opt(a, 0, 2, &mode) < 0)
 			return vm_cme(50);
 		vm->ccwa = n;
 		if (mode == 2)
-			vm_info(vm, "+CCWA: 0,1");
+			vmodem_info(vm, "+CCWA: 0,1");
 		return vm_ok();
 	}
 	return set_flag(type, a, 1, &vm->ccwa, "+CCWA", vm);
@@ -70,15 +70,15 @@ static struct vm_result cmd_cusd(struct vmodem *vm, enum vm_cmd_type type, struc
 	int n = vm->cusd, dcs = 15;
 	char str[64];
 	int rc;
-	if (vm_arg_int_opt(a, 0, 2, &n) < 0 || (rc = vm_arg_str(a, str, sizeof(str))) < 0 ||
-	    vm_arg_int_opt(a, 0, 255, &dcs) < 0 || !vm_arg_done(a))
+	if (vmodem_arg_int_opt(a, 0, 2, &n) < 0 || (rc = vmodem_arg_str(a, str, sizeof(str))) < 0 ||
+	    vmodem_arg_int_opt(a, 0, 255, &dcs) < 0 || !vmodem_arg_done(a))
 		return vm_cme(50);
 	vm->cusd = n;
 	if (rc == 1) {
 		if (!vmodem_registered(vm))
 			return vm_cme(30);
-		vm_final(vm, vm_ok());
-		vm_urc(vm, "+CUSD: 4");
+		vmodem_final(vm, vm_ok());
+		vmodem_urc(vm, "+CUSD: 4");
 		return (struct vm_result){VM_RES_DONE, 0};
 	}
 	return vm_ok();
@@ -89,17 +89,17 @@ static struct vm_result cmd_cscs(struct vmodem *vm, enum vm_cmd_type type, struc
 	char cs[8];
 	switch (type) {
 	case VM_CMD_TEST:
-		vm_info(vm, "%s", vm->model->cscs_test);
+		vmodem_info(vm, "%s", vm->model->cscs_test);
 		return vm_ok();
 	case VM_CMD_READ:
-		vm_info(vm, "+CSCS: \"%s\"", vm->cscs);
+		vmodem_info(vm, "+CSCS: \"%s\"", vm->cscs);
 		return vm_ok();
 	case VM_CMD_EXEC:
 		return vm_ok();
 	case VM_CMD_SET:
 		break;
 	}
-	if (vm_arg_str(a, cs, sizeof(cs)) != 1 || !vm_arg_done(a))
+	if (vmodem_arg_str(a, cs, sizeof(cs)) != 1 || !vmodem_arg_done(a))
 		return vm_cme(50);
 	char quoted[12];
 	memcpy(quoted, "\"", 2);
@@ -114,7 +114,7 @@ static struct vm_result cmd_cscs(struct vmodem *vm, enum vm_cmd_type type, struc
 static struct vm_result cpin_enter(struct vmodem *vm, struct vm_args *a)
 {
 	char code[12], newpin[12];
-	if (vm_arg_str(a, code, sizeof(code)) != 1 || vm_arg_str(a, newpin, sizeof(newpin)) < 0)
+	if (vmodem_arg_str(a, code, sizeof(code)) != 1 || vmodem_arg_str(a, newpin, sizeof(newpin)) < 0)
 		return vm_cme(50);
 	switch (vm->sim) {
 	case VM_SIM_READY:
@@ -141,9 +141,9 @@ static struct vm_result cpin_enter(struct vmodem *vm, struct vm_args *a)
 	}
 	vm->pin_left = 3;
 	vm->puk_left = 10;
-	vm_final(vm, vm_ok());
-	vm_urc(vm, "+CPIN: READY");
-	vm_sim_unlocked(vm);
+	vmodem_final(vm, vm_ok());
+	vmodem_urc(vm, "+CPIN: READY");
+	vmodem_sim_unlocked(vm);
 	return (struct vm_result){VM_RES_DONE, 0};
 }
 
@@ -154,7 +154,7 @@ static struct vm_result cmd_cpin(struct vmodem *vm, enum vm_cmd_type type, struc
 	case VM_CMD_TEST:
 		return vm_ok();
 	case VM_CMD_READ:
-		vm_info(vm, "+CPIN: %s", state[vm->sim]);
+		vmodem_info(vm, "+CPIN: %s", state[vm->sim]);
 		return vm_ok();
 	case VM_CMD_EXEC:
 		return vm_cme(50);
@@ -169,17 +169,17 @@ static struct vm_result cmd_cfun(struct vmodem *vm, enum vm_cmd_type type, struc
 	int fun = vm->cfun, rst = 0;
 	switch (type) {
 	case VM_CMD_TEST:
-		vm_info(vm, "+CFUN: (0,1,4),(0,1)");
+		vmodem_info(vm, "+CFUN: (0,1,4),(0,1)");
 		return vm_ok();
 	case VM_CMD_READ:
-		vm_info(vm, "+CFUN: %d", vm->cfun);
+		vmodem_info(vm, "+CFUN: %d", vm->cfun);
 		return vm_ok();
 	case VM_CMD_EXEC:
 		return vm_cme(50);
 	case VM_CMD_SET:
 		break;
 	}
-	if (vm_arg_int(a, &fun) != 1 || vm_arg_int_opt(a, 0, 1, &rst) < 0 || !vm_arg_done(a) ||
+	if (vmodem_arg_int(a, &fun) != 1 || vmodem_arg_int_opt(a, 0, 1, &rst) < 0 || !vmodem_arg_done(a) ||
 	    (fun != 0 && fun != 1 && fun != 4))
 		return vm_cme(50);
 	if (rst) {
@@ -191,7 +191,7 @@ static struct vm_result cmd_cfun(struct vmodem *vm, enum vm_cmd_type type, struc
 	vm->cfun = fun;
 	if (fun == 1 && vm->sim == VM_SIM_READY && vm->reg_stat != 1)
 		vm->reg_at = vm->now_ms + vm->model->reg_delay_ms;
-	vm_update(vm, vm->now_ms);
+	vmodem_update(vm, vm->now_ms);
 	return vm_ok();
 }
 
@@ -200,15 +200,15 @@ static struct vm_result cmd_csq(struct vmodem *vm, enum vm_cmd_type type, struct
 {
 	(void)a;
 	if (type == VM_CMD_TEST) {
-		vm_info(vm, "+CSQ: (0-31,99),(0-7,99)");
+		vmodem_info(vm, "+CSQ: (0-31,99),(0-7,99)");
 		return vm_ok();
 	}
 	if (type != VM_CMD_EXEC)
 		return vm_cme(4);
 	if (vm->reg_stat == 1)
-		vm_info(vm, "+CSQ: 21,0");
+		vmodem_info(vm, "+CSQ: 21,0");
 	else
-		vm_info(vm, "+CSQ: 99,99");
+		vmodem_info(vm, "+CSQ: 99,99");
 	return vm_ok();
 }
 
@@ -221,11 +221,11 @@ static struct vm_result cmd_cbc(struct vmodem *vm, enum vm_cmd_type type, struct
 		return vm_ok();
 	if (type != VM_CMD_EXEC)
 		return vm_cme(4);
-	vm_info(vm, "%s", vm->model->cbc);
+	vmodem_info(vm, "%s", vm->model->cbc);
 	return vm_ok();
 }
 
-const struct vm_cmd vm_cmds_gsm[] = {
+const struct vm_cmd vmodem_cmds_gsm[] = {
 	{"+CMEE", cmd_cmee, 0}, {"+CPIN", cmd_cpin, 0}, {"+CFUN", cmd_cfun, 0}, {"+CSCS", cmd_cscs, 0},
 	{"+CSQ", cmd_csq, 0},   {"+CBC", cmd_cbc, 0},   {"+CLIP", cmd_clip, 0}, {"+CRC", cmd_crc, 0},
 	{"+CCWA", cmd_ccwa, 0}, {"+CUSD", cmd_cusd, 0}, {NULL, NULL, 0},

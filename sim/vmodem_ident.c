@@ -45,7 +45,7 @@ static struct vm_result ident_line(struct vmodem *vm, enum vm_cmd_type type, con
 		return vm_ok();
 	if (type != VM_CMD_EXEC)
 		return vm_cme(4);
-	vm_info(vm, "%s", text);
+	vmodem_info(vm, "%s", text);
 	return vm_ok();
 }
 
@@ -83,12 +83,12 @@ static struct vm_result cmd_cimi(struct vmodem *vm, enum vm_cmd_type type, struc
 	return ident_line(vm, type, buf);
 }
 
-struct vm_result vm_ident_ati(struct vmodem *vm, int n)
+struct vm_result vmodem_ident_ati(struct vmodem *vm, int n)
 {
 	switch (n) {
 	case 0:
 		for (const char *const *l = vm->model->ati; *l; l++)
-			vm_info(vm, "%s", *l);
+			vmodem_info(vm, "%s", *l);
 		return vm_ok();
 	case 3:
 		return ident_line(vm, VM_CMD_EXEC, vm->model->manufacturer);
@@ -101,7 +101,7 @@ struct vm_result vm_ident_ati(struct vmodem *vm, int n)
 	}
 }
 
-const struct vm_cmd vm_cmds_ident[] = {
+const struct vm_cmd vmodem_cmds_ident[] = {
 	{"+CGMI", cmd_cgmi, 0}, {"+GMI", cmd_cgmi, 0},  {"+CGMM", cmd_cgmm, 0},
 	{"+GMM", cmd_cgmm, 0},  {"+CGMR", cmd_cgmr, 0}, {"+GMR", cmd_cgmr, 0},
 	{"+CGSN", cmd_cgsn, 0}, {"+GSN", cmd_cgsn, 0},  {"+CIMI", cmd_cimi, VM_CMD_NEEDS_SIM},

@@ -56,7 +56,7 @@ struct vm_args {
 	const char *end;
 };
 
-struct vm_mem_name {
+struct vmodem_mem_name {
 	const char *name;
 	enum vm_mem_id id;
 };
@@ -64,14 +64,14 @@ struct vm_mem_name {
 /* A personality: the documented habits of one module family, as data. */
 struct vm_model {
 	const char *key;
-	const char *manufacturer;          /* +CGMI */
-	const char *model;                 /* +CGMM */
-	const char *revision;              /* +CGMR */
-	const char *const *ati;            /* ATI lines */
-	const char *const *boot_urcs;      /* after power-on, before the SIM state */
-	const char *const *sim_ready_urcs; /* once the SIM is unlocked */
-	const char *const *unsupported;    /* commands this model answers ERROR to */
-	const struct vm_mem_name *mems;    /* names +CPMS accepts */
+	const char *manufacturer;           /* +CGMI */
+	const char *model;                  /* +CGMM */
+	const char *revision;               /* +CGMR */
+	const char *const *ati;             /* ATI lines */
+	const char *const *boot_urcs;       /* after power-on, before the SIM state */
+	const char *const *sim_ready_urcs;  /* once the SIM is unlocked */
+	const char *const *unsupported;     /* commands this model answers ERROR to */
+	const struct vmodem_mem_name *mems; /* names +CPMS accepts */
 	const char *cpms_test;
 	const char *cnmi_test;
 	const char *cscs_test;
@@ -90,7 +90,7 @@ struct vm_model {
 	uint32_t send_ms;          /* Ctrl-Z to the +CMGS result: RP-DATA to RP-ACK, TS 24.011 */
 };
 
-struct vm_urc {
+struct vmodem_urc {
 	size_t len;
 	char text[VM_URC_MAX];
 };
@@ -161,7 +161,7 @@ struct vmodem {
 	uint64_t cnma_deadline;
 	struct vm_msg cnma_msg;
 
-	struct vm_urc urcq[VM_URC_QUEUE];
+	struct vmodem_urc urcq[VM_URC_QUEUE];
 	int urcq_len;
 
 	/* faults and timers; 0 = not pending */
@@ -185,18 +185,18 @@ struct vm_cmd {
 };
 
 /* Command tables, one per file that implements them. */
-extern const struct vm_cmd vm_cmds_ident[];
-extern const struct vm_cmd vm_cmds_gsm[];
-extern const struct vm_cmd vm_cmds_reg[];
-extern const struct vm_cmd vm_cmds_sms[];
-extern const struct vm_cmd vm_cmds_store[];
+extern const struct vm_cmd vmodem_cmds_ident[];
+extern const struct vm_cmd vmodem_cmds_gsm[];
+extern const struct vm_cmd vmodem_cmds_reg[];
+extern const struct vm_cmd vmodem_cmds_sms[];
+extern const struct vm_cmd vmodem_cmds_store[];
 
 /* Personalities, indexed by enum vmodem_model. */
-const struct vm_model *vm_model_get(enum vmodem_model model);
-bool vm_model_unsupported(const struct vm_model *m, const char *name);
+const struct vm_model *vmodem_model_get(enum vmodem_model model);
+bool vmodem_model_unsupported(const struct vm_model *m, const char *name);
 /* The storage a +CPMS name means for this model, or VM_MEM_NONE. */
-enum vm_mem_id vm_model_mem(const struct vm_model *m, const char *name);
-const char *vm_mem_name(enum vm_mem_id id);
+enum vm_mem_id vmodem_model_mem(const struct vm_model *m, const char *name);
+const char *vmodem_mem_name(enum vm_mem_id id);
 
 static inline struct vm_result vm_ok(void)
 {
@@ -213,97 +213,97 @@ static inline struct vm_result vm_cms(int code)
 
 /* vmodem_arg.c: each returns 1 when the field is present, 0 when it is empty or missing,
  * -EINVAL when it is malformed. Strings must be quoted; `size` includes the NUL. */
-int vm_arg_int(struct vm_args *a, int *out);
-int vm_arg_str(struct vm_args *a, char *out, size_t size);
+int vmodem_arg_int(struct vm_args *a, int *out);
+int vmodem_arg_str(struct vm_args *a, char *out, size_t size);
 /* The value of an optional int field within [min, max]: 0, or -EINVAL. */
-int vm_arg_int_opt(struct vm_args *a, int min, int max, int *inout);
-bool vm_arg_done(const struct vm_args *a);
+int vmodem_arg_int_opt(struct vm_args *a, int min, int max, int *inout);
+bool vmodem_arg_done(const struct vm_args *a);
 
 /* vmodem_out.c: what the modem writes. */
-void vm_write(struct vmodem *vm, const void *buf, size_t len);
-void vm_info(struct vmodem *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vmodem_write(struct vmodem *vm, const void *buf, size_t len);
+void vmodem_info(struct vmodem *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A line of an answer that continues the previous one (a PDU after its header). */
-void vm_info_cont(struct vmodem *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void vm_final(struct vmodem *vm, struct vm_result res);
-void vm_prompt(struct vmodem *vm);
-void vm_urc(struct vmodem *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vmodem_info_cont(struct vmodem *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vmodem_final(struct vmodem *vm, struct vm_result res);
+void vmodem_prompt(struct vmodem *vm);
+void vmodem_urc(struct vmodem *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* +CMTI/+CMT/+CDS/+CDSI, buffered or discarded as +CNMI <mode> says (27.005 3.4.1). */
-void vm_urc_sms(struct vmodem *vm, const char *text, size_t len);
-void vm_urc_flush(struct vmodem *vm);
-uint32_t vm_random(struct vmodem *vm);
+void vmodem_urc_sms(struct vmodem *vm, const char *text, size_t len);
+void vmodem_urc_flush(struct vmodem *vm);
+uint32_t vmodem_random(struct vmodem *vm);
 
 /* vmodem_ident.c: ATI<n>, V.250 6.1.3 */
-struct vm_result vm_ident_ati(struct vmodem *vm, int n);
+struct vm_result vmodem_ident_ati(struct vmodem *vm, int n);
 
 /* vmodem_line.c */
 /* One byte typed in command state: echoed when E1, executed at S3. */
-void vm_line_input(struct vmodem *vm, uint8_t c);
+void vmodem_line_input(struct vmodem *vm, uint8_t c);
 /* Forgets the partly typed line. */
-void vm_line_reset(struct vmodem *vm);
+void vmodem_line_reset(struct vmodem *vm);
 
 /* vmodem.c */
 /* ATZ / AT&F: echo on, verbose, not quiet, S-registers and +CMEE back to defaults. */
-void vm_profile_defaults(struct vmodem *vm);
+void vmodem_profile_defaults(struct vmodem *vm);
 /* Moves the clock to `now_ms`: ends boots, hangs and outages that are due, recomputes the
  * registration (printing its URCs) and expires a +CNMA wait. Every entry point calls it. */
-void vm_update(struct vmodem *vm, uint64_t now_ms);
+void vmodem_update(struct vmodem *vm, uint64_t now_ms);
 /* Prints +CREG/+CGREG/+CEREG URCs for the current registration, as each <n> asks. */
-void vm_reg_changed(struct vmodem *vm);
+void vmodem_reg_changed(struct vmodem *vm);
 /* Powered, booted and +CFUN=1. */
-bool vm_radio_on(const struct vmodem *vm);
+bool vmodem_radio_on(const struct vmodem *vm);
 /* The SIM became ready: its model's URCs, then registration after the model's delay. */
-void vm_sim_unlocked(struct vmodem *vm);
+void vmodem_sim_unlocked(struct vmodem *vm);
 /* Forgets volatile state and goes silent for the model's boot time (+CFUN=1,1, the fault). */
-void vm_reboot(struct vmodem *vm);
+void vmodem_reboot(struct vmodem *vm);
 
 /* vmodem_store.c */
 /* Allocates `slots` empty slots in each of SM, ME and SR. Returns 0 or -ENOMEM. */
-int vm_store_init(struct vmodem *vm, int slots);
-void vm_store_free(struct vmodem *vm);
+int vmodem_store_init(struct vmodem *vm, int slots);
+void vmodem_store_free(struct vmodem *vm);
 /* Stores a TPDU in `mem` (MT: SM, then ME). Returns the slot index as the client sees it,
  * or -ENOSPC. `*where` is the store it went to. */
-int vm_store_put(struct vmodem *vm, enum vm_mem_id mem, enum vm_stat stat, const uint8_t *tpdu, size_t len,
-		 enum vm_mem_id *where);
+int vmodem_store_put(struct vmodem *vm, enum vm_mem_id mem, enum vm_stat stat, const uint8_t *tpdu,
+		     size_t len, enum vm_mem_id *where);
 /* The sim-full fault: every free SM and ME slot gets an old, read SMS-DELIVER. */
-void vm_store_fill(struct vmodem *vm);
+void vmodem_store_fill(struct vmodem *vm);
 /* Slot `i` (0-based; across SM then ME for MT), or NULL when out of range. */
-struct vm_msg *vm_store_slot(struct vmodem *vm, enum vm_mem_id mem, int i);
+struct vm_msg *vmodem_store_slot(struct vmodem *vm, enum vm_mem_id mem, int i);
 /* Used and total slots of a memory as +CPMS reports them (MT: SM and ME together). */
-int vm_store_used(const struct vmodem *vm, enum vm_mem_id mem);
-int vm_store_total(const struct vmodem *vm, enum vm_mem_id mem);
+int vmodem_store_used(const struct vmodem *vm, enum vm_mem_id mem);
+int vmodem_store_total(const struct vmodem *vm, enum vm_mem_id mem);
 
 /* vmodem_pdu.c */
 /* Writes the SMSC address octets of `number` as hex into `out`; returns hex digits written. */
-size_t vm_pdu_smsc_hex(const char *number, int type, char *out, size_t size);
+size_t vmodem_pdu_smsc_hex(const char *number, int type, char *out, size_t size);
 /* The message class of an SMS-DELIVER (TS 23.038 4), or -1 when it has none. */
-int vm_pdu_deliver_class(const uint8_t *tpdu, size_t len);
+int vmodem_pdu_deliver_class(const uint8_t *tpdu, size_t len);
 
 /* vmodem_notify.c */
 /* After the +CNMA wait: routing off (+CNMI mt=ds=0) and the message stored, 27.005 3.4.1. */
-void vm_notify_tick(struct vmodem *vm);
+void vmodem_notify_tick(struct vmodem *vm);
 /* AT+CNMA[=n]: n 0/1 acknowledges the pending +CMT/+CDS, 2 refuses it (it is then stored);
  * +CMS ERROR: 340 when nothing waits. */
-struct vm_result vm_cnma(struct vmodem *vm, int n);
+struct vm_result vmodem_cnma(struct vmodem *vm, int n);
 /* Power loss: a routed message not yet acknowledged is kept in storage, as the network
  * would deliver it again. */
-void vm_notify_reset(struct vmodem *vm);
+void vmodem_notify_reset(struct vmodem *vm);
 
 /* vmodem_text.c: text mode (+CMGF=1) views of stored messages, 27.005 3.4.2 and 3.4.3 */
-struct vm_result vm_text_list(struct vmodem *vm, int stat);
-struct vm_result vm_text_read(struct vmodem *vm, const struct vm_msg *m);
+struct vm_result vmodem_text_list(struct vmodem *vm, int stat);
+struct vm_result vmodem_text_read(struct vmodem *vm, const struct vm_msg *m);
 /* Ctrl-Z after AT+CMGS="<da>": builds the SMS-SUBMIT from the text and +CSMP and sends it. */
-struct vm_result vm_text_submit(struct vmodem *vm);
+struct vm_result vmodem_text_submit(struct vmodem *vm);
 /* Formats the +CMT/+CDS header and body of text mode into `out`; returns its length, or 0. */
-size_t vm_text_urc(struct vmodem *vm, const struct vm_msg *m, bool report, char *out, size_t size);
+size_t vmodem_text_urc(struct vmodem *vm, const struct vm_msg *m, bool report, char *out, size_t size);
 
 /* vmodem_sms.c */
 /* Hands a checked SMS-SUBMIT TPDU (SMSC octets removed) to the network with the next TP-MR. */
-struct vm_result vm_submit(struct vmodem *vm, uint8_t *tpdu, size_t len);
+struct vm_result vmodem_submit(struct vmodem *vm, uint8_t *tpdu, size_t len);
 /* One byte typed after the `> ` prompt: hex (PDU) or text, Ctrl-Z sends, ESC cancels. */
-void vm_prompt_input(struct vmodem *vm, uint8_t c);
+void vmodem_prompt_input(struct vmodem *vm, uint8_t c);
 /* Once the round trip of VM_IN_WAIT is over: hands the SMS to the network, prints the result. */
-void vm_send_tick(struct vmodem *vm);
+void vmodem_send_tick(struct vmodem *vm);
 /* True while the text-entry prompt holds the line (27.005 3.4.1 "TA-TE link reserved"). */
-bool vm_link_reserved(const struct vmodem *vm);
+bool vmodem_link_reserved(const struct vmodem *vm);
 
 #endif

@@ -15,7 +15,7 @@ struct vm_basic {
 	bool query;
 };
 
-void vm_line_reset(struct vmodem *vm)
+void vmodem_line_reset(struct vmodem *vm)
 {
 	vm->line_len = 0;
 	vm->line_overflow = false;
@@ -23,7 +23,8 @@ void vm_line_reset(struct vmodem *vm)
 
 static const struct vm_cmd *find_cmd(const char *name)
 {
-	const struct vm_cmd *tables[] = {vm_cmds_ident, vm_cmds_gsm, vm_cmds_reg, vm_cmds_sms, vm_cmds_store};
+	const struct vm_cmd *tables[] = {vmodem_cmds_ident, vmodem_cmds_gsm, vmodem_cmds_reg, vmodem_cmds_sms,
+					 vmodem_cmds_store};
 	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
 		for (const struct vm_cmd *c = tables[t]; c->name; c++)
 			if (strcasecmp(c->name, name) == 0)
@@ -49,7 +50,7 @@ static struct vm_result run_extended(struct vmodem *vm, const char *name, enum v
 				     const char *args, size_t args_len)
 {
 	const struct vm_cmd *c = find_cmd(name);
-	if (!c || vm_model_unsupported(vm->model, name))
+	if (!c || vmodem_model_unsupported(vm->model, name))
 		return vm_cme(4);
 	if ((c->flags & VM_CMD_NEEDS_SIM) && type != VM_CMD_TEST) {
 		struct vm_result r = sim_locked(vm, c->flags);
@@ -102,10 +103,10 @@ static struct vm_result run_basic(struct vmodem *vm, const struct vm_basic *b)
 			vm->quiet = v;
 			break;
 		case VM_BASIC_RESET:
-			vm_profile_defaults(vm);
+			vmodem_profile_defaults(vm);
 			break;
 		case VM_BASIC_IDENT:
-			return vm_ident_ati(vm, v);
+			return vmodem_ident_ati(vm, v);
 		case VM_BASIC_ACCEPT:
 			break;
 		}
@@ -126,7 +127,7 @@ static struct vm_result run_sreg(struct vmodem *vm, const char **pp)
 	if (reg >= (int)sizeof(vm->sreg))
 		return vm_cme(4);
 	if (*p == '?') {
-		vm_info(vm, "%03d", vm->sreg[reg]);
+		vmodem_info(vm, "%03d", vm->sreg[reg]);
 		*pp = p + 1;
 		return vm_ok();
 	}
@@ -218,15 +219,15 @@ static void execute(struct vmodem *vm, const char *body)
 		else
 			res = vm_cme(50);
 	}
-	vm_final(vm, res);
+	vmodem_final(vm, res);
 	if (res.kind == VM_RES_PROMPT)
 		return;
 	if (vm->reboot_after_reply) {
 		vm->reboot_after_reply = false;
-		vm_reboot(vm);
+		vmodem_reboot(vm);
 		return;
 	}
-	vm_urc_flush(vm);
+	vmodem_urc_flush(vm);
 }
 
 /* Normalises the text after "AT": spaces dropped and letters upper-cased outside quotes. */
@@ -257,7 +258,7 @@ static void process_line(struct vmodem *vm)
 	if (i + 1 >= len)
 		return;
 	if (vm->line_overflow) {
-		vm_final(vm, vm_cme(50));
+		vmodem_final(vm, vm_cme(50));
 		return;
 	}
 	normalise(l + i + 2, len - i - 2, body);
@@ -265,24 +266,24 @@ static void process_line(struct vmodem *vm)
 	execute(vm, body);
 }
 
-void vm_line_input(struct vmodem *vm, uint8_t c)
+void vmodem_line_input(struct vmodem *vm, uint8_t c)
 {
 	if (vm->echo)
 		vm->hooks.write(vm->user, &c, 1);
 	if (c == vm->sreg[3]) {
 		process_line(vm);
-		vm_line_reset(vm);
+		vmodem_line_reset(vm);
 	} else if (c == vm->sreg[5]) {
 		if (vm->line_len > 0)
 			vm->line_len--;
 	} else if (c == VM_ESC) {
-		vm_line_reset(vm);
+		vmodem_line_reset(vm);
 	} else if (c == vm->sreg[4] || c == 0x1a || c == '\0') {
 		return;
 	} else if (vm->line_len + 1 < sizeof(vm->line)) {
 		vm->line[vm->line_len++] = (char)c;
 		if (vm->line_len == 2 && toupper((unsigned char)vm->line[0]) == 'A' && c == '/') {
-			vm_line_reset(vm);
+			vmodem_line_reset(vm);
 			execute(vm, vm->last_line);
 		}
 	} else {

@@ -6,12 +6,12 @@
 #include <stddef.h>
 #include <strings.h>
 
-static const struct vm_mem_name mems_generic[] = {
+static const struct vmodem_mem_name mems_generic[] = {
 	{"SM", VM_MEM_SM}, {"ME", VM_MEM_ME}, {"MT", VM_MEM_MT}, {"SR", VM_MEM_SR}, {NULL, VM_MEM_NONE},
 };
 
 /* SIM800 Series AT Command Manual, AT+CPMS: "SM_P"/"ME_P" are the preferred variants. */
-static const struct vm_mem_name mems_sim800[] = {
+static const struct vmodem_mem_name mems_sim800[] = {
 	{"SM", VM_MEM_SM},   {"ME", VM_MEM_ME}, {"SM_P", VM_MEM_SM},
 	{"ME_P", VM_MEM_ME}, {"MT", VM_MEM_MT}, {NULL, VM_MEM_NONE},
 };
@@ -105,9 +105,9 @@ static const struct vm_model models[] = {
 			/* the result waits for the network's RP-ACK: seconds on a live network */
 			.send_ms = 1500,
 		},
-	[VMODEM_MODEL_EC25] =
+	[VMODEM_MODEL_EC2X] =
 		{
-			.key = "ec25",
+			.key = "ec2x",
 			.manufacturer = "Quectel",
 			.model = "EC25",
 			.revision = "EC25EFAR06A06M4G",
@@ -128,7 +128,7 @@ static const struct vm_model models[] = {
 			.default_mem = VM_MEM_SM,
 			.mt_forced = VM_MEM_NONE,
 			.report_mem = VM_MEM_SR,
-			.index_base = 1,
+			.index_base = 0, /* Quectel numbers its storages from 0: +CMTI: "ME",0 */
 			.empty_read_ok = false,
 			.act = 7,
 			.boot_ms = 5000,
@@ -170,19 +170,19 @@ static const struct vm_model models[] = {
 		},
 };
 
-const struct vm_model *vm_model_get(enum vmodem_model model)
+const struct vm_model *vmodem_model_get(enum vmodem_model model)
 {
 	switch (model) {
 	case VMODEM_MODEL_GENERIC:
 	case VMODEM_MODEL_SIM800:
-	case VMODEM_MODEL_EC25:
+	case VMODEM_MODEL_EC2X:
 	case VMODEM_MODEL_E3372:
 		return &models[model];
 	}
 	return &models[VMODEM_MODEL_GENERIC];
 }
 
-bool vm_model_unsupported(const struct vm_model *m, const char *name)
+bool vmodem_model_unsupported(const struct vm_model *m, const char *name)
 {
 	for (const char *const *u = m->unsupported; u && *u; u++)
 		if (strcasecmp(*u, name) == 0)
@@ -190,15 +190,15 @@ bool vm_model_unsupported(const struct vm_model *m, const char *name)
 	return false;
 }
 
-enum vm_mem_id vm_model_mem(const struct vm_model *m, const char *name)
+enum vm_mem_id vmodem_model_mem(const struct vm_model *m, const char *name)
 {
-	for (const struct vm_mem_name *n = m->mems; n->name; n++)
+	for (const struct vmodem_mem_name *n = m->mems; n->name; n++)
 		if (strcasecmp(n->name, name) == 0)
 			return n->id;
 	return VM_MEM_NONE;
 }
 
-const char *vm_mem_name(enum vm_mem_id id)
+const char *vmodem_mem_name(enum vm_mem_id id)
 {
 	switch (id) {
 	case VM_MEM_SM:

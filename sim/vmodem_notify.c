@@ -23,12 +23,12 @@ static void show_full(struct vmodem *vm, enum vm_mem_id mem)
 	log_warn("vmodem",
 		 "event=store_full modem=%s mem=%s slots=%d hint=\"client must read and delete messages "
 		 "(AT+CMGD); the network keeps retrying\"",
-		 vm->name, vm_mem_name(mem), vm_store_total(vm, mem));
+		 vm->name, vmodem_mem_name(mem), vmodem_store_total(vm, mem));
 	const char *urc = vm->model->full_urc, *mark = urc ? strstr(urc, "%s") : NULL;
 	if (mark)
-		vm_urc(vm, "%.*s%s%s", (int)(mark - urc), urc, vm_mem_name(mem), mark + 2);
+		vmodem_urc(vm, "%.*s%s%s", (int)(mark - urc), urc, vmodem_mem_name(mem), mark + 2);
 	else if (urc)
-		vm_urc(vm, "%s", urc);
+		vmodem_urc(vm, "%s", urc);
 }
 
 static int store_and_notify(struct vmodem *vm, const uint8_t *tpdu, size_t len, bool report)
@@ -39,7 +39,7 @@ static int store_and_notify(struct vmodem *vm, const uint8_t *tpdu, size_t len, 
 	else if (!report && vm->model->mt_forced != VM_MEM_NONE)
 		mem = vm->model->mt_forced;
 	enum vm_mem_id where = mem;
-	int index = vm_store_put(vm, mem, VM_STAT_REC_UNREAD, tpdu, len, &where);
+	int index = vmodem_store_put(vm, mem, VM_STAT_REC_UNREAD, tpdu, len, &where);
 	if (index < 0) {
 		show_full(vm, mem);
 		return -ENOSPC;
@@ -47,13 +47,13 @@ static int store_and_notify(struct vmodem *vm, const uint8_t *tpdu, size_t len, 
 	char urc[64];
 	int n = 0;
 	if (report && vm->cnmi[3] == 2)
-		n = snprintf(urc, sizeof(urc), "\r\n+CDSI: \"%s\",%d\r\n", vm_mem_name(where), index);
+		n = snprintf(urc, sizeof(urc), "\r\n+CDSI: \"%s\",%d\r\n", vmodem_mem_name(where), index);
 	else if (!report && vm->cnmi[1] >= 1)
-		n = snprintf(urc, sizeof(urc), "\r\n+CMTI: \"%s\",%d\r\n", vm_mem_name(where), index);
-	log_debug("vmodem", "event=stored modem=%s mem=%s index=%d report=%d", vm->name, vm_mem_name(where),
-		  index, report);
+		n = snprintf(urc, sizeof(urc), "\r\n+CMTI: \"%s\",%d\r\n", vmodem_mem_name(where), index);
+	log_debug("vmodem", "event=stored modem=%s mem=%s index=%d report=%d", vm->name,
+		  vmodem_mem_name(where), index, report);
 	if (n > 0)
-		vm_urc_sms(vm, urc, (size_t)n);
+		vmodem_urc_sms(vm, urc, (size_t)n);
 	return 0;
 }
 
@@ -61,7 +61,7 @@ static int store_and_notify(struct vmodem *vm, const uint8_t *tpdu, size_t len, 
  * the line is rejected (RP-ERROR, TS 24.011), so the network keeps it and tries again. */
 static bool route_rejected(const struct vmodem *vm)
 {
-	return vm->cnmi[0] == 1 && vm_link_reserved(vm);
+	return vm->cnmi[0] == 1 && vmodem_link_reserved(vm);
 }
 
 static void route(struct vmodem *vm, const uint8_t *tpdu, size_t len, bool report)
@@ -71,10 +71,10 @@ static void route(struct vmodem *vm, const uint8_t *tpdu, size_t len, bool repor
 	char text[VM_URC_MAX];
 	size_t n;
 	if (vm->cmgf) {
-		n = vm_text_urc(vm, &m, report, text, sizeof(text));
+		n = vmodem_text_urc(vm, &m, report, text, sizeof(text));
 	} else {
 		char hex[2 * (VM_TPDU_MAX + 14) + 1];
-		size_t h = vm_pdu_smsc_hex(vm->csca, vm->csca_type, hex, sizeof(hex));
+		size_t h = vmodem_pdu_smsc_hex(vm->csca, vm->csca_type, hex, sizeof(hex));
 		hex_encode(tpdu, len, hex + h);
 		if (report)
 			n = (size_t)snprintf(text, sizeof(text), "\r\n+CDS: %zu\r\n%s\r\n", len, hex);
@@ -86,7 +86,7 @@ static void route(struct vmodem *vm, const uint8_t *tpdu, size_t len, bool repor
 		store_and_notify(vm, tpdu, len, report);
 		return;
 	}
-	vm_urc_sms(vm, text, n);
+	vmodem_urc_sms(vm, text, n);
 	if (vm->csms == 1) {
 		vm->cnma_pending = true;
 		vm->cnma_is_report = report;
@@ -97,12 +97,12 @@ static void route(struct vmodem *vm, const uint8_t *tpdu, size_t len, bool repor
 
 int vmodem_deliver(struct vmodem *vm, const uint8_t *tpdu, size_t len, uint64_t now_ms)
 {
-	vm_update(vm, now_ms);
+	vmodem_update(vm, now_ms);
 	if (!reachable(vm))
 		return -ENETDOWN;
 	if (len < 2 || len > VM_TPDU_MAX)
 		return -EINVAL;
-	int cls = vm_pdu_deliver_class(tpdu, len);
+	int cls = vmodem_pdu_deliver_class(tpdu, len);
 	int mt = vm->cnmi[1];
 	/* 27.005 3.4.1 <mt>: 2 routes all but class 2 (SIM-specific), 3 routes class 3 only */
 	if (((mt == 2 && cls != 2) || (mt == 3 && cls == 3)) && !vm->cnma_pending) {
@@ -116,7 +116,7 @@ int vmodem_deliver(struct vmodem *vm, const uint8_t *tpdu, size_t len, uint64_t 
 
 int vmodem_status_report(struct vmodem *vm, const uint8_t *tpdu, size_t len, uint64_t now_ms)
 {
-	vm_update(vm, now_ms);
+	vmodem_update(vm, now_ms);
 	if (!reachable(vm))
 		return -ENETDOWN;
 	if (len < 2 || len > VM_TPDU_MAX)
@@ -146,13 +146,13 @@ static void keep_unacked(struct vmodem *vm)
 		log_error("vmodem", "event=unacked_lost modem=%s reason=store_full", vm->name);
 }
 
-void vm_notify_reset(struct vmodem *vm)
+void vmodem_notify_reset(struct vmodem *vm)
 {
 	if (vm->cnma_pending)
 		keep_unacked(vm);
 }
 
-struct vm_result vm_cnma(struct vmodem *vm, int n)
+struct vm_result vmodem_cnma(struct vmodem *vm, int n)
 {
 	if (!vm->cnma_pending)
 		return vm_cms(340);
@@ -165,7 +165,7 @@ struct vm_result vm_cnma(struct vmodem *vm, int n)
 	return vm_ok();
 }
 
-void vm_notify_tick(struct vmodem *vm)
+void vmodem_notify_tick(struct vmodem *vm)
 {
 	if (!vm->cnma_pending || vm->now_ms < vm->cnma_deadline)
 		return;

@@ -54,7 +54,7 @@ static const char *err_text(const struct vm_err_text *t, int code)
 	return "unknown";
 }
 
-uint32_t vm_random(struct vmodem *vm)
+uint32_t vmodem_random(struct vmodem *vm)
 {
 	uint32_t x = vm->rng;
 	x ^= x << 13;
@@ -67,16 +67,16 @@ uint32_t vm_random(struct vmodem *vm)
 static void put_garbage(struct vmodem *vm)
 {
 	uint8_t junk[16];
-	size_t n = 4 + vm_random(vm) % 9;
+	size_t n = 4 + vmodem_random(vm) % 9;
 	for (size_t i = 0; i < n; i++) {
-		uint8_t b = (uint8_t)vm_random(vm);
+		uint8_t b = (uint8_t)vmodem_random(vm);
 		junk[i] = (b == '\r' || b == '\n') ? 0xff : b;
 	}
 	vm->garbage_pending = false;
 	vm->hooks.write(vm->user, junk, n);
 }
 
-void vm_write(struct vmodem *vm, const void *buf, size_t len)
+void vmodem_write(struct vmodem *vm, const void *buf, size_t len)
 {
 	if (vm->hang_until || vm->boot_until)
 		return;
@@ -96,10 +96,10 @@ __attribute__((format(printf, 4, 0))) static void vm_vprint(struct vmodem *vm, c
 	n += (size_t)k < sizeof(buf) - n ? (size_t)k : sizeof(buf) - n - 1;
 	k = snprintf(buf + n, sizeof(buf) - n, "%s", post);
 	n += (size_t)k < sizeof(buf) - n ? (size_t)k : sizeof(buf) - n - 1;
-	vm_write(vm, buf, n);
+	vmodem_write(vm, buf, n);
 }
 
-void vm_info(struct vmodem *vm, const char *fmt, ...)
+void vmodem_info(struct vmodem *vm, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -108,7 +108,7 @@ void vm_info(struct vmodem *vm, const char *fmt, ...)
 	vm->info_started = true;
 }
 
-void vm_info_cont(struct vmodem *vm, const char *fmt, ...)
+void vmodem_info_cont(struct vmodem *vm, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -121,7 +121,7 @@ static void final_text(struct vmodem *vm, const char *text, int v0)
 	char buf[96];
 	int n = vm->verbose ? snprintf(buf, sizeof(buf), "\r\n%s\r\n", text)
 			    : snprintf(buf, sizeof(buf), "%d\r", v0);
-	vm_write(vm, buf, (size_t)n);
+	vmodem_write(vm, buf, (size_t)n);
 }
 
 static void final_err(struct vmodem *vm, const char *kind, const struct vm_err_text *t, int code)
@@ -134,10 +134,10 @@ static void final_err(struct vmodem *vm, const char *kind, const struct vm_err_t
 	char out[104];
 	int n = vm->verbose ? snprintf(out, sizeof(out), "\r\n%s\r\n", buf)
 			    : snprintf(out, sizeof(out), "%s\r\n", buf);
-	vm_write(vm, out, (size_t)n);
+	vmodem_write(vm, out, (size_t)n);
 }
 
-void vm_final(struct vmodem *vm, struct vm_result res)
+void vmodem_final(struct vmodem *vm, struct vm_result res)
 {
 	vm->info_started = false;
 	if (vm->quiet && res.kind != VM_RES_PROMPT && res.kind != VM_RES_DONE)
@@ -162,19 +162,19 @@ void vm_final(struct vmodem *vm, struct vm_result res)
 			final_err(vm, "CMS", cms_texts, res.code);
 		break;
 	case VM_RES_PROMPT:
-		vm_prompt(vm);
+		vmodem_prompt(vm);
 		break;
 	case VM_RES_DONE:
 		break;
 	}
 }
 
-void vm_prompt(struct vmodem *vm)
+void vmodem_prompt(struct vmodem *vm)
 {
-	vm_write(vm, "\r\n> ", 4);
+	vmodem_write(vm, "\r\n> ", 4);
 }
 
-void vm_urc(struct vmodem *vm, const char *fmt, ...)
+void vmodem_urc(struct vmodem *vm, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -188,39 +188,39 @@ static void queue_urc(struct vmodem *vm, const char *text, size_t len)
 		memmove(&vm->urcq[0], &vm->urcq[1], sizeof(vm->urcq[0]) * (VM_URC_QUEUE - 1));
 		vm->urcq_len--;
 	}
-	struct vm_urc *u = &vm->urcq[vm->urcq_len++];
+	struct vmodem_urc *u = &vm->urcq[vm->urcq_len++];
 	u->len = len < sizeof(u->text) ? len : sizeof(u->text);
 	memcpy(u->text, text, u->len);
 }
 
-void vm_urc_sms(struct vmodem *vm, const char *text, size_t len)
+void vmodem_urc_sms(struct vmodem *vm, const char *text, size_t len)
 {
-	bool busy = vm_link_reserved(vm);
+	bool busy = vmodem_link_reserved(vm);
 	switch (vm->cnmi[0]) {
 	case 0:
 		queue_urc(vm, text, len);
 		return;
 	case 1:
 		if (!busy)
-			vm_write(vm, text, len);
+			vmodem_write(vm, text, len);
 		return;
 	case 2:
 		if (busy)
 			queue_urc(vm, text, len);
 		else
-			vm_write(vm, text, len);
+			vmodem_write(vm, text, len);
 		return;
 	default:
-		vm_write(vm, text, len);
+		vmodem_write(vm, text, len);
 		return;
 	}
 }
 
-void vm_urc_flush(struct vmodem *vm)
+void vmodem_urc_flush(struct vmodem *vm)
 {
-	if (vm->cnmi[0] == 0 || vm_link_reserved(vm))
+	if (vm->cnmi[0] == 0 || vmodem_link_reserved(vm))
 		return;
 	for (int i = 0; i < vm->urcq_len; i++)
-		vm_write(vm, vm->urcq[i].text, vm->urcq[i].len);
+		vmodem_write(vm, vm->urcq[i].text, vm->urcq[i].len);
 	vm->urcq_len = 0;
 }

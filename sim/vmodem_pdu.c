@@ -25,7 +25,7 @@ static size_t put_address(const char *number, uint8_t *out)
 	return (n + 1) / 2;
 }
 
-size_t vm_pdu_smsc_hex(const char *number, int type, char *out, size_t size)
+size_t vmodem_pdu_smsc_hex(const char *number, int type, char *out, size_t size)
 {
 	uint8_t buf[14];
 	size_t digits = 0;
@@ -41,7 +41,7 @@ size_t vm_pdu_smsc_hex(const char *number, int type, char *out, size_t size)
 	return hex_encode(buf, oct + 2, out);
 }
 
-int vm_pdu_deliver_class(const uint8_t *t, size_t len)
+int vmodem_pdu_deliver_class(const uint8_t *t, size_t len)
 {
 	if (len < 4 || (t[0] & 0x03) != 0x00)
 		return -1;

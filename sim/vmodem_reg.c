@@ -13,15 +13,15 @@ static struct vm_result reg_cmd(struct vmodem *vm, enum vm_cmd_type type, struct
 	int n = vm->reg_n[which];
 	switch (type) {
 	case VM_CMD_TEST:
-		vm_info(vm, "%s: (0-2)", names[which]);
+		vmodem_info(vm, "%s: (0-2)", names[which]);
 		return vm_ok();
 	case VM_CMD_READ:
 		if (n == 2 && vm->reg_stat == 1)
-			vm_info(vm, "%s: %d,%d,\"%s\",\"%s\",%d", names[which], n, vm->reg_stat,
-				which == 2 ? "0001" : "1A2B", which == 2 ? "01A2B3C" : "3C4D",
-				vm->model->act);
+			vmodem_info(vm, "%s: %d,%d,\"%s\",\"%s\",%d", names[which], n, vm->reg_stat,
+				    which == 2 ? "0001" : "1A2B", which == 2 ? "01A2B3C" : "3C4D",
+				    vm->model->act);
 		else
-			vm_info(vm, "%s: %d,%d", names[which], n, vm->reg_stat);
+			vmodem_info(vm, "%s: %d,%d", names[which], n, vm->reg_stat);
 		return vm_ok();
 	case VM_CMD_EXEC:
 		vm->reg_n[which] = 0;
@@ -29,7 +29,7 @@ static struct vm_result reg_cmd(struct vmodem *vm, enum vm_cmd_type type, struct
 	case VM_CMD_SET:
 		break;
 	}
-	if (vm_arg_int_opt(a, 0, 2, &n) < 0 || !vm_arg_done(a))
+	if (vmodem_arg_int_opt(a, 0, 2, &n) < 0 || !vmodem_arg_done(a))
 		return vm_cme(50);
 	vm->reg_n[which] = n;
 	return vm_ok();
@@ -55,8 +55,8 @@ static struct vm_result cops_set(struct vmodem *vm, struct vm_args *a)
 {
 	int mode = 0, format = vm->cops_format;
 	char oper[24];
-	if (vm_arg_int(a, &mode) != 1 || vm_arg_int_opt(a, 0, 2, &format) < 0 ||
-	    vm_arg_str(a, oper, sizeof(oper)) < 0 || !vm_arg_done(a))
+	if (vmodem_arg_int(a, &mode) != 1 || vmodem_arg_int_opt(a, 0, 2, &format) < 0 ||
+	    vmodem_arg_str(a, oper, sizeof(oper)) < 0 || !vmodem_arg_done(a))
 		return vm_cme(50);
 	switch (mode) {
 	case 0:
@@ -78,7 +78,7 @@ static struct vm_result cops_set(struct vmodem *vm, struct vm_args *a)
 	default:
 		return vm_cme(50);
 	}
-	vm_update(vm, vm->now_ms);
+	vmodem_update(vm, vm->now_ms);
 	return vm_ok();
 }
 
@@ -86,17 +86,17 @@ static struct vm_result cmd_cops(struct vmodem *vm, enum vm_cmd_type type, struc
 {
 	switch (type) {
 	case VM_CMD_TEST:
-		if (!vm_radio_on(vm))
+		if (!vmodem_radio_on(vm))
 			return vm_cme(30);
-		vm_info(vm, "+COPS: (2,\"%s\",\"%s\",\"%s\",%d),,(0-4),(0-2)", oper_names[0], oper_names[1],
-			oper_names[2], vm->model->act);
+		vmodem_info(vm, "+COPS: (2,\"%s\",\"%s\",\"%s\",%d),,(0-4),(0-2)", oper_names[0],
+			    oper_names[1], oper_names[2], vm->model->act);
 		return vm_ok();
 	case VM_CMD_READ:
 		if (vm->reg_stat == 1)
-			vm_info(vm, "+COPS: %d,%d,\"%s\",%d", vm->cops_deregistered ? 2 : 0, vm->cops_format,
-				oper_names[vm->cops_format], vm->model->act);
+			vmodem_info(vm, "+COPS: %d,%d,\"%s\",%d", vm->cops_deregistered ? 2 : 0,
+				    vm->cops_format, oper_names[vm->cops_format], vm->model->act);
 		else
-			vm_info(vm, "+COPS: %d", vm->cops_deregistered ? 2 : 0);
+			vmodem_info(vm, "+COPS: %d", vm->cops_deregistered ? 2 : 0);
 		return vm_ok();
 	case VM_CMD_EXEC:
 		return vm_cme(50);
@@ -111,24 +111,24 @@ static struct vm_result cmd_cgatt(struct vmodem *vm, enum vm_cmd_type type, stru
 	int state = 1;
 	switch (type) {
 	case VM_CMD_TEST:
-		vm_info(vm, "+CGATT: (0,1)");
+		vmodem_info(vm, "+CGATT: (0,1)");
 		return vm_ok();
 	case VM_CMD_READ:
-		vm_info(vm, "+CGATT: %d", vm->reg_stat == 1);
+		vmodem_info(vm, "+CGATT: %d", vm->reg_stat == 1);
 		return vm_ok();
 	case VM_CMD_EXEC:
 		return vm_cme(50);
 	case VM_CMD_SET:
 		break;
 	}
-	if (vm_arg_int_opt(a, 0, 1, &state) < 0 || !vm_arg_done(a))
+	if (vmodem_arg_int_opt(a, 0, 1, &state) < 0 || !vmodem_arg_done(a))
 		return vm_cme(50);
 	if (state == 1 && vm->reg_stat != 1)
 		return vm_cme(30);
 	return vm_ok();
 }
 
-const struct vm_cmd vm_cmds_reg[] = {
+const struct vm_cmd vmodem_cmds_reg[] = {
 	{"+CREG", cmd_creg, 0},   {"+CGREG", cmd_cgreg, 0},
 	{"+CEREG", cmd_cereg, 0}, {"+COPS", cmd_cops, VM_CMD_NEEDS_SIM},
 	{"+CGATT", cmd_cgatt, 0}, {NULL, NULL, 0},

@@ -19,20 +19,20 @@ static struct vm_result cmd_csms(struct vmodem *vm, enum vm_cmd_type type, struc
 	int s = vm->csms;
 	switch (type) {
 	case VM_CMD_TEST:
-		vm_info(vm, "+CSMS: (0,1)");
+		vmodem_info(vm, "+CSMS: (0,1)");
 		return vm_ok();
 	case VM_CMD_READ:
-		vm_info(vm, "+CSMS: %d,1,1,1", vm->csms);
+		vmodem_info(vm, "+CSMS: %d,1,1,1", vm->csms);
 		return vm_ok();
 	case VM_CMD_EXEC:
 		return vm_cms(304);
 	case VM_CMD_SET:
 		break;
 	}
-	if (vm_arg_int(a, &s) != 1 || s > 1 || !vm_arg_done(a))
+	if (vmodem_arg_int(a, &s) != 1 || s > 1 || !vmodem_arg_done(a))
 		return vm_cms(304);
 	vm->csms = s;
-	vm_info(vm, "+CSMS: 1,1,1");
+	vmodem_info(vm, "+CSMS: 1,1,1");
 	return vm_ok();
 }
 
@@ -42,10 +42,10 @@ static struct vm_result int_setting(struct vmodem *vm, enum vm_cmd_type type, st
 	int n = *v;
 	switch (type) {
 	case VM_CMD_TEST:
-		vm_info(vm, "%s: (0-%d)", name, max);
+		vmodem_info(vm, "%s: (0-%d)", name, max);
 		return vm_ok();
 	case VM_CMD_READ:
-		vm_info(vm, "%s: %d", name, *v);
+		vmodem_info(vm, "%s: %d", name, *v);
 		return vm_ok();
 	case VM_CMD_EXEC:
 		*v = 0;
@@ -53,7 +53,7 @@ static struct vm_result int_setting(struct vmodem *vm, enum vm_cmd_type type, st
 	case VM_CMD_SET:
 		break;
 	}
-	if (vm_arg_int_opt(a, 0, max, &n) < 0 || !vm_arg_done(a))
+	if (vmodem_arg_int_opt(a, 0, max, &n) < 0 || !vmodem_arg_done(a))
 		return vm_cms(304);
 	*v = n;
 	return vm_ok();
@@ -82,15 +82,15 @@ static struct vm_result cmd_csca(struct vmodem *vm, enum vm_cmd_type type, struc
 	case VM_CMD_TEST:
 		return vm_ok();
 	case VM_CMD_READ:
-		vm_info(vm, "+CSCA: \"%s\",%d", vm->csca, vm->csca_type);
+		vmodem_info(vm, "+CSCA: \"%s\",%d", vm->csca, vm->csca_type);
 		return vm_ok();
 	case VM_CMD_EXEC:
 		return vm_cms(304);
 	case VM_CMD_SET:
 		break;
 	}
-	if (vm_arg_str(a, num, sizeof(num)) != 1 || vm_arg_int_opt(a, 128, 255, &tosca) < 0 ||
-	    !vm_arg_done(a) || num[strspn(num, "+0123456789")] != '\0')
+	if (vmodem_arg_str(a, num, sizeof(num)) != 1 || vmodem_arg_int_opt(a, 128, 255, &tosca) < 0 ||
+	    !vmodem_arg_done(a) || num[strspn(num, "+0123456789")] != '\0')
 		return vm_cms(vm->cmgf ? 305 : 304);
 	memcpy(vm->csca, num, sizeof(num));
 	vm->csca_type = tosca >= 0 ? tosca : (num[0] == '+' ? 145 : 129);
@@ -105,7 +105,7 @@ static struct vm_result cmd_csmp(struct vmodem *vm, enum vm_cmd_type type, struc
 	case VM_CMD_TEST:
 		return vm_ok();
 	case VM_CMD_READ:
-		vm_info(vm, "+CSMP: %d,%d,%d,%d", v[0], v[1], v[2], v[3]);
+		vmodem_info(vm, "+CSMP: %d,%d,%d,%d", v[0], v[1], v[2], v[3]);
 		return vm_ok();
 	case VM_CMD_EXEC:
 		return vm_ok();
@@ -113,9 +113,9 @@ static struct vm_result cmd_csmp(struct vmodem *vm, enum vm_cmd_type type, struc
 		break;
 	}
 	for (int i = 0; i < 4; i++)
-		if (vm_arg_int_opt(a, 0, 255, &v[i]) < 0)
+		if (vmodem_arg_int_opt(a, 0, 255, &v[i]) < 0)
 			return vm_cms(305);
-	if (!vm_arg_done(a))
+	if (!vmodem_arg_done(a))
 		return vm_cms(305);
 	memcpy(vm->csmp, v, sizeof(v));
 	return vm_ok();
@@ -127,10 +127,10 @@ static struct vm_result cmd_cnmi(struct vmodem *vm, enum vm_cmd_type type, struc
 	memcpy(v, vm->cnmi, sizeof(v));
 	switch (type) {
 	case VM_CMD_TEST:
-		vm_info(vm, "%s", vm->model->cnmi_test);
+		vmodem_info(vm, "%s", vm->model->cnmi_test);
 		return vm_ok();
 	case VM_CMD_READ:
-		vm_info(vm, "+CNMI: %d,%d,%d,%d,%d", v[0], v[1], v[2], v[3], v[4]);
+		vmodem_info(vm, "+CNMI: %d,%d,%d,%d,%d", v[0], v[1], v[2], v[3], v[4]);
 		return vm_ok();
 	case VM_CMD_EXEC:
 		return vm_cms(304);
@@ -139,9 +139,9 @@ static struct vm_result cmd_cnmi(struct vmodem *vm, enum vm_cmd_type type, struc
 	}
 	v[4] = 0;
 	for (int i = 0; i < 5; i++)
-		if (vm_arg_int_opt(a, 0, vm->model->cnmi_max[i], &v[i]) < 0)
+		if (vmodem_arg_int_opt(a, 0, vm->model->cnmi_max[i], &v[i]) < 0)
 			return vm_cms(303);
-	if (!vm_arg_done(a) || v[2] == 1)
+	if (!vmodem_arg_done(a) || v[2] == 1)
 		return vm_cms(303);
 	memcpy(vm->cnmi, v, sizeof(v));
 	if (v[0] != 0 && v[4] == 1)
@@ -154,13 +154,13 @@ static struct vm_result cmd_cnma(struct vmodem *vm, enum vm_cmd_type type, struc
 	int n = 0;
 	if (type == VM_CMD_TEST) {
 		if (vm->cmgf == 0)
-			vm_info(vm, "+CNMA: (0-2)");
+			vmodem_info(vm, "+CNMA: (0-2)");
 		return vm_ok();
 	}
 	if (type == VM_CMD_READ ||
-	    (type == VM_CMD_SET && (vm_arg_int_opt(a, 0, 2, &n) < 0 || !vm_arg_done(a))))
+	    (type == VM_CMD_SET && (vmodem_arg_int_opt(a, 0, 2, &n) < 0 || !vmodem_arg_done(a))))
 		return vm_cms(304);
-	return vm_cnma(vm, n);
+	return vmodem_cnma(vm, n);
 }
 
 /* AT+CMGS=<length> (PDU mode) or AT+CMGS="<da>"[,<toda>] (text mode): opens the prompt. */
@@ -174,14 +174,14 @@ static struct vm_result cmd_cmgs(struct vmodem *vm, enum vm_cmd_type type, struc
 	vm->prompt_bad = false;
 	if (vm->cmgf == 0) {
 		int len = 0;
-		if (vm_arg_int(a, &len) != 1 || len < 7 || len > 164 || !vm_arg_done(a))
+		if (vmodem_arg_int(a, &len) != 1 || len < 7 || len > 164 || !vmodem_arg_done(a))
 			return vm_cms(304);
 		vm->prompt_len = len;
 		vm->in = VM_IN_PDU;
 	} else {
 		vm->prompt_toda = -1;
-		if (vm_arg_str(a, vm->prompt_da, sizeof(vm->prompt_da)) != 1 ||
-		    vm_arg_int_opt(a, 128, 255, &vm->prompt_toda) < 0 || !vm_arg_done(a))
+		if (vmodem_arg_str(a, vm->prompt_da, sizeof(vm->prompt_da)) != 1 ||
+		    vmodem_arg_int_opt(a, 128, 255, &vm->prompt_toda) < 0 || !vmodem_arg_done(a))
 			return vm_cms(305);
 		vm->in = VM_IN_TEXT;
 	}
@@ -196,11 +196,11 @@ static struct vm_result hand_to_network(struct vmodem *vm, const uint8_t *tpdu, 
 		return vm_cms(err);
 	}
 	log_debug("vmodem", "event=sent modem=%s mr=%u len=%zu", vm->name, mr, len);
-	vm_info(vm, "+CMGS: %u", mr);
+	vmodem_info(vm, "+CMGS: %u", mr);
 	return vm_ok();
 }
 
-struct vm_result vm_submit(struct vmodem *vm, uint8_t *tpdu, size_t len)
+struct vm_result vmodem_submit(struct vmodem *vm, uint8_t *tpdu, size_t len)
 {
 	if (sim_pdu_submit_size(tpdu, len) != (int)len)
 		return vm_cms(vm->cmgf ? 305 : 304);
@@ -222,12 +222,12 @@ struct vm_result vm_submit(struct vmodem *vm, uint8_t *tpdu, size_t len)
 	return hand_to_network(vm, tpdu, len, mr);
 }
 
-bool vm_link_reserved(const struct vmodem *vm)
+bool vmodem_link_reserved(const struct vmodem *vm)
 {
 	return vm->in == VM_IN_PDU || vm->in == VM_IN_TEXT;
 }
 
-void vm_send_tick(struct vmodem *vm)
+void vmodem_send_tick(struct vmodem *vm)
 {
 	if (vm->in != VM_IN_WAIT || vm->now_ms < vm->send_done_at)
 		return;
@@ -240,8 +240,8 @@ void vm_send_tick(struct vmodem *vm)
 	else
 		log_warn("vmodem", "event=send_failed modem=%s mr=%u reason=network_lost_during_send",
 			 vm->name, vm->send_mr);
-	vm_final(vm, res);
-	vm_urc_flush(vm);
+	vmodem_final(vm, res);
+	vmodem_urc_flush(vm);
 }
 
 /* Ctrl-Z in PDU mode: <length> must match the hex after the SMSC octets, 27.005 4.3. */
@@ -258,18 +258,18 @@ static struct vm_result submit_pdu(struct vmodem *vm)
 	}
 	if (buf[0] == 0 && vm->csca[0] == '\0')
 		return vm_cms(330); /* no SMSC in the PDU and none in +CSCA, 27.005 3.2.5 */
-	return vm_submit(vm, buf + 1 + buf[0], (size_t)vm->prompt_len);
+	return vmodem_submit(vm, buf + 1 + buf[0], (size_t)vm->prompt_len);
 }
 
 static void prompt_close(struct vmodem *vm, struct vm_result res)
 {
 	vm->in = res.kind == VM_RES_DONE && vm->send_done_at ? VM_IN_WAIT : VM_IN_COMMAND;
 	vm->info_started = false;
-	vm_final(vm, res);
-	vm_urc_flush(vm);
+	vmodem_final(vm, res);
+	vmodem_urc_flush(vm);
 }
 
-void vm_prompt_input(struct vmodem *vm, uint8_t c)
+void vmodem_prompt_input(struct vmodem *vm, uint8_t c)
 {
 	if (vm->echo)
 		vm->hooks.write(vm->user, &c, 1);
@@ -279,11 +279,11 @@ void vm_prompt_input(struct vmodem *vm, uint8_t c)
 	}
 	if (c == VM_CTRL_Z) {
 		vm->info_started = false;
-		prompt_close(vm, vm->cmgf ? vm_text_submit(vm) : submit_pdu(vm));
+		prompt_close(vm, vm->cmgf ? vmodem_text_submit(vm) : submit_pdu(vm));
 		return;
 	}
 	if (vm->in == VM_IN_TEXT && c == '\r')
-		vm_write(vm, "\r\n> ", 4);
+		vmodem_write(vm, "\r\n> ", 4);
 	if (vm->in == VM_IN_PDU && (c == '\r' || c == '\n'))
 		return;
 	if (vm->prompt_used + 1 >= sizeof(vm->prompt_buf)) {
@@ -293,7 +293,7 @@ void vm_prompt_input(struct vmodem *vm, uint8_t c)
 	vm->prompt_buf[vm->prompt_used++] = (char)c;
 }
 
-const struct vm_cmd vm_cmds_sms[] = {
+const struct vm_cmd vmodem_cmds_sms[] = {
 	{"+CSMS", cmd_csms, VM_CMD_SMS},
 	{"+CMGF", cmd_cmgf, VM_CMD_SMS},
 	{"+CSCA", cmd_csca, VM_CMD_NEEDS_SIM | VM_CMD_SMS},

@@ -130,27 +130,27 @@ static void show_msg(struct vmodem *vm, const struct vm_msg *m, int index)
 		snprintf(head, sizeof(head), "+CMGR: \"%s\",", stat_text[m->stat & 3]);
 	if ((m->tpdu[0] & 0x03) == 0x02) {
 		fmt_report(m, fields, sizeof(fields));
-		vm_info(vm, "%s%s", head, fields);
+		vmodem_info(vm, "%s%s", head, fields);
 		return;
 	}
 	struct vm_deliver_view v;
 	char data[2 * 4 * 160 + 8];
 	if (view_deliver(m, &v) < 0) {
-		vm_info(vm, "%s\"\",,\"\"", head);
-		vm_info_cont(vm, "%s", "");
+		vmodem_info(vm, "%s\"\",,\"\"", head);
+		vmodem_info_cont(vm, "%s", "");
 		return;
 	}
 	fmt_deliver(vm, &v, index >= 0, fields, sizeof(fields));
 	data_str(vm, &v, data, sizeof(data));
-	vm_info(vm, "%s%s", head, fields);
-	vm_info_cont(vm, "%s", data);
+	vmodem_info(vm, "%s%s", head, fields);
+	vmodem_info_cont(vm, "%s", data);
 }
 
-struct vm_result vm_text_list(struct vmodem *vm, int stat)
+struct vm_result vmodem_text_list(struct vmodem *vm, int stat)
 {
 	enum vm_mem_id mem = vm->cpms[0];
-	for (int i = 0; i < vm_store_total(vm, mem); i++) {
-		struct vm_msg *m = vm_store_slot(vm, mem, i);
+	for (int i = 0; i < vmodem_store_total(vm, mem); i++) {
+		struct vm_msg *m = vmodem_store_slot(vm, mem, i);
 		if (!m->used || (stat != 4 && m->stat != stat))
 			continue;
 		show_msg(vm, m, i + vm->model->index_base);
@@ -160,13 +160,13 @@ struct vm_result vm_text_list(struct vmodem *vm, int stat)
 	return vm_ok();
 }
 
-struct vm_result vm_text_read(struct vmodem *vm, const struct vm_msg *m)
+struct vm_result vmodem_text_read(struct vmodem *vm, const struct vm_msg *m)
 {
 	show_msg(vm, m, -1);
 	return vm_ok();
 }
 
-size_t vm_text_urc(struct vmodem *vm, const struct vm_msg *m, bool report, char *out, size_t size)
+size_t vmodem_text_urc(struct vmodem *vm, const struct vm_msg *m, bool report, char *out, size_t size)
 {
 	char fields[512];
 	int n;
@@ -217,7 +217,7 @@ static size_t deliver_to_submit(const struct vmodem *vm, const uint8_t *d, size_
 	return q + dl - ud;
 }
 
-struct vm_result vm_text_submit(struct vmodem *vm)
+struct vm_result vmodem_text_submit(struct vmodem *vm)
 {
 	char text[sizeof(vm->prompt_buf) + 1];
 	struct sim_part parts[SIM_MAX_PARTS];
@@ -235,5 +235,5 @@ struct vm_result vm_text_submit(struct vmodem *vm)
 	if (dl < 12)
 		return vm_cms(305);
 	size_t sl = deliver_to_submit(vm, deliver, (size_t)dl, parts[0].coding, submit);
-	return vm_submit(vm, submit, sl);
+	return vmodem_submit(vm, submit, sl);
 }

@@ -3,6 +3,7 @@
 #include "cmd.h"
 #include "commands.h"
 #include "log.h"
+#include "modem_profile.h"
 #include "modem_session.h"
 #include "modem_transport.h"
 
@@ -16,13 +17,15 @@ const char cmd_modem_usage[] =
 	"Usage: m2mon modem info --device PATH [--pin PIN] [--profile NAME] [--baud N] [--json]\n"
 	"\n"
 	"Opens the modem, initialises it as the daemons do, and prints manufacturer, model,\n"
-	"revision, IMEI, SIM state, registration, operator and signal in dBm. Messages on the\n"
-	"SIM are left where they are.\n"
+	"revision, IMEI, SIM state, registration, operator, signal in dBm and how full the\n"
+	"message storage is. Messages on the SIM are left where they are.\n"
 	"\n"
 	"  --device PATH   the modem's serial port or a pseudo-terminal (m2mon ports lists ports)\n"
 	"  --pin PIN       the SIM PIN, when the SIM asks for one\n"
-	"  --profile NAME  auto (by +CGMM, the default), generic, sim800, sim7600, ec2x, bg9x, e3372\n"
+	"  --profile NAME  " MODEM_PROFILE_CHOICES "\n"
+	"                  (auto, the default, chooses by the model the modem reports)\n"
 	"  --baud N        line speed of a real serial port (default 115200)\n"
+	"  --poll-s N      check signal, registration and message storage every N s (default 60)\n"
 	"\n"
 	"Exit status: 0 when the modem answered and is ready, 1 otherwise, 2 on a usage error.\n";
 
@@ -31,7 +34,7 @@ void cmd_modem_defaults(struct modem_settings *s)
 	memset(s, 0, sizeof(*s));
 	s->baud = 115200;
 	s->flow_control = MODEM_FLOW_NONE;
-	s->profile = 0;
+	snprintf(s->profile, sizeof(s->profile), "auto");
 	s->command_timeout_ms = 5000;
 }
 
@@ -41,7 +44,7 @@ int cmd_modem_option(const char *prog, int argc, char **argv, int *i, struct mod
 	const char *val = *i + 1 < argc ? argv[*i + 1] : NULL;
 
 	if (strcmp(opt, "--device") && strcmp(opt, "--pin") && strcmp(opt, "--profile") &&
-	    strcmp(opt, "--baud"))
+	    strcmp(opt, "--baud") && strcmp(opt, "--poll-s"))
 		return 0;
 	if (!val)
 		return cmd_usage_error(prog, "%s needs a value", opt), -1;
@@ -52,12 +55,16 @@ int cmd_modem_option(const char *prog, int argc, char **argv, int *i, struct mod
 		   strspn(val, "0123456789") == strlen(val)) {
 		memcpy(s->pin, val, strlen(val) + 1);
 	} else if (strcmp(opt, "--profile") == 0) {
-		s->profile = -1;
-		for (int k = 0; modem_profile_names[k]; k++)
-			if (strcmp(modem_profile_names[k], val) == 0)
-				s->profile = k;
-		if (s->profile < 0)
-			return cmd_usage_error(prog, "unknown profile '%s'", val), -1;
+		if (strlen(val) >= sizeof(s->profile) || !modem_profile_name_valid(val))
+			return cmd_usage_error(prog, "unknown profile '%s' (%s)", val, MODEM_PROFILE_CHOICES),
+			       -1;
+		memcpy(s->profile, val, strlen(val) + 1);
+	} else if (strcmp(opt, "--poll-s") == 0) {
+		char *end;
+		long p = strtol(val, &end, 10);
+		if (*end || end == val || p < 1 || p > 3600)
+			return cmd_usage_error(prog, "bad --poll-s '%s' (1 to 3600)", val), -1;
+		s->status_poll_s = (int)p;
 	} else if (strcmp(opt, "--baud") == 0) {
 		char *end;
 		long b = strtol(val, &end, 10);
@@ -109,6 +116,10 @@ static void print_info(const struct modem_settings *set, const struct modem_info
 				      "operator", i->operator_name);
 		json_object_set_new(o, "signal_dbm",
 				    i->signal_dbm ? json_integer(i->signal_dbm) : json_null());
+		json_object_set_new(o, "messages_stored",
+				    i->storage_used >= 0 ? json_integer(i->storage_used) : json_null());
+		json_object_set_new(o, "message_slots",
+				    i->storage_total >= 0 ? json_integer(i->storage_total) : json_null());
 		json_dumpf(o, stdout, JSON_INDENT(2));
 		fputc('\n', stdout);
 		json_decref(o);
@@ -123,6 +134,9 @@ static void print_info(const struct modem_settings *set, const struct modem_info
 		printf("signal:        %d dBm\n", i->signal_dbm);
 	else
 		printf("signal:        unknown\n");
+	if (i->storage_total >= 0)
+		printf("messages:      %d of %d slots used%s\n", i->storage_used, i->storage_total,
+		       i->storage_used >= i->storage_total ? " (FULL: nothing more can arrive)" : "");
 }
 
 int cmd_modem(int argc, char **argv)

@@ -31,7 +31,7 @@ const char cmd_sim_usage[] =
 	"  --dir DIR            where the links, sim.sock and sms.jsonl go (created if missing)\n"
 	"  --config FILE        the 'sim' group of a configuration file (see conf/sim.conf);\n"
 	"                       options given as well add modems and phones or override values\n"
-	"  --modem NAME=NUMBER[:MODEL]  a virtual modem; MODEL generic, sim800, ec25 or e3372\n"
+	"  --modem NAME=NUMBER[:MODEL]  a virtual modem; MODEL generic, sim800, ec2x or e3372\n"
 	"  --phone NAME=NUMBER  a handset that can send and receive texts\n"
 	"  --latency-ms N       delivery time of every SMS (default 0)\n"
 	"  --loss P, --duplicate P, --reorder P  probabilities from 0 to 1 (default 0)\n"
@@ -117,7 +117,7 @@ static int parse_endpoint(const char *opt, const char *arg, char *name, size_t n
 	if (why)
 		return cmd_usage_error(PROG, "%s '%s': %s", opt, arg, why);
 	if (colon && (*model = model_index(colon + 1)) < 0)
-		return cmd_usage_error(PROG, "%s '%s': unknown model '%s' (generic, sim800, ec25, e3372)",
+		return cmd_usage_error(PROG, "%s '%s': unknown model '%s' (generic, sim800, ec2x, e3372)",
 				       opt, arg, colon + 1);
 	return 0;
 }

@@ -24,15 +24,21 @@ const char cmd_sms_usage[] =
 	"       long) to NUMBER and prints the message reference of each part. --report asks\n"
 	"       the network for a delivery report. Exit 0 only when the modem accepted every part.\n"
 	"list   prints the messages stored on the modem, multipart messages joined, with the\n"
-	"       storage index of each part. Nothing is deleted without --delete.\n"
-	"watch  prints messages as they arrive until Ctrl-C. Nothing is deleted without --delete.\n"
+	"       storage index of each part; status reports, stored outgoing messages (a SIM\n"
+	"       taken from a phone keeps its sent items) and what cannot be decoded too.\n"
+	"       Nothing is deleted without --delete.\n"
+	"watch  prints messages as they arrive until Ctrl-C, after those already stored (with\n"
+	"       --json, a line {\"type\":\"watching\"} says when that is). Nothing is deleted\n"
+	"       without --delete.\n"
 	"\n"
-	"Also accepted: --profile NAME, --baud N (see m2mon modem --help).\n";
+	"Also accepted: --profile NAME, --baud N, --poll-s N (see m2mon modem --help).\n";
 
 struct item {
 	uint64_t token;
 	int index;
-	int rc; /* sms_decode_pdu's */
+	int stat;    /* TS 27.005 <stat>, -1 for a routed message */
+	char mem[8]; /* its storage, "" for a routed message */
+	int rc;      /* sms_decode_pdu's */
 	char why[128];
 	char *pdu;
 	struct sms_decoded d;
@@ -149,9 +155,10 @@ static void show_report(struct sms_run *r, struct item *it)
 	iso_time(&it->d.discharge, when, sizeof(when));
 	r->shown++;
 	if (r->json)
-		emit(r, json_pack("{s:s, s:s, s:i, s:s, s:i, s:s, s:i}", "type", "report", "to", it->d.number,
-				  "ref", it->d.message_ref, "status", sms_delivery_str(it->d.delivery),
-				  "tp_status", it->d.tp_status, "time", when, "index", it->index));
+		emit(r, json_pack("{s:s, s:s, s:i, s:s, s:i, s:s, s:i, s:s}", "type", "report", "to",
+				  it->d.number, "ref", it->d.message_ref, "status",
+				  sms_delivery_str(it->d.delivery), "tp_status", it->d.tp_status, "time",
+				  when, "index", it->index, "mem", it->mem));
 	else
 		printf("status report: message ref %d to %s: %s at %s (TP-Status 0x%02X)\n",
 		       it->d.message_ref, it->d.number, sms_delivery_str(it->d.delivery), when,
@@ -159,12 +166,31 @@ static void show_report(struct sms_run *r, struct item *it)
 	finish_item(r, it);
 }
 
+/* A stored SMS-SUBMIT: a message a phone sent (or was to send) from this SIM. */
+static void show_outgoing(struct sms_run *r, struct item *it)
+{
+	const char *state = it->stat == 2 ? "unsent" : it->stat == 3 ? "sent" : "stored";
+	const struct sms_concat *c = &it->d.concat;
+	r->shown++;
+	if (r->json)
+		emit(r,
+		     json_pack("{s:s, s:s, s:s%, s:s, s:s, s:i, s:s, s:i, s:i}", "type", "outgoing", "to",
+			       it->d.number, "text", it->d.text, it->d.text_len, "encoding",
+			       sms_encoding_str(it->d.encoding), "state", state, "index", it->index, "mem",
+			       it->mem, "part", c->present ? c->seq : 1, "parts", c->present ? c->total : 1));
+	else
+		printf("stored outgoing message (%s) to %s at %s index %d%s\n  %.*s\n", state, it->d.number,
+		       it->mem, it->index, c->present ? ", one part of a longer message" : "",
+		       (int)it->d.text_len, it->d.text);
+	finish_item(r, it);
+}
+
 static void show_undecodable(struct sms_run *r, struct item *it)
 {
 	r->shown++;
 	if (r->json)
-		emit(r, json_pack("{s:s, s:i, s:s, s:s}", "type", "undecodable", "index", it->index, "pdu",
-				  it->pdu, "error", it->why));
+		emit(r, json_pack("{s:s, s:i, s:s, s:s, s:s}", "type", "undecodable", "index", it->index,
+				  "mem", it->mem, "pdu", it->pdu, "error", it->why));
 	else
 		printf("undecodable message at index %d: %s\n  %s\n", it->index, it->why, it->pdu);
 	finish_item(r, it);
@@ -179,6 +205,10 @@ static void process_item(struct sms_run *r, struct item *it, int64_t now_ms)
 	}
 	if (it->d.kind == SMS_KIND_STATUS_REPORT) {
 		show_report(r, it);
+		return;
+	}
+	if (it->d.kind == SMS_KIND_SUBMIT) {
+		show_outgoing(r, it);
 		return;
 	}
 	r->adding = it;
@@ -206,6 +236,8 @@ static struct item *add_item(struct sms_run *r, const struct modem_inbound *in)
 	r->n_items++;
 	it->token = in->token;
 	it->index = in->index;
+	it->stat = in->stat;
+	snprintf(it->mem, sizeof(it->mem), "%s", in->mem);
 	it->rc = sms_decode_pdu(in->pdu, strlen(in->pdu), in->tpdu_len, &it->d, it->why, sizeof(it->why));
 	return it;
 }
@@ -225,7 +257,8 @@ static void on_sms(struct modem_session *s, const struct modem_inbound *in, void
 static int by_index(const void *a, const void *b)
 {
 	const struct item *x = a, *y = b;
-	return (x->index > y->index) - (x->index < y->index);
+	int by_mem = strcmp(x->mem, y->mem);
+	return by_mem ? by_mem : (x->index > y->index) - (x->index < y->index);
 }
 
 static void list_idle(struct modem_session *s, void *user_data)
@@ -251,6 +284,8 @@ static void watch_idle(struct modem_session *s, void *user_data)
 	sms_assembly_tick(r->assembly, (int64_t)modem_session_now(s));
 	if (r->phase == 0 && !r->json)
 		fprintf(stderr, "%s: watching %s; Ctrl-C to stop\n", r->prog, r->set.device);
+	else if (r->phase == 0)
+		emit(r, json_pack("{s:s, s:s}", "type", "watching", "device", r->set.device));
 	r->phase = 1;
 }
 

@@ -4,6 +4,7 @@
 #include "config_int.h"
 
 #include "log.h"
+#include "modem_profile.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -17,16 +18,22 @@ const struct cfg_field m2_config_log_fields[] = {
 	END,
 };
 
+static const char *check_profile(const char *value)
+{
+	return modem_profile_name_valid(value) ? NULL : "m2mon knows " MODEM_PROFILE_CHOICES;
+}
+
 const struct cfg_field m2_config_modem_fields[] = {
 	STR(struct modem_settings, device, true, 1, NULL, NULL,
 	    "the modem's serial port, e.g. \"/dev/ttyUSB2\""),
 	INT(struct modem_settings, baud, false, 1200, 4000000, 115200, "line speed in bit/s"),
 	ENUM(struct modem_settings, flow_control, modem_flow_names, MODEM_FLOW_NONE, "flow control"),
 	SECRET(struct modem_settings, pin, false, 0, cfg_check_digits, "the SIM's PIN"),
-	ENUM(struct modem_settings, profile, modem_profile_names, 0, "modem model profile"),
+	STR(struct modem_settings, profile, false, 0, check_profile, "auto", "modem model profile"),
 	STR(struct modem_settings, smsc, false, 0, NULL, NULL, "service centre number"),
 	BOOL(struct modem_settings, status_reports, false, "request delivery reports"),
 	INT(struct modem_settings, command_timeout_ms, false, 100, 600000, 5000, "AT command timeout"),
+	INT(struct modem_settings, status_poll_s, false, 1, 3600, 60, "status poll period in s"),
 	END,
 };
 

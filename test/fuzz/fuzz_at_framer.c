@@ -62,10 +62,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!chat)
 		return 0;
 	size_t piece = (size_t)(data[0] % 8) + 1;
-	struct at_cmd csq = {"AT+CSQ", "+CSQ:", NULL, 1000};
-	struct at_cmd cmgs = {"AT+CMGS=5", "+CMGS:", "0001000000", 1000};
-	struct at_cmd cmgl = {"AT+CMGL=4", "+CMGL:", NULL, 1000};
-	struct at_cmd cgmm = {"AT+CGMM", NULL, NULL, 1000};
+	struct at_cmd csq = {"AT+CSQ", "+CSQ:", NULL, 1000, false};
+	struct at_cmd cmgs = {"AT+CMGS=5", "+CMGS:", "0001000000", 1000, false};
+	struct at_cmd cmgl = {"AT+CMGL=4", "+CMGL:", NULL, 1000, false};
+	struct at_cmd cgmm = {"AT+CGMM", NULL, NULL, 1000, false};
 	at_chat_send(chat, &csq, 0, on_resp, NULL);
 	at_chat_send(chat, &cmgs, 0, on_resp, NULL);
 	at_chat_send(chat, &cmgl, 0, on_resp, NULL);

@@ -13,6 +13,7 @@ expect_status 0 m modem info --device "$net/b.tty"
 expect_in "$out" "SIM:           READY" "modem info shows the SIM state"
 expect_in "$out" "registration:  home" "modem info shows the registration"
 expect_in "$out" "dBm" "modem info shows the signal in dBm"
+expect_in "$out" "messages:      0 of 30 slots used" "modem info shows how full the storage is"
 
 expect_status 0 m sms send --device "$net/a.tty" +15550002000 "Cold room 2: 4.5C [ok]"
 expect_in "$out" "1 part, reference" "sms send prints the message reference"

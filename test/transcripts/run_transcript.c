@@ -4,6 +4,7 @@
  * line otherwise. */
 #include "log.h"
 #include "modem.h"
+#include "modem_profile.h"
 #include "modem_transport.h"
 #include "sms_assembly.h"
 #include "sms_codec.h"
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_RX       128
 #define LINE_MAX_LEN 2048
@@ -21,6 +23,7 @@ struct rx_msg {
 	uint64_t token;
 	int index;
 	bool report;
+	char mem[8];
 	char pdu[600];
 };
 
@@ -43,6 +46,8 @@ struct run {
 	struct sms_assembly *assembly;
 	char messages[MAX_RX][700]; /* what the SMS layer made of the handed-over PDUs, in order */
 	int n_messages;
+	FILE *log;     /* everything the layer logged (stderr goes here) */
+	int stderr_fd; /* the real stderr, for the runner's own messages */
 };
 
 static void fail(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
@@ -50,11 +55,23 @@ static void fail(struct run *r, const char *fmt, ...) __attribute__((format(prin
 static void fail(struct run *r, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "%s:%d: ", r->file, r->line_no);
+	char msg[4096], line[4096];
+	int n = snprintf(msg, sizeof(msg), "%s:%d: ", r->file, r->line_no);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fflush(stderr);
+	FILE *out = fdopen(dup(r->stderr_fd), "w");
+	if (out && r->log) {
+		fprintf(out, "--- what the layer logged ---\n");
+		rewind(r->log);
+		while (fgets(line, sizeof(line), r->log))
+			fputs(line, out);
+	}
+	if (out) {
+		fprintf(out, "%s\n", msg);
+		fclose(out);
+	}
 	exit(1);
 }
 
@@ -72,10 +89,16 @@ static void on_sms(void *user_data, const struct modem_inbound *in)
 	struct run *r = user_data;
 	if (r->rx_len == MAX_RX)
 		fail(r, "more than %d messages received and not checked", MAX_RX);
+	/* Every header in these recordings announces the right <length>: the layer hands it on. */
+	unsigned smsc = 0;
+	if (sscanf(in->pdu, "%2x", &smsc) != 1 || in->tpdu_len != (int)(strlen(in->pdu) / 2 - 1 - smsc))
+		fail(r, "handed over with <length> %d, the PDU carries %d TPDU octets", in->tpdu_len,
+		     (int)(strlen(in->pdu) / 2 - 1 - smsc));
 	struct rx_msg *x = &r->rx[r->rx_len++];
 	x->token = in->token;
 	x->index = in->index;
 	x->report = in->status_report;
+	snprintf(x->mem, sizeof(x->mem), "%s", in->mem);
 	snprintf(x->pdu, sizeof(x->pdu), "%s", in->pdu);
 	decode(r, in);
 }
@@ -137,7 +160,7 @@ static void pump(struct run *r)
 	size_t n;
 	const uint8_t *out = modem_output(r->m, &n);
 	if (n) {
-		if (modem_transport_write(r->t, out, n) != 0)
+		if (modem_transport_write_hidden(r->t, out, n, modem_output_secret(r->m)) != 0)
 			fail(r, "transport write failed");
 		modem_consume(r->m, n);
 	}
@@ -146,6 +169,7 @@ static void pump(struct run *r)
 	r->sent[r->sent_len] = '\0';
 	char buf[64];
 	ssize_t got;
+	modem_transport_hide_rx(r->t, modem_secret_pending(r->m));
 	while ((got = modem_transport_read(r->t, buf, r->split)) > 0) {
 		modem_feed(r->m, buf, (size_t)got, r->now);
 		pump(r);
@@ -271,7 +295,7 @@ static void modem_says(struct run *r, const char *text, bool raw)
 
 static void check_received(struct run *r, const char *args)
 {
-	char pdu[600];
+	char pdu[600], where[16], mem[16] = "";
 	int index;
 	if (strcmp(args, "none") == 0) {
 		if (r->rx_len)
@@ -282,16 +306,23 @@ static void check_received(struct run *r, const char *args)
 	bool report = strncmp(args, "report ", 7) == 0;
 	if (report)
 		args += 7;
-	if (sscanf(args, "%d %599s", &index, pdu) != 2)
-		fail(r, "usage: = received [report] INDEX PDU | none");
+	if (sscanf(args, "%15s %599s", where, pdu) != 2)
+		fail(r, "usage: = received [report] [MEM:]INDEX PDU | none");
+	char *colon = strchr(where, ':');
+	if (colon) {
+		*colon = '\0';
+		snprintf(mem, sizeof(mem), "%s", where);
+	}
+	index = atoi(colon ? colon + 1 : where);
 	if (r->rx_len == 0)
 		fail(r, "expected message at index %d to be handed over; none was", index);
 	struct rx_msg x = r->rx[0];
 	memmove(r->rx, r->rx + 1, sizeof(r->rx[0]) * (size_t)--r->rx_len);
 	r->last_token = x.token;
-	if (x.index != index || strcmp(x.pdu, pdu) != 0 || x.report != report)
-		fail(r, "expected %s index %d pdu %s, got %s index %d pdu %s", report ? "report" : "message",
-		     index, pdu, x.report ? "report" : "message", x.index, x.pdu);
+	if (x.index != index || strcmp(x.pdu, pdu) != 0 || x.report != report ||
+	    (mem[0] && strcmp(mem, x.mem)))
+		fail(r, "expected %s %s:%d pdu %s, got %s %s:%d pdu %s", report ? "report" : "message",
+		     mem[0] ? mem : "*", index, pdu, x.report ? "report" : "message", x.mem, x.index, x.pdu);
 }
 
 static void check_sent(struct run *r, const char *args)
@@ -340,6 +371,23 @@ static void check_decoded(struct run *r, const char *what)
 	memmove(r->messages[0], r->messages[1], sizeof(r->messages[0]) * (size_t)--r->n_messages);
 }
 
+/* `= logged TEXT` / `= logged-once TEXT` / `= not-logged TEXT`: TEXT is in at least one
+ * line, exactly one line, no line of what the layer logged so far. */
+static void check_log(struct run *r, const char *text, int want)
+{
+	char line[8192];
+	int found = 0;
+	fflush(stderr);
+	rewind(r->log);
+	while (fgets(line, sizeof(line), r->log))
+		found += strstr(line, text) != NULL;
+	fseek(r->log, 0, SEEK_END);
+	if (want < 0 && found == 0)
+		fail(r, "the layer never logged \"%s\"", text);
+	if (want >= 0 && found != want)
+		fail(r, "the layer logged \"%s\" %d times, not %d", text, found, want);
+}
+
 static void check(struct run *r, const char *what)
 {
 	char key[32], val[128] = "";
@@ -372,6 +420,9 @@ static void check(struct run *r, const char *what)
 	} else if (strcmp(key, "model") == 0) {
 		if (strcmp(val, info->model) != 0)
 			fail(r, "expected model \"%s\", got \"%s\"", val, info->model);
+	} else if (strcmp(key, "logged") == 0 || strcmp(key, "not-logged") == 0 ||
+		   strcmp(key, "logged-once") == 0) {
+		check_log(r, args, key[0] == 'n' ? 0 : key[6] == '-' ? 1 : -1);
 	} else if (strcmp(key, "operator") == 0) {
 		if (strcmp(val, info->operator_name) != 0)
 			fail(r, "expected operator \"%s\", got \"%s\"", val, info->operator_name);
@@ -405,6 +456,10 @@ static void act(struct run *r, const char *what)
 		if (!r->last_token)
 			fail(r, "no message to store");
 		modem_sms_stored(r->m, r->last_token, what[5] == '-' ? -EIO : 0, r->now);
+	} else if (strcmp(what, "keep") == 0) {
+		if (!r->last_token)
+			fail(r, "no message to keep");
+		modem_sms_keep(r->m, r->last_token, r->now);
 	} else if (strncmp(what, "send ", 5) == 0) {
 		do_send(r, what + 5);
 	} else if (strcmp(what, "closed") == 0) {
@@ -431,12 +486,14 @@ static void setting(struct run *r, const char *what)
 			fail(r, "SMSC too long");
 		memcpy(r->settings.smsc, val, strlen(val) + 1);
 	} else if (strcmp(key, "profile") == 0) {
-		r->settings.profile = -1;
-		for (int i = 0; modem_profile_names[i]; i++)
-			if (strcmp(modem_profile_names[i], val) == 0)
-				r->settings.profile = i;
-		if (r->settings.profile < 0)
+		if (!modem_profile_name_valid(val) || strlen(val) >= sizeof(r->settings.profile))
 			fail(r, "unknown profile %s", val);
+		memcpy(r->settings.profile, val, strlen(val) + 1);
+	} else if (strcmp(key, "log") == 0) {
+		enum log_level level;
+		if (log_level_parse(val, &level) != 0)
+			fail(r, "unknown log level %s", val);
+		log_setup(level, false, "transcript");
 	} else if (strcmp(key, "split") == 0) {
 		r->split = (size_t)atoi(val);
 		if (r->split < 1 || r->split > 8)
@@ -512,11 +569,18 @@ int main(int argc, char **argv)
 	log_setup(getenv("M2_LOG") && strcmp(getenv("M2_LOG"), "debug") == 0 ? LOG_LEVEL_DEBUG
 									     : LOG_LEVEL_WARN,
 		  false, "transcript");
+	/* The layer logs to stderr: into a file, for `= logged` and to show when a line fails. */
+	r.stderr_fd = dup(2);
+	r.log = tmpfile();
+	if (r.stderr_fd < 0 || !r.log || dup2(fileno(r.log), 2) < 0) {
+		perror("run_transcript: log file");
+		return 2;
+	}
 	r.file = argv[1];
 	r.split = 8;
 	r.settings.baud = 115200;
 	r.settings.command_timeout_ms = 5000;
-	r.settings.profile = 1;
+	snprintf(r.settings.profile, sizeof(r.settings.profile), "generic");
 	snprintf(r.settings.device, sizeof(r.settings.device), "memory");
 	run_file(&r, argv[1]);
 	nothing_unexpected_sent(&r);

@@ -70,7 +70,7 @@ static void info_lines_and_ok_with_echo_on(void **state)
 	for (size_t piece = 1; piece <= 8; piece++) {
 		struct at_chat *chat = at_chat_new();
 		struct outcome o = {0};
-		struct at_cmd csq = {"AT+CSQ", "+CSQ:", NULL, 1000};
+		struct at_cmd csq = {"AT+CSQ", "+CSQ:", NULL, 1000, false};
 		assert_true(at_chat_send(chat, &csq, 0, on_resp, &o) > 0);
 		assert_string_equal(written(chat), "AT+CSQ\r");
 		feed(chat, "AT+CSQ\r\r\n+CSQ: 17,99\r\n\r\nOK\r\n", 5, piece);
@@ -86,7 +86,7 @@ static void commands_wait_their_turn(void **state)
 	(void)state;
 	struct at_chat *chat = at_chat_new();
 	struct outcome a = {0}, b = {0};
-	struct at_cmd c1 = {"ATE0", "", NULL, 1000}, c2 = {"AT+CMEE=1", "", NULL, 1000};
+	struct at_cmd c1 = {"ATE0", "", NULL, 1000, false}, c2 = {"AT+CMEE=1", "", NULL, 1000, false};
 	at_chat_send(chat, &c1, 0, on_resp, &a);
 	at_chat_send(chat, &c2, 0, on_resp, &b);
 	assert_string_equal(written(chat), "ATE0\r");
@@ -108,7 +108,7 @@ static void urc_inside_cmgs_is_dispatched_and_send_completes(void **state)
 		struct urcs u = {0};
 		at_chat_urc_add(chat, "+CMTI:", on_urc, &u);
 		struct at_cmd cmgs = {"AT+CMGS=17", "+CMGS:", "0011000B915155001000F00000FF05E8329BFD06",
-				      60000};
+				      60000, false};
 		at_chat_send(chat, &cmgs, 0, on_resp, &o);
 		assert_string_equal(written(chat), "AT+CMGS=17\r");
 		feed(chat, "AT+CMGS=17\r\r\n+CMTI: \"SM\",2\r\n\r\n> ", 10, piece);
@@ -130,7 +130,7 @@ static void cmgl_collects_each_pdu_with_its_header(void **state)
 	for (size_t piece = 1; piece <= 8; piece++) {
 		struct at_chat *chat = at_chat_new();
 		struct outcome o = {0};
-		struct at_cmd cmgl = {"AT+CMGL=4", "+CMGL:", NULL, 5000};
+		struct at_cmd cmgl = {"AT+CMGL=4", "+CMGL:", NULL, 5000, false};
 		at_chat_send(chat, &cmgl, 0, on_resp, &o);
 		feed(chat, "\r\n+CMGL: 1,0,,3\r\n\r\n00AABB\r\n+CMGL: 4,1,,2\r\n00CC\r\n\r\nOK\r\n", 1,
 		     piece);
@@ -158,7 +158,7 @@ static void timeout_then_late_answer_is_not_taken_by_the_next_command(void **sta
 	(void)state;
 	struct at_chat *chat = at_chat_new();
 	struct outcome a = {0}, b = {0};
-	struct at_cmd c1 = {"AT+CGMM", NULL, NULL, 500}, c2 = {"AT+CPIN?", "+CPIN:", NULL, 500};
+	struct at_cmd c1 = {"AT+CGMM", NULL, NULL, 500, false}, c2 = {"AT+CPIN?", "+CPIN:", NULL, 500, false};
 	at_chat_send(chat, &c1, 0, on_resp, &a);
 	at_chat_send(chat, &c2, 0, on_resp, &b);
 	written(chat);
@@ -192,7 +192,7 @@ static void a_babbling_modem_holds_the_queue_only_so_long(void **state)
 	(void)state;
 	struct at_chat *chat = at_chat_new();
 	struct outcome a = {0}, b = {0};
-	struct at_cmd c1 = {"AT+CSQ", "+CSQ:", NULL, 500}, c2 = {"AT", "", NULL, 500};
+	struct at_cmd c1 = {"AT+CSQ", "+CSQ:", NULL, 500, false}, c2 = {"AT", "", NULL, 500, false};
 	at_chat_send(chat, &c1, 0, on_resp, &a);
 	at_chat_send(chat, &c2, 0, on_resp, &b);
 	written(chat);
@@ -214,7 +214,7 @@ static void missing_final_cr_completes_after_silence(void **state)
 	(void)state;
 	struct at_chat *chat = at_chat_new();
 	struct outcome o = {0};
-	struct at_cmd c = {"AT", "", NULL, 5000};
+	struct at_cmd c = {"AT", "", NULL, 5000, false};
 	at_chat_send(chat, &c, 0, on_resp, &o);
 	feed(chat, "\r\nOK", 10, 8);
 	assert_int_equal(o.calls, 0);
@@ -230,7 +230,7 @@ static void garbage_then_recovery(void **state)
 	(void)state;
 	struct at_chat *chat = at_chat_new();
 	struct outcome o = {0};
-	struct at_cmd c = {"AT+CPIN?", "+CPIN:", NULL, 5000};
+	struct at_cmd c = {"AT+CPIN?", "+CPIN:", NULL, 5000, false};
 	at_chat_send(chat, &c, 0, on_resp, &o);
 	static const char junk[] = "\xff\xfe\x00~~#@!\r\n\x80\x81\r\n";
 	at_chat_feed(chat, junk, sizeof(junk) - 1, 1);
@@ -246,7 +246,7 @@ static void prompt_timeout_cancels_text_entry(void **state)
 	(void)state;
 	struct at_chat *chat = at_chat_new();
 	struct outcome o = {0};
-	struct at_cmd c = {"AT+CMGS=5", "+CMGS:", "00AA", 1000};
+	struct at_cmd c = {"AT+CMGS=5", "+CMGS:", "00AA", 1000, false};
 	at_chat_send(chat, &c, 0, on_resp, &o);
 	written(chat);
 	at_chat_tick(chat, 1000);
@@ -260,7 +260,7 @@ static void error_instead_of_prompt_ends_the_send(void **state)
 	(void)state;
 	struct at_chat *chat = at_chat_new();
 	struct outcome o = {0};
-	struct at_cmd c = {"AT+CMGS=5", "+CMGS:", "00AA", 1000};
+	struct at_cmd c = {"AT+CMGS=5", "+CMGS:", "00AA", 1000, false};
 	at_chat_send(chat, &c, 0, on_resp, &o);
 	written(chat);
 	feed(chat, "\r\n+CMS ERROR: 500\r\n", 5, 4);
@@ -288,7 +288,7 @@ static void abort_ends_every_queued_command(void **state)
 	(void)state;
 	struct at_chat *chat = at_chat_new();
 	struct outcome a = {0}, b = {0};
-	struct at_cmd c = {"AT", "", NULL, 1000};
+	struct at_cmd c = {"AT", "", NULL, 1000, false};
 	at_chat_send(chat, &c, 0, on_resp, &a);
 	at_chat_send(chat, &c, 0, on_resp, &b);
 	at_chat_abort_all(chat);

@@ -73,6 +73,16 @@ static void pdu_follows_its_header_even_after_blank_lines(void **state)
 	       "line:+CMGL: 1,0,,5|pdu:07911111AA|line:+CMGL: 2,0,,5|pdu:0791222233|line:OK|");
 }
 
+/* gammu's recorded answers (tests/at-sms/04) show a PDU line ending in a quote: still a PDU,
+ * without it; a quoted line that is not hex stays a line, untouched. */
+static void quoted_pdu_is_a_pdu(void **state)
+{
+	(void)state;
+	EXPECT("+CMGR: 1,,5\r\n07911111AA\"\r\nOK\r\n", false, "line:+CMGR: 1,,5|pdu:07911111AA|line:OK|");
+	EXPECT("+CMGR: 1,,5\r\n\"07911111AA\"\r\n", false, "line:+CMGR: 1,,5|pdu:07911111AA|");
+	EXPECT("+CMGR: 1,,5\r\n\"SM\"\r\n", false, "line:+CMGR: 1,,5|line:\"SM\"|");
+}
+
 static void hex_without_header_is_a_plain_line(void **state)
 {
 	(void)state;
@@ -118,6 +128,7 @@ int main(void)
 		cmocka_unit_test(echo_info_and_final_become_lines),
 		cmocka_unit_test(prompt_is_recognised_with_or_without_leading_crlf),
 		cmocka_unit_test(pdu_follows_its_header_even_after_blank_lines),
+		cmocka_unit_test(quoted_pdu_is_a_pdu),
 		cmocka_unit_test(hex_without_header_is_a_plain_line),
 		cmocka_unit_test(empty_cmgr_slot_does_not_swallow_ok),
 		cmocka_unit_test(control_bytes_are_dropped_and_garbage_kept_apart),

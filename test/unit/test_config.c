@@ -48,7 +48,13 @@ static void values_and_defaults_are_filled(void **state)
 	assert_int_equal(cfg.u.unit.modem.flow_control, MODEM_FLOW_RTSCTS);
 	assert_int_equal(cfg.u.unit.modem.baud, 115200);
 	assert_int_equal(cfg.u.unit.modem.command_timeout_ms, 5000);
+	assert_int_equal(cfg.u.unit.modem.status_poll_s, 60);
+	assert_string_equal(cfg.u.unit.modem.profile, "auto");
 	assert_int_equal(cfg.log.level, 2);
+	load_ok(UNIT_HEAD "modem = { device = \"/dev/ttyS1\"; profile = \"ec2x\"; status_poll_s = 5; };\n",
+		M2_CONFIG_UNIT);
+	assert_string_equal(cfg.u.unit.modem.profile, "ec2x");
+	assert_int_equal(cfg.u.unit.modem.status_poll_s, 5);
 	assert_false(cfg.log.syslog);
 }
 
@@ -118,6 +124,8 @@ static void bad_names_and_numbers_are_errors(void **state)
 	(void)state;
 	load_bad(BASE_HEAD "modem = { device = \"/dev/x\"; flow_control = \"hw\"; };\n",
 		 "modem.flow_control: \"hw\" is not one of \"none\", \"rtscts\", \"xonxoff\"", NULL);
+	load_bad(BASE_HEAD "modem = { device = \"/dev/x\"; profile = \"ec25\"; };\n",
+		 "modem.profile: \"ec25\" is not valid: m2mon knows auto, generic, sim800", NULL);
 	load_bad("unit = { id = \"u1\"; base_number = \"+1555-0001\"; key = \"" KEY1 "\"; pin = \"1234\"; "
 		 "channels = ( { name = \"T1\"; source = \"sim:chiller\"; } ); };\nmodem = { device = "
 		 "\"/dev/x\"; };\n",

@@ -32,6 +32,7 @@ struct fake {
 	uint64_t last_token;
 	bool store_ok, keep;
 	bool mute;      /* a hung modem: reads commands, answers nothing */
+	bool sr;        /* AT+CPMS="SR" selected the (empty) status-report storage */
 	bool port_gone; /* the device cannot be opened again */
 	int reopens, dead_entries;
 };
@@ -74,6 +75,11 @@ static void answer(struct fake *f, const char *c)
 		snprintf(buf, sizeof(buf), "\r\nERROR\r\n");
 	} else if (!strcmp(c, "AT+CGMM")) {
 		snprintf(buf, sizeof(buf), "\r\nSIMCOM_SIM7600E-H\r\n\r\nOK\r\n");
+	} else if (!strcmp(c, "AT+CPMS=\"SR\"") || !strcmp(c, "AT+CPMS=\"SM\"")) {
+		f->sr = c[9] == 'R';
+		snprintf(buf, sizeof(buf), "\r\n+CPMS: 0,10,0,3,0,3\r\n\r\nOK\r\n");
+	} else if (!strcmp(c, "AT+CMGL=4") && f->sr) {
+		snprintf(buf, sizeof(buf), "\r\nOK\r\n");
 	} else if (!strcmp(c, "AT+CMGL=4")) {
 		buf[0] = '\0';
 		for (int i = 1; i <= 3; i++)
@@ -158,11 +164,11 @@ static void on_reopen(void *user_data)
 		modem_port_opened(f->m, f->now);
 }
 
-static struct fake *start(const char *pin, int profile)
+static struct fake *start(const char *pin, const char *profile)
 {
 	static struct fake f;
-	struct modem_settings s = {
-		.device = "test", .baud = 115200, .profile = profile, .command_timeout_ms = 1000};
+	struct modem_settings s = {.device = "test", .baud = 115200, .command_timeout_ms = 1000};
+	snprintf(s.profile, sizeof(s.profile), "%s", profile);
 	struct modem_hooks hooks = {on_state, on_sms, on_reopen};
 	memset(&f, 0, sizeof(f));
 	snprintf(s.pin, sizeof(s.pin), "%s", pin);
@@ -192,7 +198,7 @@ static int count(const char *log, const char *cmd)
 static void registration_waits_for_the_network(void **state)
 {
 	(void)state;
-	struct fake *f = start("", 1);
+	struct fake *f = start("", "generic");
 	f->creg = 2;
 	open_and_talk(f);
 	assert_int_equal(modem_state(f->m), MODEM_STATE_REGISTERING);
@@ -208,7 +214,7 @@ static void registration_waits_for_the_network(void **state)
 static void no_network_goes_on_after_the_wait(void **state)
 {
 	(void)state;
-	struct fake *f = start("", 1);
+	struct fake *f = start("", "generic");
 	f->creg = 0;
 	open_and_talk(f);
 	advance(f, 119000);
@@ -221,7 +227,7 @@ static void no_network_goes_on_after_the_wait(void **state)
 static void pin_is_entered_once_then_ready(void **state)
 {
 	(void)state;
-	struct fake *f = start("1234", 1);
+	struct fake *f = start("1234", "generic");
 	f->cpin = "SIM PIN";
 	open_and_talk(f);
 	assert_int_equal(modem_state(f->m), MODEM_STATE_READY);
@@ -232,7 +238,7 @@ static void pin_is_entered_once_then_ready(void **state)
 static void sim_asking_for_a_pin_none_configured_locks(void **state)
 {
 	(void)state;
-	struct fake *f = start("", 1);
+	struct fake *f = start("", "generic");
 	f->cpin = "SIM PIN";
 	open_and_talk(f);
 	assert_int_equal(modem_state(f->m), MODEM_STATE_SIM_LOCKED);
@@ -245,7 +251,7 @@ static void sim_asking_for_a_pin_none_configured_locks(void **state)
 static void repeated_cmti_while_being_stored_is_not_read_again(void **state)
 {
 	(void)state;
-	struct fake *f = start("", 1);
+	struct fake *f = start("", "generic");
 	f->store_ok = false;
 	open_and_talk(f);
 	snprintf(f->stored[1], sizeof(f->stored[1]), "%s", PDU1);
@@ -267,7 +273,7 @@ static void repeated_cmti_while_being_stored_is_not_read_again(void **state)
 static void freeing_with_a_read_in_flight_releases_it(void **state)
 {
 	(void)state;
-	struct fake *f = start("", 1);
+	struct fake *f = start("", "generic");
 	open_and_talk(f);
 	snprintf(f->stored[1], sizeof(f->stored[1]), "%s", PDU1);
 	f->mute = true;
@@ -281,7 +287,7 @@ static void freeing_with_a_read_in_flight_releases_it(void **state)
 static void failed_store_is_handed_again_at_the_next_sweep(void **state)
 {
 	(void)state;
-	struct fake *f = start("", 1);
+	struct fake *f = start("", "generic");
 	snprintf(f->stored[2], sizeof(f->stored[2]), "%s", PDU1);
 	f->store_ok = false;
 	open_and_talk(f);
@@ -299,7 +305,7 @@ static void failed_store_is_handed_again_at_the_next_sweep(void **state)
 static void message_handed_before_a_reinit_is_not_handed_again(void **state)
 {
 	(void)state;
-	struct fake *f = start("", 1);
+	struct fake *f = start("", "generic");
 	snprintf(f->stored[1], sizeof(f->stored[1]), "%s", PDU1);
 	f->store_ok = false;
 	open_and_talk(f);
@@ -321,7 +327,7 @@ static void message_handed_before_a_reinit_is_not_handed_again(void **state)
 static void kept_message_is_not_handed_again(void **state)
 {
 	(void)state;
-	struct fake *f = start("", 1);
+	struct fake *f = start("", "generic");
 	snprintf(f->stored[1], sizeof(f->stored[1]), "%s", PDU1);
 	f->keep = true;
 	open_and_talk(f);
@@ -334,7 +340,7 @@ static void kept_message_is_not_handed_again(void **state)
 static void boot_indication_in_ready_reinitialises(void **state)
 {
 	(void)state;
-	struct fake *f = start("", 1);
+	struct fake *f = start("", "generic");
 	open_and_talk(f);
 	assert_int_equal(modem_state(f->m), MODEM_STATE_READY);
 	modem_says(f, "\r\nRDY\r\n");
@@ -348,7 +354,7 @@ static void boot_indication_in_ready_reinitialises(void **state)
 static void send_is_refused_before_ready(void **state)
 {
 	(void)state;
-	struct fake *f = start("", 1);
+	struct fake *f = start("", "generic");
 	struct modem_pdu p = {"0001000891515500100000"
 			      "05E8329BFD06",
 			      16};
@@ -362,7 +368,7 @@ static void send_is_refused_before_ready(void **state)
 static void a_dead_modem_is_reported_once_while_its_port_stays_gone(void **state)
 {
 	(void)state;
-	struct fake *f = start("", 1);
+	struct fake *f = start("", "generic");
 	open_and_talk(f);
 	assert_int_equal(modem_state(f->m), MODEM_STATE_READY);
 	f->mute = true;
@@ -389,9 +395,9 @@ static void profile_follows_the_model(void **state)
 	assert_string_equal(modem_profile_by_model("Quectel EC25")->name, "ec2x");
 	assert_string_equal(modem_profile_by_model("SIM800 R14.18")->name, "sim800");
 	assert_string_equal(modem_profile_by_model("VM-1")->name, "generic");
-	assert_null(modem_profile_by_index(0));
-	assert_string_equal(modem_profile_by_index(6)->name, "e3372");
-	struct fake *f = start("", 0);
+	assert_null(modem_profile_find("auto"));
+	assert_string_equal(modem_profile_find("e3372")->name, "e3372");
+	struct fake *f = start("", "auto");
 	open_and_talk(f);
 	assert_string_equal(modem_info(f->m)->profile, "sim7600");
 	assert_true(strstr(f->log, "AT+CPMS=\"ME\",\"ME\",\"ME\"") != NULL);

@@ -117,7 +117,7 @@ static void unplugged_modem_is_reopened_when_it_comes_back(void **state)
 {
 	(void)state;
 	static struct world w;
-	struct modem_settings s = {.baud = 115200, .profile = 1, .command_timeout_ms = 1000};
+	struct modem_settings s = {.baud = 115200, .profile = "generic", .command_timeout_ms = 1000};
 	struct modem_timing t;
 	struct modem_hooks hooks = {on_state, NULL, NULL};
 	log_setup(LOG_LEVEL_ERROR, false, "test");

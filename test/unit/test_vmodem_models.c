@@ -1,4 +1,4 @@
-/* Personalities: what SIM800, EC25 and E3372-class modems do differently from the generic
+/* Personalities: what SIM800, Quectel EC2x and E3372-class modems do differently from the generic
  * one (boot URCs, registration delay, storage names and indexes, full-store URCs, empty
  * reads, commands they lack). */
 #include "test_vmodem_harness.h"
@@ -106,9 +106,10 @@ static void sim800_answers_cmgs_after_the_network_and_urcs_may_come_first(void *
 	vmh_expect(h, "\r\nOK\r\n");
 }
 
-static void ec25_boot_urcs_and_full_urc(void **state)
+/* Quectel EC2x: its boot lines, storage numbered from 0, +QIND: "smsfull" when full. */
+static void ec2x_boot_urcs_and_full_urc(void **state)
 {
-	struct vmh *h = vmh_new(VMODEM_MODEL_EC25, NULL, 1);
+	struct vmh *h = vmh_new(VMODEM_MODEL_EC2X, NULL, 1);
 	*state = h;
 	vmh_expect(h, "\r\nRDY\r\n\r\n+CPIN: READY\r\n\r\n+QUSIM: 1\r\n\r\n+QIND: SMS DONE\r\n\r\n+QIND: PB "
 		      "DONE\r\n");
@@ -118,7 +119,7 @@ static void ec25_boot_urcs_and_full_urc(void **state)
 	vmh_type(h, "AT+CNMI=3,1,0,0,0\r");
 	vmh_expect(h, "\r\nERROR\r\n");
 	assert_int_equal(vmh_deliver_hex(h, DELIVER_HEX), 0);
-	vmh_expect(h, "\r\n+CMTI: \"SM\",1\r\n");
+	vmh_expect(h, "\r\n+CMTI: \"SM\",0\r\n");
 	assert_int_equal(vmh_deliver_hex(h, DELIVER_HEX), -ENOSPC);
 	vmh_expect(h, "\r\n+QIND: \"smsfull\",\"SM\"\r\n");
 }
@@ -153,7 +154,7 @@ int main(void)
 		cmocka_unit_test_teardown(sim800_quotes_the_empty_alpha, vmh_teardown),
 		cmocka_unit_test_teardown(sim800_answers_cmgs_after_the_network_and_urcs_may_come_first,
 					  vmh_teardown),
-		cmocka_unit_test_teardown(ec25_boot_urcs_and_full_urc, vmh_teardown),
+		cmocka_unit_test_teardown(ec2x_boot_urcs_and_full_urc, vmh_teardown),
 		cmocka_unit_test_teardown(e3372_stores_in_me_from_index_0, vmh_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

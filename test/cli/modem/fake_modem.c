@@ -22,6 +22,7 @@ struct fake {
 	int fd;
 	FILE *log;
 	bool echo, pin_ok, text_entry;
+	bool sr; /* AT+CPMS="SR": the (always empty) status-report storage is <mem1> */
 	const char *pin;
 	char *slot[SLOTS + 1];
 	int refuse, next_mr;
@@ -87,6 +88,21 @@ static void list(struct fake *f)
 	say(f, "\r\n\r\nOK\r\n");
 }
 
+/* +CPMS, and what the (always empty) status-report storage answers once selected. */
+static void storage(struct fake *f, const char *c)
+{
+	if (!strncmp(c, "AT+CPMS=", 8)) {
+		f->sr = !strcmp(c, "AT+CPMS=\"SR\"");
+		say(f, "\r\n+CPMS: %d,%d,%d,%d,%d,%d\r\n\r\nOK\r\n", f->sr ? 0 : used(f), SLOTS, used(f),
+		    SLOTS, used(f), SLOTS);
+	} else if (!strcmp(c, "AT+CPMS?")) {
+		say(f, "\r\n+CPMS: \"%s\",%d,%d,\"SM\",%d,%d,\"SM\",%d,%d\r\n\r\nOK\r\n", f->sr ? "SR" : "SM",
+		    f->sr ? 0 : used(f), SLOTS, used(f), SLOTS, used(f), SLOTS);
+	} else {
+		say(f, !strcmp(c, "AT+CMGL=4") ? "\r\nOK\r\n" : "\r\n+CMS ERROR: 321\r\n");
+	}
+}
+
 /* Answers one command; returns false for an unknown one. */
 static bool answer(struct fake *f, const char *c)
 {
@@ -113,9 +129,10 @@ static bool answer(struct fake *f, const char *c)
 		say(f, ok ? "\r\nOK\r\n" : "\r\n+CME ERROR: 16\r\n");
 	} else if (!strcmp(c, "AT+CREG?")) {
 		say(f, "\r\n+CREG: 1,1\r\n\r\nOK\r\n");
-	} else if (!strncmp(c, "AT+CPMS=", 8)) {
-		say(f, "\r\n+CPMS: %d,%d,%d,%d,%d,%d\r\n\r\nOK\r\n", used(f), SLOTS, used(f), SLOTS, used(f),
-		    SLOTS);
+	} else if (!strncmp(c, "AT+CPMS", 7) ||
+		   (f->sr &&
+		    (!strcmp(c, "AT+CMGL=4") || !strncmp(c, "AT+CMGR=", 8) || !strncmp(c, "AT+CMGD=", 8)))) {
+		storage(f, c);
 	} else if (!strcmp(c, "AT+COPS?")) {
 		say(f, "\r\n+COPS: 0,0,\"Fake Net\",7\r\n\r\nOK\r\n");
 	} else if (!strcmp(c, "AT+CSQ")) {
