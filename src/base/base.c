@@ -249,6 +249,7 @@ int64_t base_next_ms(const struct base *b)
 	next = min64(next, base_super_commands_next_ms(b));
 	next = min64(next, base_inbox_next_ms(b));
 	next = min64(next, b->outbox_due_ms);
+	next = min64(next, base_pool_next_ms(b));
 	return next;
 }
 
@@ -261,6 +262,7 @@ void base_tick(struct base *b)
 		base_receipts_tick(b, now);
 		base_inbox_tick(b, now);
 		base_outbox_tick(b, now);
+		base_pool_check_storage(b, now);
 		bool due = b->engine_next_ms <= now || base_super_next_ms(b) <= now ||
 			   base_super_commands_next_ms(b) <= now;
 		if (due && !b->tick_queued)

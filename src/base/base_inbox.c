@@ -157,6 +157,15 @@ void base_sms_received(struct base *b, const struct base_inbound *in)
 		base_outbox_report(b, &a->d, in->stored, in->user_data);
 		free(a);
 		return;
+	} else if (a->d.kind == SMS_KIND_SUBMIT) {
+		/* A SIM taken from a phone keeps its sent messages: kept as they were, then freed. */
+		snprintf(a->why, sizeof(a->why), "a stored outgoing message to %s, not one received",
+			 a->d.number);
+		a->undecodable = true;
+		memset(&a->d, 0, sizeof(a->d));
+		log_info("base",
+			 "event=sms_stored_submit hint=\"an outgoing message left on the SIM: kept in the "
+			 "inbox, then deleted so that it frees its slot\"");
 	}
 	store_arrival(b, a, in->modem);
 }
@@ -179,6 +188,10 @@ static void pending_row(struct base *b, const struct store_inbox_sms *r)
 	if (!d)
 		return;
 	int rc = sms_decode_pdu(r->pdu_hex, strlen(r->pdu_hex), -1, d, why, sizeof(why));
+	if (rc == 0 && d->kind != SMS_KIND_DELIVER) {
+		snprintf(why, sizeof(why), "a %s kept as it came", sms_kind_str(d->kind));
+		rc = -EBADMSG;
+	}
 	if (rc == 0 && r->total > 1) {
 		reload(b, r->pdu_hex, r->received_ms);
 	} else {

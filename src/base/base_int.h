@@ -286,6 +286,9 @@ void base_pool_init(struct base *b);
 int base_pool_open(struct base *b);
 void base_pool_close(struct base *b);
 bool base_pool_busy(const struct base *b);
+/* Raises or closes SIM FULL for modems whose storage stays full (modem_info). */
+void base_pool_check_storage(struct base *b, int64_t now_ms);
+int64_t base_pool_next_ms(const struct base *b);
 
 /* base.c: the saved state is loaded (the inbox comes next); the start-up loads ended (0) or
  * failed; a stop may complete. */

@@ -122,6 +122,7 @@ static void on_sms(void *user_data, const struct modem_inbound *in)
 		return;
 	}
 	base_sms_received(m->b, &bin);
+	base_pool_check_storage(m->b, base_now_ms(m->b));
 }
 
 void base_pool_init(struct base *b)
@@ -168,4 +169,51 @@ bool base_pool_busy(const struct base *b)
 		if (b->pool.m[i].busy)
 			return true;
 	return false;
+}
+
+/* A storage that stays full this long (the modem sweeps and frees it at once as a rule) is an
+ * incident: nothing more can arrive on that modem. */
+#define FULL_GRACE_MS (120 * 1000LL)
+
+void base_pool_check_storage(struct base *b, int64_t now_ms)
+{
+	for (size_t i = 0; i < b->pool.n; i++) {
+		struct base_modem *m = &b->pool.m[i];
+		if (!m->link)
+			continue;
+		const struct modem_info *info = modem_info(modem_link_modem(m->link));
+		bool full = info->storage_total > 0 && info->storage_used >= info->storage_total;
+		if (full && !m->full_since_ms)
+			m->full_since_ms = now_ms;
+		if (full && !m->sim_full && now_ms - m->full_since_ms >= FULL_GRACE_MS) {
+			m->sim_full = true;
+			log_error("base",
+				  "event=modem_storage_full modem=%s device=%s used=%d total=%d "
+				  "hint=\"messages cannot "
+				  "arrive on this modem: the base could not store or delete what is there "
+				  "(see the "
+				  "lines before); texts still go out\"",
+				  m->name, m->cfg->device, info->storage_used, info->storage_total);
+			news(b, m, BASE_MODEM_SIM_FULL);
+		} else if (!full && m->full_since_ms) {
+			m->full_since_ms = 0;
+			if (m->sim_full) {
+				m->sim_full = false;
+				log_info("base", "event=modem_storage_ok modem=%s used=%d total=%d", m->name,
+					 info->storage_used, info->storage_total);
+				news(b, m, BASE_MODEM_SIM_OK);
+			}
+		}
+	}
+}
+
+int64_t base_pool_next_ms(const struct base *b)
+{
+	int64_t next = INT64_MAX;
+	for (size_t i = 0; i < b->pool.n; i++) {
+		const struct base_modem *m = &b->pool.m[i];
+		int64_t t = m->full_since_ms && !m->sim_full ? m->full_since_ms + FULL_GRACE_MS : INT64_MAX;
+		next = t < next ? t : next;
+	}
+	return next;
 }

@@ -26,9 +26,11 @@ struct base_modem {
 	const struct modem_settings *cfg;
 	struct modem_link *link;
 	enum modem_state state;
-	bool busy;   /* a claim or a send is in hand */
-	bool closed; /* its link released by libuv */
-	bool dead;   /* reported dead (an incident is open) */
+	bool busy;             /* a claim or a send is in hand */
+	bool closed;           /* its link released by libuv */
+	bool dead;             /* reported dead (an incident is open) */
+	bool sim_full;         /* reported full (an incident is open) */
+	int64_t full_since_ms; /* its storage has been full since then, 0: it is not */
 	int64_t since_ms;
 	/* The text in hand. */
 	int64_t row_id;
