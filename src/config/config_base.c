@@ -107,7 +107,7 @@ static const struct cfg_field unit_fields[] = {
 	STR(BU, number, true, 3, cfg_check_phone, NULL, "the unit's phone number"),
 	CUSTOM("key", BU, key, true, cfg_parse_key32, NULL, true,
 	       "the unit's key: the same 64 hex digits as in its file"),
-	DUR("heartbeat", BU, heartbeat_s, false, 600, 7 * 86400, "6h",
+	DUR("heartbeat", BU, heartbeat_s, false, 1, 7 * 86400, "6h",
 	    "the unit's own heartbeat: silent longer (plus silent_grace) is SILENT"),
 	ARRAY("channels", NULL, BU, channels, n_channels, 0, channel_elem,
 	      "the unit's channel names in the order of its own file, e.g. [ \"T1\", \"T2\" ]"),
@@ -166,7 +166,7 @@ struct duration_elem {
 	uint32_t s;
 };
 static const struct cfg_field tier_delay_elem[] = {
-	DUR("tier_delay", struct duration_elem, s, true, 60, 86400, NULL, "a delay"),
+	DUR("tier_delay", struct duration_elem, s, true, 1, 86400, NULL, "a delay"),
 	END,
 };
 

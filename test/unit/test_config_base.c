@@ -186,9 +186,9 @@ static void units_are_distinct(void **state)
 	snprintf(t, sizeof(t),
 		 "base = { name = \"x\"; contacts = ( " ALICE
 		 " );\nunits = ( { id = \"WH1\"; number = \"+15550002001\";\n"
-		 "key = \"" KEY1 "0\"; heartbeat = \"5m\"; } ); };\nmodem = { device = \"/dev/x\"; };\n");
+		 "key = \"" KEY1 "0\"; heartbeat = \"8d\"; } ); };\nmodem = { device = \"/dev/x\"; };\n");
 	load_problem(t, "t.conf:3: base.units[0].key: the value (not shown: it is a secret) is not valid", 2);
-	load_problem(t, "t.conf:3: base.units[0].heartbeat: \"5m\" is out of range 10m..7d", 2);
+	load_problem(t, "t.conf:3: base.units[0].heartbeat: \"8d\" is out of range 1s..7d", 2);
 	load_bad("base = { name = \"x\"; contacts = ( " ALICE " ); };\nmodem = { device = \"/dev/x\"; };\n",
 		 "t.conf:1: base.units: missing", NULL);
 }
@@ -273,9 +273,9 @@ static void tier_delays(void **state)
 	load_ok(base_with(rest, t, sizeof(t)), M2_CONFIG_BASE);
 	assert_int_equal(cfg.u.base.policy.tier_delay_s[0], 420);
 	assert_int_equal(cfg.u.base.policy.tier_delay_s[1], 420);
-	snprintf(rest, sizeof(rest), "%sescalation = { tier_delay = [ \"30s\" ]; };", three);
+	snprintf(rest, sizeof(rest), "%sescalation = { tier_delay = [ \"0s\" ]; };", three);
 	load_bad(base_with(rest, t, sizeof(t)),
-		 "t.conf:5: base.escalation.tier_delay[0]: \"30s\" is out of range 1m..1d", NULL);
+		 "t.conf:5: base.escalation.tier_delay[0]: \"0s\" is out of range 1s..1d", NULL);
 	snprintf(rest, sizeof(rest), "%sescalation = { tier_delay = 600; };", three);
 	load_bad(base_with(rest, t, sizeof(t)),
 		 "t.conf:5: base.escalation.tier_delay: is an integer; it must be", NULL);
@@ -339,8 +339,8 @@ static void windows_by_channel_name(void **state)
 	snprintf(t, sizeof(t),
 		 "base = { name = \"x\"; units = ( { id = \"u1\"; number = \"+15550002001\"; key = \"" KEY1
 		 "\"; channels = [ \"T1\", \"T2\" ]; },\n{ id = \"u2\"; number = \"+15550002002\"; key = "
-		 "\"" KEY2 "\"; } );\n"
-		 "contacts = ( " ALICE " );\n"
+		 "\"" KEY2 "\"; heartbeat = \"3s\"; } );\n"
+		 "contacts = ( " ALICE " );\nescalation = { tier_delay = \"2s\"; };\n"
 		 "maintenance = ( { unit = \"u1\"; channel = \"t2\"; hours = \"02:00-03:00\"; },\n"
 		 "{ unit = \"u1\"; channel = 1; hours = \"02:00-03:00\"; },\n"
 		 "{ unit = \"u2\"; channel = \"Probe_A\"; hours = \"02:00-03:00\"; },\n"
@@ -361,6 +361,8 @@ static void windows_by_channel_name(void **state)
 	assert_int_equal(b->receipt_delay_s, 0);
 	assert_int_equal(b->send_timeout_s, 10);
 	assert_int_equal(b->command_timeout_s, 60);
+	assert_int_equal(b->units[1].heartbeat_s, 3); /* seconds-long, as the tests use them */
+	assert_int_equal(b->policy.tier_delay_s[0], 2);
 	assert_int_equal(alert_policy_check(&b->policy, NULL), 0);
 	load_bad(base_with("contacts = ( " ALICE " );\nmaintenance = ( { unit = \"u1\"; hours = "
 			   "\"02:00-03:00\"; channel = \"T.1\"; } );",
