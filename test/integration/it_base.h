@@ -1,0 +1,89 @@
+/* Integration helpers for the base daemon: a real `m2mon base` child process on a real
+ * SQLite file against the simulator, killed or stopped as a test wants; its log waited on by
+ * inotify; units' messages made with the protocol library and sent from the simulator's
+ * phones (a unit's number is a phone of the simulated network); what phones received read
+ * from the simulator's record of every SMS (DIR/sms.jsonl). No sleeps: every wait ends on
+ * the event it awaits, IT_TIMEOUT_MS only bounds one that never comes. */
+#ifndef M2_IT_BASE_H
+#define M2_IT_BASE_H
+
+#include "it_util.h"
+#include "proto.h"
+#include "proto_window.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define IT_BASE_NUMBER  "+15550001000"
+#define IT_BASE2_NUMBER "+15550001001"
+#define IT_WH1_NUMBER   "+15550002001"
+#define IT_ALICE        "+15550003001" /* admin, tier 1 */
+#define IT_BOB          "+15550003002" /* operator, tier 2 */
+#define IT_CAROL        "+15550003003" /* viewer, tier 2 */
+#define IT_STRANGER     "+15550009999"
+#define IT_WH1_KEY      "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+
+struct it_base {
+	const struct it_sim *sim;
+	pid_t pid;
+	char conf[400], log[400], db[400];
+	int starts;
+	/* The test's unit WH1: its next seq and the base's messages it took. */
+	uint32_t seq;
+	struct proto_window win;
+};
+
+/* Starts a simulator with modems base (and base2 when `two_modems`) and phones for WH1,
+ * Alice, Bob, Carol and a stranger. `sim_args` are extra options (NULL-terminated, may be
+ * NULL). */
+void it_base_net(struct it_sim *sim, const char *m2mon, bool two_modems, const char *const *sim_args);
+
+/* Writes the base's file beside the simulator: site "North", unit WH1 (heartbeat
+ * `heartbeat`), Alice/Bob/Carol, the modem(s), and `extra` inside the base group. */
+void it_base_conf(struct it_base *b, const struct it_sim *sim, bool two_modems, const char *heartbeat,
+		  const char *extra);
+
+/* Starts `m2mon --log-level debug base --config CONF` (its stderr appended to b->log) and
+ * waits for its `event=started` and every modem ready. */
+void it_base_start(struct it_base *b);
+/* SIGTERM; checks it exits 0. */
+void it_base_stop(struct it_base *b);
+/* SIGKILL, as a power cut would. */
+void it_base_kill(struct it_base *b);
+
+/* Lines of the base's log holding every needle (NULL-terminated). */
+int it_base_count(const struct it_base *b, const char *const *needles);
+/* Waits until the base's log holds `count` such lines; true when it does. */
+bool it_base_wait(const struct it_base *b, const char *const *needles, int count);
+
+/* The same with a bound of its own, for an event that takes long by nature (a modem's whole
+ * recovery ladder). */
+bool it_base_wait_ms(const struct it_base *b, const char *const *needles, int count, int timeout_ms);
+
+/* A protocol message of WH1, signed with its key (its seq and time filled when 0); sent from
+ * WH1's phone to `to` when `to` is not NULL. Returns the seq. */
+uint32_t it_base_unit(struct it_base *b, struct proto_msg *m, const char *to, char *text, size_t size);
+/* An ALARM (raised) or CLEAR of T1 at HIGH with value `v10`, sent to the base. */
+uint32_t it_base_event(struct it_base *b, bool raised, int32_t v10, const char *to);
+
+/* `m2mon sim send` from `from` to the base's number. */
+void it_base_send(const struct it_base *b, const char *from, const char *to, const char *text);
+
+/* SMS the network delivered to `to` holding `needle` (NULL: any), from sms.jsonl. */
+int it_base_got(const struct it_base *b, const char *to, const char *needle);
+/* Waits until `to` got `count` of them; true when it did. */
+bool it_base_wait_got(const struct it_base *b, const char *to, const char *needle, int count);
+
+/* The texts delivered to `to`, each once, with how often it came: for duplicates. Returns
+ * the number of distinct texts; dups gets the deliveries beyond the first, summed. */
+int it_base_distinct(const struct it_base *b, const char *to, int *dups);
+
+/* True when the last receipt WH1 got covers every seq in [first, last]. */
+bool it_base_covered(struct it_base *b, uint32_t first, uint32_t last);
+
+/* Writes `text` to `path`. */
+void it_write_file(const char *path, const char *text);
+
+#endif
