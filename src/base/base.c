@@ -209,6 +209,7 @@ void base_start(struct base *b, void (*ready)(void *user_data, int result), void
 void base_loaded(struct base *b)
 {
 	b->started = true;
+	base_receipts_resume(b, base_now_ms(b));
 	base_job_push(b, base_job_new(b, BASE_JOB_START));
 	base_inbox_start(b);
 }

@@ -232,6 +232,8 @@ int64_t base_unit_time(const struct base_unit *u, int64_t unit_ms);
 /* base_receipts.c */
 void base_receipts_note(struct base *b, struct base_unit *u, bool fresh);
 void base_receipts_tick(struct base *b, int64_t now_ms);
+/* At start: receipts owed before the stop are sent. */
+void base_receipts_resume(struct base *b, int64_t now_ms);
 int64_t base_receipts_next_ms(const struct base *b);
 void base_receipts_step(struct base *b, struct base_job *job);
 /* Queues a signed COMMAND with sequence number `seq` (its id) to unit `u`. Returns 0 or

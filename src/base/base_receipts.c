@@ -14,6 +14,18 @@
 void base_receipts_note(struct base *b, struct base_unit *u, bool fresh)
 {
 	base_receipt_note(&u->receipt, b->now_ms, (int64_t)b->cfg->receipt_delay_s * 1000, fresh);
+	if (fresh && !u->st.receipt_owed) {
+		/* Saved with the message: a restart before the receipt still sends it. */
+		u->st.receipt_owed = true;
+		u->dirty = true;
+	}
+}
+
+void base_receipts_resume(struct base *b, int64_t now_ms)
+{
+	for (size_t i = 0; i < b->n_units; i++)
+		if (b->units[i].st.receipt_owed)
+			base_receipt_note(&b->units[i].receipt, now_ms, 0, true);
 }
 
 void base_receipts_tick(struct base *b, int64_t now_ms)
@@ -67,6 +79,8 @@ void base_receipts_step(struct base *b, struct base_job *job)
 	proto_window_receipt(&u->st.win, &m.u.receipt);
 	if (queue(b, u, &m, "receipt") == 0) {
 		base_receipt_sent(&u->receipt, b->now_ms);
+		u->st.receipt_owed = false;
+		u->dirty = true;
 		log_info("base", "event=receipt_queued unit=%s seq=%u upto=%u beyond=%016llx%016llx",
 			 u->cfg->id, m.head.seq, m.u.receipt.upto, (unsigned long long)m.u.receipt.beyond[1],
 			 (unsigned long long)m.u.receipt.beyond[0]);

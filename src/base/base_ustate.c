@@ -89,6 +89,7 @@ int base_ustate_encode(const struct base_ustate *s, uint8_t *out, size_t size)
 	put(&w, (uint64_t)s->watch_since_ms, 8);
 	put(&w, (uint64_t)s->offset_at_ms, 8);
 	put(&w, s->clock_warned, 1);
+	put(&w, s->receipt_owed, 1);
 	put_level(&w, &s->mains);
 	put_level(&w, &s->battery);
 	put(&w, (uint8_t)s->mains_state, 1);
@@ -189,6 +190,7 @@ int base_ustate_decode(const uint8_t *in, size_t len, struct base_ustate *s)
 	s->watch_since_ms = (int64_t)get(&r, 8);
 	s->offset_at_ms = (int64_t)get(&r, 8);
 	s->clock_warned = get(&r, 1) != 0;
+	s->receipt_owed = get(&r, 1) != 0;
 	get_level(&r, &s->mains);
 	get_level(&r, &s->battery);
 	s->mains_state = (int8_t)(uint8_t)get(&r, 1);

@@ -58,6 +58,7 @@ struct base_ustate {
 				      until it is first heard */
 	int64_t offset_at_ms;      /* when the clock offset was last taken as a new baseline */
 	bool clock_warned;         /* the log said the unit's clock is off */
+	bool receipt_owed;         /* a message was stored that no receipt queued since covers */
 	struct base_level mains;   /* raised: mains lost */
 	struct base_level battery; /* raised: battery low */
 	int8_t mains_state;        /* enum proto_mains from the last heartbeat */
