@@ -33,6 +33,19 @@ extern const char cmd_sim_usage[];
 int cmd_keygen(int argc, char **argv);
 extern const char cmd_keygen_usage[];
 
+/* The read side: the base's database for people (cmd_view.h). */
+int cmd_status(int argc, char **argv);
+extern const char cmd_status_usage[];
+
+int cmd_history(int argc, char **argv);
+extern const char cmd_history_usage[];
+
+int cmd_events(int argc, char **argv);
+extern const char cmd_events_usage[];
+
+int cmd_web(int argc, char **argv);
+extern const char cmd_web_usage[];
+
 int cmd_base(int argc, char **argv);
 extern const char cmd_base_usage[];
 

@@ -24,6 +24,11 @@ static const struct cmd commands[] = {
 	{"sim", "run the simulated cellular network, or talk to it", cmd_sim_usage, cmd_sim},
 	{"keygen", "print a new random key for a unit", cmd_keygen_usage, cmd_keygen},
 	{"base", "run the base station: inbox, alarms to phones, commands", cmd_base_usage, cmd_base},
+	{"status", "show every unit, its last readings and the open alarms", cmd_status_usage, cmd_status},
+	{"history", "print a unit's readings as a table, CSV or a chart (SVG)", cmd_history_usage,
+	 cmd_history},
+	{"events", "print what happened: alarms, texts, ACKs, mutes, changes", cmd_events_usage, cmd_events},
+	{"web", "serve the office display (a read-only web page)", cmd_web_usage, cmd_web},
 };
 
 static const char global_options[] =

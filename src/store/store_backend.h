@@ -46,6 +46,7 @@ struct store_ops {
 	int (*view_incidents_between)(struct store *s, const char *unit, const char *channel_name,
 				      int64_t since_ms, int64_t until_ms, store_view_incident_fn fn,
 				      void *ud);
+	int (*view_version)(struct store *s, uint64_t *version);
 };
 
 /* What every backend's handle starts with. */

@@ -144,3 +144,9 @@ int store_view_incidents_between(struct store *s, const char *unit, const char *
 	return base(s, false)->ops->view_incidents_between(s, unit, channel_name, since_ms, until_ms, fn,
 							   user_data);
 }
+
+int store_view_version(struct store *s, uint64_t *version)
+{
+	assert(version);
+	return base(s, false)->ops->view_version(s, version);
+}

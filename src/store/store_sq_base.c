@@ -26,4 +26,5 @@ const struct store_ops store_sqlite_base_ops = {
 	.view_events_latest = store_sqb_view_events_latest,
 	.view_incidents_open = store_sqb_view_incidents_open,
 	.view_incidents_between = store_sqb_view_incidents_between,
+	.view_version = store_sqb_view_version,
 };

@@ -43,6 +43,7 @@ int store_sqb_view_events_latest(struct store *s, const char *unit, size_t max, 
 int store_sqb_view_incidents_open(struct store *s, store_view_incident_fn fn, void *ud);
 int store_sqb_view_incidents_between(struct store *s, const char *unit, const char *channel_name,
 				     int64_t since_ms, int64_t until_ms, store_view_incident_fn fn, void *ud);
+int store_sqb_view_version(struct store *s, uint64_t *version);
 
 /* Reading an event row (store_sq_view.c), the same columns everywhere: EVENT_COLS. */
 #define SQB_EVENT_COLS "id, t_ms, kind, unit, channel, incident_id, actor, value_c10, text"

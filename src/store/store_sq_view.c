@@ -249,3 +249,18 @@ int store_sqb_view_incidents_between(struct store *s, const char *unit, const ch
 	sqlite3_bind_int64(st, 4, until_ms > 0 ? until_ms : INT64_MAX);
 	return walk(q, st, incident_row, &w, "view_incidents");
 }
+
+int store_sqb_view_version(struct store *s, uint64_t *version)
+{
+	struct store_sqlite *q = sq_of(s);
+	sqlite3_stmt *st;
+	int err = store_sq_stmt(q, "PRAGMA data_version", &st);
+	if (err)
+		return err;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*version = (uint64_t)sqlite3_column_int64(st, 0);
+	err = rc == SQLITE_ROW ? 0 : store_sq_fail(q, rc, "view_version");
+	sqlite3_reset(st);
+	return err;
+}

@@ -69,4 +69,10 @@ int store_view_incidents_between(struct store *s, const char *unit, const char *
 				 int64_t since_ms, int64_t until_ms, store_view_incident_fn fn,
 				 void *user_data);
 
+/* A token that changes whenever another process committed a change to the database since
+ * the token was last read on this handle: compare two tokens for equality only (a display's
+ * "anything new?" costs one call; SQLite: PRAGMA data_version). The first call gives a
+ * value to compare later ones with. Errors are those of store.h. */
+int store_view_version(struct store *s, uint64_t *version);
+
 #endif

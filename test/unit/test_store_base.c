@@ -736,6 +736,28 @@ static void a_batch_with_a_bad_part_writes_nothing(void **state)
 	store_close(s);
 }
 
+/* The display's "anything new?": a reader's token moves when the writer commits, and only
+ * then. */
+static void a_reader_sees_the_version_move_when_the_writer_commits(void **state)
+{
+	struct store_fx *fx = *state;
+	struct store *w = open_base(fx);
+	struct store *r = NULL;
+	assert_int_equal(fx_open(fx, STORE_KIND_BASE, true, &r), 0);
+	uint64_t v0, v1, v2;
+	assert_int_equal(store_view_version(r, &v0), 0);
+	assert_int_equal(store_view_version(r, &v1), 0);
+	assert_true(v0 == v1);
+	struct store_reading rd = reading("WH1", "T1", T0, 40);
+	write_batch(w, &(struct store_base_batch){.readings = &rd, .n_readings = 1}, 0);
+	assert_int_equal(store_view_version(r, &v2), 0);
+	assert_true(v2 != v1);
+	assert_int_equal(store_view_version(r, &v1), 0);
+	assert_true(v1 == v2);
+	store_close(r);
+	store_close(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -754,6 +776,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(incidents_are_shown_with_the_people_they_name, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(a_batch_with_a_bad_part_writes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_reader_sees_the_version_move_when_the_writer_commits, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
