@@ -123,8 +123,10 @@ static void compute(struct base *b, struct base_job *job)
 		break;
 	case BASE_JOB_EVENT: {
 		struct store_event *e = base_batch_event(&b->batch, job->event.kind, b->now_ms);
-		if (e)
+		if (e) {
 			*e = job->event;
+			e->t_ms = b->now_ms;
+		}
 		break;
 	}
 	}

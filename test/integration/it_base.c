@@ -362,3 +362,46 @@ bool it_base_covered(struct it_base *b, uint32_t first, uint32_t last)
 			return false;
 	return true;
 }
+
+/* Runs `m2mon events --config CONF --json` and parses what it prints. */
+static json_t *events_json(const struct it_base *b)
+{
+	char cmd[1200];
+	snprintf(cmd, sizeof(cmd), "'%s' events --config '%s' --json", b->sim->m2mon, b->conf);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	json_t *all = json_loadf(p, 0, NULL);
+	assert_int_equal(pclose(p), 0);
+	assert_true(json_is_array(all));
+	return all;
+}
+
+static bool event_matches(json_t *e, const char *step)
+{
+	const char *colon = strchr(step, ':');
+	size_t klen = colon ? (size_t)(colon - step) : strlen(step);
+	const char *kind = json_string_value(json_object_get(e, "kind"));
+	if (!kind || strlen(kind) != klen || strncmp(kind, step, klen) != 0)
+		return false;
+	if (!colon)
+		return true;
+	const char *text = json_string_value(json_object_get(e, "text"));
+	const char *who = json_string_value(json_object_get(e, "actor_name"));
+	return (text && strstr(text, colon + 1)) || (who && strstr(who, colon + 1));
+}
+
+bool it_base_events_in_order(const struct it_base *b, const char *const *steps)
+{
+	json_t *all = events_json(b);
+	size_t k = 0, i;
+	json_t *e;
+	json_array_foreach(all, i, e)
+	{
+		if (steps[k] && event_matches(e, steps[k]))
+			k++;
+	}
+	if (steps[k])
+		fprintf(stderr, "m2mon events lacks \"%s\" (after %zu steps in order)\n", steps[k], k);
+	json_decref(all);
+	return steps[k] == NULL;
+}

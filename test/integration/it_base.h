@@ -83,6 +83,11 @@ int it_base_distinct(const struct it_base *b, const char *to, int *dups);
 /* True when the last receipt WH1 got covers every seq in [first, last]. */
 bool it_base_covered(struct it_base *b, uint32_t first, uint32_t last);
 
+/* True when `m2mon events --config CONF --json` lists, in this order (others between them),
+ * events matching each of `steps` (NULL-terminated): "KIND" or "KIND:TEXT" where TEXT must
+ * be in the event's text or its actor's name. */
+bool it_base_events_in_order(const struct it_base *b, const char *const *steps);
+
 /* Writes `text` to `path`. */
 void it_write_file(const char *path, const char *text);
 

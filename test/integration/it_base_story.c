@@ -63,9 +63,17 @@ static void alarm_climbs_to_tier_two_ack_and_all_clear(void **state)
 	WAIT_LOG(t, 2, "event=receipt_queued");
 	WAIT_GOT(t, IT_WH1_NUMBER, "#1K WH1", 2);
 	assert_true(it_base_covered(&t->base, first, last));
-	/* Every step is in the store's events (read by m2mon events later; here by the log of each). */
-	WAIT_LOG(t, 1, "event=incident id=1 from=escalated to=acked");
+	/* Every step is in m2mon events, in order. */
 	WAIT_LOG(t, 1, "event=incident id=1 from=cleared to=closed");
+	WAIT_LOG(t, 9, "event=sms_delivered");
+	assert_true(it_base_events_in_order(
+		&t->base, (const char *const[]){"alarm:HIGH raised at 9.4C", "notified:Alice",
+						"incident:open->notified", "delivered:Alice", "notified:Bob",
+						"notified:Carol", "incident:notified->escalated",
+						"command:ACK", "ack:Bob", "notified:acknowledged by you",
+						"notified:acknowledged by Bob", "clear:HIGH cleared at 7.4C",
+						"incident:acked->cleared", "notified:CLEARED #1",
+						"incident:cleared->closed", NULL}));
 	assert_int_equal(it_base_got(&t->base, IT_ALICE, "ALARM #1"), 1);
 	assert_int_equal(it_base_got(&t->base, IT_BOB, "ALARM #1"), 1);
 	end(t);
