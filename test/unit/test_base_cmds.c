@@ -269,11 +269,41 @@ static void mute_unmute_and_a_list_of_commands(void **state)
 	assert_int_equal(bfx_to(f, ALICE, "ALARM #1 WH1/T1"), 1); /* the ladder starts at the unmute */
 }
 
+/* Every reply docs/commands.md shows for the base is one SMS ending with what to reply. */
+static void documented_replies_are_one_sms(void **state)
+{
+	(void)state;
+	FILE *doc = fopen(DOCS_DIR "/commands.md", "r");
+	assert_non_null(doc);
+	char line[2048];
+	bool in = false;
+	int checked = 0;
+	while (fgets(line, sizeof(line), doc)) {
+		if (strncmp(line, "## ", 3) == 0)
+			in = strncmp(line, "## Replies from the base", 24) == 0;
+		for (char *p = line; in && (p = strstr(p, "`North")) != NULL;) {
+			char *end = strchr(p + 1, '`');
+			if (!end)
+				break;
+			*end = '\0';
+			if (strstr(p + 1, ": ") && strstr(p + 1, ". Reply ") && !strstr(p + 1, "...")) {
+				if (alert_text_check(p + 1) != 0)
+					fail_msg("not one SMS ending with a reply: %s", p + 1);
+				checked++;
+			}
+			p = end + 1;
+		}
+	}
+	fclose(doc);
+	assert_true(checked >= 30);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(documented_replies_are_one_sms),
 		T(status_of_every_unit_and_of_one),
 		T(who_and_help_by_role),
 		T(viewer_cannot_ack_or_set_and_operator_cannot_set),
