@@ -263,6 +263,27 @@ static void multipart_is_reassembled_across_a_restart(void **state)
 	assert_int_equal(bfx_take(f), 0); /* acted on once */
 }
 
+/* A window naming a channel of a unit with no `channels` list: the base numbers the name at
+ * start, so the window holds that channel's alarms back and no other's. */
+static void a_window_by_channel_name(void **state)
+{
+	struct bfx *f = *state;
+	bfx_teardown(f);
+	bfx_setup(f, "maintenance = ( { unit = \"F2\"; channel = \"T3\"; hours = \"02:00-04:00\"; } );");
+	bfx_event(f, 1, "T1", PROTO_LEVEL_HIGH, true, 94);
+	bfx_event(f, 1, "T3", PROTO_LEVEL_HIGH, true, 95);
+	bfx_take(f);
+	assert_int_equal(bfx_to(f, ALICE, "F2/T1 HIGH"), 1);
+	assert_int_equal(bfx_to(f, ALICE, "F2/T3"), 0);
+	assert_int_equal(bfx_events(f, STORE_EVENT_ALARM, NULL), 2);
+	/* After a restart the name keeps its number. */
+	bfx_restart(f);
+	bfx_event(f, 1, "T3", PROTO_LEVEL_HIGH, false, 70);
+	bfx_event(f, 1, "T3", PROTO_LEVEL_HIGH, true, 96);
+	bfx_take(f);
+	assert_int_equal(bfx_to(f, ALICE, "F2/T3"), 0);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -276,6 +297,7 @@ int main(void)
 		T(silent_opens_closes_and_survives_restart),
 		T(a_message_handed_over_twice_is_acted_on_once),
 		T(multipart_is_reassembled_across_a_restart),
+		T(a_window_by_channel_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
