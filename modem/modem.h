@@ -179,6 +179,31 @@ typedef void (*modem_send_cb)(void *user_data, const struct modem_send_result *r
 int modem_send(struct modem *m, const struct modem_pdu *parts, int n, uint64_t now_ms, modem_send_cb cb,
 	       void *user_data);
 
+/* What the module says of its battery and its clock (modem_query). */
+struct modem_query_result {
+	struct at_result battery_result; /* of AT+CBC; OK when it answered */
+	bool battery_known;
+	int battery_pct;               /* TS 27.007 8.4 <bcl>, 0..100 */
+	int32_t battery_mv;            /* the voltage SIMCom and Quectel add, -1 when not given */
+	struct at_result clock_result; /* of AT+CCLK? */
+	bool clock_known;              /* a calendar time from 2023 on: the network set it */
+	int64_t clock_utc_ms;          /* the module's clock as UTC epoch ms */
+	int tz_minutes;                /* the offset it gave, east positive */
+	uint64_t read_at_ms;           /* the engine's now_ms when the clock was read */
+};
+
+#define MODEM_QUERY_BATTERY 1u /* AT+CBC */
+#define MODEM_QUERY_CLOCK   2u /* AT+CCLK? (TS 27.007 8.15), after the profile's network-time switch */
+
+typedef void (*modem_query_cb)(void *user_data, const struct modem_query_result *res);
+
+/* Asks the module what `what` names (MODEM_QUERY_*), one command after the other in the
+ * queue; `cb` is called once with what it answered (a module without AT+CBC or a clock
+ * the network never set gives battery_known or clock_known false). The first clock query
+ * sends the profile's network_time command first (AT+CTZU=1, AT+CLTS=1), its failure
+ * ignored. Returns 0, -ENOTCONN when not ready, -EINVAL for no `what`, -ENOMEM. */
+int modem_query(struct modem *m, unsigned what, uint64_t now_ms, modem_query_cb cb, void *user_data);
+
 enum modem_state modem_state(const struct modem *m);
 /* True in ready with no command queued and no sweep running: every stored message found so
  * far has been handed over. */

@@ -36,6 +36,8 @@ struct modem_profile {
 	const char *const *extra_init; /* sent after AT+CMEE; errors are logged, not fatal */
 	const char *reset;             /* the full-reset command of the recovery ladder */
 	uint32_t boot_ms;              /* time from reset until the module answers AT again */
+	const char *network_time;      /* the command that makes the module take the network's
+					* time (NITZ) into its clock, or NULL */
 };
 
 extern const struct modem_profile modem_profile_generic;

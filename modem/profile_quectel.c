@@ -22,6 +22,7 @@ const struct modem_profile modem_profile_ec2x = {
 	.extra_init = NULL,
 	.reset = "AT+CFUN=1,1",
 	.boot_ms = 20000,
+	.network_time = "AT+CTZU=1",
 };
 
 const struct modem_profile modem_profile_bg9x = {
@@ -36,4 +37,5 @@ const struct modem_profile modem_profile_bg9x = {
 	.extra_init = NULL,
 	.reset = "AT+CFUN=1,1",
 	.boot_ms = 12000,
+	.network_time = "AT+CTZU=1",
 };

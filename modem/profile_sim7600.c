@@ -21,4 +21,5 @@ const struct modem_profile modem_profile_sim7600 = {
 	.extra_init = NULL,
 	.reset = "AT+CFUN=1,1",
 	.boot_ms = 20000,
+	.network_time = "AT+CTZU=1",
 };

@@ -23,4 +23,5 @@ const struct modem_profile modem_profile_sim800 = {
 	.extra_init = extra,
 	.reset = "AT+CFUN=1,1",
 	.boot_ms = 10000,
+	.network_time = "AT+CLTS=1",
 };

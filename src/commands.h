@@ -33,6 +33,9 @@ extern const char cmd_sim_usage[];
 int cmd_keygen(int argc, char **argv);
 extern const char cmd_keygen_usage[];
 
+int cmd_unit(int argc, char **argv);
+extern const char cmd_unit_usage[];
+
 /* The read side: the base's database for people (cmd_view.h). */
 int cmd_status(int argc, char **argv);
 extern const char cmd_status_usage[];

@@ -29,6 +29,7 @@ static const struct cmd commands[] = {
 	 cmd_history},
 	{"events", "print what happened: alarms, texts, ACKs, mutes, changes", cmd_events_usage, cmd_events},
 	{"web", "serve the office display (a read-only web page)", cmd_web_usage, cmd_web},
+	{"unit", "run the remote unit daemon", cmd_unit_usage, cmd_unit},
 };
 
 static const char global_options[] =

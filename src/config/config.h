@@ -83,6 +83,8 @@ struct unit_settings {
 	uint32_t sample_interval_s;       /* each channel is read this often */
 	uint32_t report_interval_s;       /* readings are batched into one report this often */
 	uint32_t heartbeat_s;             /* a heartbeat when nothing else went out for this long */
+	uint32_t resend_s;                /* first resend of a message no receipt covered... */
+	uint32_t resend_max_s;            /* ...doubling up to this (>= resend_s) */
 	uint32_t fallback_after_s;        /* no receipt for this long: alarms go to fallback_numbers */
 	char fallback_numbers[M2_CONFIG_FALLBACK_MAX][M2_CONFIG_NUMBER_MAX]; /* none of them a base number */
 	int n_fallback_numbers;

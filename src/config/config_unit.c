@@ -194,6 +194,12 @@ static void unit_check(const struct cfg_ctx *ctx, void *obj)
 		cfg_ctx_fail(ctx, "report_interval",
 			     "%s is shorter than sample_interval (%s): a report carries samples", r, s);
 	}
+	if (u->resend_max_s < u->resend_s) {
+		char r[32], s[32];
+		cfg_duration_format(u->resend_max_s, r, sizeof(r));
+		cfg_duration_format(u->resend_s, s, sizeof(s));
+		cfg_ctx_fail(ctx, "resend_max", "%s is shorter than resend (%s)", r, s);
+	}
 	for (int i = 0; i < u->n_channels; i++)
 		v[i] = u->channels[i].name;
 	check_distinct(ctx, "channels", "name", v, u->n_channels, same_word, "name (ignoring case)");
@@ -242,12 +248,15 @@ static const struct cfg_field unit_fields[] = {
 	       "the key shared with the base: 64 hex digits from `m2mon keygen`"),
 	STR(U, store, false, 1, NULL, "/var/lib/m2mon/unit.db", "the unit's SQLite file"),
 	SECRET(U, pin, true, 4, cfg_check_digits, "4 to 8 digits that phone commands start with"),
-	DUR("sample_interval", U, sample_interval_s, false, 10, 86400, "1m",
-	    "how often each channel is read"),
-	DUR("report_interval", U, report_interval_s, false, 60, 7 * 86400, "1h",
+	/* Minimums of a second: the tests and the demo run a site's day in minutes. */
+	DUR("sample_interval", U, sample_interval_s, false, 1, 86400, "1m", "how often each channel is read"),
+	DUR("report_interval", U, report_interval_s, false, 1, 7 * 86400, "1h",
 	    "how often readings are sent"),
-	DUR("heartbeat", U, heartbeat_s, false, 600, 7 * 86400, "6h", "the longest silence towards the base"),
-	DUR("fallback_after", U, fallback_after_s, false, 60, 7 * 86400, "15m",
+	DUR("heartbeat", U, heartbeat_s, false, 1, 7 * 86400, "6h", "the longest silence towards the base"),
+	DUR("resend", U, resend_s, false, 1, 86400, "2m",
+	    "a message no receipt covered is sent again after this, then after twice as long..."),
+	DUR("resend_max", U, resend_max_s, false, 1, 7 * 86400, "1h", "...up to this"),
+	DUR("fallback_after", U, fallback_after_s, false, 1, 7 * 86400, "15m",
 	    "no receipt from the base for this long: alarms also go to fallback_numbers"),
 	ARRAY("fallback_numbers", NULL, U, fallback_numbers, n_fallback_numbers, 0, number_elem,
 	      "phones that get alarms when the base is silent"),

@@ -40,7 +40,7 @@ bad unit.conf 'source = "w1:' '/aff"/af"/' 'unit.channels[0].source: "w1:28-0316
 bad unit.conf 'name = "T2"' '/T2/T1/' 'unit.channels[1].name: "T1" is also channels[0]'"'"'s name' "channel names unique"
 bad unit.conf 'role = "operator"' '/+15550003002/+15550003001/' 'unit.phones[1].number: "+15550003001" is also phones[0]'"'"'s' \
 	"phone numbers unique"
-bad unit.conf 'report_interval' '/"1h"/"30s"/' 'unit.report_interval: "30s" is out of range 1m..7d' "a duration out of range"
+bad unit.conf 'report_interval' '/"1h"/"8d"/' 'unit.report_interval: "8d" is out of range 1s..7d' "a duration out of range"
 bad base.conf 'number = "+15550002002"' '/+15550002002/+15550002001/' \
 	'base.units[1].number: "+15550002001" is also units[0]'"'"'s number: two units with one number' "two units, one number"
 bad base.conf 'name = "Bob"' '/ tier = 2;//' 'base.contacts[1].tier: missing' "a contact with no tier"

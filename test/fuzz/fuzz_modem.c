@@ -1,8 +1,9 @@
 /* Fuzz target: the modem lifecycle, the real state machine, on whatever a modem answers once
  * it is ready: listings (+CMGL), indications (+CMTI, +CDSI), registration (+CREG, +CEREG),
  * routed messages (+CMT, +CDS), storage answers (+CPMS), RING, boot and storage-full lines,
- * garbage. Byte 0 picks the profile, byte 1 the piece size the bytes come in, byte 2 what the
- * application does with what it is handed (store, fail, keep, and whether it sends a text).
+ * garbage, and the answers to AT+CBC and AT+CCLK? (modem_query). Byte 0 picks the profile,
+ * byte 1 the piece size the bytes come in, byte 2 what the application does with what it is
+ * handed (store, fail, keep, whether it sends a text, whether it asks battery and clock).
  * A scripted modem answers the init, then the rest of the input is the modem, with the clock
  * moving between pieces; afterwards the scripted modem answers again for ten minutes of
  * fake time, so that every recovery the input caused runs to its end. */
@@ -25,7 +26,7 @@ struct fz {
 	char line[512];
 	size_t len;
 	bool scripted; /* the scripted modem answers what the engine writes */
-	uint8_t app;   /* bits: 0-1 what to do with a message, 2 send a text once ready */
+	uint8_t app;   /* bits: 0-1 what to do with a message, 2 send a text once ready, 3 query */
 	unsigned handed;
 };
 
@@ -135,6 +136,15 @@ static void on_reopen(void *user_data)
 	modem_port_opened(f->m, f->now);
 }
 
+static void on_query(void *user_data, const struct modem_query_result *r)
+{
+	(void)user_data;
+	if (r->battery_known && (r->battery_pct < 0 || r->battery_pct > 100))
+		abort();
+	if (r->clock_known && (r->tz_minutes < -1080 || r->tz_minutes > 1080))
+		abort();
+}
+
 static void send_once(struct fz *f)
 {
 	static const struct modem_pdu part = {"0031000891515500100000FF05E8329BFD06", 17};
@@ -169,6 +179,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		advance(&f, 100);
 	send_once(&f);
 	f.scripted = false;
+	if (f.app & 8) /* answered by the input */
+		modem_query(f.m, MODEM_QUERY_BATTERY | MODEM_QUERY_CLOCK, f.now, on_query, NULL);
 	size_t piece = 1 + data[1] % 8;
 	for (size_t i = 3; i < size; i += piece) {
 		modem_feed(f.m, data + i, size - i < piece ? size - i : piece, f.now);

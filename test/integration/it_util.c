@@ -164,10 +164,8 @@ int it_log_count(const struct it_sim *sim, const char *const *needles)
 	return count_lines(log_path(sim, path, sizeof(path)), needles);
 }
 
-bool it_log_wait(const struct it_sim *sim, const char *const *needles, int count, int timeout_ms)
+bool it_file_wait(const char *path, const char *const *needles, int count, int timeout_ms)
 {
-	char path[320];
-	log_path(sim, path, sizeof(path));
 	int in = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	assert_true(in >= 0);
 	assert_true(inotify_add_watch(in, path, IN_MODIFY) >= 0); /* before the first look */
@@ -184,6 +182,17 @@ bool it_log_wait(const struct it_sim *sim, const char *const *needles, int count
 	}
 	close(in);
 	return seen;
+}
+
+int it_file_count(const char *path, const char *const *needles)
+{
+	return count_lines(path, needles);
+}
+
+bool it_log_wait(const struct it_sim *sim, const char *const *needles, int count, int timeout_ms)
+{
+	char path[320];
+	return it_file_wait(log_path(sim, path, sizeof(path)), needles, count, timeout_ms);
 }
 
 int it_cli(const struct it_sim *sim, const char *sub, const char *const *args, char *out, size_t out_size)

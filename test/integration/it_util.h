@@ -97,4 +97,11 @@ int it_log_count(const struct it_sim *sim, const char *const *needles);
  * when it does. */
 bool it_log_wait(const struct it_sim *sim, const char *const *needles, int count, int timeout_ms);
 
+/* Waits until the file at `path` (it must exist) holds at least `count` lines containing
+ * every one of `needles`, woken by each write to it (inotify). True when it does. */
+bool it_file_wait(const char *path, const char *const *needles, int count, int timeout_ms);
+
+/* Lines of the file at `path` containing every one of `needles` (0 when it is missing). */
+int it_file_count(const char *path, const char *const *needles);
+
 #endif

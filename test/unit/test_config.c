@@ -241,10 +241,10 @@ static void bad_durations_name_line_and_key(void **state)
 	}
 	load_bad(unit_with("sample_interval = 60;", t, sizeof(t)),
 		 "t.conf:2: unit.sample_interval: is an integer; it must be a duration in quotes", NULL);
-	load_bad(unit_with("sample_interval = \"5s\";", t, sizeof(t)),
-		 "t.conf:2: unit.sample_interval: \"5s\" is out of range 10s..1d", NULL);
+	load_bad(unit_with("sample_interval = \"0s\";", t, sizeof(t)),
+		 "t.conf:2: unit.sample_interval: \"0s\" is out of range 1s..1d", NULL);
 	load_bad(unit_with("heartbeat = \"8d\";", t, sizeof(t)),
-		 "t.conf:2: unit.heartbeat: \"8d\" is out of range 10m..7d", NULL);
+		 "t.conf:2: unit.heartbeat: \"8d\" is out of range 1s..7d", NULL);
 	load_bad(unit_with("heartbeat = \"99999999999999999999s\";", t, sizeof(t)),
 		 "t.conf:2: unit.heartbeat: \"99999999999999999999s\" is out of range", NULL);
 	load_bad(unit_with("heartbeat = \"999999999999999d\";", t, sizeof(t)),

@@ -32,6 +32,8 @@ static void example_file_as_the_daemon_gets_it(void **state)
 	assert_int_equal(u->report_interval_s, 3600);
 	assert_int_equal(u->heartbeat_s, 6 * 3600);
 	assert_int_equal(u->fallback_after_s, 900);
+	assert_int_equal(u->resend_s, 120);
+	assert_int_equal(u->resend_max_s, 3600);
 	assert_int_equal(u->n_fallback_numbers, 1);
 	assert_string_equal(u->w1_root, "/sys/bus/w1/devices");
 	assert_int_equal(u->power.source, SENSOR_POWER_SOURCE_AUTO);
@@ -313,8 +315,10 @@ static void intervals_fit_together(void **state)
 		 "};\n",
 		 "t.conf:2: unit.channels[0].missing_samples: 400 samples of 1d each is more than a year",
 		 NULL);
-	load_bad(unit_with("fallback_after = \"30s\";", t, sizeof(t)),
-		 "t.conf:2: unit.fallback_after: \"30s\" is out of range 1m..7d", NULL);
+	load_bad(unit_with("fallback_after = \"0s\";", t, sizeof(t)),
+		 "t.conf:2: unit.fallback_after: \"0s\" is out of range 1s..7d", NULL);
+	load_bad(unit_with("resend = \"10m\";\nresend_max = \"5m\";", t, sizeof(t)),
+		 "t.conf:3: unit.resend_max: 5m is shorter than resend (10m)", NULL);
 }
 
 static void key_pin_and_id(void **state)

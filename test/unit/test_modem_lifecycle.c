@@ -35,6 +35,7 @@ struct fake {
 	bool sr;        /* AT+CPMS="SR" selected the (empty) status-report storage */
 	bool port_gone; /* the device cannot be opened again */
 	int reopens, dead_entries;
+	const char *cbc, *cclk; /* answers to AT+CBC and AT+CCLK? ("" for ERROR) */
 };
 
 static void modem_says(struct fake *f, const char *s)
@@ -73,6 +74,9 @@ static void answer(struct fake *f, const char *c)
 		snprintf(buf, sizeof(buf), "\r\n+CREG: 1,%d\r\n\r\nOK\r\n", f->creg);
 	} else if (!strcmp(c, "AT+CEREG?") || !strcmp(c, "AT+CEREG=1")) {
 		snprintf(buf, sizeof(buf), "\r\nERROR\r\n");
+	} else if ((!strcmp(c, "AT+CBC") && f->cbc) || (!strcmp(c, "AT+CCLK?") && f->cclk)) {
+		const char *a = c[4] == 'B' ? f->cbc : f->cclk;
+		snprintf(buf, sizeof(buf), *a ? "\r\n%s\r\n\r\nOK\r\n" : "\r\n+CME ERROR: 4\r\n", a);
 	} else if (!strcmp(c, "AT+CGMM")) {
 		snprintf(buf, sizeof(buf), "\r\nSIMCOM_SIM7600E-H\r\n\r\nOK\r\n");
 	} else if (!strcmp(c, "AT+CPMS=\"SR\"") || !strcmp(c, "AT+CPMS=\"SM\"")) {
@@ -387,6 +391,54 @@ static void a_dead_modem_is_reported_once_while_its_port_stays_gone(void **state
 	modem_free(f->m);
 }
 
+static void on_query(void *user_data, const struct modem_query_result *r)
+{
+	*(struct modem_query_result *)user_data = *r;
+}
+
+static struct modem_query_result query(struct fake *f, unsigned what)
+{
+	struct modem_query_result r = {.battery_pct = -9};
+	assert_int_equal(modem_query(f->m, what, f->now, on_query, &r), 0);
+	converse(f);
+	assert_int_not_equal(r.battery_pct, -9);
+	return r;
+}
+
+static void battery_and_network_clock_are_read_as_numbers(void **state)
+{
+	(void)state;
+	struct fake *f = start("", "sim7600");
+	open_and_talk(f);
+	assert_int_equal(modem_query(f->m, 0, f->now, on_query, NULL), -EINVAL);
+	f->cbc = "+CBC: 0,87,4012";
+	f->cclk = "+CCLK: \"26/12/01,23:45:10+04\"";
+	struct modem_query_result r = query(f, MODEM_QUERY_BATTERY | MODEM_QUERY_CLOCK);
+	assert_true(r.battery_known);
+	assert_int_equal(r.battery_pct, 87);
+	assert_int_equal(r.battery_mv, 4012);
+	assert_true(r.clock_known);
+	assert_int_equal(r.tz_minutes, 60);
+	assert_int_equal(r.clock_utc_ms, 1796165110000LL); /* 2026-12-01 22:45:10 UTC */
+	assert_int_equal(count(f->log, "AT+CTZU=1"), 1);
+	/* A clock the network never set, hostile answers, a module without AT+CBC. */
+	const char *bad[] = {"+CCLK: \"04/01/01,00:00:05+00\"", "+CCLK: \"26/13/01,00:00:00+00\"",
+			     "+CCLK: \"26/12/01,23:45\"",       "+CCLK: 26/12/01",
+			     "+CCLK: \"26/12/01,23:45:10+99\"", ""};
+	f->cbc = "+CBC: 0,187";
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		f->cclk = bad[i];
+		r = query(f, MODEM_QUERY_BATTERY | MODEM_QUERY_CLOCK);
+		assert_false(r.clock_known);
+		assert_false(r.battery_known);
+	}
+	f->cbc = "";
+	r = query(f, MODEM_QUERY_BATTERY);
+	assert_false(r.battery_known);
+	assert_int_equal(r.battery_result.kind, AT_RESULT_CME_ERROR);
+	modem_free(f->m);
+}
+
 static void profile_follows_the_model(void **state)
 {
 	(void)state;
@@ -420,6 +472,7 @@ int main(void)
 		cmocka_unit_test(send_is_refused_before_ready),
 		cmocka_unit_test(a_dead_modem_is_reported_once_while_its_port_stays_gone),
 		cmocka_unit_test(profile_follows_the_model),
+		cmocka_unit_test(battery_and_network_clock_are_read_as_numbers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

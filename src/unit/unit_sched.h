@@ -1,0 +1,48 @@
+/* The outbox's schedule, pure: when a message goes again (the backoff), which message goes
+ * next (oldest first, never further ahead of the oldest unconfirmed seq than the base's
+ * replay window can hold), and when the daemon must wake for the outbox. */
+#ifndef M2_UNIT_SCHED_H
+#define M2_UNIT_SCHED_H
+
+#include "store_unit.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* How far ahead of the oldest unconfirmed seq a message may go: the base remembers 128
+ * seqs (PROTO_WINDOW_BITS), so a seq 128 or more above one it has not stored would push
+ * that one below its window, where a receipt counts it as covered though it never came. */
+#define UNIT_SCHED_AHEAD 127u
+
+/* The wait before attempt `attempts` + 1 of a message handed to the modem `attempts` times
+ * (>= 1): resend_s, then twice that for each further attempt, never more than resend_max_s.
+ * In milliseconds. */
+int64_t unit_sched_backoff_ms(uint32_t attempts, uint32_t resend_s, uint32_t resend_max_s);
+
+/* The choice among the outbox rows `msgs[0..n)` (in id order, as store_unit_outbox_list gives
+ * them) at `now_ms`. */
+struct unit_sched_pick {
+	bool found; /* msgs[index] is due and may go now */
+	size_t index;
+	int64_t next_ms;     /* when the earliest row that may go (but is not due) is due;
+				INT64_MAX when none: a receipt or a new message wakes the outbox */
+	uint32_t oldest_seq; /* the lowest seq of the rows (0: no row carries a seq) */
+	size_t blocked;      /* rows held back by the window (UNIT_SCHED_AHEAD) */
+};
+
+/* The due rows whose seq is 0 (a text to a phone) or at most oldest_seq + UNIT_SCHED_AHEAD,
+ * first those never handed to the modem (a new alarm, a reply: they do not wait behind
+ * resends), then the resends; oldest (lowest id) first in each. */
+void unit_sched_pick(const struct store_unit_msg *msgs, size_t n, int64_t now_ms,
+		     struct unit_sched_pick *out);
+
+/* Event kinds (alarm, clear, probe fault and its end, power) that go to the fallback phones
+ * when the base does not confirm them within fallback_after_s. */
+bool unit_sched_fallback_kind(int kind);
+
+/* When row `m` must go to the fallback phones: created_ms + fallback_after_s, or INT64_MAX
+ * when it never does (not an event kind, or its fallback went out already). */
+int64_t unit_sched_fallback_at(const struct store_unit_msg *m, uint32_t fallback_after_s);
+
+#endif
