@@ -42,11 +42,21 @@ void it_write_file(const char *path, const char *text)
 	assert_int_equal(fclose(f), 0);
 }
 
-void it_base_net(struct it_sim *sim, const char *m2mon, bool two_modems, const char *const *sim_args)
+void it_base_net(struct it_sim *sim, const char *m2mon, bool two_modems, bool real_unit,
+		 const char *const *sim_args)
 {
-	const char *args[32] = {"--modem", "base=" IT_BASE_NUMBER, "--phone", "wh1=" IT_WH1_NUMBER,
-				"--phone", "alice=" IT_ALICE,      "--phone", "bob=" IT_BOB,
-				"--phone", "carol=" IT_CAROL,      "--phone", "stranger=" IT_STRANGER};
+	const char *args[32] = {"--modem",
+				"base=" IT_BASE_NUMBER,
+				real_unit ? "--modem" : "--phone",
+				real_unit ? "unit1=" IT_WH1_NUMBER : "wh1=" IT_WH1_NUMBER,
+				"--phone",
+				"alice=" IT_ALICE,
+				"--phone",
+				"bob=" IT_BOB,
+				"--phone",
+				"carol=" IT_CAROL,
+				"--phone",
+				"stranger=" IT_STRANGER};
 	int n = 12;
 	if (two_modems) {
 		args[n++] = "--modem";
@@ -404,4 +414,135 @@ bool it_base_events_in_order(const struct it_base *b, const char *const *steps)
 		fprintf(stderr, "m2mon events lacks \"%s\" (after %zu steps in order)\n", steps[k], k);
 	json_decref(all);
 	return steps[k] == NULL;
+}
+
+/* ---- the real unit ---- */
+
+void it_base_probe(const struct it_base *b, const char *temp)
+{
+	char tmp[420];
+	snprintf(tmp, sizeof(tmp), "%s.new", b->probe);
+	it_write_file(tmp, temp);
+	assert_int_equal(rename(tmp, b->probe), 0); /* the unit never reads half a value */
+}
+
+void it_base_unit_conf(struct it_base *b, const char *base_number, const char *temp)
+{
+	snprintf(b->unit_conf, sizeof(b->unit_conf), "%s/unit.conf", b->sim->root);
+	snprintf(b->unit_log, sizeof(b->unit_log), "%s/unit.log", b->sim->root);
+	snprintf(b->unit_db, sizeof(b->unit_db), "%s/unit.db", b->sim->root);
+	snprintf(b->probe, sizeof(b->probe), "%s/probe1", b->sim->root);
+	it_base_probe(b, temp);
+	char text[4096];
+	snprintf(
+		text, sizeof(text),
+		"unit = {\n  id = \"WH1\"; base_number = \"%s\";\n  key = \"" IT_WH1_KEY "\";\n"
+		"  store = \"%s\"; pin = \"1234\";\n  power = { source = \"none\"; };\n"
+		"  sample_interval = \"1s\"; report_interval = \"1h\"; heartbeat = \"10m\";\n"
+		"  channels = ( { name = \"T1\"; source = \"file:%s\"; high = 8.0; low = 2.0; delay = \"0s\";"
+		" off_delay = \"0s\"; } );\n"
+		"  phones = ( { number = \"" IT_ALICE "\"; role = \"admin\"; } );\n};\n"
+		"modem = { device = \"%s/unit1.tty\"; profile = \"generic\"; };\n",
+		base_number, b->unit_db, b->probe, b->sim->dir);
+	it_write_file(b->unit_conf, text);
+}
+
+int it_base_unit_count(const struct it_base *b, const char *const *needles)
+{
+	return count_lines(b->unit_log, needles);
+}
+
+bool it_base_unit_wait(const struct it_base *b, const char *const *needles, int count)
+{
+	return wait_lines(b->unit_log, needles, count);
+}
+
+void it_base_unit_start(struct it_base *b)
+{
+	const char *started[] = {"mod=unit event=started", NULL};
+	int before = it_base_unit_count(b, started);
+	pid_t parent = getpid();
+	b->unit_pid = fork();
+	assert_true(b->unit_pid >= 0);
+	if (b->unit_pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127);
+		int err = open(b->unit_log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		dup2(err, 2);
+		int null = open("/dev/null", O_WRONLY);
+		dup2(null, 1);
+		execl(b->sim->m2mon, b->sim->m2mon, "--log-level", "debug", "unit", "--config", b->unit_conf,
+		      (char *)NULL);
+		_exit(127);
+	}
+	if (!it_base_unit_wait(b, started, before + 1))
+		fail_msg("m2mon unit did not start (see %s)", b->unit_log);
+}
+
+void it_base_unit_stop(struct it_base *b)
+{
+	assert_int_equal(kill(b->unit_pid, SIGTERM), 0);
+	int status = 0;
+	assert_int_equal(waitpid(b->unit_pid, &status, 0), b->unit_pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	b->unit_pid = 0;
+}
+
+struct sent_seqs {
+	uint32_t *seqs;
+	int n, max;
+};
+
+static void sent_one(const char *text, void *ud)
+{
+	struct sent_seqs *s = ud;
+	struct proto_head head;
+	if (proto_peek(text, strlen(text), &head, NULL) != 0 || strcmp(head.unit, "WH1") != 0)
+		return;
+	for (int i = 0; i < s->n; i++)
+		if (s->seqs[i] == head.seq)
+			return;
+	if (s->n < s->max)
+		s->seqs[s->n++] = head.seq;
+}
+
+/* Calls `fn` for each SMS line of sms.jsonl sent by `from` and delivered. */
+static void each_sent(const struct it_base *b, const char *from, void (*fn)(const char *text, void *),
+		      void *ud)
+{
+	char path[400];
+	snprintf(path, sizeof(path), "%s/sms.jsonl", b->sim->dir);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return;
+	char line[8192];
+	while (fgets(line, sizeof(line), f)) {
+		json_t *o = json_loads(line, 0, NULL);
+		const char *t = json_string_value(json_object_get(o, "type"));
+		const char *src = json_string_value(json_object_get(o, "from"));
+		const char *status = json_string_value(json_object_get(o, "status"));
+		const char *text = json_string_value(json_object_get(o, "text"));
+		if (t && src && status && text && strcmp(t, "sms") == 0 && strcmp(src, from) == 0 &&
+		    strcmp(status, "delivered") == 0)
+			fn(text, ud);
+		json_decref(o);
+	}
+	fclose(f);
+}
+
+int it_base_unit_sent(const struct it_base *b, uint32_t *seqs, int max)
+{
+	struct sent_seqs s = {seqs, 0, max};
+	each_sent(b, IT_WH1_NUMBER, sent_one, &s);
+	return s.n;
+}
+
+bool it_base_covers(struct it_base *b, const uint32_t *seqs, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!it_base_covered(b, seqs[i], seqs[i]))
+			return false;
+	return true;
 }

@@ -28,6 +28,8 @@
 struct it_base {
 	const struct it_sim *sim;
 	pid_t pid;
+	pid_t unit_pid; /* the real unit, when it runs */
+	char unit_conf[400], unit_log[400], unit_db[400], probe[400];
 	char conf[400], log[400], db[400];
 	int starts;
 	/* The test's unit WH1: its next seq and the base's messages it took. */
@@ -35,10 +37,12 @@ struct it_base {
 	struct proto_window win;
 };
 
-/* Starts a simulator with modems base (and base2 when `two_modems`) and phones for WH1,
+/* Starts a simulator with modems base (and base2 when `two_modems`), WH1 (a phone the test
+ * sends from, or with `real_unit` a modem unit1 for the real `m2mon unit`), and phones for
  * Alice, Bob, Carol and a stranger. `sim_args` are extra options (NULL-terminated, may be
  * NULL). */
-void it_base_net(struct it_sim *sim, const char *m2mon, bool two_modems, const char *const *sim_args);
+void it_base_net(struct it_sim *sim, const char *m2mon, bool two_modems, bool real_unit,
+		 const char *const *sim_args);
 
 /* Writes the base's file beside the simulator: site "North", unit WH1 (heartbeat
  * `heartbeat`), Alice/Bob/Carol, the modem(s), and `extra` inside the base group. */
@@ -87,6 +91,25 @@ bool it_base_covered(struct it_base *b, uint32_t first, uint32_t last);
  * events matching each of `steps` (NULL-terminated): "KIND" or "KIND:TEXT" where TEXT must
  * be in the event's text or its actor's name. */
 bool it_base_events_in_order(const struct it_base *b, const char *const *steps);
+
+/* The real unit WH1 (`m2mon unit`) on modem unit1: its file beside the base's, channel T1
+ * reading the file b->probe (high 8, low 2, no delays, sampled every second), reporting to
+ * `base_number`; the probe set to `temp` (degrees C as text). */
+void it_base_unit_conf(struct it_base *b, const char *base_number, const char *temp);
+/* Writes the probe's value, whole. */
+void it_base_probe(const struct it_base *b, const char *temp);
+/* Starts the unit (its log in b->unit_log) and waits for its start and its modem ready. */
+void it_base_unit_start(struct it_base *b);
+void it_base_unit_stop(struct it_base *b);
+/* Lines of the unit's log holding every needle; the wait for them. */
+int it_base_unit_count(const struct it_base *b, const char *const *needles);
+bool it_base_unit_wait(const struct it_base *b, const char *const *needles, int count);
+
+/* The seqs of the protocol messages WH1 sent to the base's numbers (sms.jsonl, each read
+ * with proto_peek), into `seqs` (room for `max`); returns how many distinct. */
+int it_base_unit_sent(const struct it_base *b, uint32_t *seqs, int max);
+/* True when the last receipt WH1 got covers every seq in `seqs`. */
+bool it_base_covers(struct it_base *b, const uint32_t *seqs, int n);
 
 /* Writes `text` to `path`. */
 void it_write_file(const char *path, const char *text);

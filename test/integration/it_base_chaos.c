@@ -141,7 +141,7 @@ static void one_run(int n, uint64_t seed, int *failures)
 	const struct point *p = &points[splitmix(&s) % (sizeof(points) / sizeof(points[0]))];
 	r.kill_needle = p->needle;
 	r.kill_at = 1 + (int)(splitmix(&s) % (uint64_t)p->most);
-	it_base_net(&r.sim, m2mon, false, NULL);
+	it_base_net(&r.sim, m2mon, false, false, NULL);
 	it_base_conf(&r.base, &r.sim, false, NULL, NULL);
 	it_base_start(&r.base);
 	uint32_t first, last;

@@ -25,7 +25,7 @@ static const char *m2mon;
 static struct t *begin(bool two_modems, const char *heartbeat, const char *extra)
 {
 	struct t *t = calloc(1, sizeof(*t));
-	it_base_net(&t->sim, m2mon, two_modems, NULL);
+	it_base_net(&t->sim, m2mon, two_modems, false, NULL);
 	it_base_conf(&t->base, &t->sim, two_modems, heartbeat, extra);
 	it_base_start(&t->base);
 	return t;
