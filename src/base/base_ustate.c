@@ -149,12 +149,18 @@ static void get_str(struct rd *r, char *out, size_t max, int kind)
 	out[len] = '\0';
 }
 
+/* A flag is 0 or 1: anything else is not a state this code wrote. */
+static bool get_bool(struct rd *r)
+{
+	uint64_t v = get(r, 1);
+	r->bad |= v > 1;
+	return v == 1;
+}
+
 static void get_level(struct rd *r, struct base_level *l)
 {
 	l->seq = (uint32_t)get(r, 4);
-	uint64_t raised = get(r, 1);
-	r->bad |= raised > 1;
-	l->raised = raised == 1;
+	l->raised = get_bool(r);
 }
 
 static void get_channel(struct rd *r, struct base_channel *c)
@@ -163,8 +169,8 @@ static void get_channel(struct rd *r, struct base_channel *c)
 	r->bad |= c->name[0] == '\0';
 	for (size_t i = 0; i < PROTO_LEVEL_COUNT; i++)
 		get_level(r, &c->level[i]);
-	c->has_last = get(r, 1) != 0;
-	c->last_fault = get(r, 1) != 0;
+	c->has_last = get_bool(r);
+	c->last_fault = get_bool(r);
 	c->last_c10 = (int32_t)(uint32_t)get(r, 4);
 	c->last_ms = (int64_t)get(r, 8);
 }
@@ -189,8 +195,8 @@ int base_ustate_decode(const uint8_t *in, size_t len, struct base_ustate *s)
 		s->win.seen[i] = get(&r, 8);
 	s->watch_since_ms = (int64_t)get(&r, 8);
 	s->offset_at_ms = (int64_t)get(&r, 8);
-	s->clock_warned = get(&r, 1) != 0;
-	s->receipt_owed = get(&r, 1) != 0;
+	s->clock_warned = get_bool(&r);
+	s->receipt_owed = get_bool(&r);
 	get_level(&r, &s->mains);
 	get_level(&r, &s->battery);
 	s->mains_state = (int8_t)(uint8_t)get(&r, 1);

@@ -426,7 +426,7 @@ void it_base_probe(const struct it_base *b, const char *temp)
 	assert_int_equal(rename(tmp, b->probe), 0); /* the unit never reads half a value */
 }
 
-void it_base_unit_conf(struct it_base *b, const char *base_number, const char *temp)
+void it_base_unit_conf(struct it_base *b, const char *base_number, const char *temp, const char *report)
 {
 	snprintf(b->unit_conf, sizeof(b->unit_conf), "%s/unit.conf", b->sim->root);
 	snprintf(b->unit_log, sizeof(b->unit_log), "%s/unit.log", b->sim->root);
@@ -438,12 +438,12 @@ void it_base_unit_conf(struct it_base *b, const char *base_number, const char *t
 		text, sizeof(text),
 		"unit = {\n  id = \"WH1\"; base_number = \"%s\";\n  key = \"" IT_WH1_KEY "\";\n"
 		"  store = \"%s\"; pin = \"1234\";\n  power = { source = \"none\"; };\n"
-		"  sample_interval = \"1s\"; report_interval = \"1h\"; heartbeat = \"10m\";\n"
+		"  sample_interval = \"1s\"; report_interval = \"%s\"; heartbeat = \"10m\";\n"
 		"  channels = ( { name = \"T1\"; source = \"file:%s\"; high = 8.0; low = 2.0; delay = \"0s\";"
 		" off_delay = \"0s\"; } );\n"
 		"  phones = ( { number = \"" IT_ALICE "\"; role = \"admin\"; } );\n};\n"
 		"modem = { device = \"%s/unit1.tty\"; profile = \"generic\"; };\n",
-		base_number, b->unit_db, b->probe, b->sim->dir);
+		base_number, b->unit_db, report ? report : "1h", b->probe, b->sim->dir);
 	it_write_file(b->unit_conf, text);
 }
 
@@ -545,4 +545,22 @@ bool it_base_covers(struct it_base *b, const uint32_t *seqs, int n)
 		if (!it_base_covered(b, seqs[i], seqs[i]))
 			return false;
 	return true;
+}
+
+int it_base_wait_covered(struct it_base *b, int *sent)
+{
+	uint32_t seqs[256];
+	int n = it_base_unit_sent(b, seqs, 256);
+	int64_t deadline = mono_ms() + IT_TIMEOUT_MS;
+	while (!it_base_covers(b, seqs, n) && mono_ms() < deadline) {
+		int receipts = it_base_got(b, IT_WH1_NUMBER, "#1K WH1");
+		if (!it_base_wait_got(b, IT_WH1_NUMBER, "#1K WH1", receipts + 1))
+			break;
+		n = it_base_unit_sent(b, seqs, 256);
+	}
+	int missing = 0;
+	for (int i = 0; i < n; i++)
+		missing += !it_base_covered(b, seqs[i], seqs[i]);
+	*sent = n;
+	return missing;
 }

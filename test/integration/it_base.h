@@ -94,8 +94,9 @@ bool it_base_events_in_order(const struct it_base *b, const char *const *steps);
 
 /* The real unit WH1 (`m2mon unit`) on modem unit1: its file beside the base's, channel T1
  * reading the file b->probe (high 8, low 2, no delays, sampled every second), reporting to
- * `base_number`; the probe set to `temp` (degrees C as text). */
-void it_base_unit_conf(struct it_base *b, const char *base_number, const char *temp);
+ * `base_number` its readings every `report` (NULL: 1h); the probe set to `temp` (degrees C
+ * as text). */
+void it_base_unit_conf(struct it_base *b, const char *base_number, const char *temp, const char *report);
 /* Writes the probe's value, whole. */
 void it_base_probe(const struct it_base *b, const char *temp);
 /* Starts the unit (its log in b->unit_log) and waits for its start and its modem ready. */
@@ -110,6 +111,10 @@ bool it_base_unit_wait(const struct it_base *b, const char *const *needles, int 
 int it_base_unit_sent(const struct it_base *b, uint32_t *seqs, int max);
 /* True when the last receipt WH1 got covers every seq in `seqs`. */
 bool it_base_covers(struct it_base *b, const uint32_t *seqs, int n);
+/* Waits until the last receipt WH1 got covers every message it sent (a unit that goes on
+ * reporting sends new ones meanwhile: each is waited for too). Returns the number of its
+ * messages still not covered at the end (0: all), and their count in *sent. */
+int it_base_wait_covered(struct it_base *b, int *sent);
 
 /* Writes `text` to `path`. */
 void it_write_file(const char *path, const char *text);

@@ -123,18 +123,9 @@ static int story(struct run *r)
  * (a receipt owed at the kill is saved with the message it covers). */
 static int inbound_lost(struct run *r, bool acked)
 {
-	uint32_t seqs[64];
-	int n = it_base_unit_sent(&r->base, seqs, 64);
-	int64_t deadline = mono_ms() + IT_TIMEOUT_MS;
-	while (!it_base_covers(&r->base, seqs, n) && mono_ms() < deadline) {
-		int receipts = it_base_got(&r->base, IT_WH1_NUMBER, "#1K WH1");
-		if (!it_base_wait_got(&r->base, IT_WH1_NUMBER, "#1K WH1", receipts + 1))
-			break;
-	}
-	int lost = 0;
-	for (int i = 0; i < n; i++)
-		lost += !it_base_covered(&r->base, seqs[i], seqs[i]);
-	return lost + (n < 2) + !acked;
+	int sent = 0;
+	int lost = it_base_wait_covered(&r->base, &sent);
+	return lost + (sent < 2) + !acked;
 }
 
 static void one_run(int n, uint64_t seed, int *failures)
@@ -146,7 +137,7 @@ static void one_run(int n, uint64_t seed, int *failures)
 	r.kill_at = 1 + (int)(splitmix(&s) % (uint64_t)p->most);
 	it_base_net(&r.sim, m2mon, false, true, NULL);
 	it_base_conf(&r.base, &r.sim, false, NULL, NULL);
-	it_base_unit_conf(&r.base, IT_BASE_NUMBER, "4.0");
+	it_base_unit_conf(&r.base, IT_BASE_NUMBER, "4.0", NULL);
 	it_base_start(&r.base);
 	it_base_unit_start(&r.base);
 	int lost = story(&r);

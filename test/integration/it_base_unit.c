@@ -23,12 +23,12 @@ struct t {
 
 static const char *m2mon;
 
-static struct t *begin(bool two_modems, const char *heartbeat, const char *unit_to)
+static struct t *begin(bool two_modems, const char *heartbeat, const char *unit_to, const char *report)
 {
 	struct t *t = calloc(1, sizeof(*t));
 	it_base_net(&t->sim, m2mon, two_modems, true, NULL);
 	it_base_conf(&t->base, &t->sim, two_modems, heartbeat, NULL);
-	it_base_unit_conf(&t->base, unit_to, "4.0");
+	it_base_unit_conf(&t->base, unit_to, "4.0", report);
 	it_base_start(&t->base);
 	it_base_unit_start(&t->base);
 	return t;
@@ -50,7 +50,7 @@ static void end(struct t *t)
 static void the_probe_crosses_its_limit_and_comes_back(void **state)
 {
 	(void)state;
-	struct t *t = begin(false, NULL, IT_BASE_NUMBER);
+	struct t *t = begin(false, NULL, IT_BASE_NUMBER, "5s");
 	it_base_probe(&t->base, "9.4");
 	WAIT_GOT(t, IT_ALICE, "North: ALARM #1 WH1/T1 HIGH 9.4C (limit 8.0C)", 1);
 	WAIT_GOT(t, IT_BOB, "ALARM #1 WH1/T1 HIGH 9.4C", 1);
@@ -64,10 +64,9 @@ static void the_probe_crosses_its_limit_and_comes_back(void **state)
 	WAIT_GOT(t, IT_CAROL, "CLEARED #1", 1);
 	/* The unit's messages are all confirmed by the base's receipts. */
 	assert_true(it_base_unit_wait(&t->base, (const char *const[]){"event=receipt", NULL}, 2));
-	uint32_t seqs[16];
-	int n = it_base_unit_sent(&t->base, seqs, 16);
-	assert_true(n >= 2);
-	assert_true(it_base_covers(&t->base, seqs, n));
+	int sent = 0;
+	assert_int_equal(it_base_wait_covered(&t->base, &sent), 0);
+	assert_true(sent >= 2);
 	WAIT_LOG(t, 1, "event=incident id=1 from=cleared to=closed");
 	assert_true(it_base_events_in_order(
 		&t->base, (const char *const[]){"alarm:HIGH raised at 9.4C", "notified:Alice", "notified:Bob",
@@ -75,13 +74,23 @@ static void the_probe_crosses_its_limit_and_comes_back(void **state)
 						"notified:acknowledged by Bob", "clear:HIGH cleared at 4.1C",
 						"notified:CLEARED #1", "incident:cleared->closed", NULL}));
 	assert_int_equal(it_base_got(&t->base, IT_ALICE, "ALARM"), 1);
+	/* The readings the unit reports every 5 s are the base's history. */
+	WAIT_LOG(t, 1, "event=unit_message unit=WH1 kind=readings");
+	char cmd[1200], out[8192] = "";
+	snprintf(cmd, sizeof(cmd), "'%s' history --config '%s' WH1 T1 --csv", m2mon, t->base.conf);
+	FILE *p = popen(cmd, "r");
+	size_t got = fread(out, 1, sizeof(out) - 1, p);
+	assert_int_equal(pclose(p), 0);
+	out[got] = '\0';
+	assert_non_null(strstr(out, ",9.4"));
+	assert_non_null(strstr(out, ",4.0"));
 	end(t);
 }
 
 static void silence_then_a_read_and_a_set(void **state)
 {
 	(void)state;
-	struct t *t = begin(false, "3s", IT_BASE_NUMBER);
+	struct t *t = begin(false, "3s", IT_BASE_NUMBER, NULL);
 	/* The unit sends nothing for its own 10 minutes; the base expects it every 3 s. */
 	WAIT_GOT(t, IT_ALICE, "ALARM #1 WH1 SILENT", 1);
 	it_base_send(&t->base, IT_ALICE, IT_BASE_NUMBER, "READ WH1");
@@ -101,7 +110,7 @@ static void silence_then_a_read_and_a_set(void **state)
 static void one_of_two_modems_hangs_mid_story(void **state)
 {
 	(void)state;
-	struct t *t = begin(true, NULL, IT_BASE2_NUMBER);
+	struct t *t = begin(true, NULL, IT_BASE2_NUMBER, NULL);
 	it_base_probe(&t->base, "9.4");
 	WAIT_GOT(t, IT_ALICE, "ALARM #1", 1);
 	const char *hang[] = {"base", "hang", "600000", NULL};
