@@ -169,7 +169,9 @@ static void on_engine(void *user_data, int result, const struct store_engine_sta
 		return;
 	}
 	base_alarms_restore(b, st);
-	b->engine_next_ms = alert_engine_next_ms(b->engine, base_now_ms(b));
+	/* Due at once: a tier or reminder that came due while the base was down goes out now
+	 * (the engine names only times still ahead, and would wait for its minute re-check). */
+	b->engine_next_ms = base_now_ms(b);
 	struct alert_incident inc;
 	for (size_t i = 0; i < b->n_units; i++)
 		b->units[i].silent = base_alarms_find(b, b->units[i].cfg->id, -1, ALERT_KIND_SILENT, &inc);

@@ -100,6 +100,10 @@ static void compute(struct base *b, struct base_job *job)
 	b->now_ms = base_now_ms(b);
 	b->actor = NULL;
 	base_batch_reset(&b->batch);
+	/* The engine names only times still ahead: what came due before this step is done in
+	 * it, or the step's new look at the engine would skip it until the minute re-check. */
+	if (b->engine_next_ms <= b->now_ms && job->kind != BASE_JOB_TICK)
+		alert_engine_tick(b->engine, b->now_ms);
 	switch (job->kind) {
 	case BASE_JOB_START:
 		for (size_t i = 0; i < b->n_units; i++)

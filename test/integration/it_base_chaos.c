@@ -128,6 +128,37 @@ static int inbound_lost(struct run *r, bool acked)
 	return lost + (sent < 2) + !acked;
 }
 
+/* Texts whose delivery report never got stored: each of the nine texts to phones is one
+ * outbox row, and its report (event=sms_delivered id=N) must come, also across the kill. */
+static int reports_missing(struct run *r)
+{
+	int64_t deadline = mono_ms() + IT_TIMEOUT_MS;
+	int have = 0;
+	for (;;) {
+		bool seen[64] = {false};
+		have = 0;
+		FILE *f = fopen(r->base.log, "r");
+		char line[4096];
+		while (f && fgets(line, sizeof(line), f)) {
+			const char *at = strstr(line, "event=sms_delivered id=");
+			int id = at ? atoi(at + strlen("event=sms_delivered id=")) : 0;
+			if (id > 0 && id < 64 && !seen[id]) {
+				seen[id] = true;
+				have++;
+			}
+		}
+		if (f)
+			fclose(f);
+		if (have >= 9 || mono_ms() >= deadline)
+			break;
+		if (!it_base_wait(
+			    &r->base, (const char *const[]){"event=sms_delivered", NULL},
+			    it_base_count(&r->base, (const char *const[]){"event=sms_delivered", NULL}) + 1))
+			break;
+	}
+	return have >= 9 ? 0 : 9 - have;
+}
+
 static void one_run(int n, uint64_t seed, int *failures)
 {
 	struct run r = {0};
@@ -150,11 +181,13 @@ static void one_run(int n, uint64_t seed, int *failures)
 		dups += d;
 	}
 	int beyond = dups > r.kills ? dups - r.kills : 0;
+	int reports = reports_missing(&r);
 	printf("run %2d seed %llu kill=\"%s\"#%d kills=%d: inbound_lost=%d notifications_lost=%d "
-	       "duplicates_beyond_in_flight=%d (duplicates=%d)\n",
-	       n, (unsigned long long)seed, r.kill_needle, r.kill_at, r.kills, in_lost, lost, beyond, dups);
+	       "duplicates_beyond_in_flight=%d (duplicates=%d, delivery_reports_missing=%d)\n",
+	       n, (unsigned long long)seed, r.kill_needle, r.kill_at, r.kills, in_lost, lost, beyond, dups,
+	       reports);
 	fflush(stdout);
-	if (in_lost || lost || beyond || r.kills != 1) {
+	if (in_lost || lost || beyond || reports || r.kills != 1) {
 		(*failures)++;
 		printf("  kept for a look: %s (base.log, net/sms.jsonl)\n", r.sim.root);
 		setenv("IT_KEEP", "1", 1);

@@ -263,6 +263,22 @@ static void multipart_is_reassembled_across_a_restart(void **state)
 	assert_int_equal(bfx_take(f), 0); /* acted on once */
 }
 
+/* Down when tier 2 came due (found by the SIGKILL runs, seed 2): it goes out at start, not
+ * at the engine's next minute. */
+static void a_tier_due_while_down_goes_out_at_start(void **state)
+{
+	struct bfx *f = *state;
+	bfx_event(f, 0, "T1", PROTO_LEVEL_HIGH, true, 94);
+	bfx_take(f);
+	assert_int_equal(bfx_to(f, ALICE, "ALARM #1"), 1);
+	f->now_ms += MINUTE + 5000; /* no tick: the base is not running */
+	bfx_restart(f);
+	bfx_advance(f, 10);
+	bfx_take(f);
+	assert_int_equal(bfx_to(f, BOB, "ALARM #1"), 1);
+	assert_int_equal(bfx_to(f, CAROL, "ALARM #1"), 1);
+}
+
 /* A window naming a channel of a unit with no `channels` list: the base numbers the name at
  * start, so the window holds that channel's alarms back and no other's. */
 static void a_window_by_channel_name(void **state)
@@ -298,6 +314,7 @@ int main(void)
 		T(a_message_handed_over_twice_is_acted_on_once),
 		T(multipart_is_reassembled_across_a_restart),
 		T(a_window_by_channel_name),
+		T(a_tier_due_while_down_goes_out_at_start),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
