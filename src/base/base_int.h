@@ -168,6 +168,7 @@ struct base {
 	int64_t retry_at_ms; /* a failed write is tried again then (0: none) */
 	bool tick_queued;
 	int64_t engine_next_ms; /* when the engine said it next has something to do */
+	int64_t supervise_ms;   /* silence is judged from then on (0: no modem ready yet) */
 	int64_t now_ms;         /* the clock at the start of the step in hand */
 	const char *actor;      /* the number acting in the step in hand (ACK, MUTE), or NULL */
 	struct base_batch batch;
@@ -258,6 +259,8 @@ bool base_alarms_find(const struct base *b, const char *unit, int16_t channel, e
 
 /* base_super.c */
 void base_super_tick(struct base *b, int64_t now_ms);
+/* A modem is ready: silence may be judged a moment later. */
+void base_super_modem_ready(struct base *b, int64_t now_ms);
 int64_t base_super_next_ms(const struct base *b);
 /* The unit was heard: a SILENT incident closes. */
 void base_super_heard(struct base *b, struct base_unit *u);

@@ -67,6 +67,7 @@ static void on_state(void *user_data, enum modem_state from, enum modem_state to
 		 modem_state_str(from), modem_state_str(to));
 	if (to == MODEM_STATE_READY) {
 		b->outbox_waiting_logged = false;
+		base_super_modem_ready(b, m->since_ms);
 		if (m->dead) {
 			m->dead = false;
 			news(b, m, BASE_MODEM_ALIVE);
@@ -127,7 +128,10 @@ static void on_sms(void *user_data, const struct modem_inbound *in)
 
 void base_pool_init(struct base *b)
 {
-	b->pool.n = (size_t)b->cfg->n_modems < BASE_MODEMS_MAX ? (size_t)b->cfg->n_modems : BASE_MODEMS_MAX;
+	/* Without a loop (tests) there are no modems: the test takes the outbox itself. */
+	b->pool.n = !b->loop                                     ? 0
+		    : (size_t)b->cfg->n_modems < BASE_MODEMS_MAX ? (size_t)b->cfg->n_modems
+								 : BASE_MODEMS_MAX;
 	for (size_t i = 0; i < b->pool.n; i++) {
 		struct base_modem *m = &b->pool.m[i];
 		m->b = b;

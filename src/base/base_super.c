@@ -19,10 +19,26 @@ int64_t base_silent_deadline(int64_t last_heard_ms, int64_t watch_since_ms, uint
 	return from + ((int64_t)heartbeat_s + grace_s) * 1000;
 }
 
+/* Silence is judged once the modems had a moment to hand over what waited on their SIMs
+ * while the base was down (base_super_modem_ready), so a restart after hours does not text
+ * SILENT for units whose messages are there. */
+#define SUPERVISE_SETTLE_MS (10 * 1000LL)
+
+void base_super_modem_ready(struct base *b, int64_t now_ms)
+{
+	if (!b->supervise_ms) {
+		b->supervise_ms = now_ms + SUPERVISE_SETTLE_MS;
+		base_wake(b);
+	}
+}
+
 static int64_t deadline(const struct base *b, const struct base_unit *u)
 {
-	return base_silent_deadline(u->last_heard_ms, u->st.watch_since_ms, u->cfg->heartbeat_s,
-				    b->cfg->silent_grace_s);
+	if (b->pool.n && !b->supervise_ms)
+		return INT64_MAX;
+	int64_t t = base_silent_deadline(u->last_heard_ms, u->st.watch_since_ms, u->cfg->heartbeat_s,
+					 b->cfg->silent_grace_s);
+	return t > b->supervise_ms ? t : b->supervise_ms;
 }
 
 static void unit_event(struct base *b, enum store_event_kind kind, const char *unit, const char *text)
