@@ -64,8 +64,11 @@ static int queue(struct base *b, struct base_unit *u, struct proto_msg *m, const
 	m->head.time_ms = b->now_ms;
 	int len = proto_encode(m, u->cfg->key, b->utc_offset_s / 60, text, sizeof(text));
 	if (len < 0) {
-		log_error("base", "event=unit_message_not_made unit=%s kind=%s error=%d", u->cfg->id,
-			  proto_kind_str(m->head.kind), len);
+		log_error(
+			"base",
+			"event=unit_message_not_made unit=%s kind=%s error=\"%s\" hint=\"a command text the "
+			"protocol refuses; nothing was sent\"",
+			u->cfg->id, proto_kind_str(m->head.kind), strerror(-len));
 		return len;
 	}
 	base_batch_sms(&b->batch, u->cfg->number, text, kind, 0, b->now_ms);
