@@ -155,6 +155,36 @@ static void viewer_cannot_ack_or_set(void **state)
 	end(t);
 }
 
+/* SIGTERM while the modem holds a text it does not confirm (hung): the base waits for it at
+ * most the send timeout, exits 0, and the next start sends it again, marked possibly
+ * duplicated, once the modem answers. */
+static void sigterm_with_a_text_in_a_modems_hands(void **state)
+{
+	(void)state;
+	struct t *t = begin(false, NULL, NULL);
+	it_base_event(&t->base, true, 94, IT_BASE_NUMBER);
+	WAIT_GOT(t, IT_ALICE, "ALARM #1", 1);
+	const char *sending[] = {"event=sms_sending", NULL};
+	int before = it_base_count(&t->base, sending);
+	const char *hang[] = {"base", "hang", "600000", NULL};
+	assert_int_equal(it_cli(&t->sim, "fault", hang, NULL, 0), 0);
+	/* The next text (the receipt, or tier 2 when it comes due) goes to the hung modem. */
+	assert_true(it_base_wait(&t->base, sending, before + 1));
+	it_base_stop(&t->base); /* exits 0 once the send's outcome is known: at most send_timeout */
+	assert_int_equal(it_base_count(&t->base, (const char *const[]){"event=exit status=0", NULL}), 1);
+	assert_int_equal(it_base_count(&t->base, (const char *const[]){"event=sms_outcome_unknown", NULL}) +
+				 it_base_count(&t->base, (const char *const[]){"event=stop_forced", NULL}),
+			 1);
+	const char *reboot[] = {"base", "reboot", NULL};
+	assert_int_equal(it_cli(&t->sim, "fault", reboot, NULL, 0), 0);
+	it_base_start(&t->base);
+	/* Sent again, marked possibly duplicated, and the ladder carries on. */
+	WAIT_LOG(t, 1, "event=sms_sending", "possibly_duplicate=yes");
+	WAIT_GOT(t, IT_BOB, "ALARM #1", 1);
+	WAIT_GOT(t, IT_CAROL, "ALARM #1", 1);
+	end(t);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -168,6 +198,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(silent_is_raised_and_closed),
 		cmocka_unit_test(forged_replayed_and_strangers_change_nothing),
 		cmocka_unit_test(viewer_cannot_ack_or_set),
+		cmocka_unit_test(sigterm_with_a_text_in_a_modems_hands),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
 #include "base_fixture.h"
 
 #include "alert_text.h"
+#include "store_view.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -263,6 +264,32 @@ static void multipart_is_reassembled_across_a_restart(void **state)
 	assert_int_equal(bfx_take(f), 0); /* acted on once */
 }
 
+static int latest_t(void *user_data, const struct store_reading *r)
+{
+	*(int64_t *)user_data = r->t_ms;
+	return 0;
+}
+
+/* A unit whose clock is ten minutes ahead: its readings are stored at the base's time, and
+ * the receipt it gets carries the base's clock for it to set its own. */
+static void a_unit_clock_off_is_corrected(void **state)
+{
+	struct bfx *f = *state;
+	struct proto_msg hb = {.head.kind = PROTO_KIND_HEARTBEAT, .head.time_ms = f->now_ms + 10 * MINUTE};
+	hb.u.status = (struct proto_status){
+		.mains = PROTO_MAINS_ON, .battery_pct = -1, .battery_mv = -1, .csq = 9, .n_values = 1};
+	hb.u.status.values[0] = (struct proto_value){.channel = "T1", .ok = true, .temp_c10 = 40};
+	bfx_unit(f, 0, &hb);
+	int64_t t = 0;
+	assert_int_equal(store_view_latest(f->store, "WH1", latest_t, &t), 0);
+	assert_true(t >= T0_MS - 1000 && t <= T0_MS + 1000);
+	bfx_advance(f, 6000);
+	bfx_take(f);
+	struct proto_msg r;
+	assert_int_equal(bfx_open_for_unit(f, 0, bfx_find(f, WH1_NUMBER, NULL)->text, &r), 0);
+	assert_int_equal(r.head.time_ms, T0_MS + 5000); /* made when due, 5 s after the message */
+}
+
 /* Down when tier 2 came due (found by the SIGKILL runs, seed 2): it goes out at start, not
  * at the engine's next minute. */
 static void a_tier_due_while_down_goes_out_at_start(void **state)
@@ -315,6 +342,7 @@ int main(void)
 		T(multipart_is_reassembled_across_a_restart),
 		T(a_window_by_channel_name),
 		T(a_tier_due_while_down_goes_out_at_start),
+		T(a_unit_clock_off_is_corrected),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
