@@ -22,7 +22,7 @@ int64_t base_silent_deadline(int64_t last_heard_ms, int64_t watch_since_ms, uint
 /* Silence is judged once the modems had a moment to hand over what waited on their SIMs
  * while the base was down (base_super_modem_ready), so a restart after hours does not text
  * SILENT for units whose messages are there. */
-#define SUPERVISE_SETTLE_MS (10 * 1000LL)
+#define SUPERVISE_SETTLE_MS (5 * 1000LL)
 
 void base_super_modem_ready(struct base *b, int64_t now_ms)
 {

@@ -295,13 +295,21 @@ int it_base_got(const struct it_base *b, const char *to, const char *needle)
 
 bool it_base_wait_got(const struct it_base *b, const char *to, const char *needle, int count)
 {
+	return it_base_wait_got_ms(b, to, needle, count, IT_TIMEOUT_MS);
+}
+
+bool it_base_wait_got_ms(const struct it_base *b, const char *to, const char *needle, int count,
+			 int timeout_ms)
+{
 	char path[400], want[64];
 	snprintf(path, sizeof(path), "%s/sms.jsonl", b->sim->dir);
 	snprintf(want, sizeof(want), "\"to\":\"%s\"", to);
-	int64_t deadline = mono_ms() + IT_TIMEOUT_MS;
+	int64_t deadline = mono_ms() + timeout_ms;
 	while (it_base_got(b, to, needle) < count) {
 		int lines = count_lines(path, (const char *const[]){want, NULL});
-		if (mono_ms() >= deadline || !wait_lines(path, (const char *const[]){want, NULL}, lines + 1))
+		int64_t left = deadline - mono_ms();
+		if (left <= 0 ||
+		    !wait_lines_ms(path, (const char *const[]){want, NULL}, lines + 1, (int)left))
 			return it_base_got(b, to, needle) >= count;
 	}
 	return true;

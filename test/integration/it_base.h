@@ -79,6 +79,9 @@ void it_base_send(const struct it_base *b, const char *from, const char *to, con
 int it_base_got(const struct it_base *b, const char *to, const char *needle);
 /* Waits until `to` got `count` of them; true when it did. */
 bool it_base_wait_got(const struct it_base *b, const char *to, const char *needle, int count);
+/* The same with a bound of its own (silence takes its heartbeat and a settling time). */
+bool it_base_wait_got_ms(const struct it_base *b, const char *to, const char *needle, int count,
+			 int timeout_ms);
 
 /* The texts delivered to `to`, each once, with how often it came: for duplicates. Returns
  * the number of distinct texts; dups gets the deliveries beyond the first, summed. */

@@ -83,7 +83,7 @@ static void silent_is_raised_and_closed(void **state)
 {
 	(void)state;
 	struct t *t = begin(false, "3s", NULL);
-	WAIT_GOT(t, IT_ALICE, "WH1 SILENT", 1);
+	assert_true(it_base_wait_got_ms(&t->base, IT_ALICE, "WH1 SILENT", 1, 30000));
 	WAIT_LOG(t, 1, "event=unit_silent unit=WH1");
 	/* A restart neither raises it again nor forgets it. */
 	it_base_stop(&t->base);
