@@ -25,6 +25,10 @@ const char *alert_kind_str(enum alert_kind kind)
 		return "power";
 	case ALERT_KIND_BATTERY:
 		return "battery";
+	case ALERT_KIND_MODEM:
+		return "modem";
+	case ALERT_KIND_SIM_FULL:
+		return "sim_full";
 	}
 	return "?";
 }
@@ -177,6 +181,12 @@ void alert_engine_free(struct alert_engine *e)
 void alert_engine_set_utc_offset(struct alert_engine *e, int32_t offset_s)
 {
 	e->utc_offset_s = offset_s;
+}
+
+void alert_engine_set_channel_names(struct alert_engine *e, alert_channel_name_fn fn, void *user_data)
+{
+	e->channel_name = fn;
+	e->channel_name_data = user_data;
 }
 
 /* Unit ids are letters, digits, '-' and '_' (the unit config's rule); anything else becomes
@@ -579,7 +589,7 @@ static bool restorable(const struct alert_engine *e, const struct alert_incident
 {
 	uint32_t all = e->p.n_contacts >= 32 ? UINT32_MAX : (1u << e->p.n_contacts) - 1;
 	if (inc->id == 0 || (unsigned)inc->state >= ALERT_STATE_CLOSED ||
-	    (unsigned)inc->kind > ALERT_KIND_BATTERY || inc->acked_by >= (int)e->p.n_contacts ||
+	    (unsigned)inc->kind > ALERT_KIND_SIM_FULL || inc->acked_by >= (int)e->p.n_contacts ||
 	    inc->acked_by < ALERT_ACKED_BY_GONE || ((inc->notified | inc->told | inc->capped) & ~all))
 		return false;
 	if (inc->state == ALERT_STATE_CLEARED && (unsigned)inc->before_clear > ALERT_STATE_ACKED)

@@ -14,13 +14,15 @@
 #include <stdint.h>
 
 enum alert_kind {
-	ALERT_KIND_HIGH,    /* HIGH, or HIGH_HIGH when critical */
-	ALERT_KIND_LOW,     /* LOW, or LOW_LOW when critical */
-	ALERT_KIND_PROBE,   /* probe fault */
-	ALERT_KIND_RATE,    /* temperature moving too fast */
-	ALERT_KIND_SILENT,  /* the unit missed its heartbeat */
-	ALERT_KIND_POWER,   /* mains lost */
-	ALERT_KIND_BATTERY, /* battery low */
+	ALERT_KIND_HIGH,     /* HIGH, or HIGH_HIGH when critical */
+	ALERT_KIND_LOW,      /* LOW, or LOW_LOW when critical */
+	ALERT_KIND_PROBE,    /* probe fault */
+	ALERT_KIND_RATE,     /* temperature moving too fast */
+	ALERT_KIND_SILENT,   /* the unit missed its heartbeat */
+	ALERT_KIND_POWER,    /* mains lost */
+	ALERT_KIND_BATTERY,  /* battery low */
+	ALERT_KIND_MODEM,    /* the base's own modem is dead (unit: the modem's name) */
+	ALERT_KIND_SIM_FULL, /* the base's modem's SIM storage is full: nothing more can arrive */
 };
 
 const char *alert_kind_str(enum alert_kind kind);
@@ -112,6 +114,14 @@ struct alert_engine;
 struct alert_engine *alert_engine_new(const struct alert_policy *policy, size_t max_incidents,
 				      uint32_t first_id, alert_sink_fn sink, void *user_data);
 void alert_engine_free(struct alert_engine *e);
+
+/* The name of channel `channel` of `unit` for texts ("WH1/T1 HIGH 9.4C"), or NULL when it
+ * has none (the text then shows the number: "WH1/0"). A name is 1..8 of [A-Za-z0-9_];
+ * anything else is shown as its number. */
+typedef const char *(*alert_channel_name_fn)(void *user_data, const char *unit, int16_t channel);
+
+/* Sets where texts take channel names from (NULL: numbers only, the default). */
+void alert_engine_set_channel_names(struct alert_engine *e, alert_channel_name_fn fn, void *user_data);
 
 /* The offset of local time from UTC, for quiet hours, maintenance windows, the daily cap's
  * midnight and the clock times in texts. The daemon sets it at start and when it changes. */

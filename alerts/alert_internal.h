@@ -16,6 +16,8 @@ struct alert_engine {
 	alert_sink_fn sink;
 	void *user_data;
 	int32_t utc_offset_s;
+	alert_channel_name_fn channel_name;
+	void *channel_name_data;
 	struct alert_counters cnt;
 	struct alert_mute mutes[ALERT_MUTES_MAX]; /* unit "": a free slot */
 };

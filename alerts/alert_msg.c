@@ -57,12 +57,36 @@ static void clock_when(const struct alert_engine *e, int64_t t_ms, int64_t now_m
 	}
 }
 
-static void where(const struct alert_incident *inc, char *out, size_t n)
+/* A channel's name from the daemon, when it is one a text can carry safely. */
+static const char *channel_name(const struct alert_engine *e, const char *unit, int16_t channel)
 {
-	if (inc->channel < 0)
-		snprintf(out, n, "%s", inc->unit);
+	const char *name = e->channel_name ? e->channel_name(e->channel_name_data, unit, channel) : NULL;
+	size_t len = name ? strlen(name) : 0;
+	if (len == 0 || len > 8)
+		return NULL;
+	for (size_t i = 0; i < len; i++) {
+		char c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+			return NULL;
+	}
+	return name;
+}
+
+/* "WH1", "WH1/T1", or "WH1/0" for a channel without a name. */
+static void where_ch(const struct alert_engine *e, const char *unit, int16_t channel, char *out, size_t n)
+{
+	const char *name = channel < 0 ? NULL : channel_name(e, unit, channel);
+	if (channel < 0)
+		snprintf(out, n, "%s", unit);
+	else if (name)
+		snprintf(out, n, "%s/%s", unit, name);
 	else
-		snprintf(out, n, "%s/%d", inc->unit, inc->channel);
+		snprintf(out, n, "%s/%d", unit, channel);
+}
+
+static void where(const struct alert_engine *e, const struct alert_incident *inc, char *out, size_t n)
+{
+	where_ch(e, inc->unit, inc->channel, out, n);
 }
 
 static const char *kind_words(const struct alert_incident *inc)
@@ -82,15 +106,19 @@ static const char *kind_words(const struct alert_incident *inc)
 		return "POWER LOST";
 	case ALERT_KIND_BATTERY:
 		return "BATTERY LOW";
+	case ALERT_KIND_MODEM:
+		return "MODEM DEAD";
+	case ALERT_KIND_SIM_FULL:
+		return "SIM FULL";
 	}
 	return "ALARM";
 }
 
 /* "f1/2 HIGH 9.4C": where, what and the value when there is one. */
-static void short_what(const struct alert_incident *inc, char *out, size_t n)
+static void short_what(const struct alert_engine *e, const struct alert_incident *inc, char *out, size_t n)
 {
-	char w[ALERT_UNIT_MAX + 8], v[16] = "";
-	where(inc, w, sizeof(w));
+	char w[ALERT_UNIT_MAX + 10], v[16] = "";
+	where(e, inc, w, sizeof(w));
 	if (inc->has_value && inc->kind != ALERT_KIND_PROBE) {
 		v[0] = ' ';
 		alert_text_temp(v + 1, sizeof(v) - 1, inc->value_c10);
@@ -128,8 +156,7 @@ static void item_alarm(const struct alert_engine *e, const struct alert_incident
 		       size_t n)
 {
 	char what[64];
-	(void)e;
-	short_what(inc, what, sizeof(what));
+	short_what(e, inc, what, sizeof(what));
 	snprintf(out, n, "%s #%u %s", first ? "" : ";", inc->id, what);
 }
 
@@ -145,7 +172,7 @@ void alert_msg_alarm(const struct alert_engine *e, char *out, const struct alert
 		     bool can_ack, int64_t now_ms)
 {
 	char what[64], limit[32] = "", since[24], body[ALERT_TEXT_MAX], tail[40] = STATUS_HINT;
-	short_what(inc, what, sizeof(what));
+	short_what(e, inc, what, sizeof(what));
 	if (inc->has_value &&
 	    (inc->kind == ALERT_KIND_HIGH || inc->kind == ALERT_KIND_LOW || inc->kind == ALERT_KIND_RATE)) {
 		char t[16];
@@ -175,7 +202,7 @@ void alert_msg_ack_done(const struct alert_engine *e, char *out, const struct al
 {
 	char body[ALERT_TEXT_MAX], what[64];
 	if (n == 1) {
-		short_what(inc, what, sizeof(what));
+		short_what(e, inc, what, sizeof(what));
 		snprintf(body, sizeof(body), "%s: #%u %s acknowledged by you, reminders stop", e->p.site,
 			 inc->id, what);
 	} else {
@@ -193,7 +220,7 @@ void alert_msg_ack_info(const struct alert_engine *e, char *out, const struct al
 	const char *who = alert_acker_name(e, inc);
 	clock_hhmm(e, inc->acked_ms, at, sizeof(at));
 	if (n == 1) {
-		short_what(inc, what, sizeof(what));
+		short_what(e, inc, what, sizeof(what));
 		snprintf(body, sizeof(body), "%s: #%u %s acknowledged by %s at %s", e->p.site, inc->id, what,
 			 who, at);
 		fit(out, body, STATUS_HINT);
@@ -205,8 +232,8 @@ void alert_msg_ack_info(const struct alert_engine *e, char *out, const struct al
 
 void alert_msg_all_clear(const struct alert_engine *e, char *out, const struct alert_incident *inc)
 {
-	char body[ALERT_TEXT_MAX], w[ALERT_UNIT_MAX + 8], at[12], now[24] = "";
-	where(inc, w, sizeof(w));
+	char body[ALERT_TEXT_MAX], w[ALERT_UNIT_MAX + 10], at[12], now[24] = "";
+	where(e, inc, w, sizeof(w));
 	clock_hhmm(e, inc->cleared_ms, at, sizeof(at));
 	if (inc->has_value && inc->kind != ALERT_KIND_PROBE) {
 		char t[16];
@@ -221,11 +248,8 @@ void alert_msg_all_clear(const struct alert_engine *e, char *out, const struct a
 void alert_msg_mute_done(const struct alert_engine *e, char *out, const char *unit, int16_t channel,
 			 int64_t until_ms, int64_t unit_until_ms, int64_t now_ms)
 {
-	char body[ALERT_TEXT_MAX], w[ALERT_UNIT_MAX + 8], tail[48], at[24];
-	if (channel < 0)
-		snprintf(w, sizeof(w), "%s", unit);
-	else
-		snprintf(w, sizeof(w), "%s/%d", unit, channel);
+	char body[ALERT_TEXT_MAX], w[ALERT_UNIT_MAX + 10], tail[48], at[24];
+	where_ch(e, unit, channel, w, sizeof(w));
 	snprintf(tail, sizeof(tail), ". Reply MUTE %s 0 to undo", unit);
 	if (until_ms == 0 && unit_until_ms) {
 		clock_when(e, unit_until_ms, now_ms, at, sizeof(at));
@@ -294,7 +318,7 @@ static void item_status(const struct alert_engine *e, const struct alert_inciden
 			size_t n)
 {
 	char what[64], word[40];
-	short_what(inc, what, sizeof(what));
+	short_what(e, inc, what, sizeof(what));
 	snprintf(out, n, "%s #%u %s%s", first ? "" : ";", inc->id, what,
 		 status_word(e, inc, word, sizeof(word)));
 }

@@ -566,6 +566,11 @@ struct at_chat_stats at_chat_stats(const struct at_chat *chat)
 	return chat->stats;
 }
 
+void at_chat_escape(struct at_chat *chat)
+{
+	out_append(chat, ESC, 1);
+}
+
 void at_chat_kick(struct at_chat *chat, uint64_t now_ms)
 {
 	if (now_ms > chat->now_ms)

@@ -108,6 +108,11 @@ bool at_chat_secret_pending(const struct at_chat *chat);
  * at_chat_kick. */
 void at_chat_abort_all(struct at_chat *chat);
 
+/* Writes ESC, which ends a text entry the modem may still be in (TS 27.005 3.5.1): a program
+ * that died after AT+CMGS's prompt leaves the module waiting for a PDU, and it takes every
+ * command as PDU digits until ESC or Ctrl-Z. A module in command mode ignores it. */
+void at_chat_escape(struct at_chat *chat);
+
 /* Writes the head of the queue if it is waiting (after at_chat_abort_all). */
 void at_chat_kick(struct at_chat *chat, uint64_t now_ms);
 

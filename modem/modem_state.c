@@ -250,10 +250,14 @@ static void on_probing(struct modem *m, enum modem_event ev)
 	if (ev == MODEM_EV_SCRIPT_OK) {
 		modem_enter_state(m, MODEM_STATE_INIT);
 	} else if (ev == MODEM_EV_SCRIPT_FAILED) {
-		if (++m->probe_tries < PROBE_TRIES)
+		/* No answer to AT: perhaps a text entry left open by a program killed in the middle
+		 * of AT+CMGS (the module keeps it across our restart); ESC closes it. */
+		if (++m->probe_tries < PROBE_TRIES) {
+			at_chat_escape(m->chat);
 			modem_script_start(m, &modem_script_probe);
-		else
+		} else {
 			climb(m, "no answer to AT");
+		}
 	}
 }
 

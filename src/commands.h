@@ -49,4 +49,7 @@ extern const char cmd_events_usage[];
 int cmd_web(int argc, char **argv);
 extern const char cmd_web_usage[];
 
+int cmd_base(int argc, char **argv);
+extern const char cmd_base_usage[];
+
 #endif

@@ -23,6 +23,7 @@ static const struct cmd commands[] = {
 	{"sms", "send, list or watch SMS through a modem", cmd_sms_usage, cmd_sms},
 	{"sim", "run the simulated cellular network, or talk to it", cmd_sim_usage, cmd_sim},
 	{"keygen", "print a new random key for a unit", cmd_keygen_usage, cmd_keygen},
+	{"base", "run the base station: inbox, alarms to phones, commands", cmd_base_usage, cmd_base},
 	{"status", "show every unit, its last readings and the open alarms", cmd_status_usage, cmd_status},
 	{"history", "print a unit's readings as a table, CSV or a chart (SVG)", cmd_history_usage,
 	 cmd_history},

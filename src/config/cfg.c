@@ -283,10 +283,12 @@ static bool type_fits(const struct cfg_field *f, int type)
 		return type == CONFIG_TYPE_FLOAT || type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64;
 	case CFG_BOOL:
 		return type == CONFIG_TYPE_BOOL;
+	case CFG_CUSTOM:
+		return type == CONFIG_TYPE_STRING ||
+		       (f->ints && (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64));
 	case CFG_STRING:
 	case CFG_ENUM:
 	case CFG_DURATION:
-	case CFG_CUSTOM:
 		return type == CONFIG_TYPE_STRING;
 	case CFG_GROUP:
 		return type == CONFIG_TYPE_GROUP;
@@ -330,8 +332,12 @@ static void apply_string(struct walk *w, const struct cfg_field *f, const config
 static void apply_custom(struct walk *w, const struct cfg_field *f, const config_setting_t *s,
 			 const char *key, int line, char *at)
 {
+	char num[24], q[CFG_KEY_MAX];
 	const char *v = config_setting_get_string(s);
-	char q[CFG_KEY_MAX];
+	if (!v) {
+		snprintf(num, sizeof(num), "%lld", (long long)config_setting_get_int64(s));
+		v = num;
+	}
 	const char *why = f->parse(v, at);
 	if (why)
 		cfg_report_add(w->rep, "%s:%d: %s: %s is not valid: %s", w->file, line, key,

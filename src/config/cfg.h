@@ -30,7 +30,8 @@ enum cfg_kind {
 			 offset is ignored), `size` bytes apart from `offset`, their number at
 			 `count_offset` as for CFG_LIST; min..max elements. A lone scalar is taken
 			 as an array of one. */
-	CFG_CUSTOM,   /* a string turned by `parse` into the `size` bytes at offset */
+	CFG_CUSTOM,   /* a string turned by `parse` into the `size` bytes at offset; with
+			 `ints` an integer is accepted too, handed to `parse` as its decimal text */
 };
 
 const char *cfg_kind_str(enum cfg_kind kind);
@@ -72,6 +73,7 @@ struct cfg_field {
 	const char *single;       /* CFG_LIST, CFG_ARRAY: another key that holds one element (a
 				     group, a scalar), e.g. "modem" beside "modems"; one of the two */
 	bool secret;              /* a PIN or key: its value is never repeated in a message */
+	bool ints;                /* CFG_CUSTOM: an integer is accepted as well as a string */
 	const char *help;         /* one line: what the setting means, with its unit */
 };
 

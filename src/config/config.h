@@ -103,17 +103,47 @@ struct base_unit_settings {
 	char number[M2_CONFIG_NUMBER_MAX];
 	uint8_t key[M2_CONFIG_KEY_BYTES]; /* never logged */
 	uint32_t heartbeat_s;             /* silent this long (plus silent_grace): SILENT */
+	/* `channels = [ "T1", "T2" ]`: the unit's channel names in the order of its own file
+	 * (optional, distinct ignoring case). The base numbers a unit's channels in this order,
+	 * then any other name it hears from the unit, in the order it first hears them. */
+	char channels[M2_CONFIG_CHANNELS_MAX][M2_CONFIG_CHANNEL_NAME_MAX];
+	int n_channels;
+};
+
+/* A window's channel as the file names it: `channel = -1` (all), `channel = 2` (the place in
+ * the unit's list, 0 first), or `channel = "T1"` (by name: `name` set, `index` as resolved). */
+struct base_channel_ref {
+	int16_t index;
+	char name[M2_CONFIG_CHANNEL_NAME_MAX];
+};
+
+/* A channel index that no incident has: a window naming a channel of a unit without a
+ * `channels` list, until the daemon resolves the name (see base_settings.windows). */
+#define M2_CONFIG_CHANNEL_UNRESOLVED INT16_MIN
+
+/* base.maintenance[i] as written; policy.windows[i] is built from it. */
+struct base_window_settings {
+	char unit[ALERT_UNIT_MAX];
+	struct base_channel_ref channel;
+	uint8_t days;
+	struct alert_span span;
 };
 
 struct base_settings {
 	char name[ALERT_NAME_MAX]; /* the site, as people call it; policy.site too */
 	char store[M2_CONFIG_PATH_MAX];
-	uint32_t silent_grace_s; /* added to a unit's heartbeat before it counts as silent */
+	uint32_t silent_grace_s;    /* added to a unit's heartbeat before it counts as silent */
+	uint32_t receipt_delay_s;   /* messages of a unit within this long share one receipt */
+	uint32_t send_timeout_s;    /* a modem's AT+CMGS answer: past it the send may have gone */
+	uint32_t command_timeout_s; /* a READ or SET relayed to a unit: no answer this long */
 	struct base_unit_settings units[M2_CONFIG_UNITS_MAX]; /* at least one */
 	int n_units;
 	/* Ready for alert_engine_new (passes alert_policy_check): site, contacts (quiet hours
 	 * resolved), tier delays and n_tiers (the highest tier a contact has), escalation,
-	 * caps, maintenance windows. */
+	 * caps, maintenance windows. A window that names a channel of a unit without a
+	 * `channels` list has channel M2_CONFIG_CHANNEL_UNRESOLVED: the daemon resolves
+	 * as_written.windows[i].channel.name to its own number for that channel before it
+	 * creates the engine. */
 	struct alert_policy policy;
 	/* `modems = ( {...}, ... )` or a single `modem = {...}`: at least one, devices distinct. */
 	struct modem_settings modems[M2_CONFIG_MODEMS_MAX];
@@ -123,6 +153,8 @@ struct base_settings {
 		uint32_t tier_delays_s[ALERT_TIERS_MAX];
 		int n_tier_delays;
 		struct alert_span quiet_hours;
+		struct base_window_settings windows[ALERT_WINDOWS_MAX];
+		int n_windows;
 	} as_written;
 };
 

@@ -93,14 +93,24 @@ static const char *parse_days(const char *value, void *out)
 	return NULL;
 }
 
+struct channel_elem {
+	char name[M2_CONFIG_CHANNEL_NAME_MAX];
+};
+static const struct cfg_field channel_elem[] = {
+	STR(struct channel_elem, name, true, 1, cfg_check_word, NULL, "a channel name, e.g. \"T1\""),
+	END,
+};
+
 #define BU struct base_unit_settings
 static const struct cfg_field unit_fields[] = {
 	STR(BU, id, true, 1, cfg_check_ident, NULL, "the unit's id, as in its own file"),
 	STR(BU, number, true, 3, cfg_check_phone, NULL, "the unit's phone number"),
 	CUSTOM("key", BU, key, true, cfg_parse_key32, NULL, true,
 	       "the unit's key: the same 64 hex digits as in its file"),
-	DUR("heartbeat", BU, heartbeat_s, false, 600, 7 * 86400, "6h",
+	DUR("heartbeat", BU, heartbeat_s, false, 1, 7 * 86400, "6h",
 	    "the unit's own heartbeat: silent longer (plus silent_grace) is SILENT"),
+	ARRAY("channels", NULL, BU, channels, n_channels, 0, channel_elem,
+	      "the unit's channel names in the order of its own file, e.g. [ \"T1\", \"T2\" ]"),
 	END,
 };
 
@@ -117,11 +127,35 @@ static const struct cfg_field contact_fields[] = {
 	END,
 };
 
-#define WN struct alert_window
+/* -1 (all), 0..7 (the place in the unit's list) or a channel's name. */
+static const char *parse_channel_ref(const char *value, void *out)
+{
+	struct base_channel_ref *ref = out;
+	memset(ref, 0, sizeof(*ref));
+	if (strcmp(value, "-1") == 0) {
+		ref->index = -1;
+		return NULL;
+	}
+	if (value[0] == '-' || (value[0] >= '0' && value[0] <= '9')) {
+		if (value[1] || value[0] < '0' || value[0] >= '0' + M2_CONFIG_CHANNELS_MAX)
+			return "a channel is -1 (all of them), its place 0..7 in the unit's list, or its "
+			       "name, e.g. \"T1\"";
+		ref->index = (int16_t)(value[0] - '0');
+		return NULL;
+	}
+	const char *why = cfg_check_word(value);
+	if (why || strlen(value) >= sizeof(ref->name))
+		return why ? why : "a channel name has 1 to 8 characters";
+	snprintf(ref->name, sizeof(ref->name), "%s", value);
+	ref->index = M2_CONFIG_CHANNEL_UNRESOLVED;
+	return NULL;
+}
+
+#define WN struct base_window_settings
 static const struct cfg_field window_fields[] = {
 	STR(WN, unit, true, 1, cfg_check_ident, NULL, "the unit, by id"),
-	INT(WN, channel, false, -1, M2_CONFIG_CHANNELS_MAX - 1, -1,
-	    "the channel's place in the unit's list, 0 first; -1: all of them"),
+	CUSTOMI("channel", WN, channel, false, parse_channel_ref, "-1",
+		"the channel: its name (\"T1\"), its place in the unit's list (0 first), or -1 for all"),
 	CUSTOM("days", WN, days, false, parse_days, NULL, false, "e.g. \"mon-fri\"; every day when absent"),
 	CUSTOM("hours", WN, span, true, parse_span, NULL, false, "local time, e.g. \"02:00-04:00\""),
 	END,
@@ -132,7 +166,7 @@ struct duration_elem {
 	uint32_t s;
 };
 static const struct cfg_field tier_delay_elem[] = {
-	DUR("tier_delay", struct duration_elem, s, true, 60, 86400, NULL, "a delay"),
+	DUR("tier_delay", struct duration_elem, s, true, 1, 86400, NULL, "a delay"),
 	END,
 };
 
@@ -162,8 +196,19 @@ static const char *ekey(char *buf, size_t size, const char *list, int i, const c
 	return buf;
 }
 
-/* Ids (ignoring case: phones type them), numbers and keys are each a unit's own; a window
- * names a unit that is there. */
+static void channels_distinct(const struct cfg_ctx *ctx, const BS *b, int j)
+{
+	const BU *u = &b->units[j];
+	char k[64];
+	for (int c = 0; c < u->n_channels; c++)
+		for (int d = 0; d < c; d++)
+			if (strcasecmp(u->channels[c], u->channels[d]) == 0)
+				cfg_ctx_fail(ctx, ekey(k, sizeof(k), "units", j, "channels"),
+					     "\"%s\" is listed twice (ignoring case)", u->channels[c]);
+}
+
+/* Ids (ignoring case: phones type them), numbers and keys are each a unit's own, and so are
+ * a unit's channel names. */
 static void units_check(const struct cfg_ctx *ctx, const BS *b)
 {
 	char k[64];
@@ -185,13 +230,57 @@ static void units_check(const struct cfg_ctx *ctx, const BS *b)
 					i);
 		}
 	}
-	for (size_t w = 0; w < b->policy.n_windows; w++) {
-		bool found = false;
-		for (int i = 0; i < b->n_units; i++)
-			found |= strcmp(b->units[i].id, b->policy.windows[w].unit) == 0;
-		if (!found)
-			cfg_ctx_fail(ctx, ekey(k, sizeof(k), "maintenance", (int)w, "unit"),
-				     "\"%s\" is not the id of one of the units", b->policy.windows[w].unit);
+	for (int j = 0; j < b->n_units; j++)
+		channels_distinct(ctx, b, j);
+}
+
+static int unit_of(const BS *b, const char *id)
+{
+	for (int i = 0; i < b->n_units; i++)
+		if (strcmp(b->units[i].id, id) == 0)
+			return i;
+	return -1;
+}
+
+/* A window's channel as the engine numbers it: -1, the place given, or the place of its name
+ * in the unit's `channels` (unresolved when the unit lists none: the daemon resolves it). */
+static int16_t window_channel(const struct cfg_ctx *ctx, const BU *u, const WN *w, int i)
+{
+	char k[64];
+	ekey(k, sizeof(k), "maintenance", i, "channel");
+	if (!w->channel.name[0]) {
+		if (u->n_channels && w->channel.index >= u->n_channels)
+			cfg_ctx_fail(ctx, k, "%d is past the end of unit \"%s\"'s %d channels (0 first)",
+				     w->channel.index, u->id, u->n_channels);
+		return w->channel.index;
+	}
+	for (int c = 0; c < u->n_channels; c++)
+		if (strcasecmp(u->channels[c], w->channel.name) == 0)
+			return (int16_t)c;
+	if (u->n_channels)
+		cfg_ctx_fail(ctx, k, "\"%s\" is not one of unit \"%s\"'s channels", w->channel.name, u->id);
+	return M2_CONFIG_CHANNEL_UNRESOLVED;
+}
+
+/* policy.windows from the windows as written: each names a unit that is there. */
+static void windows_build(const struct cfg_ctx *ctx, BS *b)
+{
+	char k[64];
+	b->policy.n_windows = (size_t)b->as_written.n_windows;
+	for (int i = 0; i < b->as_written.n_windows; i++) {
+		const WN *w = &b->as_written.windows[i];
+		struct alert_window *pw = &b->policy.windows[i];
+		memset(pw, 0, sizeof(*pw));
+		snprintf(pw->unit, sizeof(pw->unit), "%s", w->unit);
+		pw->days = w->days;
+		pw->span = w->span;
+		int u = unit_of(b, w->unit);
+		if (u < 0) {
+			cfg_ctx_fail(ctx, ekey(k, sizeof(k), "maintenance", i, "unit"),
+				     "\"%s\" is not the id of one of the units", w->unit);
+			continue;
+		}
+		pw->channel = window_channel(ctx, &b->units[u], w, i);
 	}
 }
 
@@ -282,6 +371,7 @@ static void base_check(const struct cfg_ctx *ctx, void *obj)
 	int before = cfg_ctx_problems(ctx);
 	snprintf(b->policy.site, sizeof(b->policy.site), "%s", b->name);
 	units_check(ctx, b);
+	windows_build(ctx, b);
 	contacts_check(ctx, b);
 	/* The engine's own check, for what the precise ones above do not name. */
 	if (cfg_ctx_problems(ctx) == before && alert_policy_check(&b->policy, &why) < 0)
@@ -293,6 +383,12 @@ static const struct cfg_field base_fields[] = {
 	STR(BS, store, false, 1, NULL, "/var/lib/m2mon/base.db",
 	    "the base's SQLite file, or a PostgreSQL URI several bases share"),
 	DUR("silent_grace", BS, silent_grace_s, false, 0, 86400, "15m", "slack after a unit's heartbeat"),
+	DUR("receipt_delay", BS, receipt_delay_s, false, 0, 600, "5s",
+	    "how long the base gathers a unit's messages into one receipt"),
+	DUR("send_timeout", BS, send_timeout_s, false, 5, 600, "2m",
+	    "how long a modem has to confirm a text it sends before another modem may try"),
+	DUR("command_timeout", BS, command_timeout_s, false, 60, 86400, "10m",
+	    "how long a READ or SET relayed to a unit waits for its answer"),
 	LISTV("units", NULL, BS, units, n_units, 1, unit_fields, NULL,
 	      "the units: units = ( { id = \"WH1\"; number = \"+1555...\"; key = \"...\"; } );"),
 	LISTV("contacts", NULL, BS, policy.contacts, policy.n_contacts, 1, contact_fields, NULL,
@@ -306,7 +402,7 @@ static const struct cfg_field base_fields[] = {
 	CUSTOM("quiet_hours", BS, as_written.quiet_hours, false, parse_span, NULL, false,
 	       "every contact's quiet hours unless it has its own"),
 	{.name = "caps", .kind = CFG_GROUP, .offset = 0, .fields = cap_fields, .help = "daily limits"},
-	LISTV("maintenance", NULL, BS, policy.windows, policy.n_windows, 0, window_fields, NULL,
+	LISTV("maintenance", NULL, BS, as_written.windows, as_written.n_windows, 0, window_fields, NULL,
 	      "recurring windows when a unit's alarms text nobody"),
 	END,
 };

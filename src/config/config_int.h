@@ -69,6 +69,12 @@
 		FIELDN(nm, st, m, CFG_CUSTOM), .required = req, .size = MEMBER_SIZE(st, m), .parse = fn,     \
 					       .sdef = d, .secret = sec, .help = h                           \
 	}
+/* A CUSTOM that takes an integer too (handed to `fn` as its decimal text). */
+#define CUSTOMI(nm, st, m, req, fn, d, h)                                                                    \
+	{                                                                                                    \
+		FIELDN(nm, st, m, CFG_CUSTOM), .required = req, .size = MEMBER_SIZE(st, m), .parse = fn,     \
+					       .sdef = d, .ints = true, .help = h                            \
+	}
 #define GROUP(nm, st, m, req, f, h)                                                                          \
 	{                                                                                                    \
 		.name = nm, .kind = CFG_GROUP, .offset = offsetof(st, m), .required = req, .fields = f,      \

@@ -434,6 +434,48 @@ static void policy_mistakes_are_named(void **state)
 	f->e = NULL;
 }
 
+static const char *names_of_f1(void *user_data, const char *unit, int16_t channel)
+{
+	(void)user_data;
+	if (strcmp(unit, "f1") != 0)
+		return NULL;
+	return channel == 1 ? "T1" : channel == 2 ? "bad name" : NULL;
+}
+
+/* The daemon knows channels by name: texts say f1/T1, a channel without a (safe) name keeps
+ * its number, and the base's own modem is an incident that reads as one. */
+static void texts_name_channels_and_modems(void **state)
+{
+	struct fx *f = *state;
+	uint32_t who;
+	f->p.coalesce_s = 0;
+	build(f);
+	alert_engine_set_channel_names(f->e, names_of_f1, NULL);
+	alert_engine_raise(f->e, HIGHP("f1", 1, 95, T0), T0);
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 2);
+	assert_non_null(strstr(last_sms(f, 0)->text, "#17 f1/T1 HIGH 9.5C"));
+	alert_engine_raise(f->e, HIGHP("f1", 2, 96, T0), T0 + 1000);
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 2);
+	assert_non_null(strstr(last_sms(f, 0)->text, "#18 f1/2 HIGH 9.6C"));
+	assert_int_equal(alert_engine_mute(f->e, ANNA, "f1", 1, 3600, T0 + 2000), 0);
+	assert_non_null(strstr(last_sms(f, 0)->text, "f1/T1 muted until"));
+	alert_engine_raise(f->e,
+			   &(struct alert_report){
+				   .unit = "modem2", .channel = -1, .kind = ALERT_KIND_MODEM, .since_ms = T0},
+			   T0 + 3000);
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 2);
+	assert_non_null(strstr(last_sms(f, 0)->text, "#19 modem2 MODEM DEAD since"));
+	alert_engine_raise(
+		f->e,
+		&(struct alert_report){
+			.unit = "modem2", .channel = -1, .kind = ALERT_KIND_SIM_FULL, .since_ms = T0},
+		T0 + 4000);
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALARM), 2);
+	assert_non_null(strstr(last_sms(f, 0)->text, "#20 modem2 SIM FULL since"));
+	assert_string_equal(alert_kind_str(ALERT_KIND_MODEM), "modem");
+	assert_string_equal(alert_kind_str(ALERT_KIND_SIM_FULL), "sim_full");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +494,7 @@ int main(void)
 		T(a_restart_with_an_edited_call_list_follows_people_by_number),
 		T(full_table_refuses_without_losing_the_open_ones),
 		T(policy_mistakes_are_named),
+		T(texts_name_channels_and_modems),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

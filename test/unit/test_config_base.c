@@ -53,7 +53,9 @@ static void example_file_as_the_daemon_gets_it(void **state)
 	assert_true(p->all_clear);
 	assert_int_equal(p->cap_contact, 30);
 	assert_int_equal(p->cap_site, 200);
-	assert_int_equal(p->n_windows, 1);
+	assert_int_equal(p->n_windows, 2);
+	assert_int_equal(p->windows[1].channel, 1); /* "T2", the second of WH1's channels */
+	assert_int_equal(b->units[0].n_channels, 2);
 	assert_string_equal(p->windows[0].unit, "WH1");
 	assert_int_equal(p->windows[0].channel, -1);
 	assert_int_equal(p->windows[0].days, 0x3e); /* Monday to Friday; bit 0 is Sunday */
@@ -84,7 +86,11 @@ static void defaults_are_the_engines(void **state)
 	assert_false(b->policy.contacts[0].quiet.enabled);
 	assert_int_equal(b->policy.n_windows, 0);
 	assert_string_equal(b->store, "/var/lib/m2mon/base.db");
+	assert_int_equal(b->receipt_delay_s, 5);
+	assert_int_equal(b->send_timeout_s, 120);
+	assert_int_equal(b->command_timeout_s, 600);
 	assert_int_equal(b->units[0].heartbeat_s, 6 * 3600);
+	assert_int_equal(b->units[0].n_channels, 0);
 	assert_int_equal(b->n_modems, 1);
 	assert_string_equal(b->modems[0].device, "/dev/ttyUSB2");
 	assert_int_equal(alert_policy_check(&b->policy, NULL), 0);
@@ -180,9 +186,9 @@ static void units_are_distinct(void **state)
 	snprintf(t, sizeof(t),
 		 "base = { name = \"x\"; contacts = ( " ALICE
 		 " );\nunits = ( { id = \"WH1\"; number = \"+15550002001\";\n"
-		 "key = \"" KEY1 "0\"; heartbeat = \"5m\"; } ); };\nmodem = { device = \"/dev/x\"; };\n");
+		 "key = \"" KEY1 "0\"; heartbeat = \"8d\"; } ); };\nmodem = { device = \"/dev/x\"; };\n");
 	load_problem(t, "t.conf:3: base.units[0].key: the value (not shown: it is a secret) is not valid", 2);
-	load_problem(t, "t.conf:3: base.units[0].heartbeat: \"5m\" is out of range 10m..7d", 2);
+	load_problem(t, "t.conf:3: base.units[0].heartbeat: \"8d\" is out of range 1s..7d", 2);
 	load_bad("base = { name = \"x\"; contacts = ( " ALICE " ); };\nmodem = { device = \"/dev/x\"; };\n",
 		 "t.conf:1: base.units: missing", NULL);
 }
@@ -267,9 +273,9 @@ static void tier_delays(void **state)
 	load_ok(base_with(rest, t, sizeof(t)), M2_CONFIG_BASE);
 	assert_int_equal(cfg.u.base.policy.tier_delay_s[0], 420);
 	assert_int_equal(cfg.u.base.policy.tier_delay_s[1], 420);
-	snprintf(rest, sizeof(rest), "%sescalation = { tier_delay = [ \"30s\" ]; };", three);
+	snprintf(rest, sizeof(rest), "%sescalation = { tier_delay = [ \"0s\" ]; };", three);
 	load_bad(base_with(rest, t, sizeof(t)),
-		 "t.conf:5: base.escalation.tier_delay[0]: \"30s\" is out of range 1m..1d", NULL);
+		 "t.conf:5: base.escalation.tier_delay[0]: \"0s\" is out of range 1s..1d", NULL);
 	snprintf(rest, sizeof(rest), "%sescalation = { tier_delay = 600; };", three);
 	load_bad(base_with(rest, t, sizeof(t)),
 		 "t.conf:5: base.escalation.tier_delay: is an integer; it must be", NULL);
@@ -308,7 +314,7 @@ static void quiet_hours_and_windows(void **state)
 	load_bad(base_with("contacts = ( " ALICE
 			   " );\nmaintenance = ( { unit = \"u1\"; hours = \"02:00-03:00\"; channel = 8; } );",
 			   t, sizeof(t)),
-		 "t.conf:3: base.maintenance[0].channel: 8 is out of range -1..7", NULL);
+		 "t.conf:3: base.maintenance[0].channel: \"8\" is not valid: a channel is -1", NULL);
 	load_bad(base_with("contacts = ( " ALICE " );\nmaintenance = ( { unit = \"u1\"; } );", t, sizeof(t)),
 		 "t.conf:3: base.maintenance[0].hours: missing", NULL);
 	static const char *const bad_days[] = {"mon-fry", "", "monday", "mon,", "-fri", "mon--fri"};
@@ -322,6 +328,55 @@ static void quiet_hours_and_windows(void **state)
 			 "t.conf:3: base.maintenance[0].days: \"%s\" is not valid: days are", bad_days[i]);
 		load_bad(base_with(rest, t, sizeof(t)), want, NULL);
 	}
+}
+
+/* A window names a channel by name or by place; with the unit's `channels` listed both are
+ * checked against that list, without one a name waits for the daemon to resolve it. */
+static void windows_by_channel_name(void **state)
+{
+	(void)state;
+	char t[4096];
+	snprintf(t, sizeof(t),
+		 "base = { name = \"x\"; units = ( { id = \"u1\"; number = \"+15550002001\"; key = \"" KEY1
+		 "\"; channels = [ \"T1\", \"T2\" ]; },\n{ id = \"u2\"; number = \"+15550002002\"; key = "
+		 "\"" KEY2 "\"; heartbeat = \"3s\"; } );\n"
+		 "contacts = ( " ALICE " );\nescalation = { tier_delay = \"2s\"; };\n"
+		 "maintenance = ( { unit = \"u1\"; channel = \"t2\"; hours = \"02:00-03:00\"; },\n"
+		 "{ unit = \"u1\"; channel = 1; hours = \"02:00-03:00\"; },\n"
+		 "{ unit = \"u2\"; channel = \"Probe_A\"; hours = \"02:00-03:00\"; },\n"
+		 "{ unit = \"u2\"; channel = -1; hours = \"02:00-03:00\"; } );\n"
+		 "receipt_delay = \"0s\"; send_timeout = \"10s\"; command_timeout = \"1m\"; };\n"
+		 "modem = { device = \"/dev/ttyUSB2\"; };\n");
+	load_ok(t, M2_CONFIG_BASE);
+	const struct base_settings *b = &cfg.u.base;
+	assert_int_equal(b->units[0].n_channels, 2);
+	assert_string_equal(b->units[0].channels[1], "T2");
+	assert_int_equal(b->units[1].n_channels, 0);
+	assert_int_equal(b->policy.n_windows, 4);
+	assert_int_equal(b->policy.windows[0].channel, 1);
+	assert_int_equal(b->policy.windows[1].channel, 1);
+	assert_int_equal(b->policy.windows[2].channel, M2_CONFIG_CHANNEL_UNRESOLVED);
+	assert_string_equal(b->as_written.windows[2].channel.name, "Probe_A");
+	assert_int_equal(b->policy.windows[3].channel, -1);
+	assert_int_equal(b->receipt_delay_s, 0);
+	assert_int_equal(b->send_timeout_s, 10);
+	assert_int_equal(b->command_timeout_s, 60);
+	assert_int_equal(b->units[1].heartbeat_s, 3); /* seconds-long, as the tests use them */
+	assert_int_equal(b->policy.tier_delay_s[0], 2);
+	assert_int_equal(alert_policy_check(&b->policy, NULL), 0);
+	load_bad(base_with("contacts = ( " ALICE " );\nmaintenance = ( { unit = \"u1\"; hours = "
+			   "\"02:00-03:00\"; channel = \"T.1\"; } );",
+			   t, sizeof(t)),
+		 "base.maintenance[0].channel: \"T.1\" is not valid", NULL);
+	snprintf(t, sizeof(t),
+		 "base = { name = \"x\"; units = ( { id = \"u1\"; number = \"+15550002001\"; key = \"" KEY1
+		 "\"; channels = [ \"T1\", \"t1\" ]; } );\ncontacts = ( " ALICE " );\n"
+		 "maintenance = ( { unit = \"u1\"; channel = \"T3\"; hours = \"02:00-03:00\"; },\n"
+		 "{ unit = \"u1\"; channel = 2; hours = \"02:00-03:00\"; } ); };\n"
+		 "modem = { device = \"/dev/ttyUSB2\"; };\n");
+	load_problem(t, "base.units[0].channels: \"t1\" is listed twice (ignoring case)", 3);
+	load_problem(t, "base.maintenance[0].channel: \"T3\" is not one of unit \"u1\"'s channels", 3);
+	load_problem(t, "base.maintenance[1].channel: 2 is past the end of unit \"u1\"'s 2 channels", 3);
 }
 
 static void caps_and_names(void **state)
@@ -351,6 +406,7 @@ static void caps_and_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(windows_by_channel_name),
 		cmocka_unit_test(example_file_as_the_daemon_gets_it),
 		cmocka_unit_test(defaults_are_the_engines),
 		cmocka_unit_test(every_policy_field_is_reachable),

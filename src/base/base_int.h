@@ -1,0 +1,311 @@
+/* Inside m2base only: the daemon's state shared by its files (base.c wiring, base_jobs.c
+ * steps, base_batch.c the write of a step, base_inbox.c, base_unitmsg.c, base_receipts.c,
+ * base_alarms.c, base_super.c, base_cmd.c, base_text.c, base_pool.c, base_outbox.c). */
+#ifndef M2_BASE_INT_H
+#define M2_BASE_INT_H
+
+#include "alert_engine.h"
+#include "base.h"
+#include "base_pool.h"
+#include "base_receipt.h"
+#include "base_ustate.h"
+#include "modem_link.h"
+#include "phone_cmd.h"
+#include "proto.h"
+#include "sms_assembly.h"
+#include "sms_codec.h"
+#include "sms_reports.h"
+#include "store_base.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define BASE_MAX_INCIDENTS    256
+#define BASE_SEQ_MAX          (PHONE_CMDS_MAX + 1) /* sequence numbers one step may need */
+#define BASE_COUNTERS_VERSION 1                    /* the layout of struct alert_counters saved as bytes */
+#define BASE_REPORT_WAIT_MS   (72LL * 3600 * 1000) /* delivery reports awaited this long */
+
+/* ---- the write of one step (base_batch.c) --------------------------------------------- */
+
+struct base_mark {
+	struct store_inbox_mark m;
+	char sender[STORE_NUMBER_MAX];
+	char reason[STORE_LABEL_MAX];
+};
+
+/* What one step changes, owned until its write completes. */
+struct base_batch {
+	struct base_mark *marks;
+	size_t n_marks, cap_marks;
+	struct store_unit_proto *units;
+	size_t n_units, cap_units;
+	struct store_reading *readings;
+	size_t n_readings, cap_readings;
+	struct store_event *events;
+	size_t n_events, cap_events;
+	struct store_sms_out *outbox;
+	size_t n_outbox, cap_outbox;
+	struct store_incident *incidents;
+	size_t n_incidents, cap_incidents;
+	struct store_mute mutes[ALERT_MUTES_MAX];
+	struct store_contact contacts[STORE_CONTACTS_MAX];
+	struct alert_counters counters;
+	struct store_engine_state engine;
+	bool has_engine;
+	struct store_inbox_mark *mark_view; /* the marks as the store takes them */
+	size_t cap_view;
+	int failed; /* -ENOMEM while building: the step is dropped */
+};
+
+void base_batch_reset(struct base_batch *bt);
+void base_batch_free(struct base_batch *bt);
+bool base_batch_empty(const struct base_batch *bt);
+/* Fills `out` with the batch as store_base_write takes it. */
+void base_batch_view(struct base_batch *bt, struct store_base_batch *out);
+
+/* Each appends one record (copied); on memory failure bt->failed is set. */
+void base_batch_mark(struct base_batch *bt, int64_t id, const char *sender, uint16_t ref, uint8_t total,
+		     enum store_inbox_state state, const char *reason);
+struct store_reading *base_batch_reading(struct base_batch *bt);
+struct store_event *base_batch_event(struct base_batch *bt, enum store_event_kind kind, int64_t t_ms);
+struct store_sms_out *base_batch_sms(struct base_batch *bt, const char *dest, const char *text,
+				     const char *kind, uint32_t incident_id, int64_t now_ms);
+struct store_unit_proto *base_batch_unit(struct base_batch *bt);
+struct store_incident *base_batch_incident(struct base_batch *bt);
+
+/* ---- the units ------------------------------------------------------------------------ */
+
+struct base_unit {
+	const struct base_unit_settings *cfg;
+	int64_t last_heard_ms; /* 0: never */
+	uint32_t last_seq;
+	int64_t clock_offset_ms; /* the unit's clock minus the base's */
+	struct base_ustate st;
+	struct base_receipt receipt;
+	bool dirty;                          /* changed in the step in hand: written with it */
+	bool silent;                         /* a SILENT incident is open */
+	int16_t seed_map[BASE_CHANNELS_MAX]; /* at start: a saved channel number -> its new one */
+};
+
+/* ---- the steps (base_jobs.c) ---------------------------------------------------------- */
+
+enum base_job_kind {
+	BASE_JOB_START,   /* the units' state as the configuration seeds it */
+	BASE_JOB_INBOX,   /* one stored message (or a whole multipart one) */
+	BASE_JOB_RECEIPT, /* a receipt to a unit */
+	BASE_JOB_TICK,    /* time passed */
+	BASE_JOB_MODEM,   /* a modem died, came back, or its SIM filled */
+	BASE_JOB_EVENT,   /* one event to record (a delivery report, a text given up) */
+};
+
+const char *base_job_kind_str(enum base_job_kind kind);
+
+enum base_modem_news {
+	BASE_MODEM_DEAD,
+	BASE_MODEM_ALIVE,
+	BASE_MODEM_SIM_FULL,
+	BASE_MODEM_SIM_OK,
+};
+
+struct base_job {
+	enum base_job_kind kind;
+	struct base_job *next;
+	/* Sequence numbers to fetch before the step runs: seq_unit[i] is a unit's place. */
+	size_t n_seq, got_seq;
+	int seq_unit[BASE_SEQ_MAX];
+	uint32_t seq[BASE_SEQ_MAX];
+	int retries;   /* writes that failed and were tried again */
+	bool computed; /* its batch is built: a retry writes it again */
+	/* INBOX */
+	int64_t inbox_id; /* 0: a multipart message, marked by key */
+	char sender[STORE_NUMBER_MAX];
+	uint16_t ref;
+	uint8_t total;
+	char *text;
+	size_t text_len;
+	int64_t scts_ms, received_ms;
+	bool undecodable;
+	bool incomplete;         /* a multipart message given up on with parts missing */
+	struct phone_msg *phone; /* a contact's message, parsed when planned */
+	int contact;             /* its sender's place in the call list, -1 none */
+	/* RECEIPT, MODEM */
+	int unit;
+	int modem;
+	enum base_modem_news news;
+	/* EVENT */
+	struct store_event event;
+};
+
+struct base_job *base_job_new(struct base *b, enum base_job_kind kind);
+/* Queues `job` (taken over) and runs the queue. */
+void base_job_push(struct base *b, struct base_job *job);
+void base_job_free(struct base_job *job);
+/* Runs queued steps while none is in hand. */
+void base_jobs_pump(struct base *b);
+
+/* ---- the daemon ----------------------------------------------------------------------- */
+
+struct base {
+	const struct base_settings *cfg;
+	struct store *store;
+	uv_loop_t *loop;
+	int64_t (*wall_ms)(void *user_data);
+	void *clock_data;
+	int32_t utc_offset_s;
+	struct alert_policy policy; /* cfg->policy with windows by name resolved */
+	struct alert_engine *engine;
+	struct base_unit units[M2_CONFIG_UNITS_MAX];
+	size_t n_units;
+	struct sms_assembly *assembly;
+	struct sms_reports *reports;
+	/* Steps. */
+	struct base_job *head, *tail;
+	struct base_job *current; /* in hand: computing or writing */
+	bool pumping;
+	bool started;        /* the start-up loads are done */
+	bool stopping;       /* SIGTERM: no new step */
+	int64_t retry_at_ms; /* a failed write is tried again then (0: none) */
+	bool tick_queued;
+	int64_t engine_next_ms; /* when the engine said it next has something to do */
+	int64_t supervise_ms;   /* silence is judged from then on (0: no modem ready yet) */
+	int64_t now_ms;         /* the clock at the start of the step in hand */
+	const char *actor;      /* the number acting in the step in hand (ACK, MUTE), or NULL */
+	struct base_batch batch;
+	struct proto_msg *msg; /* scratch for a unit message (large) */
+	/* The engine's state as last written, to write only what changed. */
+	struct alert_incident *saved, *snap;
+	size_t n_saved, n_snap;
+	struct alert_mute saved_mutes[ALERT_MUTES_MAX], snap_mutes[ALERT_MUTES_MAX];
+	size_t n_saved_mutes, n_snap_mutes;
+	struct alert_counters saved_counters, snap_counters;
+	uint32_t saved_next_id, snap_next_id;
+	bool saved_contacts;
+	/* The modems. */
+	struct base_pool pool;
+	int64_t outbox_due_ms; /* the earliest queued text not yet due (INT64_MAX: none) */
+	bool outbox_waiting_logged;
+	/* Start-up. */
+	void (*ready)(void *user_data, int result);
+	void *ready_data;
+	int64_t start_after_id;
+	/* Stop. */
+	void (*stopped)(void *user_data);
+	void *stopped_data;
+	uv_timer_t timer;
+	uv_timer_t stop_timer;
+	bool timer_on;
+	bool stop_done;
+	int handles_open;
+};
+
+/* The clock for the step in hand. */
+int64_t base_clock(struct base *b);
+/* The next_ms changed: re-arm the loop's timer (no-op without a loop). */
+void base_wake(struct base *b);
+/* The local minute of the day and "HH:MM" of `t_ms`. */
+unsigned base_local_minute(const struct base *b, int64_t t_ms);
+void base_hhmm(const struct base *b, int64_t t_ms, char *out, size_t n);
+/* The configured unit whose number `sender` is (sms_number_same), or -1. */
+int base_unit_by_number(const struct base *b, const char *sender);
+/* The configured unit whose id is `id` (ignoring case, as people type it), or -1. */
+int base_unit_by_id(const struct base *b, const char *id);
+/* The contact whose number `sender` is, or -1. */
+int base_contact_by_number(const struct base *b, const char *sender);
+
+/* base_inbox.c */
+void base_inbox_start(struct base *b);
+void base_inbox_step(struct base *b, struct base_job *job);
+/* Plans a stored message's step: which sequence numbers it needs. */
+void base_inbox_plan(struct base *b, struct base_job *job);
+void base_inbox_mark(struct base *b, const struct base_job *job, enum store_inbox_state state,
+		     const char *reason);
+void base_inbox_tick(struct base *b, int64_t now_ms);
+int64_t base_inbox_next_ms(const struct base *b);
+
+/* base_unitmsg.c: a message from unit `u`. */
+void base_unitmsg_step(struct base *b, struct base_job *job, struct base_unit *u);
+/* A message that names a unit but came from another number. */
+bool base_unitmsg_misrouted(struct base *b, struct base_job *job);
+/* The unit's time of a moment told in its clock, on the base's clock. */
+int64_t base_unit_time(const struct base_unit *u, int64_t unit_ms);
+
+/* base_receipts.c */
+void base_receipts_note(struct base *b, struct base_unit *u, bool fresh);
+void base_receipts_tick(struct base *b, int64_t now_ms);
+/* At start: receipts owed before the stop are sent. */
+void base_receipts_resume(struct base *b, int64_t now_ms);
+int64_t base_receipts_next_ms(const struct base *b);
+void base_receipts_step(struct base *b, struct base_job *job);
+/* Queues a signed COMMAND with sequence number `seq` (its id) to unit `u`. Returns 0 or
+ * -EINVAL when it cannot be encoded. */
+int base_receipts_command(struct base *b, struct base_unit *u, uint32_t seq, const char *by,
+			  const char *text);
+
+/* base_alarms.c */
+int base_alarms_new(struct base *b);
+/* Creates the engine numbering new incidents from `first_id`. */
+int base_alarms_create(struct base *b, uint32_t first_id);
+void base_alarms_restore(struct base *b, const struct store_engine_state *st);
+/* Adds what the engine changed since the last write to the batch. */
+void base_alarms_snapshot(struct base *b);
+void base_alarms_commit(struct base *b);
+/* The unit's report of a kind raised or cleared. */
+void base_alarms_apply(struct base *b, const struct alert_report *r, enum base_op_kind op);
+const char *base_channel_name(const struct base *b, const char *unit, int16_t channel);
+/* The open incident of (unit, channel, kind), or NULL. */
+bool base_alarms_find(const struct base *b, const char *unit, int16_t channel, enum alert_kind kind,
+		      struct alert_incident *out);
+
+/* base_super.c */
+void base_super_tick(struct base *b, int64_t now_ms);
+/* A modem is ready: silence may be judged a moment later. */
+void base_super_modem_ready(struct base *b, int64_t now_ms);
+int64_t base_super_next_ms(const struct base *b);
+/* The unit was heard: a SILENT incident closes. */
+void base_super_heard(struct base *b, struct base_unit *u);
+void base_super_modem_step(struct base *b, struct base_job *job);
+void base_super_commands_tick(struct base *b, int64_t now_ms);
+int64_t base_super_commands_next_ms(const struct base *b);
+
+/* base_cmd.c: a message from contact `c`. */
+void base_cmd_plan(struct base *b, struct base_job *job);
+void base_cmd_step(struct base *b, struct base_job *job);
+/* Tells the asker what unit `u` answered to a pending command. */
+void base_cmd_reply(struct base *b, struct base_unit *u, const struct proto_reply *r);
+void base_cmd_echo(struct base *b, struct base_unit *u, const struct proto_echo *e);
+/* Queues `text` to contact `c` as a reply and records it. */
+void base_cmd_send(struct base *b, int c, const char *text);
+
+/* base_text.c: the replies (one GSM 7-bit SMS each, ending with what to reply). */
+void base_text_status_all(const struct base *b, bool can_ack, char *out);
+void base_text_status_unit(const struct base *b, const struct base_unit *u, bool can_ack, char *out);
+void base_text_who(const struct base *b, int64_t now_ms, char *out);
+void base_text_refused(const struct base *b, const char *why, const char *tail, char *out);
+void base_text_fit(char *out, const char *body, const char *tail);
+/* "9.4C" or "FAULT" for a reading. */
+void base_text_value(char *out, size_t n, bool fault, int32_t c10);
+
+/* base_pool.c */
+void base_pool_init(struct base *b);
+int base_pool_open(struct base *b);
+void base_pool_close(struct base *b);
+bool base_pool_busy(const struct base *b);
+/* Raises or closes SIM FULL for modems whose storage stays full (modem_info). */
+void base_pool_check_storage(struct base *b, int64_t now_ms);
+int64_t base_pool_next_ms(const struct base *b);
+
+/* base.c: the saved state is loaded (the inbox comes next); the start-up loads ended (0) or
+ * failed; a stop may complete. */
+void base_loaded(struct base *b);
+void base_started(struct base *b, int result);
+void base_stop_check(struct base *b);
+
+/* base_outbox.c */
+void base_outbox_kick(struct base *b);
+void base_outbox_tick(struct base *b, int64_t now_ms);
+void base_outbox_start(struct base *b);
+/* A status report arrived: settles the row it matches; `done` as base_inbound.stored. */
+void base_outbox_report(struct base *b, const struct sms_decoded *d, void (*done)(void *, int), void *ud);
+
+#endif
