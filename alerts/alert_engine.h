@@ -197,6 +197,10 @@ struct alert_incident {
 	uint32_t reopened; /* times a RAISE reopened it after a CLEAR */
 };
 
+/* What the incident is, in the words its texts use: "HIGH", "VERY LOW", "PROBE FAULT",
+ * "SILENT", "MODEM DEAD"... */
+const char *alert_kind_words(const struct alert_incident *inc);
+
 /* acked_by of an incident acknowledged by someone no longer in the call list (see remap). */
 #define ALERT_ACKED_BY_GONE (-2)
 

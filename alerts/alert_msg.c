@@ -89,7 +89,7 @@ static void where(const struct alert_engine *e, const struct alert_incident *inc
 	where_ch(e, inc->unit, inc->channel, out, n);
 }
 
-static const char *kind_words(const struct alert_incident *inc)
+const char *alert_kind_words(const struct alert_incident *inc)
 {
 	switch (inc->kind) {
 	case ALERT_KIND_HIGH:
@@ -123,7 +123,7 @@ static void short_what(const struct alert_engine *e, const struct alert_incident
 		v[0] = ' ';
 		alert_text_temp(v + 1, sizeof(v) - 1, inc->value_c10);
 	}
-	snprintf(out, n, "%s %s%s", w, kind_words(inc), v);
+	snprintf(out, n, "%s %s%s", w, alert_kind_words(inc), v);
 }
 
 #define STATUS_HINT ". Reply STATUS for all open alarms"
@@ -240,8 +240,8 @@ void alert_msg_all_clear(const struct alert_engine *e, char *out, const struct a
 		alert_text_temp(t, sizeof(t), inc->value_c10);
 		snprintf(now, sizeof(now), ", now %s", t);
 	}
-	snprintf(body, sizeof(body), "%s: CLEARED #%u %s %s at %s%s", e->p.site, inc->id, w, kind_words(inc),
-		 at, now);
+	snprintf(body, sizeof(body), "%s: CLEARED #%u %s %s at %s%s", e->p.site, inc->id, w,
+		 alert_kind_words(inc), at, now);
 	fit(out, body, STATUS_HINT);
 }
 

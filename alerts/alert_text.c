@@ -1,6 +1,7 @@
 /* The GSM 7-bit default alphabet and its extension table (3GPP TS 23.038 6.2.1), the one-SMS
  * check applied to every text the alarm engine produces, and small formatting helpers. */
 #include "alert_text.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -14,39 +15,6 @@ static const uint16_t gsm_basic_nonascii[] = {
 	0x00E8, 0x00E9, 0x00EC, 0x00F1, 0x00F2, 0x00F6, 0x00F8, 0x00F9, 0x00FC, 0x0393,
 	0x0394, 0x0398, 0x039B, 0x039E, 0x03A0, 0x03A3, 0x03A6, 0x03A8, 0x03A9,
 };
-
-/* Decodes one UTF-8 sequence at `s`; returns its length, or -1 when malformed. */
-static int utf8_decode(const unsigned char *s, uint32_t *cp)
-{
-	int len;
-	uint32_t c = s[0];
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if ((c & 0xE0) == 0xC0) {
-		len = 2;
-		c &= 0x1F;
-	} else if ((c & 0xF0) == 0xE0) {
-		len = 3;
-		c &= 0x0F;
-	} else if ((c & 0xF8) == 0xF0) {
-		len = 4;
-		c &= 0x07;
-	} else {
-		return -1;
-	}
-	for (int i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return -1;
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	static const uint32_t min_for_len[] = {0, 0, 0x80, 0x800, 0x10000};
-	if (c < min_for_len[len] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return -1;
-	*cp = c;
-	return len;
-}
 
 /* Septets for one code point: 1 (basic table), 2 (extension table) or 0 (not representable). */
 static int gsm_septets(uint32_t cp)
@@ -71,7 +39,7 @@ int alert_text_septets(const char *text)
 	int total = 0;
 	while (*s) {
 		uint32_t cp;
-		int len = utf8_decode(s, &cp);
+		int len = utf8_decode(s, SIZE_MAX, &cp);
 		if (len < 0)
 			return -EILSEQ;
 		int sep = gsm_septets(cp);
@@ -115,7 +83,7 @@ void alert_text_clean(char *dst, size_t n, const char *src)
 		return;
 	while (*s) {
 		uint32_t cp;
-		int len = utf8_decode(s, &cp);
+		int len = utf8_decode(s, SIZE_MAX, &cp);
 		bool keep = len > 0 && cp >= 0x20 && gsm_septets(cp) == 1;
 		size_t need = keep ? (size_t)len : 1;
 		if (out + need >= n)

@@ -41,31 +41,6 @@ void base_text_refused(const struct base *b, const char *why, const char *tail, 
 	base_text_fit(out, body, tail ? tail : ". Reply HELP for what you may send");
 }
 
-static const char *kind_words(const struct alert_incident *inc)
-{
-	switch (inc->kind) {
-	case ALERT_KIND_HIGH:
-		return inc->critical ? "VERY HIGH" : "HIGH";
-	case ALERT_KIND_LOW:
-		return inc->critical ? "VERY LOW" : "LOW";
-	case ALERT_KIND_PROBE:
-		return "PROBE FAULT";
-	case ALERT_KIND_RATE:
-		return "FAST CHANGE";
-	case ALERT_KIND_SILENT:
-		return "SILENT";
-	case ALERT_KIND_POWER:
-		return "POWER LOST";
-	case ALERT_KIND_BATTERY:
-		return "BATTERY LOW";
-	case ALERT_KIND_MODEM:
-		return "MODEM DEAD";
-	case ALERT_KIND_SIM_FULL:
-		return "SIM FULL";
-	}
-	return "ALARM";
-}
-
 static bool active(const struct alert_incident *inc)
 {
 	return inc->state == ALERT_STATE_OPEN || inc->state == ALERT_STATE_NOTIFIED ||
@@ -98,7 +73,7 @@ static void incident_item(const struct base *b, const struct alert_incident *inc
 		snprintf(where, sizeof(where), "%s%s%s ", inc->unit, ch ? "/" : "", ch ? ch : "");
 	else
 		snprintf(where, sizeof(where), "%s%s", ch ? ch : "", ch ? " " : "");
-	snprintf(out, n, "#%u %s%s%s%s", inc->id, where, kind_words(inc), v, who);
+	snprintf(out, n, "#%u %s%s%s%s", inc->id, where, alert_kind_words(inc), v, who);
 }
 
 static int by_id(const void *x, const void *y)

@@ -3,6 +3,7 @@
  * punctuation around a command, the split into words and the safe echo of a word in a reason.
  * Every byte is looked at once; nothing allocates. */
 #include "phone_internal.h"
+#include "utf8.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -25,41 +26,11 @@ void phone_lex_init(struct phone_lexer *lx, const char *text, size_t len)
  * one (consuming one byte, so a stray byte never swallows what follows). */
 static size_t utf8_next(const unsigned char *p, const unsigned char *end, uint32_t *cp)
 {
-	static const uint32_t min_for_len[] = {0, 0, 0x80, 0x800, 0x10000};
-	uint32_t c = p[0];
-	size_t len;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if ((c & 0xE0) == 0xC0) {
-		len = 2;
-		c &= 0x1F;
-	} else if ((c & 0xF0) == 0xE0) {
-		len = 3;
-		c &= 0x0F;
-	} else if ((c & 0xF8) == 0xF0) {
-		len = 4;
-		c &= 0x07;
-	} else {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	if ((size_t)(end - p) < len) {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xC0) != 0x80) {
-			*cp = 0xFFFD;
-			return 1;
-		}
-		c = (c << 6) | (p[i] & 0x3F);
-	}
-	if (c < min_for_len[len] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		c = 0xFFFD;
-	*cp = c;
-	return len;
+	int len = utf8_decode(p, (size_t)(end - p), cp);
+	if (len > 0)
+		return (size_t)len;
+	*cp = 0xFFFD;
+	return 1;
 }
 
 /* Spaces that phones put in text: no-break, thin, ideographic (Unicode Zs). */
