@@ -61,7 +61,9 @@ static bool file_has(const struct demo *d, const char *name, const char *needle,
 
 static void act_network(struct demo *d)
 {
-	const char *args[] = {"sim", "--dir", d->net, "--config", "sim.conf", NULL};
+	char conf[DEMO_PATH_MAX + 16];
+	demo_path(d, "sim.conf", conf, sizeof(conf));
+	const char *args[] = {"sim", "--dir", d->net, "--config", conf, NULL};
 	demo_spawn(d, "m2mon sim", true, "sim.log", args);
 }
 
@@ -72,7 +74,9 @@ static bool done_network(struct demo *d)
 
 static void act_base(struct demo *d)
 {
-	const char *args[] = {"base", "--config", "base.conf", NULL};
+	char conf[DEMO_PATH_MAX + 16];
+	demo_path(d, "base.conf", conf, sizeof(conf));
+	const char *args[] = {"base", "--config", conf, NULL};
 	demo_spawn(d, "m2mon base", true, "base.log", args);
 }
 
@@ -84,13 +88,16 @@ static bool done_base(struct demo *d)
 static void act_units(struct demo *d)
 {
 	for (int w = DEMO_CHILLER; w <= DEMO_REEFER; w++) {
-		char conf[64], log[64], name[24];
-		snprintf(conf, sizeof(conf), "unit-%s.conf", demo_parties[w].sim_name);
+		char file[64], conf[DEMO_PATH_MAX + 64], log[64], name[24];
+		snprintf(file, sizeof(file), "unit-%s.conf", demo_parties[w].sim_name);
+		demo_path(d, file, conf, sizeof(conf));
 		snprintf(log, sizeof(log), "unit-%s.log", demo_parties[w].sim_name);
 		snprintf(name, sizeof(name), "m2mon unit %s", demo_parties[w].unit_id);
 		demo_spawn(d, name, true, log, (const char *const[]){"unit", "--config", conf, NULL});
 	}
-	const char *web[] = {"web", "--config", "base.conf", "--listen", "127.0.0.1:0", NULL};
+	char base[DEMO_PATH_MAX + 16];
+	demo_path(d, "base.conf", base, sizeof(base));
+	const char *web[] = {"web", "--config", base, "--listen", "127.0.0.1:0", NULL};
 	demo_spawn(d, "m2mon web", true, "web.log", web);
 }
 
@@ -231,8 +238,11 @@ static bool done_stranger(struct demo *d)
 
 static void act_chart(struct demo *d)
 {
-	const char *args[] = {"history", "--config", "base.conf", "CHILLER",     "T1",
-			      "--since", "1h",       "--svg",     "chiller.svg", NULL};
+	char conf[DEMO_PATH_MAX + 16], svg[DEMO_PATH_MAX + 16];
+	demo_path(d, "base.conf", conf, sizeof(conf));
+	demo_path(d, "chiller.svg", svg, sizeof(svg));
+	const char *args[] = {"history", "--config", conf,    "CHILLER", "T1",
+			      "--since", "1h",       "--svg", svg,       NULL};
 	tool(d, "m2mon history", args);
 }
 
