@@ -204,6 +204,9 @@ int demo_watch_open(struct demo *d);
 /* A story line: a heading, a step's outcome, or the demo's own note. */
 void demo_say(const struct demo *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A note on what the demo does, dim on a terminal. */
+void demo_note(const struct demo *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* The index of the first SMS at or after `from` sent by `who_from` to `who_to` (-1: any)
  * whose text holds `needle`, or -1. */
 long demo_sms_find(const struct demo *d, size_t from, int who_from, int who_to, const char *needle);

@@ -132,6 +132,25 @@ static int start(struct demo *d, struct demo_child *c, const char *const *args)
 	return rc;
 }
 
+/* The command as a person would type it in the folder: its paths shown relative to it. */
+static void show_command(const struct demo *d, const struct demo_child *c, const char *const *args)
+{
+	char line[1024];
+	size_t n = (size_t)snprintf(line, sizeof(line), "   %s m2mon", c->daemon ? "started:" : "$");
+	size_t dir_len = strlen(d->dir);
+	for (int i = 0; args[i] && n < sizeof(line); i++) {
+		const char *a = args[i];
+		if (strncmp(a, d->dir, dir_len) == 0 && a[dir_len] == '/')
+			a += dir_len + 1;
+		bool quote = strchr(a, ' ') != NULL;
+		n += (size_t)snprintf(line + n, sizeof(line) - n, quote ? " '%s'" : " %s", a);
+	}
+	if (c->daemon && n < sizeof(line))
+		snprintf(line + n, sizeof(line) - n, "   (log: %s)", strrchr(c->log, '/') + 1);
+	printf("%s%s%s\n", d->tty ? "\033[2m" : "", line, d->tty ? "\033[0m" : "");
+	fflush(stdout);
+}
+
 struct demo_child *demo_spawn(struct demo *d, const char *name, bool daemon, const char *log_name,
 			      const char *const *args)
 {
@@ -153,6 +172,7 @@ struct demo_child *demo_spawn(struct demo *d, const char *name, bool daemon, con
 	}
 	c->running = true;
 	d->n_children++;
+	show_command(d, c, args);
 	return c;
 }
 

@@ -112,8 +112,11 @@ static bool done_units(struct demo *d)
 	return true;
 }
 
+/* The normal day runs a while (a timer: the story's pace), long enough for batches. */
 static bool done_readings(struct demo *d)
 {
+	if (demo_mono_ms() - d->step_ms < 15000 / d->speed)
+		return false;
 	for (int w = DEMO_CHILLER; w <= DEMO_REEFER; w++)
 		if (demo_readings(d, demo_parties[w].unit_id) < 3)
 			return false;
@@ -122,6 +125,7 @@ static bool done_readings(struct demo *d)
 
 static void act_fail(struct demo *d)
 {
+	demo_note(d, "the chiller's probe (the file chiller-probe) climbs 0.5 C a second");
 	d->probe_mode = DEMO_PROBE_FAILING;
 	d->probe_since_ms = demo_mono_ms();
 	d->probe_from_c10 = d->probe_c10;
@@ -173,6 +177,7 @@ static bool done_ack(struct demo *d)
 
 static void act_repair(struct demo *d)
 {
+	demo_note(d, "the chiller's probe falls 0.8 C a second, back to 4 C");
 	d->probe_mode = DEMO_PROBE_REPAIRED;
 	d->probe_since_ms = demo_mono_ms();
 	d->probe_from_c10 = d->probe_c10;
@@ -266,21 +271,22 @@ static const struct step steps[] = {
 	{"The base station starts", 0, 0, act_base, done_base, "the base's event=started (base.log)"},
 	{"Three units start: a chiller (+2..+8 C), a freezer (-18 C), a reefer", 0, 0, act_units, done_units,
 	 "a first message from each unit, and the display's address (web.log)"},
-	{"Normal readings: each unit reads its probe and sends its readings in one SMS", 0, 10, NULL,
-	 done_readings, "three readings of each unit in the base's database"},
+	{"Normal readings: each unit reads its probe every few seconds, and sends the readings in one SMS", 0,
+	 15, NULL, done_readings, "three readings of each unit in the base's database"},
 	{"The chiller's compressor fails: its temperature climbs past 8 C, the alarm goes to tier 1 (Alice)",
 	 3, 8, act_fail, done_tier1, "the chiller's alarm in the base's database and on Alice's phone"},
 	{"Nobody answers: after the tier delay, tier 2 (Bob, Carol) gets it", 0, 10, NULL, done_tier2,
 	 "the alarm text on Bob's and Carol's phones"},
-	{"Bob replies ACK", 3, 0, act_ack, done_ack, "'acknowledged by you' on Bob's phone"},
-	{"The compressor is repaired: the temperature falls, the all-clear goes out", 3, 8, act_repair,
+	{"Bob replies ACK", 4, 0, act_ack, done_ack, "'acknowledged by you' on Bob's phone"},
+	{"The compressor is repaired: the temperature falls, the all-clear goes out", 5, 8, act_repair,
 	 done_clear, "CLEARED on Alice's, Bob's and Carol's phones"},
-	{"The reefer drives out of coverage: its modem loses the network", 3, 12, act_silent, done_silent,
+	{"The reefer drives out of coverage: its modem loses the network", 5, 12, act_silent, done_silent,
 	 "SILENT for the reefer, and its text on Alice's phone"},
-	{"Alice sends STATUS", 3, 0, act_status, done_status, "the summary of every unit on Alice's phone"},
-	{"A stranger texts the base", 2, 0, act_stranger, done_stranger,
+	{"Alice sends STATUS", 4, 0, act_status, done_status, "the summary of every unit on Alice's phone"},
+	{"A stranger texts the base", 3, 0, act_stranger, done_stranger,
 	 "the stranger's text recorded, the network drained, and no reply to the stranger"},
-	{"The chart of the chiller", 0, 0, act_chart, done_chart, "chiller.svg from m2mon history --svg"},
+	{"The chart of the chiller, from the base's database", 2, 0, act_chart, done_chart,
+	 "chiller.svg from m2mon history --svg"},
 	{NULL, 0, 0, NULL, done_now, NULL},
 };
 

@@ -48,6 +48,17 @@ void demo_say(const struct demo *d, const char *fmt, ...)
 	va_end(ap);
 }
 
+void demo_note(const struct demo *d, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	printf("%s   ", colour(d, "\033[2m"));
+	vprintf(fmt, ap);
+	printf("%s\n", colour(d, "\033[0m"));
+	fflush(stdout);
+	va_end(ap);
+}
+
 static int who(const char *number)
 {
 	for (int i = 0; number && i < DEMO_WHO_COUNT; i++)
