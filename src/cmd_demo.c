@@ -128,16 +128,16 @@ int cmd_demo(int argc, char **argv)
 	d->tty = isatty(STDOUT_FILENO);
 	d->loop = uv_default_loop();
 	d->start_ms = demo_wall_ms();
+	demo_find_m2mon(d);
 	if (demo_site_write(d) != 0) {
 		free(d);
 		return M2_EXIT_FAIL;
 	}
 	demo_say(d, "m2mon demo: a cold store with three units, a base station and three phones, in %s%s",
 		 d->dir, d->speed > 1 ? " (faster)" : "");
-	demo_m2mon();
 	run(d);
 	if (d->keep)
-		demo_site_start_md(d, demo_m2mon());
+		demo_site_start_md(d);
 	bool remove = !d->keep && d->exit_code == 0;
 	demo_watch_free(d);
 	uv_loop_close(d->loop);

@@ -99,6 +99,7 @@ struct demo {
 	bool tty;         /* stdout is a terminal: colour */
 	char dir[DEMO_PATH_MAX], net[DEMO_PATH_MAX + 8];
 	char keys[DEMO_UNITS][65];
+	char m2mon[DEMO_PATH_MAX];
 	int64_t start_ms; /* wall clock */
 
 	struct demo_child children[DEMO_CHILD_MAX];
@@ -135,7 +136,8 @@ struct demo {
 	int step;
 	bool step_acted;
 	int64_t step_ms; /* when the step began (monotonic) */
-	int64_t mark;    /* a step's own note: an index into sms or events */
+	int64_t mark;    /* texts before this index are not the step's answer */
+	bool drain_started;
 	int tool_pending;
 	bool tool_failed;
 	int64_t latency_ms;
@@ -152,7 +154,7 @@ struct demo {
 int demo_site_write(struct demo *d);
 
 /* Writes START.md: the commands that start the same site by hand. */
-int demo_site_start_md(const struct demo *d, const char *m2mon);
+int demo_site_start_md(const struct demo *d);
 
 /* A duration of the story: `s` seconds at speed 1, shorter with --speed, at least `min_s`. */
 int demo_secs(const struct demo *d, int s, int min_s);
@@ -184,8 +186,8 @@ void demo_stop_children(struct demo *d);
 /* True when no child runs any more. */
 bool demo_children_gone(const struct demo *d);
 
-/* The m2mon binary that runs the demo (/proc/self/exe). */
-const char *demo_m2mon(void);
+/* Finds the m2mon binary that runs the demo (/proc/self/exe), the one its children run. */
+void demo_find_m2mon(struct demo *d);
 
 /* Monotonic and wall-clock milliseconds. */
 int64_t demo_mono_ms(void);

@@ -31,17 +31,13 @@ int64_t demo_wall_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-const char *demo_m2mon(void)
+void demo_find_m2mon(struct demo *d)
 {
-	static char path[DEMO_PATH_MAX]; /* set once, before the loop; read-only after */
-	if (!path[0]) {
-		ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
-		if (n <= 0)
-			snprintf(path, sizeof(path), "m2mon");
-		else
-			path[n] = '\0';
-	}
-	return path;
+	ssize_t n = readlink("/proc/self/exe", d->m2mon, sizeof(d->m2mon) - 1);
+	if (n <= 0)
+		snprintf(d->m2mon, sizeof(d->m2mon), "m2mon");
+	else
+		d->m2mon[n] = '\0';
 }
 
 /* The last lines of a child's log, for the person who must find out why it ended. */
@@ -101,7 +97,7 @@ static int start(struct demo *d, struct demo_child *c, const char *const *args)
 {
 	char *argv[32];
 	int n = 0;
-	argv[n++] = (char *)(uintptr_t)demo_m2mon();
+	argv[n++] = d->m2mon;
 	for (int i = 0; args[i] && n < 31; i++)
 		argv[n++] = (char *)(uintptr_t)args[i];
 	argv[n] = NULL;
@@ -166,8 +162,7 @@ struct demo_child *demo_spawn(struct demo *d, const char *name, bool daemon, con
 	demo_path(d, log_name, c->log, sizeof(c->log));
 	int rc = start(d, c, args);
 	if (rc < 0) {
-		fprintf(stderr, "m2mon demo: cannot start %s (%s): %s\n", name, demo_m2mon(),
-			uv_strerror(rc));
+		fprintf(stderr, "m2mon demo: cannot start %s (%s): %s\n", name, d->m2mon, uv_strerror(rc));
 		return NULL;
 	}
 	c->running = true;

@@ -255,9 +255,9 @@ int demo_probe_write(struct demo *d, int32_t c10)
 	return 0;
 }
 
-int demo_site_start_md(const struct demo *d, const char *m2mon)
+int demo_site_start_md(const struct demo *d)
 {
-	const char *net = d->net, *dir = d->dir;
+	const char *net = d->net, *dir = d->dir, *m2mon = d->m2mon;
 	return write_file(
 		d, "START.md",
 		"# The demo's site, by hand\n\n"

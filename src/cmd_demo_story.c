@@ -217,7 +217,6 @@ static bool done_status(struct demo *d)
 
 static void act_stranger(struct demo *d)
 {
-	d->mark = 0; /* the drain is not started yet */
 	phone_sends(d, DEMO_STRANGER, "STATUS");
 }
 
@@ -227,8 +226,8 @@ static bool done_stranger(struct demo *d)
 {
 	if (!demo_event_find(d, 0, STORE_EVENT_STRANGER, NULL, NULL) || d->tool_pending)
 		return false;
-	if (!d->mark) {
-		d->mark = 1;
+	if (!d->drain_started) {
+		d->drain_started = true;
 		const char *args[] = {"sim", "drain", "--dir", d->net, "--wait-ms", "30000", NULL};
 		tool(d, "m2mon sim drain", args);
 		return false;
@@ -408,7 +407,8 @@ static void summary(const struct demo *d)
 	       crossed, told, (double)d->latency_ms / 1000.0);
 	printf("   Database:          %s/base.db   (m2mon events --config %s/base.conf)\n", d->dir, d->dir);
 	printf("   Chart:             %s/chiller.svg\n", d->dir);
-	printf("   Display:           %s   (m2mon web --config %s/base.conf)\n", d->web_url, d->dir);
+	printf("   Display:           %s   (m2mon web --config %s/base.conf)%s\n", d->web_url, d->dir,
+	       d->hold ? "" : ", stopped with the demo; --hold keeps it");
 	printf("   Logs:              %s/*.log\n", d->dir);
 	if (d->keep)
 		printf("   Kept: %s/START.md has the commands that start this site by hand.\n", d->dir);
