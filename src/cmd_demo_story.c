@@ -297,7 +297,8 @@ static void probe_tick(struct demo *d)
 	int32_t c10 = d->probe_c10;
 	switch (d->probe_mode) {
 	case DEMO_PROBE_NORMAL:
-		c10 = 40 + (int32_t)lround(3.0 * sin((double)(now - d->step_ms) / 6000.0));
+		c10 = 40 +
+		      (int32_t)lround(3.0 * sin((double)(demo_wall_ms() - d->start_ms) * d->speed / 6000.0));
 		break;
 	case DEMO_PROBE_FAILING:
 		c10 = d->probe_from_c10 + (int32_t)(in * 5 / 1000);
