@@ -3,10 +3,12 @@
  * base's events read from its store (a cheap version check first), each printed as one line
  * of the transcript: colour on a terminal, plain when piped. */
 #include "cmd_demo.h"
+#include "proto.h"
 #include "store_view.h"
 
 #include <errno.h>
 #include <jansson.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,22 +84,58 @@ static const char *who_colour(const struct demo *d, int w)
 	return "";
 }
 
-/* What a unit<->base message is: its kind letter (docs/protocol.md) after "#1", which may
- * follow a text for people. */
-static const char *message_kind(const char *text)
+/* Where the unit<->base message starts in `text`: "#1" and its kind letter, after any text
+ * for people (an alarm opens with one). NULL when there is none. */
+static const char *message_start(const char *text)
 {
-	for (const char *p = strchr(text, '#'); p; p = strchr(p + 1, '#')) {
-		if ((p != text && p[-1] != ' ') || p[1] < '0' || p[1] > '9' || !p[2] || p[3] != ' ')
-			continue;
-		static const char letters[] = "RACFGPHEYKX";
-		static const char *const words[] = {"readings",   "alarm",   "clear",     "probe fault",
-						    "probe good", "power",   "heartbeat", "setting echo",
-						    "reading",    "receipt", "command"};
-		const char *at = strchr(letters, p[2]);
-		if (at && *at)
-			return words[at - letters];
-	}
+	for (const char *p = strchr(text, '#'); p; p = strchr(p + 1, '#'))
+		if ((p == text || p[-1] == ' ') && p[1] >= '0' && p[1] <= '9' && p[2] >= 'A' && p[2] <= 'Z' &&
+		    p[3] == ' ')
+			return p;
 	return NULL;
+}
+
+static void describe_readings(const struct proto_readings *r, char *out, size_t size)
+{
+	size_t n = (size_t)snprintf(out, size, "readings:");
+	for (size_t c = 0; c < r->n_channels && n < size; c++) {
+		n += (size_t)snprintf(out + n, size - n, " %s", r->channel[c]);
+		for (size_t i = 0; i < r->count && n < size; i++) {
+			int32_t v = proto_readings_at(r, c, i), a = v < 0 ? -v : v;
+			n += (size_t)snprintf(out + n, size - n, " %s%d.%d", v < 0 ? "-" : "", a / 10,
+					      a % 10);
+		}
+	}
+	if (n < size)
+		snprintf(out + n, size - n, " C, one every %u s", r->interval_s);
+}
+
+/* What a unit<->base message says, opened with the unit's key as its receiver opens it. */
+static void describe(const struct demo *d, const struct demo_sms *m, char *out, size_t size)
+{
+	const char *start = message_start(m->text);
+	int unit = m->from >= DEMO_CHILLER && m->from <= DEMO_REEFER ? m->from : m->to;
+	out[0] = '\0';
+	if (!start || unit < DEMO_CHILLER || unit > DEMO_REEFER)
+		return;
+	uint8_t key[PROTO_KEY_LEN];
+	struct proto_error err = {0};
+	struct proto_msg *msg = malloc(sizeof(*msg));
+	enum proto_dir dir = m->from == unit ? PROTO_DIR_UNIT_TO_BASE : PROTO_DIR_BASE_TO_UNIT;
+	if (!msg || proto_key_parse(d->keys[unit - DEMO_CHILLER], key) != 0) {
+		free(msg);
+		return;
+	}
+	if (proto_open(m->text, strlen(m->text), key, dir, msg, &err) != 0)
+		snprintf(out, size, "does not verify: %s", proto_reject_str(err.reason));
+	else if (msg->head.kind == PROTO_KIND_READINGS)
+		describe_readings(&msg->u.readings, out, size);
+	else if (msg->head.kind == PROTO_KIND_RECEIPT)
+		snprintf(out, size, "receipt: stored up to message %u", msg->u.receipt.upto);
+	else
+		snprintf(out, size, "%s, signed", proto_kind_str(msg->head.kind));
+	sodium_memzero(key, sizeof(key));
+	free(msg);
 }
 
 static void print_sms(const struct demo *d, const struct demo_sms *m, const char *from_num,
@@ -120,9 +158,10 @@ static void print_sms(const struct demo *d, const struct demo_sms *m, const char
 		else if (*p != '\r')
 			fputc(*p, stdout);
 	}
-	const char *kind = message_kind(m->text);
-	if (kind)
-		printf("  %s(%s)%s", colour(d, "\033[2m"), kind, colour(d, "\033[0m"));
+	char says[400];
+	describe(d, m, says, sizeof(says));
+	if (says[0])
+		printf("  %s(%s)%s", colour(d, "\033[2m"), says, colour(d, "\033[0m"));
 	if (strcmp(m->status, "delivered") != 0)
 		printf("  %s[%s]%s", colour(d, "\033[31m"), m->status, colour(d, "\033[0m"));
 	fputc('\n', stdout);

@@ -19,7 +19,9 @@ if [ "$rc" -ne 0 ]; then
 fi
 want=(
 	"CHILLER -> base      #1R CHILLER"                       # a batched report
-	"(readings)"
+	"(readings: T1 "
+	"(receipt: stored up to message 1)"
+	"(alarm, signed)"
 	"CHILLER -> base      CHILLER ALARM T1"                  # the unit's alarm
 	"** incident #1 CHILLER/T1 high: opened"
 	"base -> Alice        Cold store North: ALARM #1 CHILLER/T1 HIGH"
@@ -46,6 +48,9 @@ want=(
 for w in "${want[@]}"; do expect_in "$out" "$w" "the transcript"; done
 if grep -q -- "-> stranger" "$tmp/out.txt"; then
 	echo "FAIL: the stranger got a reply"; failures=$((failures + 1))
+fi
+if grep -q "does not verify" "$tmp/out.txt"; then
+	echo "FAIL: a unit message the demo could not open with the unit's key"; failures=$((failures + 1))
 fi
 if grep -q $'\033' "$tmp/out.txt"; then
 	echo "FAIL: colour codes in a piped transcript"; failures=$((failures + 1))
