@@ -55,7 +55,8 @@ struct demo_sms {
 	int from, to; /* enum demo_who, -1: someone else */
 	bool report;  /* a delivery report */
 	char status[16];
-	char *text; /* owned */
+	char *text;   /* owned */
+	int readings; /* a unit's readings message: how many it carried, opened with the unit's key */
 };
 
 /* One event of the base's store, as much as the story asks of it. */
@@ -217,6 +218,9 @@ long demo_sms_find(const struct demo *d, size_t from, int who_from, int who_to, 
  * in its text when not NULL), or NULL. */
 const struct demo_event *demo_event_find(const struct demo *d, size_t from, enum store_event_kind kind,
 					 const char *unit, const char *needle);
+
+/* The most readings one SMS from unit `who` carried. */
+int demo_batch_max(const struct demo *d, int who);
 
 /* Readings the base holds of `unit`'s first channel. */
 int demo_readings(const struct demo *d, const char *unit);

@@ -118,7 +118,7 @@ static bool done_readings(struct demo *d)
 	if (demo_mono_ms() - d->step_ms < 15000 / d->speed)
 		return false;
 	for (int w = DEMO_CHILLER; w <= DEMO_REEFER; w++)
-		if (demo_readings(d, demo_parties[w].unit_id) < 3)
+		if (demo_readings(d, demo_parties[w].unit_id) < 3 || demo_batch_max(d, w) < 2)
 			return false;
 	return true;
 }
@@ -271,7 +271,8 @@ static const struct step steps[] = {
 	{"Three units start: a chiller (+2..+8 C), a freezer (-18 C), a reefer", 0, 0, act_units, done_units,
 	 "a first message from each unit, and the display's address (web.log)"},
 	{"Normal readings: each unit reads its probe every few seconds, and sends the readings in one SMS", 0,
-	 15, NULL, done_readings, "three readings of each unit in the base's database"},
+	 15, NULL, done_readings,
+	 "three readings of each unit in the base's database, and an SMS of each with several"},
 	{"The chiller's compressor fails: its temperature climbs past 8 C, the alarm goes to tier 1 (Alice)",
 	 3, 8, act_fail, done_tier1, "the chiller's alarm in the base's database and on Alice's phone"},
 	{"Nobody answers: after the tier delay, tier 2 (Bob, Carol) gets it", 0, 10, NULL, done_tier2,

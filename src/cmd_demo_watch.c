@@ -111,7 +111,7 @@ static void describe_readings(const struct proto_readings *r, char *out, size_t 
 }
 
 /* What a unit<->base message says, opened with the unit's key as its receiver opens it. */
-static void describe(const struct demo *d, const struct demo_sms *m, char *out, size_t size)
+static void describe(const struct demo *d, struct demo_sms *m, char *out, size_t size)
 {
 	const char *start = message_start(m->text);
 	int unit = m->from >= DEMO_CHILLER && m->from <= DEMO_REEFER ? m->from : m->to;
@@ -128,9 +128,10 @@ static void describe(const struct demo *d, const struct demo_sms *m, char *out, 
 	}
 	if (proto_open(m->text, strlen(m->text), key, dir, msg, &err) != 0)
 		snprintf(out, size, "does not verify: %s", proto_reject_str(err.reason));
-	else if (msg->head.kind == PROTO_KIND_READINGS)
+	else if (msg->head.kind == PROTO_KIND_READINGS) {
 		describe_readings(&msg->u.readings, out, size);
-	else if (msg->head.kind == PROTO_KIND_RECEIPT)
+		m->readings = (int)(msg->u.readings.count * msg->u.readings.n_channels);
+	} else if (msg->head.kind == PROTO_KIND_RECEIPT)
 		snprintf(out, size, "receipt: stored up to message %u", msg->u.receipt.upto);
 	else
 		snprintf(out, size, "%s, signed", proto_kind_str(msg->head.kind));
@@ -138,7 +139,7 @@ static void describe(const struct demo *d, const struct demo_sms *m, char *out, 
 	free(msg);
 }
 
-static void print_sms(const struct demo *d, const struct demo_sms *m, const char *from_num,
+static void print_sms(const struct demo *d, const struct demo_sms *m, const char *says, const char *from_num,
 		      const char *to_num)
 {
 	char when[32], route[80];
@@ -158,8 +159,6 @@ static void print_sms(const struct demo *d, const struct demo_sms *m, const char
 		else if (*p != '\r')
 			fputc(*p, stdout);
 	}
-	char says[400];
-	describe(d, m, says, sizeof(says));
 	if (says[0])
 		printf("  %s(%s)%s", colour(d, "\033[2m"), says, colour(d, "\033[0m"));
 	if (strcmp(m->status, "delivered") != 0)
@@ -181,7 +180,9 @@ static void add_sms(struct demo *d, struct demo_sms *m, const char *from_num, co
 		d->sms_cap = cap;
 	}
 	d->n_reports += m->report;
-	print_sms(d, m, from_num, to_num);
+	char says[400];
+	describe(d, m, says, sizeof(says));
+	print_sms(d, m, says, from_num, to_num);
 	d->sms[d->n_sms++] = *m;
 }
 
@@ -429,6 +430,15 @@ const struct demo_event *demo_event_find(const struct demo *d, size_t from, enum
 			return e;
 	}
 	return NULL;
+}
+
+int demo_batch_max(const struct demo *d, int who)
+{
+	int most = 0;
+	for (size_t i = 0; i < d->n_sms; i++)
+		if (d->sms[i].from == who && d->sms[i].readings > most)
+			most = d->sms[i].readings;
+	return most;
 }
 
 static int count_reading(void *ud, const struct store_reading *r)
