@@ -123,7 +123,8 @@ struct demo {
 	/* the base's store */
 	struct store *store;
 	uint64_t store_version;
-	int64_t last_event_id;
+	int64_t last_event_id; /* the highest id read */
+	int64_t events_t_ms;   /* the latest time of one */
 	struct demo_event *events;
 	size_t n_events, events_cap;
 

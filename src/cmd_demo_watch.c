@@ -364,12 +364,24 @@ static void add_event(struct demo *d, const struct demo_event *e)
 	fflush(stdout);
 }
 
+/* True when event `id` was read before (the reads overlap; see read_store). */
+static bool seen(const struct demo *d, int64_t id)
+{
+	if (id > d->last_event_id)
+		return false;
+	for (size_t i = d->n_events; i > 0; i--)
+		if (d->events[i - 1].id == id)
+			return true;
+	return false;
+}
+
 static int on_event(void *ud, const struct store_event *se)
 {
 	struct demo *d = ud;
-	if (se->id <= d->last_event_id)
+	if (seen(d, se->id))
 		return 0;
-	d->last_event_id = se->id;
+	d->last_event_id = se->id > d->last_event_id ? se->id : d->last_event_id;
+	d->events_t_ms = se->t_ms > d->events_t_ms ? se->t_ms : d->events_t_ms;
 	struct demo_event e = {
 		.id = se->id, .t_ms = se->t_ms, .kind = se->kind, .incident_id = se->incident_id};
 	snprintf(e.unit, sizeof(e.unit), "%s", se->unit);
@@ -399,7 +411,9 @@ static void read_store(struct demo *d)
 	if (!d->store || store_view_version(d->store, &v) != 0 || v == d->store_version)
 		return;
 	d->store_version = v;
-	int64_t since = d->n_events ? d->events[d->n_events - 1].t_ms : 0;
+	/* An event may carry a time earlier than one already read (a unit's clock, a late
+	 * report): ten minutes back, and the ids keep each event to one line. */
+	int64_t since = d->events_t_ms > 600000 ? d->events_t_ms - 600000 : 0;
 	store_view_events(d->store, NULL, since, on_event, d);
 }
 
