@@ -385,6 +385,32 @@ static void clock_of(int64_t ms, char *out, size_t size)
 	snprintf(out + n, size - n, ".%d", (int)(ms % 1000) / 100);
 }
 
+/* Each incident as the base's events tell it: where, what, who took it, where it ended. */
+static void incidents_text(const struct demo *d, char *out, size_t size)
+{
+	size_t n = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < d->n_events && n < size; i++) {
+		const struct demo_event *e = &d->events[i];
+		const char *arrow = strstr(e->text, "->");
+		if (e->kind != STORE_EVENT_INCIDENT || !arrow || strcmp(arrow + 2, "open") != 0)
+			continue;
+		const char *last = "open", *by = NULL;
+		for (size_t k = i + 1; k < d->n_events; k++) {
+			const struct demo_event *f = &d->events[k];
+			const char *to = strstr(f->text, "->");
+			if (f->incident_id == e->incident_id && f->kind == STORE_EVENT_INCIDENT && to)
+				last = to + 2;
+			if (f->incident_id == e->incident_id && f->kind == STORE_EVENT_ACK)
+				by = demo_party_name(f->actor);
+		}
+		n += (size_t)snprintf(out + n, size - n, "%s#%u %s%s%s %.*s: %s%s%s%s", n ? "; " : "",
+				      e->incident_id, e->unit, e->channel[0] ? "/" : "", e->channel,
+				      (int)strcspn(e->text, " "), e->text, by ? "acknowledged by " : "",
+				      by ? by : "", by ? ", " : "", last);
+	}
+}
+
 static void summary(const struct demo *d)
 {
 	long by[3] = {0, 0, 0};
@@ -401,9 +427,9 @@ static void summary(const struct demo *d)
 	       " and %lld delivery reports\n",
 	       texts, by[DEMO_PARTY_UNIT], by[DEMO_PARTY_BASE], by[DEMO_PARTY_PHONE],
 	       (long long)d->n_reports);
-	printf("   Incidents:         %d (the chiller's HIGH: acknowledged, cleared, closed; the reefer's"
-	       " SILENT: open)\n",
-	       d->incidents);
+	char incidents[600];
+	incidents_text(d, incidents, sizeof(incidents));
+	printf("   Incidents:         %d (%s)\n", d->incidents, incidents);
 	printf("   Threshold to phone: the probe passed 8.0 C at %s, Alice's phone had the alarm at %s:"
 	       " %.1f s\n",
 	       crossed, told, (double)d->latency_ms / 1000.0);

@@ -42,6 +42,7 @@ want=(
 	"stranger -> base     STATUS"
 	"** a text from stranger, who is on no list: no reply to: STATUS"
 	"== The whole story happened, every step checked"
+	"Incidents:         2 (#1 CHILLER/T1 high: acknowledged by Bob, closed; #2 REEFER silent: "
 	"Threshold to phone: the probe passed 8.0 C at"
 	"Display:           http://127.0.0.1:"
 )
