@@ -67,7 +67,6 @@ static void on_signal(uv_signal_t *s, int signum)
 	struct demo *d = s->data;
 	if (d->stopping)
 		return;
-	d->got_signal = signum;
 	if (!d->story_done)
 		fprintf(stderr, "\nm2mon demo: %s during \"%s\": stopping everything\n",
 			signum == SIGINT ? "interrupted" : "told to stop", demo_story_step(d));

@@ -107,8 +107,7 @@ struct demo {
 	int n_children;
 	uv_timer_t tick, kill_timer;
 	uv_signal_t sig_int, sig_term;
-	int got_signal;
-	bool stopping, closed;
+	bool stopping; /* the demo is ending: every child is asked to stop */
 	int exit_code;
 
 	/* the network's log */
@@ -150,7 +149,7 @@ struct demo {
 
 /* ---- cmd_demo_site.c: the folder and its files ---- */
 
-/* Makes the folder (a new temporary one, or `keep`, which must not exist or be empty) and
+/* Makes the folder (a new temporary one, or `keep`, made if missing, which must hold no demo yet) and
  * writes the configurations, each checked with the loader `m2mon check-config` uses.
  * Returns 0, or -1 after saying why on stderr. */
 int demo_site_write(struct demo *d);
