@@ -4,11 +4,14 @@
 #include "commands.h"
 #include "log.h"
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
+#include <unistd.h>
 
 #ifndef M2MON_VERSION
 #define M2MON_VERSION "0.0.0-dev"
@@ -64,8 +67,31 @@ static int global_opts(int argc, char **argv)
 	return i - 1;
 }
 
+/* A process started by `m2mon demo` (or anything that sets M2MON_PARENT_PID) ends with its
+ * parent: SIGTERM when the parent dies, even by SIGKILL. The parent may have died before the
+ * prctl took hold, so its pid is checked after it. Returns false when the parent is gone. */
+static bool follow_parent(void)
+{
+	const char *want = getenv("M2MON_PARENT_PID");
+	if (!want)
+		return true;
+	char *end;
+	long pid = strtol(want, &end, 10);
+	bool number = end != want && !*end;
+	unsetenv("M2MON_PARENT_PID"); /* for this process only, not for what it starts */
+	if (!number || pid <= 1)
+		return true;
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if ((long)getppid() == pid)
+		return true;
+	fprintf(stderr, "m2mon: the process that started this one (pid %ld) is gone; not starting\n", pid);
+	return false;
+}
+
 int main(int argc, char **argv)
 {
+	if (!follow_parent())
+		return M2_EXIT_FAIL;
 	/* With TZ unset, glibc stats /etc/localtime on every localtime() call, which libgammu
 	 * makes for each PDU (a third of the encode time); naming the file loads it once. */
 	setenv("TZ", ":/etc/localtime", 0);
