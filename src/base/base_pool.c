@@ -65,6 +65,7 @@ static void on_state(void *user_data, enum modem_state from, enum modem_state to
 	m->since_ms = base_now_ms(b);
 	log_info("base", "event=modem_state modem=%s device=%s from=%s to=%s", m->name, m->cfg->device,
 		 modem_state_str(from), modem_state_str(to));
+	base_cluster_modems(b);
 	if (to == MODEM_STATE_READY) {
 		b->outbox_waiting_logged = false;
 		base_super_modem_ready(b, m->since_ms);
