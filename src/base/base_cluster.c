@@ -134,6 +134,8 @@ static void on_sweep(void *user_data, int result, const struct store_inbox_sms *
 static void reload_done(struct base *b, const char *what, int result)
 {
 	b->reloading = false;
+	if (result == -ECANCELED || b->stopping)
+		return;
 	log_error(
 		"base",
 		"event=leader_restore_failed what=%s error=\"%s\" hint=\"the alarm state could not be read; "

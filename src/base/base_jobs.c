@@ -250,6 +250,14 @@ static void advance(struct base *b)
 		write_batch(b);
 		return;
 	}
+	if (job->epoch && (!b->leading || job->epoch != b->epoch)) {
+		/* The lead was lost while the step waited: a leader's step is not computed by a
+		 * follower (what it was about is stored and acted on by the leader). */
+		log_debug("base", "event=step_dropped step=%s reason=lead_lost",
+			  base_job_kind_str(job->kind));
+		finish(b, false);
+		return;
+	}
 	if (job->got_seq < job->n_seq) {
 		store_base_seq_next(b->store, b->units[job->seq_unit[job->got_seq]].cfg->id, on_seq, b);
 		return;

@@ -91,7 +91,8 @@ static void on_outcome(void *user_data, int result, int64_t id)
 	m->busy = false;
 	if (result == -EALREADY)
 		log_info("base",
-			 "event=sms_claim_gone id=%lld modem=%s hint=\"the row was given back (released, or its "
+			 "event=sms_claim_gone id=%lld modem=%s hint=\"the row was given back (released, or "
+			 "its "
 			 "lease lapsed) and is sent again, marked possibly duplicated\"",
 			 (long long)m->row_id, m->name);
 	else if (result < 0)

@@ -99,6 +99,11 @@ static void on_stored(void *user_data, int result)
 {
 	struct stored_ctx *ctx = user_data;
 	struct modem_link *l = ctx->m->link;
+	if (!l) {
+		/* The modem closed first (a stop): the message stays on its SIM for the next start. */
+		free(ctx);
+		return;
+	}
 	modem_sms_stored(modem_link_modem(l), ctx->token, result, modem_link_now(l));
 	modem_link_service(l);
 	free(ctx);

@@ -158,7 +158,8 @@ static int teardown(void **state)
 	if (failed) {
 		/* The logs of a failed test are kept beside the test's binary, for the person. */
 		char cmd[700];
-		snprintf(cmd, sizeof(cmd), "rm -rf it_multibase_failed && cp -r '%s' it_multibase_failed && rm -rf '%s'",
+		snprintf(cmd, sizeof(cmd),
+			 "rm -rf it_multibase_failed && cp -r '%s' it_multibase_failed && rm -rf '%s'",
 			 t->sim.root, t->sim.root);
 		if (system(cmd) != 0)
 			fprintf(stderr, "could not keep the logs of %s\n", t->sim.root);
@@ -202,7 +203,9 @@ static void the_leader_killed_mid_escalation_is_replaced(void **state)
 	it_base_send(&t->b, IT_BOB, IT_BASE2_NUMBER, "ACK");
 	GOT(t, IT_ALICE, "acknowledged by Bob", 1);
 	assert_int_equal(it_base_got(&t->a, IT_ALICE, "ALARM #1"), 1);
-	assert_int_equal(scalar(t, "SELECT count(*) FROM outbox WHERE state NOT IN ('sent')"), 0);
+	assert_int_equal(scalar(t, "SELECT count(*) FROM outbox WHERE kind = 'alarm' AND state <> 'sent'"),
+			 0);
+	assert_int_equal(scalar(t, "SELECT count(*) FROM outbox WHERE kind = 'alarm'"), 3);
 	end(t);
 }
 
@@ -251,6 +254,55 @@ static void both_bases_come_back_after_a_database_restart(void **state)
 	end(t);
 }
 
+/* The real unit WH1 knowing both bases, A's number first; resends after 2 s then 4 s, so it
+ * moves on after 6 s without a receipt; heartbeats (its probes of A) every 3 s. */
+static void unit_file(struct t *t)
+{
+	struct it_base *b = &t->a;
+	it_base_unit_conf(b, IT_BASE_NUMBER, "4.0", NULL);
+	char text[4096];
+	snprintf(
+		text, sizeof(text),
+		"unit = {\n  id = \"WH1\"; base_numbers = [ \"" IT_BASE_NUMBER "\", \"" IT_BASE2_NUMBER
+		"\" ];\n  key = \"" IT_WH1_KEY "\";\n"
+		"  store = \"%s\"; pin = \"1234\";\n  power = { source = \"none\"; };\n"
+		"  sample_interval = \"1s\"; report_interval = \"1h\"; heartbeat = \"3s\";\n"
+		"  resend = \"2s\"; resend_max = \"4s\";\n"
+		"  channels = ( { name = \"T1\"; source = \"file:%s\"; high = 8.0; low = 2.0; delay = \"0s\";"
+		" off_delay = \"0s\"; } );\n};\n"
+		"modem = { device = \"%s/unit1.tty\"; profile = \"generic\"; };\n",
+		b->unit_db, b->probe, t->sim.dir);
+	it_write_file(b->unit_conf, text);
+}
+
+#define UNIT_WAIT(t, n, ...)                                                                                 \
+	assert_true(it_base_unit_wait(&(t)->a, (const char *const[]){__VA_ARGS__, NULL}, n))
+
+static void the_unit_moves_to_the_other_base_and_back(void **state)
+{
+	struct t *t = begin(state, "mb_unit", true);
+	unit_file(t);
+	it_base_unit_start(&t->a);
+	UNIT_WAIT(t, 1, "event=receipt");
+	/* A, the leader and the unit's base, dies: B leads, and the unit's alarm reaches B. */
+	it_base_kill(&t->a);
+	WAIT(&t->b, 1, "event=alarms_leading");
+	it_base_probe(&t->a, "9.4");
+	UNIT_WAIT(t, 1, "event=base_switched", "from=" IT_BASE_NUMBER, "to=" IT_BASE2_NUMBER);
+	GOT(t, IT_ALICE, "ALARM #1 WH1/T1 HIGH 9.4C", 1);
+	GOT(t, IT_BOB, "ALARM #1 WH1/T1 HIGH 9.4C", 1);
+	/* A comes back (following): the unit's next probe reaches it, and the unit goes back. */
+	it_base_start(&t->a);
+	WAIT(&t->a, 1, "event=leader_following", "leader=\"B\"");
+	UNIT_WAIT(t, 1, "event=base_back", "to=" IT_BASE_NUMBER);
+	it_base_probe(&t->a, "4.1");
+	GOT(t, IT_ALICE, "CLEARED #1", 1);
+	assert_int_equal(it_base_got(&t->a, IT_ALICE, "ALARM #1"), 1);
+	int sent = 0;
+	assert_int_equal(it_base_wait_covered(&t->a, &sent), 0);
+	end(t);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -263,6 +315,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_teardown(the_leader_killed_mid_escalation_is_replaced, teardown),
 		cmocka_unit_test_teardown(a_frozen_leader_writes_nothing_after_it_lost, teardown),
 		cmocka_unit_test_teardown(both_bases_come_back_after_a_database_restart, teardown),
+		cmocka_unit_test_teardown(the_unit_moves_to_the_other_base_and_back, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
