@@ -5,9 +5,7 @@
  * resumed, the database restarted, and the real `m2mon unit` moving to the other base's
  * number when the base it reports to is killed. Every wait ends on the event it awaits;
  * IT_TIMEOUT_MS only bounds one that never comes. */
-#include "it_base.h"
-
-#include <libpq-fe.h>
+#include "it_multi.h"
 
 #include <setjmp.h>
 #include <signal.h>
@@ -40,67 +38,6 @@ static int64_t mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* A database of its own for the test, on the cluster pg_cluster.sh started. */
-static void make_db(struct t *t, const char *name)
-{
-	const char *dir = getenv("M2_PG_DIR"), *port = getenv("M2_PG_PORT");
-	const char *admin = getenv("M2_PG_URI");
-	if (!dir || !port || !admin)
-		fail_msg("run under test/pg/pg_cluster.sh run (M2_PG_DIR, M2_PG_PORT, M2_PG_URI)");
-	PGconn *c = PQconnectdb(admin);
-	assert_int_equal(PQstatus(c), CONNECTION_OK);
-	char sql[128];
-	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", name);
-	PGresult *r = PQexec(c, sql);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK)
-		fail_msg("%s: %s", sql, PQerrorMessage(c));
-	PQclear(r);
-	PQfinish(c);
-	snprintf(t->uri, sizeof(t->uri), "postgresql:///%s?host=%s&port=%s&user=postgres", name, dir, port);
-}
-
-/* One integer from SQL on the test's database, -1 on error. */
-static long long scalar(const struct t *t, const char *sql)
-{
-	PGconn *c = PQconnectdb(t->uri);
-	long long v = -1;
-	PGresult *r = PQstatus(c) == CONNECTION_OK ? PQexec(c, sql) : NULL;
-	if (r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
-		v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-	PQclear(r);
-	PQfinish(c);
-	return v;
-}
-
-static void base_file(struct t *t, struct it_base *b, char name, const char *tty)
-{
-	memset(b, 0, sizeof(*b));
-	b->sim = &t->sim;
-	b->seq = 1;
-	proto_window_init(&b->win);
-	snprintf(b->conf, sizeof(b->conf), "%s/base%c.conf", t->sim.root, name);
-	snprintf(b->log, sizeof(b->log), "%s/base%c.log", t->sim.root, name);
-	char text[4096];
-	snprintf(text, sizeof(text),
-		 "base = { name = \"North\"; store = \"%s\"; silent_grace = \"0s\"; receipt_delay = \"1s\";\n"
-		 "  send_timeout = \"5s\";\n"
-		 "  cluster = { name = \"%c\"; lease = \"2s\"; heartbeat = \"500ms\"; claim_lease = \"3s\"; "
-		 "};\n"
-		 "  units = ( { id = \"WH1\"; number = \"" IT_WH1_NUMBER "\"; key = \"" IT_WH1_KEY
-		 "\"; heartbeat = \"1d\"; channels = [ \"T1\", \"T2\" ]; } );\n"
-		 "  contacts = ( { name = \"Alice\"; number = \"" IT_ALICE
-		 "\"; role = \"admin\"; tier = 1; },\n"
-		 "    { name = \"Bob\"; number = \"" IT_BOB "\"; role = \"operator\"; tier = 2; },\n"
-		 "    { name = \"Carol\"; number = \"" IT_CAROL "\"; role = \"viewer\"; tier = 2; } );\n"
-		 "  escalation = { tier_delay = \"4s\"; repeat = \"0s\"; coalesce = \"0s\"; clear_settle = "
-		 "\"1s\"; };\n"
-		 "  caps = { contact = 0; site = 0; };\n};\n"
-		 "modems = ( { device = \"%s/%s.tty\"; command_timeout_ms = 1000; status_reports = true; } "
-		 ");\n",
-		 t->uri, name, t->sim.dir, tty);
-	it_write_file(b->conf, text);
-}
-
 #define HAS(b, ...)           it_base_count(b, (const char *const[]){__VA_ARGS__, NULL})
 #define WAIT(b, n, ...)       assert_true(it_base_wait(b, (const char *const[]){__VA_ARGS__, NULL}, n))
 #define GOT(t, to, needle, n) assert_true(it_base_wait_got(&(t)->a, to, needle, n))
@@ -112,9 +49,9 @@ static struct t *begin(void **state, const char *db, bool real_unit)
 	struct t *t = calloc(1, sizeof(*t));
 	*state = t;
 	it_base_net(&t->sim, m2mon, true, real_unit, NULL);
-	make_db(t, db);
-	base_file(t, &t->a, 'A', "base");
-	base_file(t, &t->b, 'B', "base2");
+	it_multi_db(db, t->uri, sizeof(t->uri));
+	it_multi_conf(&t->a, &t->sim, 'A', "base", t->uri, "2s", "4s");
+	it_multi_conf(&t->b, &t->sim, 'B', "base2", t->uri, "2s", "4s");
 	it_base_start(&t->a);
 	WAIT(&t->a, 1, "event=alarms_leading");
 	it_base_start(&t->b);
@@ -196,16 +133,19 @@ static void the_leader_killed_mid_escalation_is_replaced(void **state)
 	GOT(t, IT_BOB, "ALARM #1 WH1/T1 HIGH 9.4C", 1);
 	GOT(t, IT_CAROL, "ALARM #1 WH1/T1 HIGH 9.4C", 1);
 	WAIT(&t->b, 1, "event=sms_sending", "to=" IT_BOB, "possibly_duplicate=yes");
-	assert_int_equal(scalar(t, "SELECT count(*) FROM outbox WHERE dest = '" IT_BOB
-				   "' AND kind = 'alarm' AND possibly_duplicate AND state = 'sent'"),
+	assert_int_equal(it_multi_scalar(t->uri,
+					 "SELECT count(*) FROM outbox WHERE dest = '" IT_BOB
+					 "' AND kind = 'alarm' AND possibly_duplicate AND state = 'sent'"),
 			 1);
 	/* B carries the incident on: Bob's ACK to B's number takes. */
 	it_base_send(&t->b, IT_BOB, IT_BASE2_NUMBER, "ACK");
 	GOT(t, IT_ALICE, "acknowledged by Bob", 1);
 	assert_int_equal(it_base_got(&t->a, IT_ALICE, "ALARM #1"), 1);
-	assert_int_equal(scalar(t, "SELECT count(*) FROM outbox WHERE kind = 'alarm' AND state <> 'sent'"),
-			 0);
-	assert_int_equal(scalar(t, "SELECT count(*) FROM outbox WHERE kind = 'alarm'"), 3);
+	assert_int_equal(
+		it_multi_scalar(t->uri,
+				"SELECT count(*) FROM outbox WHERE kind = 'alarm' AND state <> 'sent'"),
+		0);
+	assert_int_equal(it_multi_scalar(t->uri, "SELECT count(*) FROM outbox WHERE kind = 'alarm'"), 3);
 	end(t);
 }
 
@@ -250,7 +190,7 @@ static void both_bases_come_back_after_a_database_restart(void **state)
 	GOT(t, IT_ALICE, "CLEARED #1", 1);
 	assert_int_equal(it_base_got(&t->a, IT_ALICE, "ALARM #1"), 1);
 	assert_int_equal(it_base_got(&t->a, IT_BOB, "ALARM #1"), 1);
-	assert_int_equal(scalar(t, "SELECT count(*) FROM inbox WHERE state = 'new'"), 0);
+	assert_int_equal(it_multi_scalar(t->uri, "SELECT count(*) FROM inbox WHERE state = 'new'"), 0);
 	end(t);
 }
 
