@@ -57,7 +57,7 @@ void it_multi_conf(struct it_base *b, const struct it_sim *sim, char name, const
 	snprintf(text, sizeof(text),
 		 "base = { name = \"North\"; store = \"%s\"; silent_grace = \"0s\"; receipt_delay = \"1s\";\n"
 		 "  send_timeout = \"5s\";\n"
-		 "  cluster = { name = \"%c\"; lease = \"%s\"; heartbeat = \"%llums\"; claim_lease = \"3s\"; "
+		 "  cluster = { name = \"%c\"; lease = \"%s\"; heartbeat = \"%llums\"; claim_lease = \"%llums\"; "
 		 "};\n"
 		 "  units = ( { id = \"WH1\"; number = \"" IT_WH1_NUMBER "\"; key = \"" IT_WH1_KEY
 		 "\"; heartbeat = \"1d\"; channels = [ \"T1\", \"T2\" ]; } );\n"
@@ -70,6 +70,8 @@ void it_multi_conf(struct it_base *b, const struct it_sim *sim, char name, const
 		 "  caps = { contact = 0; site = 0; };\n};\n"
 		 "modems = ( { device = \"%s/%s.tty\"; command_timeout_ms = 1000; status_reports = true; } "
 		 ");\n",
-		 uri, name, lease, (unsigned long long)(lease_s * 250), tier_delay, sim->dir, tty);
+		 uri, name, lease, (unsigned long long)(lease_s * 250),
+		 (unsigned long long)(lease_s * 1000 > 3000 ? lease_s * 1000 : 3000), tier_delay, sim->dir,
+		 tty);
 	it_write_file(b->conf, text);
 }
