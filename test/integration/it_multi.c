@@ -57,7 +57,8 @@ void it_multi_conf(struct it_base *b, const struct it_sim *sim, char name, const
 	snprintf(text, sizeof(text),
 		 "base = { name = \"North\"; store = \"%s\"; silent_grace = \"0s\"; receipt_delay = \"1s\";\n"
 		 "  send_timeout = \"5s\";\n"
-		 "  cluster = { name = \"%c\"; lease = \"%s\"; heartbeat = \"%llums\"; claim_lease = \"%llums\"; "
+		 "  cluster = { name = \"%c\"; lease = \"%s\"; heartbeat = \"%llums\"; claim_lease = "
+		 "\"%llums\"; "
 		 "};\n"
 		 "  units = ( { id = \"WH1\"; number = \"" IT_WH1_NUMBER "\"; key = \"" IT_WH1_KEY
 		 "\"; heartbeat = \"1d\"; channels = [ \"T1\", \"T2\" ]; } );\n"
