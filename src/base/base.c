@@ -295,6 +295,8 @@ void base_tick(struct base *b)
 		if (b->leading) {
 			base_receipts_tick(b, now);
 			base_inbox_tick(b, now);
+		} else if (b->reports) {
+			sms_reports_expire(b->reports, now); /* the leader's ticks do it for itself */
 		}
 		base_outbox_tick(b, now);
 		base_pool_check_storage(b, now);
