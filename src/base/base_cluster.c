@@ -110,6 +110,7 @@ void base_cluster_sweep(struct base *b)
 	}
 	b->sweep_busy = true;
 	b->sweep_again = false;
+	b->sweep_gen = b->lead_gen;
 	store_base_inbox_pending(b->store, b->sweep_after, SWEEP_PAGE, on_sweep, b);
 }
 
@@ -121,6 +122,12 @@ static void on_sweep(void *user_data, int result, const struct store_inbox_sms *
 		log_warn("base",
 			 "event=inbox_sweep_failed error=\"%s\" hint=\"tried again at the next wake-up\"",
 			 store_strerror(result));
+		return;
+	}
+	if (b->sweep_gen != b->lead_gen) {
+		/* Read under another leadership: what it found may have been dropped since; the
+		 * sweep starts again from where the new leadership begins. */
+		base_cluster_sweep(b);
 		return;
 	}
 	for (size_t i = 0; i < n && b->leading; i++) {

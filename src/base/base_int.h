@@ -200,7 +200,8 @@ struct base {
 	uint64_t reload_gen; /* lead_gen when the reload in flight began */
 	int64_t sweep_after; /* the inbox sweep's high-water id */
 	bool sweep_busy, sweep_again;
-	size_t modems_up; /* READY modems at the last heartbeat */
+	uint64_t sweep_gen; /* lead_gen when the sweep in flight began */
+	size_t modems_up;   /* READY modems at the last heartbeat */
 	uv_timer_t hb_timer;
 	/* Start-up. */
 	void (*ready)(void *user_data, int result);
