@@ -27,7 +27,9 @@ const char cmd_base_usage[] =
 	"stores the units' messages and sends them receipts, texts alarms to the call list tier by\n"
 	"tier until someone replies ACK, raises SILENT for a unit that misses its heartbeat, and\n"
 	"answers the contacts' commands (STATUS, READ, SET, ACK, MUTE, WHO, HELP). Everything\n"
-	"goes to the SQLite file of `base.store`; `m2mon status`, `history` and `events` read it.\n"
+	"goes to `base.store`, an SQLite file or a PostgreSQL database that several bases share\n"
+	"(then only the base that leads works the alarms; the others store and send, and one\n"
+	"takes over when it dies: `base.cluster`); `m2mon status`, `history` and `events` read it.\n"
 	"\n"
 	"Logs one line per event on stderr (or syslog), at the more verbose of --log-level and the\n"
 	"file's log.level; docs/operations.md says what each line means and what to do.\n"
@@ -40,6 +42,7 @@ struct run {
 	uv_loop_t loop;
 	uv_signal_t sig_term, sig_int;
 	struct base *base;
+	struct store *store;
 	int status;
 	bool stopping;
 };
@@ -54,6 +57,9 @@ static void on_stopped(void *user_data)
 	struct run *r = user_data;
 	uv_close((uv_handle_t *)&r->sig_term, on_signal_closed);
 	uv_close((uv_handle_t *)&r->sig_int, on_signal_closed);
+	/* A PostgreSQL store's connections close on the loop, which then ends. */
+	store_close(r->store);
+	r->store = NULL;
 }
 
 static void stop(struct run *r)
@@ -100,17 +106,24 @@ static int32_t local_offset_s(void)
 
 static int run_base(const struct base_settings *cfg)
 {
-	struct store *st = NULL;
-	struct store_open_cfg scfg = {.path = cfg->store, .kind = STORE_KIND_BASE};
-	if (store_open(&scfg, &st) < 0)
-		return M2_EXIT_FAIL; /* the store said why */
 	struct run r = {.status = M2_EXIT_OK};
 	uv_loop_init(&r.loop);
-	struct base_opts opts = {.cfg = cfg, .store = st, .loop = &r.loop, .utc_offset_s = local_offset_s()};
+	struct store_open_cfg scfg = {.path = cfg->store,
+				      .kind = STORE_KIND_BASE,
+				      .loop = &r.loop,
+				      .base_name = cfg->cluster.name[0] ? cfg->cluster.name : NULL,
+				      .claim_lease_ms = (int)cfg->cluster.claim_lease_ms};
+	if (store_open(&scfg, &r.store) < 0) {
+		uv_loop_close(&r.loop);
+		return M2_EXIT_FAIL; /* the store said why */
+	}
+	struct base_opts opts = {
+		.cfg = cfg, .store = r.store, .loop = &r.loop, .utc_offset_s = local_offset_s()};
 	if (base_new(&opts, &r.base) < 0) {
 		fprintf(stderr, "%s: out of memory\n", PROG);
+		store_close(r.store);
+		uv_run(&r.loop, UV_RUN_DEFAULT);
 		uv_loop_close(&r.loop);
-		store_close(st);
 		return M2_EXIT_FAIL;
 	}
 	uv_signal_init(&r.loop, &r.sig_term);
@@ -123,7 +136,6 @@ static int run_base(const struct base_settings *cfg)
 	base_free(r.base);
 	if (uv_loop_close(&r.loop) != 0)
 		log_warn("base", "event=loop_not_empty hint=\"a handle was left open at exit\"");
-	store_close(st);
 	log_info("base", "event=exit status=%d", r.status);
 	return r.status;
 }
@@ -156,8 +168,9 @@ int cmd_base(int argc, char **argv)
 		return M2_EXIT_FAIL;
 	}
 	apply_log(&cfg->log);
-	log_info("base", "event=config file=\"%s\" site=\"%s\" store=\"%s\"", path, cfg->u.base.name,
-		 cfg->u.base.store);
+	char where[M2_CONFIG_PATH_MAX];
+	store_redact(cfg->u.base.store, where, sizeof(where));
+	log_info("base", "event=config file=\"%s\" site=\"%s\" store=\"%s\"", path, cfg->u.base.name, where);
 	int rc = run_base(&cfg->u.base);
 	free(cfg);
 	return rc;

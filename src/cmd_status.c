@@ -138,8 +138,8 @@ static const struct cmd_column base_cols[] = {
 
 struct bases {
 	struct cmd_table *t;
-	json_t *arr;
 	int64_t now_ms;
+	int64_t beat_ms;
 	size_t n;
 };
 
@@ -152,27 +152,10 @@ static int add_base(void *ud, const struct store_view_base *b)
 	snprintf(modems, sizeof(modems), "%u/%u", b->modems_up, b->modems);
 	int64_t ago = x->now_ms - b->last_seen_ms;
 	web_age_format(ago > 0 ? ago : 0, age, sizeof(age));
-	snprintf(seen, sizeof(seen), "%s ago%s", age, ago > 3 * STORE_HEARTBEAT_MS ? " (not beating)" : "");
+	snprintf(seen, sizeof(seen), "%s ago%s", age, ago > 3 * x->beat_ms ? " (not beating)" : "");
 	x->n++;
-	if (x->t)
-		cmd_table_add(x->t, (const char *[]){b->name, lead[0] ? lead : "-", modems, seen});
-	if (x->arr) {
-		char iso[32];
-		web_time_iso(b->last_seen_ms, iso, sizeof(iso));
-		json_array_append_new(x->arr,
-				      json_pack("{s:s, s:b, s:I, s:i, s:i, s:s, s:b}", "name", b->name,
-						"leader", b->leader, "epoch", (json_int_t)b->epoch,
-						"modems_up", (int)b->modems_up, "modems", (int)b->modems,
-						"last_seen", iso, "beating", ago <= 3 * STORE_HEARTBEAT_MS));
-	}
+	cmd_table_add(x->t, (const char *[]){b->name, lead[0] ? lead : "-", modems, seen});
 	return 0;
-}
-
-/* The bases' rows into `x`; an old database without them shows none. */
-static void load_bases(struct store *s, struct bases *x)
-{
-	if (store_view_bases(s, &x->now_ms, add_base, x) != 0)
-		x->n = 0;
 }
 
 static const struct cmd_column unit_cols[] = {
@@ -186,10 +169,13 @@ static const struct cmd_column incident_cols[] = {
 
 static void print_bases(const struct cmd_view *v, enum cmd_table_style style)
 {
-	struct bases x = {.t = cmd_table_new(base_cols, 4)};
+	struct bases x = {.t = cmd_table_new(base_cols, 4), .beat_ms = STORE_HEARTBEAT_MS};
 	if (!x.t)
 		return;
-	load_bases(v->store, &x);
+	if (v->site.base_heartbeat_ms > STORE_HEARTBEAT_MS)
+		x.beat_ms = v->site.base_heartbeat_ms;
+	if (store_view_bases(v->store, &x.now_ms, add_base, &x) != 0)
+		x.n = 0;
 	if (x.n) {
 		fputc('\n', stdout);
 		cmd_table_print(x.t, style, stdout);
@@ -235,13 +221,8 @@ static int print_text(const struct cmd_view *v, const struct web_status *st)
 static int print_json(const struct cmd_view *v, const struct web_status *st)
 {
 	json_t *j = web_json_status(st, &v->site);
-	struct bases x = {.arr = json_array()};
-	if (j && x.arr) {
-		load_bases(v->store, &x);
-		json_object_set_new(j, "bases", x.arr);
-	} else {
-		json_decref(x.arr);
-	}
+	if (j)
+		json_object_set_new(j, "bases", web_json_bases(v->store, &v->site));
 	char *text = j ? web_json_text(j, true) : NULL;
 	json_decref(j);
 	if (!text) {

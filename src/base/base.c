@@ -89,6 +89,7 @@ int base_new(const struct base_opts *o, struct base **out)
 		b->units[i].cfg = &o->cfg->units[i];
 	b->msg = malloc(sizeof(*b->msg));
 	b->outbox_due_ms = INT64_MAX;
+	b->cluster = strncmp(o->cfg->store, "postgres", 8) == 0;
 	base_pool_init(b);
 	if (!b->msg || base_alarms_new(b) < 0) {
 		base_free(b);
@@ -97,7 +98,8 @@ int base_new(const struct base_opts *o, struct base **out)
 	if (b->loop) {
 		uv_timer_init(b->loop, &b->timer);
 		uv_timer_init(b->loop, &b->stop_timer);
-		b->timer.data = b->stop_timer.data = b;
+		uv_timer_init(b->loop, &b->hb_timer);
+		b->timer.data = b->stop_timer.data = b->hb_timer.data = b;
 		b->timer_on = true;
 	}
 	*out = b;
@@ -138,7 +140,7 @@ static void take_unit_row(struct base *b, struct base_unit *u, const struct stor
 }
 
 /* Windows that name a channel of a unit without a `channels` list get its number here. */
-static void resolve_windows(struct base *b)
+void base_resolve_windows(struct base *b)
 {
 	for (int i = 0; i < b->cfg->as_written.n_windows; i++) {
 		const struct base_window_settings *w = &b->cfg->as_written.windows[i];
@@ -159,15 +161,14 @@ static void resolve_windows(struct base *b)
 	}
 }
 
-static void on_engine(void *user_data, int result, const struct store_engine_state *st)
+int base_engine_take(struct base *b, const struct store_engine_state *st)
 {
-	struct base *b = user_data;
-	if (result == 0)
-		result = base_alarms_create(b, st->next_incident_id ? st->next_incident_id : 1);
-	if (result < 0) {
-		base_started(b, result);
-		return;
-	}
+	alert_engine_free(b->engine);
+	b->engine = NULL;
+	b->n_saved = 0;
+	int result = base_alarms_create(b, st->next_incident_id ? st->next_incident_id : 1);
+	if (result < 0)
+		return result;
 	base_alarms_restore(b, st);
 	/* Due at once: a tier or reminder that came due while the base was down goes out now
 	 * (the engine names only times still ahead, and would wait for its minute re-check). */
@@ -175,16 +176,23 @@ static void on_engine(void *user_data, int result, const struct store_engine_sta
 	struct alert_incident inc;
 	for (size_t i = 0; i < b->n_units; i++)
 		b->units[i].silent = base_alarms_find(b, b->units[i].cfg->id, -1, ALERT_KIND_SILENT, &inc);
-	base_outbox_start(b);
+	return 0;
 }
 
-static void on_units(void *user_data, int result, const struct store_unit_proto *rows, size_t n)
+static void on_engine(void *user_data, int result, const struct store_engine_state *st)
 {
 	struct base *b = user_data;
+	if (result == 0)
+		result = base_engine_take(b, st);
 	if (result < 0) {
 		base_started(b, result);
 		return;
 	}
+	base_outbox_start(b);
+}
+
+void base_units_take(struct base *b, const struct store_unit_proto *rows, size_t n)
+{
 	int64_t now = base_now_ms(b);
 	for (size_t i = 0; i < b->n_units; i++) {
 		struct base_unit *u = &b->units[i];
@@ -195,8 +203,20 @@ static void on_units(void *user_data, int result, const struct store_unit_proto 
 			if (strcmp(rows[r].unit, u->cfg->id) == 0)
 				take_unit_row(b, u, &rows[r]);
 		seed_unit(b, u);
+		u->receipt = (struct base_receipt){0};
+		u->dirty = false;
 	}
-	resolve_windows(b);
+	base_resolve_windows(b);
+}
+
+static void on_units(void *user_data, int result, const struct store_unit_proto *rows, size_t n)
+{
+	struct base *b = user_data;
+	if (result < 0) {
+		base_started(b, result);
+		return;
+	}
+	base_units_take(b, rows, n);
 	store_base_engine_load(b->store, BASE_COUNTERS_VERSION, sizeof(struct alert_counters), on_engine, b);
 }
 
@@ -205,12 +225,20 @@ void base_start(struct base *b, void (*ready)(void *user_data, int result), void
 	b->ready = ready;
 	b->ready_data = user_data;
 	b->now_ms = base_now_ms(b);
+	base_cluster_start(b);
+	b->load_begun = true;
 	store_base_units_load(b->store, on_units, b);
 }
 
 void base_loaded(struct base *b)
 {
 	b->started = true;
+	if (!b->leading) {
+		/* Another base leads (or none yet): this one stores and sends until it leads. */
+		base_started(b, 0);
+		base_cluster_idle(b);
+		return;
+	}
 	base_receipts_resume(b, base_now_ms(b));
 	base_job_push(b, base_job_new(b, BASE_JOB_START));
 	base_inbox_start(b);
@@ -246,13 +274,15 @@ int64_t base_next_ms(const struct base *b)
 	int64_t next = b->retry_at_ms ? b->retry_at_ms : INT64_MAX;
 	if (!b->started || b->stopping)
 		return next;
+	next = min64(next, b->outbox_due_ms);
+	next = min64(next, base_pool_next_ms(b));
+	if (!b->leading)
+		return next;
 	next = min64(next, b->engine_next_ms);
 	next = min64(next, base_receipts_next_ms(b));
 	next = min64(next, base_super_next_ms(b));
 	next = min64(next, base_super_commands_next_ms(b));
 	next = min64(next, base_inbox_next_ms(b));
-	next = min64(next, b->outbox_due_ms);
-	next = min64(next, base_pool_next_ms(b));
 	return next;
 }
 
@@ -262,12 +292,16 @@ void base_tick(struct base *b)
 	if (b->retry_at_ms && now >= b->retry_at_ms)
 		base_jobs_pump(b);
 	if (b->started && !b->stopping) {
-		base_receipts_tick(b, now);
-		base_inbox_tick(b, now);
+		if (b->leading) {
+			base_receipts_tick(b, now);
+			base_inbox_tick(b, now);
+		} else if (b->reports) {
+			sms_reports_expire(b->reports, now); /* the leader's ticks do it for itself */
+		}
 		base_outbox_tick(b, now);
 		base_pool_check_storage(b, now);
-		bool due = b->engine_next_ms <= now || base_super_next_ms(b) <= now ||
-			   base_super_commands_next_ms(b) <= now;
+		bool due = b->leading && (b->engine_next_ms <= now || base_super_next_ms(b) <= now ||
+					  base_super_commands_next_ms(b) <= now);
 		if (due && !b->tick_queued)
 			base_job_push(b, base_job_new(b, BASE_JOB_TICK));
 	}
@@ -319,11 +353,13 @@ static void close_all(struct base *b)
 	log_info("base", "event=stopped steps_left=%s sends_in_hand=%s", b->current ? "yes" : "no",
 		 base_pool_busy(b) ? "yes" : "no");
 	base_pool_close(b);
+	base_cluster_stop(b);
 	if (!b->loop) {
 		done(b->stopped_data);
 		return;
 	}
-	b->handles_open = 2;
+	b->handles_open = 3;
+	uv_close((uv_handle_t *)&b->hb_timer, on_closed);
 	uv_close((uv_handle_t *)&b->timer, on_closed);
 	uv_close((uv_handle_t *)&b->stop_timer, on_closed);
 }

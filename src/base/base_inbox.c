@@ -99,6 +99,8 @@ static void on_added(void *user_data, int result, int64_t id)
 			 "event=sms_seen_before inbox_id=%lld from=%s hint=\"the modem handed over a "
 			 "message already stored; it is deleted from the SIM, not acted on twice\"",
 			 (long long)id, a->d.number);
+	} else if (b->cluster) {
+		base_cluster_sweep(b); /* the leader acts on it, whichever base stored it */
 	} else if (a->undecodable) {
 		struct base_job *job = message_job(b, id, "unknown", a->why, strlen(a->why));
 		if (job)
@@ -181,7 +183,7 @@ static void pending_page(struct base *b)
 	store_base_inbox_pending(b->store, b->start_after_id, PENDING_PAGE, on_pending, b);
 }
 
-static void pending_row(struct base *b, const struct store_inbox_sms *r)
+void base_inbox_pending_row(struct base *b, const struct store_inbox_sms *r)
 {
 	struct sms_decoded *d = malloc(sizeof(*d));
 	char why[128];
@@ -215,7 +217,7 @@ static void on_pending(void *user_data, int result, const struct store_inbox_sms
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		pending_row(b, &rows[i]);
+		base_inbox_pending_row(b, &rows[i]);
 		b->start_after_id = rows[i].id;
 	}
 	if (n == PENDING_PAGE) {
@@ -230,14 +232,20 @@ static void on_pending(void *user_data, int result, const struct store_inbox_sms
 	base_started(b, 0);
 }
 
-void base_inbox_start(struct base *b)
+void base_inbox_reset(struct base *b)
 {
 	struct sms_assembly_cfg cfg = {.timeout_ms = 24LL * 3600 * 1000,
 				       .max_pending = 256,
 				       .on_message = on_message,
 				       .user_data = b};
+	sms_assembly_free(b->assembly);
+	b->assembly = sms_assembly_new(&cfg);
+}
+
+void base_inbox_start(struct base *b)
+{
 	if (!b->assembly)
-		b->assembly = sms_assembly_new(&cfg);
+		base_inbox_reset(b);
 	b->start_after_id = 0;
 	pending_page(b);
 }

@@ -16,6 +16,7 @@
 #include "sms_codec.h"
 #include "sms_reports.h"
 #include "store_base.h"
+#include "store_cluster.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -115,8 +116,9 @@ struct base_job {
 	size_t n_seq, got_seq;
 	int seq_unit[BASE_SEQ_MAX];
 	uint32_t seq[BASE_SEQ_MAX];
-	int retries;   /* writes that failed and were tried again */
-	bool computed; /* its batch is built: a retry writes it again */
+	uint64_t epoch; /* the leader's epoch it was computed under, 0: a follower's step */
+	int retries;    /* writes that failed and were tried again */
+	bool computed;  /* its batch is built: a retry writes it again */
 	/* INBOX */
 	int64_t inbox_id; /* 0: a multipart message, marked by key */
 	char sender[STORE_NUMBER_MAX];
@@ -185,6 +187,22 @@ struct base {
 	struct base_pool pool;
 	int64_t outbox_due_ms; /* the earliest queued text not yet due (INT64_MAX: none) */
 	bool outbox_waiting_logged;
+	/* Several bases (base_cluster.c). On SQLite the one base leads with epoch 1 from the
+	 * start; on PostgreSQL only the leader runs the engine, every base stores and sends. */
+	bool cluster;   /* the store is shared: inbox by sweeps, leadership by the store */
+	bool leading;   /* the engine runs: its state was loaded while this base led */
+	uint64_t epoch; /* the leader's epoch every engine write carries */
+	enum store_leader_state lead_state;
+	bool load_begun;     /* base_start's loads began: a later LEADING reloads */
+	bool reload_wanted;  /* LEADING came: reload once the step in hand is done */
+	bool reloading;      /* the reload's loads are in flight */
+	uint64_t lead_gen;   /* bumped at every leader change: a stale reload is dropped */
+	uint64_t reload_gen; /* lead_gen when the reload in flight began */
+	int64_t sweep_after; /* the inbox sweep's high-water id */
+	bool sweep_busy, sweep_again;
+	uint64_t sweep_gen; /* lead_gen when the sweep in flight began */
+	size_t modems_up;   /* READY modems at the last heartbeat */
+	uv_timer_t hb_timer;
 	/* Start-up. */
 	void (*ready)(void *user_data, int result);
 	void *ready_data;
@@ -300,6 +318,28 @@ int64_t base_pool_next_ms(const struct base *b);
 void base_loaded(struct base *b);
 void base_started(struct base *b, int result);
 void base_stop_check(struct base *b);
+
+/* base_cluster.c */
+/* Before the loads: the leader election, the wake-ups and the heartbeat. */
+void base_cluster_start(struct base *b);
+void base_cluster_stop(struct base *b);
+/* A modem changed state: a heartbeat now; claims given back when the last one died. */
+void base_cluster_modems(struct base *b);
+/* A write was refused by the leader's fence (-EPERM): this base stops acting. */
+void base_cluster_fenced(struct base *b, const struct base_job *job);
+/* No step in hand: a reload the leadership asked for may start. */
+void base_cluster_idle(struct base *b);
+/* Looks for stored messages not yet acted on (the leader only). */
+void base_cluster_sweep(struct base *b);
+/* base.c, also for a reload: the units' saved rows into their state; the engine created
+ * afresh from its saved state (0 or -ENOMEM); windows by channel name resolved. */
+void base_units_take(struct base *b, const struct store_unit_proto *rows, size_t n);
+int base_engine_take(struct base *b, const struct store_engine_state *st);
+void base_resolve_windows(struct base *b);
+/* base_inbox.c: one NEW row found by a sweep or at start. */
+void base_inbox_pending_row(struct base *b, const struct store_inbox_sms *r);
+/* base_inbox.c: the multipart assembly afresh (a new leader reloads the parts). */
+void base_inbox_reset(struct base *b);
 
 /* base_outbox.c */
 void base_outbox_kick(struct base *b);

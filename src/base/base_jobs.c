@@ -100,9 +100,10 @@ static void compute(struct base *b, struct base_job *job)
 	b->now_ms = base_now_ms(b);
 	b->actor = NULL;
 	base_batch_reset(&b->batch);
+	bool lead = job->epoch != 0;
 	/* The engine names only times still ahead: what came due before this step is done in
 	 * it, or the step's new look at the engine would skip it until the minute re-check. */
-	if (b->engine_next_ms <= b->now_ms && job->kind != BASE_JOB_TICK)
+	if (lead && b->engine_next_ms <= b->now_ms && job->kind != BASE_JOB_TICK)
 		alert_engine_tick(b->engine, b->now_ms);
 	switch (job->kind) {
 	case BASE_JOB_START:
@@ -117,6 +118,8 @@ static void compute(struct base *b, struct base_job *job)
 		break;
 	case BASE_JOB_TICK:
 		b->tick_queued = false;
+		if (!lead)
+			break;
 		alert_engine_tick(b->engine, b->now_ms);
 		base_super_tick(b, b->now_ms);
 		base_super_commands_tick(b, b->now_ms);
@@ -135,6 +138,8 @@ static void compute(struct base *b, struct base_job *job)
 	}
 	}
 	b->actor = NULL;
+	if (!lead)
+		return; /* a follower's step records what happened, never the engine's state */
 	/* The engine names only times still ahead: keep the one it named, to wake for it. */
 	b->engine_next_ms = alert_engine_next_ms(b->engine, b->now_ms);
 	base_alarms_snapshot(b);
@@ -146,19 +151,20 @@ static void finish(struct base *b, bool written)
 	struct base_job *job = b->current;
 	b->current = NULL;
 	bool sent = written && b->batch.n_outbox > 0;
-	if (written)
+	if (written && job->epoch && job->epoch == b->epoch && b->leading)
 		base_alarms_commit(b);
 	base_batch_reset(&b->batch);
 	base_job_free(job);
 	if (sent)
 		base_outbox_kick(b);
+	base_cluster_idle(b);
 	base_jobs_pump(b);
 	base_wake(b);
 }
 
 static bool may_pass(int err)
 {
-	return err != -EINVAL && err != -EMSGSIZE && err != -ENOENT && err != -ENOMEM;
+	return err != -EINVAL && err != -EMSGSIZE && err != -ENOENT && err != -ENOMEM && err != -EPERM;
 }
 
 static void retry_later(struct base *b, struct base_job *job, int err, const char *what)
@@ -178,6 +184,11 @@ static void on_written(void *user_data, int result, int64_t id)
 	struct base *b = user_data;
 	struct base_job *job = b->current;
 	(void)id;
+	if (result == -EPERM) {
+		base_cluster_fenced(b, job);
+		finish(b, false);
+		return;
+	}
 	if (result < 0 && may_pass(result)) {
 		job->computed = true; /* a retry writes the same batch */
 		retry_later(b, job, result, "write");
@@ -207,6 +218,8 @@ static void write_batch(struct base *b)
 		finish(b, true);
 		return;
 	}
+	/* The engine's writes carry the leader's epoch: a base that lost the lead writes nothing. */
+	view.epoch = b->cluster ? b->current->epoch : 0;
 	store_base_write(b->store, &view, on_written, b);
 }
 
@@ -237,6 +250,14 @@ static void advance(struct base *b)
 		write_batch(b);
 		return;
 	}
+	if (job->epoch && (!b->leading || job->epoch != b->epoch)) {
+		/* The lead was lost while the step waited: a leader's step is not computed by a
+		 * follower (what it was about is stored and acted on by the leader). */
+		log_debug("base", "event=step_dropped step=%s reason=lead_lost",
+			  base_job_kind_str(job->kind));
+		finish(b, false);
+		return;
+	}
 	if (job->got_seq < job->n_seq) {
 		store_base_seq_next(b->store, b->units[job->seq_unit[job->got_seq]].cfg->id, on_seq, b);
 		return;
@@ -254,7 +275,7 @@ void base_jobs_pump(struct base *b)
 		b->retry_at_ms = 0;
 		advance(b);
 	}
-	while (!b->current && b->head && !b->retry_at_ms) {
+	while (!b->current && b->head && !b->retry_at_ms && !b->reloading) {
 		struct base_job *job = b->head;
 		b->head = job->next;
 		if (!b->head)
@@ -265,6 +286,7 @@ void base_jobs_pump(struct base *b)
 			continue;
 		}
 		b->current = job;
+		job->epoch = b->leading ? b->epoch : 0;
 		if (job->kind == BASE_JOB_INBOX)
 			base_inbox_plan(b, job);
 		advance(b);

@@ -89,7 +89,13 @@ static void on_outcome(void *user_data, int result, int64_t id)
 	struct base *b = m->b;
 	(void)id;
 	m->busy = false;
-	if (result < 0)
+	if (result == -EALREADY)
+		log_info("base",
+			 "event=sms_claim_gone id=%lld modem=%s hint=\"the row was given back (released, or "
+			 "its "
+			 "lease lapsed) and is sent again, marked possibly duplicated\"",
+			 (long long)m->row_id, m->name);
+	else if (result < 0)
 		log_error("base",
 			  "event=outbox_not_settled id=%lld modem=%s error=\"%s\" hint=\"the row is "
 			  "settled at the next start (sent again, marked possibly duplicated)\"",

@@ -65,6 +65,7 @@ static void on_state(void *user_data, enum modem_state from, enum modem_state to
 	m->since_ms = base_now_ms(b);
 	log_info("base", "event=modem_state modem=%s device=%s from=%s to=%s", m->name, m->cfg->device,
 		 modem_state_str(from), modem_state_str(to));
+	base_cluster_modems(b);
 	if (to == MODEM_STATE_READY) {
 		b->outbox_waiting_logged = false;
 		base_super_modem_ready(b, m->since_ms);
@@ -98,6 +99,11 @@ static void on_stored(void *user_data, int result)
 {
 	struct stored_ctx *ctx = user_data;
 	struct modem_link *l = ctx->m->link;
+	if (!l) {
+		/* The modem closed first (a stop): the message stays on its SIM for the next start. */
+		free(ctx);
+		return;
+	}
 	modem_sms_stored(modem_link_modem(l), ctx->token, result, modem_link_now(l));
 	modem_link_service(l);
 	free(ctx);

@@ -108,6 +108,8 @@ void base_super_modem_step(struct base *b, struct base_job *job)
 		     : (raise ? "dead: no answer after every recovery step" : "ready again"),
 		 m->cfg->device);
 	unit_event(b, STORE_EVENT_MODEM, "", text);
+	if (!job->epoch)
+		return; /* the leader's engine raises incidents; this base records what it saw */
 	struct alert_report r = {.unit = m->name,
 				 .channel = -1,
 				 .kind = sim ? ALERT_KIND_SIM_FULL : ALERT_KIND_MODEM,

@@ -129,9 +129,20 @@ struct base_window_settings {
 	struct alert_span span;
 };
 
+/* `cluster = { name = "north-a"; lease = "10s"; heartbeat = "5s"; claim_lease = "60s"; }`:
+ * several bases on one PostgreSQL database (store_cluster.h); SQLite ignores all but name. */
+#define M2_CONFIG_BASE_NAME_MAX 33
+struct base_cluster_settings {
+	char name[M2_CONFIG_BASE_NAME_MAX]; /* this base in the shared database; "": the host's name */
+	uint32_t lease_ms;                  /* the alarm leader's lease (1s..10m) */
+	uint32_t heartbeat_ms;              /* the base's heartbeat row; at most lease / 2 */
+	uint32_t claim_lease_ms;            /* an outbox claim lives this long unrenewed */
+};
+
 struct base_settings {
 	char name[ALERT_NAME_MAX]; /* the site, as people call it; policy.site too */
 	char store[M2_CONFIG_PATH_MAX];
+	struct base_cluster_settings cluster;
 	uint32_t silent_grace_s;    /* added to a unit's heartbeat before it counts as silent */
 	uint32_t receipt_delay_s;   /* messages of a unit within this long share one receipt */
 	uint32_t send_timeout_s;    /* a modem's AT+CMGS answer: past it the send may have gone */

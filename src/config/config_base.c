@@ -364,6 +364,66 @@ static void contacts_check(const struct cfg_ctx *ctx, BS *b)
 			     "reached; 0 for no cap, or 2 or more");
 }
 
+/* A duration in milliseconds: "500ms", "2s", "1m", "1s500ms". */
+static const char *parse_ms(const char *value, void *out)
+{
+	static const char *const why = "a duration such as \"500ms\", \"2s\" or \"1m\"";
+	uint64_t total = 0;
+	const char *p = value;
+	if (!*p)
+		return why;
+	while (*p) {
+		if (!isdigit((unsigned char)*p))
+			return why;
+		uint64_t n = 0;
+		while (isdigit((unsigned char)*p) && n < 100000000)
+			n = n * 10 + (uint64_t)(*p++ - '0');
+		uint64_t unit = strncmp(p, "ms", 2) == 0 ? 1 : *p == 's' ? 1000 : *p == 'm' ? 60000 : 0;
+		if (!unit || n >= 100000000)
+			return why;
+		p += unit == 1 ? 2 : 1;
+		total += n * unit;
+	}
+	if (total > 3600000)
+		return "at most 1h";
+	*(uint32_t *)out = (uint32_t)total;
+	return NULL;
+}
+
+static const char *check_base_name(const char *value)
+{
+	for (const char *p = value; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.')
+			return "letters, digits, '-', '_' and '.' only, e.g. \"north-a\"";
+	return NULL;
+}
+
+#define CL struct base_cluster_settings
+static const struct cfg_field cluster_fields[] = {
+	STR(CL, name, false, 0, check_base_name, "",
+	    "this base's name in the shared database (default: the host's name)"),
+	CUSTOM("lease", CL, lease_ms, false, parse_ms, "10s", false,
+	       "the alarm leader's lease: a leader silent this long is replaced"),
+	CUSTOM("heartbeat", CL, heartbeat_ms, false, parse_ms, "5s", false,
+	       "how often the base writes its heartbeat (its modems) and renews its claims"),
+	CUSTOM("claim_lease", CL, claim_lease_ms, false, parse_ms, "60s", false,
+	       "a text claimed by a base that stops beating is resent after this"),
+	END,
+};
+
+static void cluster_check(const struct cfg_ctx *ctx, const struct base_cluster_settings *c)
+{
+	if (c->lease_ms < 1000)
+		cfg_ctx_fail(ctx, "cluster.lease", "at least 1s: the leader renews it every quarter");
+	if (c->heartbeat_ms < 100 || c->heartbeat_ms * 2 > c->lease_ms)
+		cfg_ctx_fail(ctx, "cluster.heartbeat", "from 100ms up to half the lease (%ums)",
+			     c->lease_ms / 2);
+	if (c->claim_lease_ms < c->heartbeat_ms * 3)
+		cfg_ctx_fail(ctx, "cluster.claim_lease",
+			     "at least three heartbeats (%ums): heartbeats renew the claims",
+			     c->heartbeat_ms * 3);
+}
+
 static void base_check(const struct cfg_ctx *ctx, void *obj)
 {
 	BS *b = obj;
@@ -371,6 +431,7 @@ static void base_check(const struct cfg_ctx *ctx, void *obj)
 	int before = cfg_ctx_problems(ctx);
 	snprintf(b->policy.site, sizeof(b->policy.site), "%s", b->name);
 	units_check(ctx, b);
+	cluster_check(ctx, &b->cluster);
 	windows_build(ctx, b);
 	contacts_check(ctx, b);
 	/* The engine's own check, for what the precise ones above do not name. */
@@ -382,6 +443,7 @@ static const struct cfg_field base_fields[] = {
 	STR(BS, name, true, 1, check_text_name, NULL, "the site's name, e.g. \"Cold store North\""),
 	STR(BS, store, false, 1, NULL, "/var/lib/m2mon/base.db",
 	    "the base's SQLite file, or a PostgreSQL URI several bases share"),
+	GROUP("cluster", BS, cluster, false, cluster_fields, "several bases on one PostgreSQL database"),
 	DUR("silent_grace", BS, silent_grace_s, false, 0, 86400, "15m", "slack after a unit's heartbeat"),
 	DUR("receipt_delay", BS, receipt_delay_s, false, 0, 600, "5s",
 	    "how long the base gathers a unit's messages into one receipt"),

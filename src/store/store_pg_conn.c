@@ -241,6 +241,9 @@ void store_pg_conn_drop(struct pg_conn *c, int err, const char *why)
 		fail_unsent(c, err, true);
 	if (was_up && c->ops->lost)
 		c->ops->lost(c, err);
+	/* A drop from outside the connection's own handlers (the leader's timer) arms the retry. */
+	if (c->state == PG_CONN_DOWN)
+		conn_arm(c);
 }
 
 void store_pg_conn_refuse(struct pg_conn *c, int err)

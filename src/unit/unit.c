@@ -205,6 +205,7 @@ static int start(struct unit *u)
 		return rc;
 	u->utc_offset_min = local_offset_min();
 	u->start_mono = unit_mono(u);
+	u->base_since_ms = unit_now_ms(u);
 	init_handles(u);
 	if ((rc = unit_rx_init(u)) < 0)
 		return rc;

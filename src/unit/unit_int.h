@@ -80,8 +80,11 @@ struct unit {
 	struct proto_window window;
 	int utc_offset_min;
 	uint64_t start_mono;
-	int64_t alert_ms; /* the alarm engine's clock: the unit's time, never going back */
-	int base;         /* index of base_numbers in use */
+	int64_t alert_ms;      /* the alarm engine's clock: the unit's time, never going back */
+	int base;              /* index of base_numbers in use */
+	int64_t base_since_ms; /* when it moved to it (the unit's time) */
+	int64_t receipt_ms;    /* when the last receipt came, 0: none since the start */
+	uint32_t probe_seq;    /* a heartbeat sent to the first number while on another, 0: none */
 
 	uv_timer_t t_sample, t_report, t_heartbeat, t_outbox, t_assembly, t_stop;
 	uv_signal_t sig_term, sig_int;
@@ -129,6 +132,11 @@ void unit_stop_if_idle(struct unit *u);
 void unit_clock_persist(struct unit *u);
 /* Kills the process (SIGKILL) when the test asked for a crash at `point`. */
 void unit_crash_if(const struct unit *u, enum unit_crash_point point);
+
+/* unit_bases.c: the base number message `m` goes to now (moving on when the base in use
+ * left it without receipts for the whole resend schedule); a receipt applied. */
+const char *unit_bases_dest(struct unit *u, const struct store_unit_msg *m, int64_t now);
+void unit_bases_receipt(struct unit *u, const struct store_receipt *r, int64_t now);
 
 /* unit_msg.c: every message is stored with its seq before anything sends it */
 int unit_queue_proto(struct unit *u, struct proto_msg *m);

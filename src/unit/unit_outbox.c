@@ -177,7 +177,7 @@ static void send_failed_now(struct unit *u, const struct store_unit_msg *m, int 
 
 static void send_row(struct unit *u, const struct store_unit_msg *m)
 {
-	const char *dest = m->seq ? unit_base_number(u) : m->dest;
+	const char *dest = m->seq ? unit_bases_dest(u, m, unit_now_ms(u)) : m->dest;
 	struct sms_submit_opts o = {.concat_ref = (uint8_t)(m->seq ? m->seq : (uint32_t)m->id)};
 	struct sms_submit *sub = calloc(1, sizeof(*sub));
 	if (!sub)

@@ -39,6 +39,9 @@ void unit_report_rearm(struct unit *u)
 
 void unit_heartbeat_reset(struct unit *u)
 {
+	/* On another base than the first, heartbeats probe the first: they keep their beat. */
+	if (u->base != 0 && uv_is_active((const uv_handle_t *)&u->t_heartbeat))
+		return;
 	if (!u->stopping && u->handles)
 		uv_timer_start(&u->t_heartbeat, on_heartbeat, (uint64_t)u->set->heartbeat_s * 1000, 0);
 }

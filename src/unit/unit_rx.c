@@ -50,6 +50,7 @@ static int apply_receipt(struct unit *u, const struct proto_msg *m, int64_t boar
 	if (rc < 0)
 		return rc;
 	log_info(MOD, "event=receipt seq=%u upto=%u confirmed=%zu", m->head.seq, r.up_to, covered);
+	unit_bases_receipt(u, &r, r.received_ms);
 	if (unit_clock_learn(&u->clock, UNIT_CLOCK_BASE, m->head.time_ms, board_ms)) {
 		log_info(MOD, "event=clock_set source=base offset_ms=%lld", (long long)u->clock.offset_ms);
 		unit_clock_persist(u);

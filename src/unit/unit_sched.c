@@ -13,6 +13,26 @@ int64_t unit_sched_backoff_ms(uint32_t attempts, uint32_t resend_s, uint32_t res
 	return d < cap ? d : cap;
 }
 
+int64_t unit_sched_patience_ms(uint32_t resend_s, uint32_t resend_max_s)
+{
+	int64_t total = 0, cap = (int64_t)resend_max_s * 1000;
+	for (uint32_t k = 1; k < 64; k++) {
+		int64_t d = unit_sched_backoff_ms(k, resend_s, resend_max_s);
+		total += d;
+		if (d >= cap)
+			break;
+	}
+	return total;
+}
+
+bool unit_sched_covers(const struct store_receipt *r, uint32_t seq)
+{
+	if (seq <= r->up_to)
+		return true;
+	uint64_t i = (uint64_t)seq - r->up_to - 1;
+	return r->bitmap && i < r->bits && (r->bitmap[i / 8] >> (i % 8) & 1);
+}
+
 static uint32_t oldest_seq(const struct store_unit_msg *msgs, size_t n)
 {
 	uint32_t oldest = 0;

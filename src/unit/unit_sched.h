@@ -20,6 +20,14 @@
  * In milliseconds. */
 int64_t unit_sched_backoff_ms(uint32_t attempts, uint32_t resend_s, uint32_t resend_max_s);
 
+/* How long a base may leave the unit without a receipt before the unit moves to its next
+ * base number: the whole resend schedule, every wait from resend_s doubling up to and
+ * including one of resend_max_s. In milliseconds. */
+int64_t unit_sched_patience_ms(uint32_t resend_s, uint32_t resend_max_s);
+
+/* True when receipt `r` covers `seq` (at or below up_to, or its bit beyond it). */
+bool unit_sched_covers(const struct store_receipt *r, uint32_t seq);
+
 /* The choice among the outbox rows `msgs[0..n)` (in id order, as store_unit_outbox_list gives
  * them) at `now_ms`. */
 struct unit_sched_pick {

@@ -25,6 +25,7 @@ int web_api_status(struct web_api *api, struct store *s, const struct web_query 
 	if (err)
 		return err;
 	json_t *j = web_json_status(&st, api->site);
+	json_object_set_new(j, "bases", web_json_bases(s, api->site));
 	json_object_set_new(j, "rev", json_string(r->etag));
 	web_status_free(&st);
 	web_reply_json(r, 200, j);

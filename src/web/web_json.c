@@ -2,6 +2,7 @@
  * --json and the display's API, so that a script written against one reads the other. */
 #include "web_json.h"
 
+#include "store_cluster.h"
 #include "web_buf.h"
 #include "web_time.h"
 
@@ -191,4 +192,36 @@ char *web_json_text(const json_t *j, bool pretty)
 	size_t flags = JSON_REAL_PRECISION(6) | JSON_ENSURE_ASCII;
 	flags |= pretty ? JSON_INDENT(2) : JSON_COMPACT;
 	return json_dumps(j, flags);
+}
+
+/* ---- the base stations ---- */
+
+struct bases_ctx {
+	json_t *arr;
+	int64_t now_ms;
+	int64_t beat_ms;
+};
+
+static int add_base(void *ud, const struct store_view_base *b)
+{
+	struct bases_ctx *x = ud;
+	int64_t ago = x->now_ms - b->last_seen_ms;
+	char iso[32];
+	web_time_iso(b->last_seen_ms, iso, sizeof(iso));
+	json_array_append_new(
+		x->arr, json_pack("{s:o, s:b, s:I, s:i, s:i, s:s, s:I, s:b}", "name", text(b->name), "leader",
+				  b->leader, "epoch", (json_int_t)b->epoch, "modems_up", (int)b->modems_up,
+				  "modems", (int)b->modems, "last_seen", iso, "seen_ago_ms",
+				  (json_int_t)(ago > 0 ? ago : 0), "beating", ago <= 3 * x->beat_ms));
+	return 0;
+}
+
+json_t *web_json_bases(struct store *s, const struct web_site *site)
+{
+	struct bases_ctx x = {.arr = json_array()};
+	int64_t beat = site->base_heartbeat_ms ? site->base_heartbeat_ms : STORE_HEARTBEAT_MS;
+	x.beat_ms = beat > STORE_HEARTBEAT_MS ? beat : STORE_HEARTBEAT_MS;
+	if (x.arr && store_view_bases(s, &x.now_ms, add_base, &x) != 0)
+		json_array_clear(x.arr);
+	return x.arr;
 }

@@ -13,6 +13,12 @@
 
 /* Each returns a new reference, or NULL when out of memory. */
 json_t *web_json_status(const struct web_status *st, const struct web_site *site);
+
+/* The base stations that share the database (store_view_bases): name, leader and its epoch,
+ * modems_up, modems, last_seen (ISO), seen_ago_ms on the database's clock, and beating (seen
+ * within 3 heartbeats of `site`). An empty array for a database without them; NULL when out
+ * of memory. */
+json_t *web_json_bases(struct store *s, const struct web_site *site);
 json_t *web_json_incident(const struct store_view_incident *vi);
 json_t *web_json_event(const struct store_event *e, const struct web_site *site);
 json_t *web_json_reading(const struct store_reading *r);

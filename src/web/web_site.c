@@ -17,6 +17,7 @@ void web_site_from_config(const struct m2_config *cfg, struct web_site *out)
 	snprintf(out->name, sizeof(out->name), "%s", b->name);
 	snprintf(out->store, sizeof(out->store), "%s", b->store);
 	out->silent_grace_s = b->silent_grace_s;
+	out->base_heartbeat_ms = b->cluster.heartbeat_ms;
 	for (int i = 0; i < b->n_units && out->n_units < WEB_SITE_UNITS_MAX; i++) {
 		struct web_site_unit *u = &out->units[out->n_units++];
 		snprintf(u->id, sizeof(u->id), "%s", b->units[i].id);

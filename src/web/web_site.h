@@ -28,6 +28,7 @@ struct web_site {
 	char name[STORE_NAME_MAX]; /* as people call the site */
 	char store[WEB_SITE_PATH_MAX];
 	uint32_t silent_grace_s;
+	uint32_t base_heartbeat_ms; /* cluster.heartbeat: a base silent 3 of these is not beating */
 	struct web_site_unit units[WEB_SITE_UNITS_MAX];
 	size_t n_units;
 	struct web_site_contact contacts[WEB_SITE_CONTACTS_MAX];

@@ -379,6 +379,36 @@ static void windows_by_channel_name(void **state)
 	load_problem(t, "base.maintenance[1].channel: 2 is past the end of unit \"u1\"'s 2 channels", 3);
 }
 
+static void cluster_leases(void **state)
+{
+	(void)state;
+	char t[4096];
+	load_ok(base_with("contacts = ( " ALICE " );", t, sizeof(t)), M2_CONFIG_BASE);
+	assert_string_equal(cfg.u.base.cluster.name, "");
+	assert_int_equal(cfg.u.base.cluster.lease_ms, 10000);
+	assert_int_equal(cfg.u.base.cluster.heartbeat_ms, 5000);
+	assert_int_equal(cfg.u.base.cluster.claim_lease_ms, 60000);
+	load_ok(base_with("contacts = ( " ALICE " );\ncluster = { name = \"north-a\"; lease = \"2s\"; "
+			  "heartbeat = \"500ms\"; claim_lease = \"1s500ms\"; };",
+			  t, sizeof(t)),
+		M2_CONFIG_BASE);
+	assert_string_equal(cfg.u.base.cluster.name, "north-a");
+	assert_int_equal(cfg.u.base.cluster.lease_ms, 2000);
+	assert_int_equal(cfg.u.base.cluster.heartbeat_ms, 500);
+	assert_int_equal(cfg.u.base.cluster.claim_lease_ms, 1500);
+	load_bad(base_with("contacts = ( " ALICE " );\ncluster = { lease = \"2 s\"; };", t, sizeof(t)),
+		 "t.conf:3: base.cluster.lease:", "\"500ms\"");
+	load_bad(base_with("contacts = ( " ALICE
+			   " );\ncluster = { lease = \"500ms\"; heartbeat = \"100ms\"; };",
+			   t, sizeof(t)),
+		 "base.cluster.lease: at least 1s", NULL);
+	load_bad(base_with("contacts = ( " ALICE " );\ncluster = { lease = \"2s\"; heartbeat = \"2s\"; };", t,
+			   sizeof(t)),
+		 "base.cluster.heartbeat: from 100ms up to half the lease (1000ms)", NULL);
+	load_bad(base_with("contacts = ( " ALICE " );\ncluster = { name = \"a b\"; };", t, sizeof(t)),
+		 "base.cluster.name:", "letters, digits");
+}
+
 static void caps_and_names(void **state)
 {
 	(void)state;
@@ -388,11 +418,15 @@ static void caps_and_names(void **state)
 	load_bad(base_with("contacts = ( " ALICE " );\ncaps = { site = 1; };", t, sizeof(t)),
 		 "t.conf:3: base.caps.site: 1 is too few", NULL);
 	load_bad(base_with("contacts = ( " ALICE " );\ncaps = { site = -5; };", t, sizeof(t)),
-		 "t.conf:3: base.caps.site: -5 is out of range 0..100000", NULL);
+		 "t.conf:3: base.caps.site: -5 is out of range "
+		 "0..100000",
+		 NULL);
 	load_bad("base = { " UNITS1 " contacts = ( " ALICE
-		 " );\nname = \"A site name that is far too long!\"; };\n"
+		 " );\nname = \"A site name that is far too long!\"; "
+		 "};\n"
 		 "modem = { device = \"/dev/x\"; };\n",
-		 "t.conf:2: base.name: \"A site name that is far too long!\" has 33 characters; it must have "
+		 "t.conf:2: base.name: \"A site name that is far too "
+		 "long!\" has 33 characters; it must have "
 		 "1 to 32",
 		 NULL);
 	load_bad("base = { " UNITS1 " contacts = ( " ALICE " );\nname = \"Freezer\xc2\xb0"
@@ -416,6 +450,7 @@ int main(void)
 		cmocka_unit_test(tier_delays),
 		cmocka_unit_test(quiet_hours_and_windows),
 		cmocka_unit_test(caps_and_names),
+		cmocka_unit_test(cluster_leases),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

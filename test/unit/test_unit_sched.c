@@ -33,6 +33,30 @@ static struct store_unit_msg row(int64_t id, uint32_t seq, uint32_t attempts, in
 		.id = id, .seq = seq, .attempts = attempts, .next_ms = next_ms, .kind = PROTO_KIND_READINGS};
 }
 
+/* A unit moves to its next base number only after the whole schedule: 2m+4m+...+1h. */
+static void patience_is_the_whole_resend_schedule(void **state)
+{
+	(void)state;
+	assert_int_equal(unit_sched_patience_ms(2, 4), 6000);
+	assert_int_equal(unit_sched_patience_ms(120, 3600), (2 + 4 + 8 + 16 + 32 + 60) * 60000LL);
+	assert_int_equal(unit_sched_patience_ms(60, 60), 60000);
+}
+
+static void a_receipt_covers_up_to_and_its_bits(void **state)
+{
+	(void)state;
+	uint8_t bm[16] = {0x05}; /* up_to + 1 and up_to + 3 */
+	struct store_receipt r = {.up_to = 10, .bitmap = bm, .bits = 128};
+	assert_true(unit_sched_covers(&r, 1));
+	assert_true(unit_sched_covers(&r, 10));
+	assert_true(unit_sched_covers(&r, 11));
+	assert_false(unit_sched_covers(&r, 12));
+	assert_true(unit_sched_covers(&r, 13));
+	assert_false(unit_sched_covers(&r, 10 + 129));
+	r.bitmap = NULL;
+	assert_false(unit_sched_covers(&r, 11));
+}
+
 static void oldest_first_new_before_resends(void **state)
 {
 	(void)state;
@@ -151,6 +175,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(backoff_doubles_up_to_the_cap),
+		cmocka_unit_test(patience_is_the_whole_resend_schedule),
+		cmocka_unit_test(a_receipt_covers_up_to_and_its_bits),
 		cmocka_unit_test(oldest_first_new_before_resends),
 		cmocka_unit_test(nothing_beyond_the_base_window),
 		cmocka_unit_test(events_fall_back_once),

@@ -237,8 +237,26 @@
     drawUnits();
   }
 
+  // The strip of base stations: which one works the alarms, each one's modems and heartbeat.
+  function drawBases() {
+    const box = document.getElementById('bases');
+    const list = status.bases || [];
+    box.hidden = !list.length;
+    box.replaceChildren();
+    list.forEach(function (b) {
+      const item = el('span', 'base' + (b.beating ? '' : ' gone') + (b.modems_up ? '' : ' nomodem'));
+      item.appendChild(el('b', null, b.name));
+      if (b.leader) item.appendChild(el('span', 'lead', 'leader'));
+      item.appendChild(el('span', null, 'modems ' + b.modems_up + '/' + b.modems));
+      item.appendChild(el('span', null, b.beating ? 'seen ' + age(b.seen_ago_ms) + ' ago'
+                                                   : 'not seen for ' + age(b.seen_ago_ms)));
+      box.appendChild(item);
+    });
+  }
+
   function redraw() {
     drawSummary();
+    drawBases();
     drawUnits();
     drawIncidents();
   }

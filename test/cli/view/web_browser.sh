@@ -103,6 +103,9 @@ expect_in "$dom" 'taken by Bob at ' "DOM: who took 12"
 expect_in "$dom" 'nobody has taken it yet' "DOM: an alarm nobody took"
 expect_in "$dom" '24 h: -18.4 to -14.' "DOM: the day's range from /api/history"
 expect_in "$dom" 'Bob: ACK 12' "DOM: the events from /api/events"
+expect_in "$dom" '<div id="bases" aria-label="Base stations"><span class="base' "DOM: the strip of base stations"
+expect_in "$dom" '<b>north</b>' "DOM: the base by its name"
+expect_in "$dom" '<span>modems 1/2</span>' "DOM: the base's modems up"
 expect_in "$dom" 'src="/api/chart.svg?unit=FRZ1&amp;channel=T1&amp;since=24h&amp;width=' "DOM: a chart per channel"
 if printf '%s' "$dom" | grep -q 'NOT UPDATING'; then echo "FAIL: DOM: the page says it is not updating"; failures=$((failures + 1)); fi
 
