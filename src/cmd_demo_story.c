@@ -319,8 +319,8 @@ static void probe_tick(struct demo *d)
 
 static void fail_step(struct demo *d, const struct step *s, const char *why)
 {
-	fprintf(stderr, "\nm2mon demo: step %d did not happen: %s\n  %s: %s\n", d->step + 1, s->title, why,
-		s->awaited);
+	fprintf(stderr, "\nm2mon demo: step %d did not happen: %s\n  waiting for %s: %s\n", d->step + 1,
+		s->title, s->awaited, why);
 	fprintf(stderr, "  The logs of every process are in %s (kept).\n", d->dir);
 	demo_finish(d, 1);
 }
