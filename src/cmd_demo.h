@@ -51,9 +51,10 @@ const char *demo_party_name(const char *number);
 
 /* One SMS (or delivery report) the network carried, from sms.jsonl, parts joined. */
 struct demo_sms {
-	int64_t t_ms; /* delivered (or given up) */
-	int from, to; /* enum demo_who, -1: someone else */
-	bool report;  /* a delivery report */
+	int64_t t_ms;      /* delivered (or given up) */
+	int64_t submit_ms; /* taken by the network from its sender */
+	int from, to;      /* enum demo_who, -1: someone else */
+	bool report;       /* a delivery report */
 	char status[16];
 	char *text;   /* owned */
 	int readings; /* a unit's readings message: how many it carried, opened with the unit's key */
@@ -138,7 +139,6 @@ struct demo {
 	bool step_acted;
 	int64_t step_ms; /* when the step began (monotonic) */
 	int64_t mark;    /* texts before this index are not the step's answer */
-	bool drain_started;
 	int tool_pending;
 	bool tool_failed;
 	int64_t latency_ms;

@@ -216,27 +216,35 @@ static bool join_part(struct demo *d, struct demo_sms *m, int part, int total)
 	return m->text != NULL;
 }
 
+/* The simulator's times, 2026-11-25T03:00:01.250Z, in epoch milliseconds (0: unreadable). */
+static int64_t iso_ms(const char *text)
+{
+	struct tm tm = {0};
+	int ms = 0;
+	if (sscanf(text, "%d-%d-%dT%d:%d:%d.%dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+		   &tm.tm_min, &tm.tm_sec, &ms) != 7)
+		return 0;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return (int64_t)timegm(&tm) * 1000 + ms;
+}
+
 static void on_line(struct demo *d, const char *line)
 {
 	json_t *o = json_loads(line, 0, NULL);
-	const char *type = NULL, *from = NULL, *to = NULL, *text = NULL, *status = NULL, *time = NULL;
+	const char *type = NULL, *from = NULL, *to = NULL, *text = NULL, *status = NULL, *time = NULL,
+		   *submitted = NULL;
 	int parts = 1, part = 1;
-	if (!o || json_unpack(o, "{s:s,s:s,s:s,s:s,s:s,s:s,s?i,s?i}", "type", &type, "from", &from, "to", &to,
-			      "text", &text, "status", &status, "time", &time, "parts", &parts, "part",
-			      &part) != 0) {
+	if (!o || json_unpack(o, "{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s?i,s?i}", "type", &type, "from", &from, "to",
+			      &to, "text", &text, "status", &status, "time", &time, "submitted", &submitted,
+			      "parts", &parts, "part", &part) != 0) {
 		json_decref(o);
 		return;
 	}
 	struct demo_sms m = {.from = who(from), .to = who(to), .report = strcmp(type, "sms") != 0};
 	snprintf(m.status, sizeof(m.status), "%s", status);
-	struct tm tm = {0};
-	int ms = 0;
-	if (sscanf(time, "%d-%d-%dT%d:%d:%d.%dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-		   &tm.tm_min, &tm.tm_sec, &ms) == 7) {
-		tm.tm_year -= 1900;
-		tm.tm_mon -= 1;
-		m.t_ms = (int64_t)timegm(&tm) * 1000 + ms;
-	}
+	m.t_ms = iso_ms(time);
+	m.submit_ms = iso_ms(submitted);
 	m.text = strdup(text);
 	bool whole = m.text && (parts <= 1 || part < 1 || part > parts || parts > PARTS_MAX ||
 				join_part(d, &m, part, parts));

@@ -8,7 +8,9 @@ m2mon=$1
 
 start_demo --speed 4
 wait_line "== 4." 120
-pkill -KILL -f "base --config $site/base.conf"
+base_pid=$(pgrep -f "base --config $site/base.conf")
+[ -n "$base_pid" ] || { echo "FAIL: no base running mid-story"; exit 1; }
+kill -KILL $base_pid
 for _ in $(seq 300); do
 	kill -0 "$demo_pid" 2>/dev/null || break
 	sleep 0.1

@@ -6,8 +6,9 @@ demo_pid=
 stop_demo() {
 	[ -n "$demo_pid" ] && kill -TERM "$demo_pid" 2>/dev/null && wait "$demo_pid" 2>/dev/null
 	demo_pid=
-	# Whatever a failed test left: every process that names the folder.
-	pkill -KILL -f "$site/" 2>/dev/null
+	# Whatever a failed test left: the processes that name this test's own folder.
+	local pid
+	for pid in $(pgrep -f "$site/"); do kill -KILL "$pid" 2>/dev/null; done
 	rm -rf "$tmp"
 }
 trap stop_demo EXIT
