@@ -231,6 +231,16 @@ static void take_values(struct alert_incident *inc, const struct alert_report *r
 	inc->threshold_c10 = r->threshold_c10;
 }
 
+/* A clear's threshold is the level it cleared at (the limit less the hysteresis): the incident
+ * keeps the limit it was raised at and takes only the value. */
+static void take_clear_value(struct alert_incident *inc, const struct alert_report *r)
+{
+	if (!r->has_value)
+		return;
+	inc->has_value = true;
+	inc->value_c10 = r->value_c10;
+}
+
 static void reraise(struct alert_engine *e, struct alert_incident *inc, const struct alert_report *r,
 		    int64_t now_ms)
 {
@@ -311,12 +321,12 @@ int64_t alert_engine_clear(struct alert_engine *e, const struct alert_report *r,
 	uint32_t id = inc->id;
 	if (r->critical && inc->normal_raised && inc->state != ALERT_STATE_CLEARED) {
 		/* HIGH_HIGH cleared but HIGH still holds: the incident goes on at its normal level. */
-		take_values(inc, r);
+		take_clear_value(inc, r);
 		inc->critical = false;
 		return id;
 	}
 	if (inc->state != ALERT_STATE_CLEARED) {
-		take_values(inc, r);
+		take_clear_value(inc, r);
 		inc->before_clear = inc->state;
 		inc->cleared_ms = now_ms;
 		alert_incident_set_state(e, inc, ALERT_STATE_CLEARED, now_ms);

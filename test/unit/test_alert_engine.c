@@ -97,6 +97,26 @@ static void bare_ack_takes_an_alarm_that_just_cleared(void **state)
 	assert_int_equal(who, A | D);
 }
 
+/* A clear carries the level it cleared at (the limit less the hysteresis) and the value it
+ * cleared with: the incident keeps the limit it was raised at, so its record, its texts and the
+ * chart's threshold line still say 8.0C, and takes the value. */
+static void a_clear_keeps_the_limit_the_alarm_was_raised_at(void **state)
+{
+	struct fx *f = *state;
+	build(f);
+	struct alert_report r = high("f1", 1, 95, T0);
+	r.threshold_c10 = 80;
+	alert_engine_raise(f->e, &r, T0);
+	r.value_c10 = 60;
+	r.threshold_c10 = 75;
+	assert_int_equal(alert_engine_clear(f->e, &r, T0 + MIN_MS), 17);
+	struct alert_incident v;
+	assert_int_equal(alert_engine_incident(f->e, 17, &v), 0);
+	assert_int_equal(v.state, ALERT_STATE_CLEARED);
+	assert_int_equal(v.value_c10, 60);
+	assert_int_equal(v.threshold_c10, 80);
+}
+
 static void viewers_cannot_ack_and_strangers_get_no_reply(void **state)
 {
 	struct fx *f = *state;
@@ -483,6 +503,7 @@ int main(void)
 		T(ack_by_id_tells_everyone_notified),
 		T(bare_ack_takes_the_newest_of_mine),
 		T(bare_ack_takes_an_alarm_that_just_cleared),
+		T(a_clear_keeps_the_limit_the_alarm_was_raised_at),
 		T(viewers_cannot_ack_and_strangers_get_no_reply),
 		T(viewers_are_never_told_to_reply_ack),
 		T(flapping_value_stays_one_incident),
