@@ -196,9 +196,25 @@ static void strangers_get_no_reply(void **state)
 	it_base_send(B(t), IT_STRANGER, IT_WH1_NUMBER, "1234 STATUS");
 	it_base_send(B(t), IT_STRANGER, IT_WH1_NUMBER, "HELP");
 	WAIT_UNIT(t, 2, "event=unknown_sender from=" IT_STRANGER);
+	/* Guessing the PIN from there: no answer, nobody locked out, nobody told. */
+	const char *guesses[] = {"0000 STATUS", "1111 STATUS", "2222 STATUS", "1234 SET T1 HIGH 50"};
+	for (int i = 0; i < 4; i++)
+		it_base_send(B(t), IT_STRANGER, IT_WH1_NUMBER, guesses[i]);
+	WAIT_UNIT(t, 6, "event=unknown_sender from=" IT_STRANGER);
+	/* An operator's notice (an alphanumeric sender only the network can use). */
+	char hex[512];
+	sec_deliver_hex("Operator", 0x00, 0x00, NULL, 0, "Your balance is low Reply STOP", NULL, 0, hex,
+			sizeof(hex));
+	sec_send_tpdu(B(t), IT_STRANGER, IT_BASE_NUMBER, hex);
+	sec_send_tpdu(B(t), IT_STRANGER, IT_WH1_NUMBER, hex);
+	WAIT_LOG(t, 1, "event=stranger from=Operator");
+	WAIT_UNIT(t, 1, "event=unknown_sender from=Operator");
 	assert_true(it_drain(&t->sim, IT_TIMEOUT_MS));
 	assert_int_equal(carried(t, IT_BASE_NUMBER, IT_STRANGER), 0);
 	assert_int_equal(carried(t, IT_WH1_NUMBER, IT_STRANGER), 0);
+	assert_int_equal(it_base_got(B(t), IT_ALICE, "locked out"), 0);
+	assert_int_equal(sec_db_int(t->base.unit_db, "SELECT count(*) FROM pins"), 0);
+	assert_int_equal(sec_db_int(t->base.unit_db, "SELECT count(*) FROM settings"), 0);
 }
 
 static const uint8_t wap_udh[] = {0x05, 0x04, 0x0B, 0x84, 0x23, 0xF0}; /* ports 2948 <- 9200 */

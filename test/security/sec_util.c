@@ -25,9 +25,18 @@ void sec_send_tpdu(const struct it_base *b, const char *from, const char *to, co
 	assert_int_equal(it_cli(b->sim, "send", args, NULL, 0), 0);
 }
 
-/* TS 23.040 9.1.2.5: length in digits, type of number, the digits in swapped nibbles. */
+static size_t pack7(const char *text, unsigned fill, uint8_t *out);
+
+/* TS 23.040 9.1.2.5: length in digits, type of number, the digits in swapped nibbles; a name
+ * (an operator's "Operator") as alphanumeric, GSM 7-bit packed, its length in semi-octets. */
 static size_t put_address(const char *number, uint8_t *out)
 {
+	if ((number[0] | 0x20) >= 'a' && (number[0] | 0x20) <= 'z') {
+		size_t n = pack7(number, 0, out + 2);
+		out[0] = (uint8_t)((strlen(number) * 7 + 3) / 4);
+		out[1] = 0xD0;
+		return 2 + n;
+	}
 	const char *d = number[0] == '+' ? number + 1 : number;
 	size_t n = strlen(d), k = 0;
 	out[k++] = (uint8_t)n;

@@ -15,7 +15,8 @@ void sec_send_spoofed(const struct it_base *b, const char *from, const char *to,
 /* `m2mon sim send --tpdu HEX` of an SMS-DELIVER made by sec_deliver_hex. */
 void sec_send_tpdu(const struct it_base *b, const char *from, const char *to, const char *hex);
 
-/* The hex of an SMS-DELIVER TPDU (TS 23.040 9.2.2.1) from `from`: TP-PID `pid`, TP-DCS `dcs`
+/* The hex of an SMS-DELIVER TPDU (TS 23.040 9.2.2.1) from `from` (a number, or a name such as
+ * an operator's, which only a network can send): TP-PID `pid`, TP-DCS `dcs`
  * (a 7-bit one when `text` is given), the user data header `udh` (`udh_len` octets, none when
  * 0) and the user data: `text` packed as GSM 7-bit septets (ASCII letters, digits and spaces
  * only), or else the `ud_len` octets of `ud`. */
