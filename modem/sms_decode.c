@@ -242,11 +242,18 @@ static void copy_number(const unsigned char *gammu_str, char *out)
 	sms_utf16be_to_utf8(gammu_str, UnicodeLength(gammu_str), out, SMS_NUMBER_MAX);
 }
 
+/* The octets of the header libgammu copied: its Length is taken from the PDU and may be more
+ * than its Text holds (found by fuzz_pdu). */
+static int udh_length(const GSM_UDHHeader *udh)
+{
+	return udh->Length < (int)sizeof(udh->Text) ? udh->Length : (int)sizeof(udh->Text);
+}
+
 /* Concatenation IEs that libgammu does not recognise because other IEs share the header:
  * walk the IEs (TS 23.040 9.2.3.24) for IEI 00 (8-bit ref) or 08 (16-bit ref). */
 static void find_concat_ie(const GSM_UDHHeader *udh, struct sms_concat *c)
 {
-	int len = udh->Length, i = 1;
+	int len = udh_length(udh), i = 1;
 
 	while (i + 2 <= len) {
 		int iei = udh->Text[i], iedl = udh->Text[i + 1];
@@ -308,10 +315,11 @@ static void copy_text(const GSM_SMSMessage *m, struct sms_decoded *out)
  * SMS indication, 04 and 05 application ports (9.2.3.24.3, .4). */
 static void content_of_udh(const GSM_UDHHeader *udh, struct sms_decoded *out)
 {
-	for (int i = 1; udh->Type != UDH_NoUDH && i + 2 <= udh->Length;) {
+	int len = udh_length(udh);
+	for (int i = 1; udh->Type != UDH_NoUDH && i + 2 <= len;) {
 		int iei = udh->Text[i], iedl = udh->Text[i + 1];
 		const unsigned char *d = &udh->Text[i + 2];
-		if (i + 2 + iedl > udh->Length)
+		if (i + 2 + iedl > len)
 			return;
 		if (iei == 0x01) {
 			out->content = SMS_CONTENT_WAITING;
