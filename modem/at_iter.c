@@ -237,7 +237,8 @@ int at_iter_next_range(struct at_iter *it, int *lo, int *hi)
 	tmp[dash - p] = ',';
 	struct at_iter sub;
 	at_iter_init(&sub, tmp);
-	if (at_iter_next_int(&sub, lo) != 0 || at_iter_next_int(&sub, hi) != 0 || !at_iter_at_end(&sub)) {
+	if (at_iter_next_int(&sub, lo) != 0 || at_iter_next_int(&sub, hi) != 0 || !at_iter_at_end(&sub) ||
+	    *lo > *hi) {
 		*it = save;
 		return -EINVAL;
 	}

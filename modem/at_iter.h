@@ -33,7 +33,8 @@ int at_iter_next_string(struct at_iter *it, char *out, size_t size);
 int at_iter_next_text(struct at_iter *it, char *out, size_t size);
 /* A field of hex digits (quoted or not) decoded into `out`; `*n` gets the octet count. */
 int at_iter_next_hex(struct at_iter *it, uint8_t *out, size_t size, size_t *n);
-/* A range `lo-hi` or a single value (then lo == hi), as in +CNMI=? lists. */
+/* A range `lo-hi` or a single value (then lo == hi), as in +CNMI=? lists; -EINVAL for a
+ * range whose low end is above its high end (`2-0` names no value). */
 int at_iter_next_range(struct at_iter *it, int *lo, int *hi);
 /* Skips one field of any kind (quoted, list or plain). */
 int at_iter_skip(struct at_iter *it);

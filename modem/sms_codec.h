@@ -131,6 +131,19 @@ struct sms_concat {
 	uint8_t seq;   /* this part's number, 1..total */
 };
 
+/* What a DELIVER carries besides a person's text (TS 23.040 9.2.3.9 TP-PID, TS 23.038 4
+ * TP-DCS, TS 23.040 9.2.3.24 user data header). None of them is a text a person typed: a
+ * daemon keeps or drops them, it never reads a command in them. */
+enum sms_content {
+	SMS_CONTENT_TEXT,    /* GSM 7-bit or UCS-2 text, for a person */
+	SMS_CONTENT_FLASH,   /* class 0: a phone shows it at once and stores nothing */
+	SMS_CONTENT_DATA,    /* 8-bit data */
+	SMS_CONTENT_PORT,    /* for an application port (IEI 04/05): WAP push is 2948 */
+	SMS_CONTENT_WAITING, /* a message-waiting indication: voicemail, fax, e-mail (DCS or IEI 01) */
+	SMS_CONTENT_TYPE0,   /* short message type 0 (TP-PID 0x40): acknowledged and discarded */
+};
+const char *sms_content_str(enum sms_content content);
+
 struct sms_decoded {
 	enum sms_kind kind;
 	char smsc[SMS_NUMBER_MAX]; /* service centre from the SMSC octets, "" for "00" */
@@ -144,6 +157,8 @@ struct sms_decoded {
 	char text[SMS_PART_TEXT_MAX]; /* NUL-terminated UTF-8 (8-bit data: uppercase hex) */
 	size_t text_len;              /* bytes in text, without the NUL */
 	struct sms_concat concat;
+	enum sms_content content; /* DELIVER: what it is; SUBMIT: SMS_CONTENT_TEXT */
+	int port;                 /* SMS_CONTENT_PORT: the destination port */
 	/* STATUS-REPORT (and the TP-MR of a SUBMIT) */
 	uint8_t message_ref;        /* TP-MR of the message reported on: the +CMGS value */
 	uint8_t tp_status;          /* raw TP-Status */

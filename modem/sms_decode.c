@@ -242,11 +242,18 @@ static void copy_number(const unsigned char *gammu_str, char *out)
 	sms_utf16be_to_utf8(gammu_str, UnicodeLength(gammu_str), out, SMS_NUMBER_MAX);
 }
 
+/* The octets of the header libgammu copied: its Length is taken from the PDU and may be more
+ * than its Text holds (found by fuzz_pdu). */
+static int udh_length(const GSM_UDHHeader *udh)
+{
+	return udh->Length < (int)sizeof(udh->Text) ? udh->Length : (int)sizeof(udh->Text);
+}
+
 /* Concatenation IEs that libgammu does not recognise because other IEs share the header:
  * walk the IEs (TS 23.040 9.2.3.24) for IEI 00 (8-bit ref) or 08 (16-bit ref). */
 static void find_concat_ie(const GSM_UDHHeader *udh, struct sms_concat *c)
 {
-	int len = udh->Length, i = 1;
+	int len = udh_length(udh), i = 1;
 
 	while (i + 2 <= len) {
 		int iei = udh->Text[i], iedl = udh->Text[i + 1];
@@ -304,6 +311,44 @@ static void copy_text(const GSM_SMSMessage *m, struct sms_decoded *out)
 	hex_encode(m->Text, (size_t)m->Length, out->text);
 }
 
+/* The IEs of the header (9.2.3.24) that make a message something else than text: 01 special
+ * SMS indication, 04 and 05 application ports (9.2.3.24.3, .4). */
+static void content_of_udh(const GSM_UDHHeader *udh, struct sms_decoded *out)
+{
+	int len = udh_length(udh);
+	for (int i = 1; udh->Type != UDH_NoUDH && i + 2 <= len;) {
+		int iei = udh->Text[i], iedl = udh->Text[i + 1];
+		const unsigned char *d = &udh->Text[i + 2];
+		if (i + 2 + iedl > len)
+			return;
+		if (iei == 0x01) {
+			out->content = SMS_CONTENT_WAITING;
+			return;
+		}
+		if ((iei == 0x04 && iedl == 2) || (iei == 0x05 && iedl == 4)) {
+			out->content = SMS_CONTENT_PORT;
+			out->port = iei == 0x04 ? d[0] : d[0] << 8 | d[1];
+		}
+		i += 2 + iedl;
+	}
+}
+
+/* TP-PID and TP-DCS, the two octets before TP-SCTS in a DELIVER (9.2.2.1). */
+static void content_of(const GSM_SMSMessage *m, uint8_t pid, uint8_t dcs, struct sms_decoded *out)
+{
+	unsigned group = dcs >> 4;
+	out->content = SMS_CONTENT_TEXT;
+	if (out->encoding == SMS_ENCODING_8BIT)
+		out->content = SMS_CONTENT_DATA;
+	else if ((group < 8 && (dcs & 0x10) && !(dcs & 0x03)) || (group == 0xF && !(dcs & 0x03)))
+		out->content = SMS_CONTENT_FLASH; /* TS 23.038 4: class 0 */
+	content_of_udh(&m->UDH, out);
+	if (group >= 0xC && group <= 0xE)
+		out->content = SMS_CONTENT_WAITING; /* TS 23.038 4: message waiting groups */
+	if (pid == 0x40)
+		out->content = SMS_CONTENT_TYPE0;
+}
+
 static void copy_message(const GSM_SMSMessage *m, enum sms_kind kind, const uint8_t *pdu,
 			 const struct sms_pdu_shape *shape, struct sms_decoded *out)
 {
@@ -312,12 +357,14 @@ static void copy_message(const GSM_SMSMessage *m, enum sms_kind kind, const uint
 	copy_number(m->SMSC.Number, out->smsc);
 	copy_number(m->Number, out->number);
 	if (kind == SMS_KIND_DELIVER || kind == SMS_KIND_SUBMIT) {
-		if (kind == SMS_KIND_DELIVER)
-			copy_time(&m->DateTime, pdu[shape->scts_at], &out->scts);
-		else
-			out->message_ref = m->MessageReference;
 		copy_text(m, out);
 		copy_concat(&m->UDH, &out->concat);
+		if (kind == SMS_KIND_DELIVER) {
+			copy_time(&m->DateTime, pdu[shape->scts_at], &out->scts);
+			content_of(m, pdu[shape->scts_at - 2], pdu[shape->scts_at - 1], out);
+		} else {
+			out->message_ref = m->MessageReference;
+		}
 		return;
 	}
 	/* libgammu 1.42 keeps a report's TP-SCTS in DateTime and TP-DT in SMSCTime. */
@@ -386,6 +433,25 @@ int sms_decode_pdu(const char *hex, size_t hex_len, int tpdu_len, struct sms_dec
 		return fail(&w, "libgammu could not decode the %s PDU", sms_kind_str(kind));
 	copy_message(&m, kind, buf, &shape, out);
 	return 0;
+}
+
+const char *sms_content_str(enum sms_content content)
+{
+	switch (content) {
+	case SMS_CONTENT_TEXT:
+		return "text";
+	case SMS_CONTENT_FLASH:
+		return "flash";
+	case SMS_CONTENT_DATA:
+		return "data";
+	case SMS_CONTENT_PORT:
+		return "port";
+	case SMS_CONTENT_WAITING:
+		return "waiting";
+	case SMS_CONTENT_TYPE0:
+		return "type0";
+	}
+	return "unknown";
 }
 
 const char *sms_kind_str(enum sms_kind kind)

@@ -3,6 +3,7 @@
  * to modems (retrying while they refuse) and phones, and sends status reports. */
 #include "sim_net.h"
 
+#include "hex.h"
 #include "log.h"
 
 #include <errno.h>
@@ -277,30 +278,61 @@ static bool number_valid(const char *n)
 	return digits >= 3 && digits <= 20;
 }
 
-int sim_net_phone_send(struct sim_net *net, const char *from, const char *to, const char *text, bool ucs2,
-		       uint64_t now_ms)
+static struct item *phone_item(const struct sim_net_send *req)
 {
-	if (!number_valid(from) || !number_valid(to))
+	struct item *it = calloc(1, sizeof(*it));
+	if (!it)
+		return NULL;
+	it->kind = ITEM_SMS;
+	it->src_modem = -1;
+	snprintf(it->from, sizeof(it->from), "%s", req->from);
+	snprintf(it->to, sizeof(it->to), "%s", req->to);
+	return it;
+}
+
+/* A TPDU given whole: the record shows it in hex as the 8-bit text it is not. */
+static int send_tpdu(struct sim_net *net, const struct sim_net_send *req, uint64_t now_ms)
+{
+	if (req->tpdu_len > SIM_TPDU_MAX || modem_by_number(net, req->to) < 0)
 		return -EINVAL;
-	if (modem_by_number(net, from) >= 0)
+	struct item *it = phone_item(req);
+	if (!it)
+		return -ENOMEM;
+	memcpy(it->tpdu, req->tpdu, req->tpdu_len);
+	it->tpdu_len = req->tpdu_len;
+	it->part.coding = SIM_CODING_8BIT;
+	hex_encode(req->tpdu, req->tpdu_len, it->part.text);
+	return accept_sms(net, it, now_ms) < 0 ? -ENOMEM : 1;
+}
+
+int sim_net_send(struct sim_net *net, const struct sim_net_send *req, uint64_t now_ms)
+{
+	if (!number_valid(req->from) || !number_valid(req->to))
+		return -EINVAL;
+	if (!req->spoof && modem_by_number(net, req->from) >= 0)
 		return -EPERM;
+	if (req->tpdu_len)
+		return send_tpdu(net, req, now_ms);
 	struct sim_part parts[SIM_MAX_PARTS];
-	int n = sim_pdu_split(text, ucs2, (uint8_t)rng_next(net), parts);
+	int n = sim_pdu_split(req->text, req->ucs2, (uint8_t)rng_next(net), parts);
 	if (n < 0)
 		return n;
 	for (int i = 0; i < n; i++) {
-		struct item *it = calloc(1, sizeof(*it));
+		struct item *it = phone_item(req);
 		if (!it)
 			return -ENOMEM;
-		it->kind = ITEM_SMS;
-		it->src_modem = -1;
-		snprintf(it->from, sizeof(it->from), "%s", from);
-		snprintf(it->to, sizeof(it->to), "%s", to);
 		it->part = parts[i];
 		if (accept_sms(net, it, now_ms) < 0)
 			return -ENOMEM;
 	}
 	return n;
+}
+
+int sim_net_phone_send(struct sim_net *net, const char *from, const char *to, const char *text, bool ucs2,
+		       uint64_t now_ms)
+{
+	struct sim_net_send req = {.from = from, .to = to, .text = text, .ucs2 = ucs2};
+	return sim_net_send(net, &req, now_ms);
 }
 
 void sim_net_drop_next(struct sim_net *net, int modem, uint32_t n)

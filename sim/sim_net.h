@@ -92,6 +92,22 @@ int sim_net_modem_submit(struct sim_net *net, int modem, const uint8_t *tpdu, si
 int sim_net_phone_send(struct sim_net *net, const char *from, const char *to, const char *text, bool ucs2,
 		       uint64_t now_ms);
 
+/* What `sim send` can ask beyond a handset's text. */
+struct sim_net_send {
+	const char *from, *to;
+	const char *text; /* UTF-8, split as a handset does; ignored when tpdu_len > 0 */
+	bool ucs2;
+	bool spoof;          /* `from` may be a modem's number: a forged originator, as an SMS spoofer sends;
+				the modem whose number it is learns nothing of it */
+	const uint8_t *tpdu; /* an SMS-DELIVER TPDU (TS 23.040 9.2.2.1, no SMSC octets) handed to the */
+	size_t tpdu_len;     /* modem `to` as it is: class 0, ports, WAP push, message waiting */
+};
+
+/* sim_net_phone_send with those choices. Returns the number of parts (1 for a TPDU), or the
+ * same errors; -EINVAL also for a TPDU over SIM_TPDU_MAX octets or to a number that is not a
+ * modem's (a handset in this network reads text only). */
+int sim_net_send(struct sim_net *net, const struct sim_net_send *req, uint64_t now_ms);
+
 /* Per-modem network faults: the next `n` SMS from modem `modem` are lost; every SMS from it
  * takes `ms` more (0 clears). */
 void sim_net_drop_next(struct sim_net *net, int modem, uint32_t n);

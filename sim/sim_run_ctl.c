@@ -1,8 +1,10 @@
-/* What the control socket's requests do: `send` (a phone sends an SMS), `inbox` (what a phone
+/* What the control socket's requests do: `send` (a phone sends an SMS; "spoof" forges a modem's
+ * number as its sender, "tpdu" hands a whole SMS-DELIVER to a modem), `inbox` (what a phone
  * received, answered when `count` messages are there or `wait_ms` has passed), `fault`
  * (inject a fault into a modem or the network), `drain` (answered once the SMSC has nothing
  * left to deliver, for tests and benchmarks), `battery` and `clock` (a modem's AT+CBC, the
  * network's time it gets) and `ping`. Every answer has "ok". */
+#include "hex.h"
 #include "log.h"
 #include "sim_run_int.h"
 
@@ -21,27 +23,52 @@ __attribute__((format(printf, 1, 2))) static json_t *fail(const char *fmt, ...)
 	return json_pack("{s:b,s:s}", "ok", 0, "error", msg);
 }
 
+/* "tpdu": the SMS-DELIVER as hex, decoded into `buf`; 0 when absent. */
+static int send_tpdu_of(json_t *req, uint8_t *buf, size_t size)
+{
+	const char *hex = json_string_value(json_object_get(req, "tpdu"));
+	if (!hex)
+		return json_object_get(req, "tpdu") ? -EINVAL : 0;
+	int n = hex_decode(hex, strlen(hex), buf, size);
+	return n > 0 ? n : -EINVAL;
+}
+
 static json_t *handle_send(struct sim_run *run, json_t *req)
 {
-	const char *from = NULL, *to = NULL, *text = NULL;
-	int ucs2 = 0;
-	if (json_unpack(req, "{s:s,s:s,s:s,s?b}", "from", &from, "to", &to, "text", &text, "ucs2", &ucs2) < 0)
-		return fail("send needs %s", "\"from\", \"to\" and \"text\" strings");
-	int n = sim_net_phone_send(run->net, from, to, text, ucs2, uv_now(&run->loop));
+	struct sim_net_send s = {0};
+	int ucs2 = 0, spoof = 0;
+	uint8_t tpdu[SIM_TPDU_MAX];
+	if (json_unpack(req, "{s:s,s:s,s?s,s?b,s?b}", "from", &s.from, "to", &s.to, "text", &s.text, "ucs2",
+			&ucs2, "spoof", &spoof) < 0)
+		return fail("send needs %s", "\"from\" and \"to\" strings, and \"text\" or \"tpdu\"");
+	int len = send_tpdu_of(req, tpdu, sizeof(tpdu));
+	if (len < 0)
+		return fail("\"tpdu\" is not an SMS-DELIVER TPDU in hex of at most %d octets", SIM_TPDU_MAX);
+	if (!len && !s.text)
+		return fail("send needs %s", "\"text\" or \"tpdu\"");
+	s.ucs2 = ucs2;
+	s.spoof = spoof;
+	s.tpdu = tpdu;
+	s.tpdu_len = (size_t)len;
+	int n = sim_net_send(run->net, &s, uv_now(&run->loop));
 	sim_run_rearm_net(run);
 	switch (n) {
 	case -EPERM:
-		return fail("%s is a modem's number: a modem sends through its AT line", from);
+		return fail("%s is a modem's number: a modem sends through its AT line (--spoof forges it)",
+			    s.from);
 	case -EMSGSIZE:
 		return fail("text too long: it needs more than %s SMS", "16");
 	case -EINVAL:
-		return fail("%s", "a number is not + and 3 to 20 digits, or the text is empty or not UTF-8");
+		return fail("%s",
+			    len ? "a TPDU goes to a modem's number, from + and 3 to 20 digits"
+				: "a number is not + and 3 to 20 digits, or the text is empty or not UTF-8");
 	case -ENOMEM:
 		return fail("%s", "out of memory");
 	default:
 		break;
 	}
-	log_info("sim", "event=phone_sent from=%s to=%s parts=%d", from, to, n);
+	log_info("sim", "event=phone_sent from=%s to=%s parts=%d%s%s", s.from, s.to, n,
+		 spoof ? " spoofed=yes" : "", len ? " tpdu=yes" : "");
 	return json_pack("{s:b,s:i}", "ok", 1, "parts", n);
 }
 

@@ -38,6 +38,25 @@ static int answer_status(const char *prog, json_t *answer)
 	return M2_EXIT_FAIL;
 }
 
+/* The request of `sim send` into *req: TEXT, or the TPDU given with --tpdu (o[3]). Returns
+ * M2_EXIT_OK or M2_EXIT_USAGE with the reason printed. */
+static int send_request(const char *prog, const char *const *o, int ucs2, int spoof, int argc, char **argv,
+			json_t **req)
+{
+	if (!o[0] || !o[1] || !o[2])
+		return cmd_usage_error(prog, "needs --dir DIR, --from NUMBER and --to NUMBER");
+	if (o[3] && optind != argc)
+		return cmd_usage_error(prog, "--tpdu HEX takes no TEXT");
+	if (!o[3] && optind != argc - 1)
+		return cmd_usage_error(prog, optind == argc ? "missing TEXT"
+							    : "give TEXT as one argument (quote it)");
+	*req = json_pack("{s:s,s:s,s:s,s:b,s:b,s:s}", "op", "send", "from", o[1], "to", o[2], "ucs2", ucs2,
+			 "spoof", spoof, o[3] ? "tpdu" : "text", o[3] ? o[3] : argv[optind]);
+	if (!*req)
+		return cmd_usage_error(prog, "TEXT is not valid UTF-8");
+	return M2_EXIT_OK;
+}
+
 int cmd_sim_send(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -45,41 +64,38 @@ int cmd_sim_send(int argc, char **argv)
 		{"from", required_argument, NULL, 'f'},
 		{"to", required_argument, NULL, 't'},
 		{"ucs2", no_argument, NULL, 'u'},
+		{"spoof", no_argument, NULL, 's'},
+		{"tpdu", required_argument, NULL, 'p'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *prog = "m2mon sim send", *dir = NULL, *from = NULL, *to = NULL;
-	int ucs2 = 0, opt;
+	const char *prog = "m2mon sim send", *o[4] = {NULL}; /* dir, from, to, tpdu */
+	int ucs2 = 0, spoof = 0, opt;
 	optind = 0;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt == 'd')
-			dir = optarg;
-		else if (opt == 'f')
-			from = optarg;
-		else if (opt == 't')
-			to = optarg;
+		const char *keys = "dftp", *k = strchr(keys, opt);
+		if (opt && k)
+			o[k - keys] = optarg;
 		else if (opt == 'u')
 			ucs2 = 1;
+		else if (opt == 's')
+			spoof = 1;
 		else
 			return cmd_usage_error(prog, "unknown option or missing value: '%s'",
 					       argv[optind - 1]);
 	}
-	if (!dir || !from || !to)
-		return cmd_usage_error(prog, "needs --dir DIR, --from NUMBER and --to NUMBER");
-	if (optind != argc - 1)
-		return cmd_usage_error(prog, optind == argc ? "missing TEXT"
-							    : "give TEXT as one argument (quote it)");
-	json_t *req = json_pack("{s:s,s:s,s:s,s:s,s:b}", "op", "send", "from", from, "to", to, "text",
-				argv[optind], "ucs2", ucs2);
-	if (!req)
-		return cmd_usage_error(prog, "TEXT is not valid UTF-8");
-	json_t *answer = ask(prog, dir, req, 0);
+	json_t *req = NULL;
+	int usage = send_request(prog, o, ucs2, spoof, argc, argv, &req);
+	if (usage != M2_EXIT_OK)
+		return usage;
+	json_t *answer = ask(prog, o[0], req, 0);
 	if (!answer)
 		return M2_EXIT_FAIL;
 	int status = answer_status(prog, answer);
 	if (status == M2_EXIT_OK) {
 		json_int_t parts = json_integer_value(json_object_get(answer, "parts"));
-		printf("sent from %s to %s in %lld SMS\n", from, to, (long long)parts);
+		printf("sent from %s to %s in %lld SMS%s\n", o[1], o[2], (long long)parts,
+		       spoof ? " (spoofed sender)" : "");
 	}
 	json_decref(answer);
 	return status;

@@ -21,6 +21,7 @@ struct arrival {
 	char pdu[SMS_PDU_HEX_MAX];
 	int64_t received_ms;
 	bool undecodable;
+	bool not_text; /* a DELIVER that is no person's text (sms_content) */
 	char why[128];
 };
 
@@ -101,10 +102,11 @@ static void on_added(void *user_data, int result, int64_t id)
 			 (long long)id, a->d.number);
 	} else if (b->cluster) {
 		base_cluster_sweep(b); /* the leader acts on it, whichever base stored it */
-	} else if (a->undecodable) {
-		struct base_job *job = message_job(b, id, "unknown", a->why, strlen(a->why));
+	} else if (a->undecodable || a->not_text) {
+		struct base_job *job =
+			message_job(b, id, a->not_text ? a->d.number : "unknown", a->why, strlen(a->why));
 		if (job)
-			job->undecodable = true;
+			job->undecodable = a->undecodable, job->not_text = a->not_text;
 		base_job_push(b, job);
 	} else if (a->d.concat.present && a->d.concat.total > 1) {
 		reload(b, a->pdu, a->received_ms);
@@ -126,7 +128,7 @@ static void store_arrival(struct base *b, struct arrival *a, int modem)
 	snprintf(row.sender, sizeof(row.sender), "%s", a->d.number[0] ? a->d.number : "unknown");
 	row.scts_ms = a->undecodable ? 0 : scts_ms_of(&a->d.scts);
 	snprintf(row.modem, sizeof(row.modem), "%s", modem >= 0 ? b->pool.m[modem].name : "test");
-	if (!a->undecodable && a->d.concat.present && a->d.concat.total > 1) {
+	if (!a->undecodable && !a->not_text && a->d.concat.present && a->d.concat.total > 1) {
 		row.ref = a->d.concat.ref;
 		row.total = a->d.concat.total;
 		row.part = a->d.concat.seq;
@@ -159,6 +161,13 @@ void base_sms_received(struct base *b, const struct base_inbound *in)
 		base_outbox_report(b, &a->d, in->stored, in->user_data);
 		free(a);
 		return;
+	} else if (a->d.kind == SMS_KIND_DELIVER && a->d.content != SMS_CONTENT_TEXT) {
+		a->not_text = true;
+		snprintf(a->why, sizeof(a->why), "%s", sms_content_str(a->d.content));
+		log_warn("base",
+			 "event=sms_not_text from=%s content=%s port=%d hint=\"kept in the inbox, not acted "
+			 "on: a flash, data, WAP push or voicemail message is no command\"",
+			 a->d.number, sms_content_str(a->d.content), a->d.port);
 	} else if (a->d.kind == SMS_KIND_SUBMIT) {
 		/* A SIM taken from a phone keeps its sent messages: kept as they were, then freed. */
 		snprintf(a->why, sizeof(a->why), "a stored outgoing message to %s, not one received",
@@ -194,13 +203,19 @@ void base_inbox_pending_row(struct base *b, const struct store_inbox_sms *r)
 		snprintf(why, sizeof(why), "a %s kept as it came", sms_kind_str(d->kind));
 		rc = -EBADMSG;
 	}
-	if (rc == 0 && r->total > 1) {
+	bool not_text = rc == 0 && d->content != SMS_CONTENT_TEXT;
+	if (not_text)
+		snprintf(why, sizeof(why), "%s", sms_content_str(d->content));
+	if (rc == 0 && !not_text && r->total > 1) {
 		reload(b, r->pdu_hex, r->received_ms);
 	} else {
-		struct base_job *job = rc == 0 ? message_job(b, r->id, r->sender, d->text, d->text_len)
-					       : message_job(b, r->id, "unknown", why, strlen(why));
+		struct base_job *job =
+			rc == 0 && !not_text
+				? message_job(b, r->id, r->sender, d->text, d->text_len)
+				: message_job(b, r->id, not_text ? r->sender : "unknown", why, strlen(why));
 		if (job) {
 			job->undecodable = rc != 0;
+			job->not_text = not_text;
 			job->scts_ms = r->scts_ms;
 			job->received_ms = r->received_ms;
 		}
@@ -298,7 +313,7 @@ static void stranger(struct base *b, const struct base_job *job)
 
 void base_inbox_plan(struct base *b, struct base_job *job)
 {
-	if (!job->undecodable && base_unit_by_number(b, job->sender) < 0) {
+	if (!job->undecodable && !job->not_text && base_unit_by_number(b, job->sender) < 0) {
 		job->contact = base_contact_by_number(b, job->sender);
 		if (job->contact >= 0)
 			base_cmd_plan(b, job);
@@ -312,6 +327,16 @@ void base_inbox_step(struct base *b, struct base_job *job)
 		struct store_event *e = base_batch_event(&b->batch, STORE_EVENT_OTHER, b->now_ms);
 		if (e)
 			snprintf(e->text, sizeof(e->text), "an SMS that does not decode: %s", job->text);
+		return;
+	}
+	if (job->not_text) {
+		base_inbox_mark(b, job, STORE_INBOX_REJECTED, job->text);
+		struct store_event *e = base_batch_event(&b->batch, STORE_EVENT_OTHER, b->now_ms);
+		if (e) {
+			snprintf(e->actor, sizeof(e->actor), "%s", job->sender);
+			snprintf(e->text, sizeof(e->text), "an SMS that is no text (%s): kept, not acted on",
+				 job->text);
+		}
 		return;
 	}
 	int u = base_unit_by_number(b, job->sender);

@@ -128,6 +128,7 @@ struct base_job {
 	size_t text_len;
 	int64_t scts_ms, received_ms;
 	bool undecodable;
+	bool not_text;           /* flash, data, a port, a waiting indication, type 0: kept only */
 	bool incomplete;         /* a multipart message given up on with parts missing */
 	struct phone_msg *phone; /* a contact's message, parsed when planned */
 	int contact;             /* its sender's place in the call list, -1 none */

@@ -300,12 +300,23 @@ static bool type_fits(const struct cfg_field *f, int type)
 	return false;
 }
 
-/* A string's value for messages: quoted, or a note when it is a secret. */
+/* A string's value for messages: quoted, control characters as \xNN so that a line break in
+ * a value cannot start a line of its own, cut with "..." so that the reason after it is never
+ * lost; or a note when it is a secret. */
 static const char *shown(const struct cfg_field *f, const char *v, char *buf, size_t size)
 {
 	if (f->secret)
 		return "the value (not shown: it is a secret)";
-	snprintf(buf, size, "\"%s\"", v);
+	size_t k = 0, cap = size < 64 ? size : 64; /* room for the message's reason after it */
+	buf[k++] = '"';
+	for (; *v && k + 6 < cap; v++) {
+		unsigned char c = (unsigned char)*v;
+		if (c < 0x20 || c == 0x7f)
+			k += (size_t)snprintf(buf + k, size - k, "\\x%02X", c);
+		else
+			buf[k++] = (char)c;
+	}
+	snprintf(buf + k, size - k, *v ? "...\"" : "\"");
 	return buf;
 }
 

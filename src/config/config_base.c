@@ -11,8 +11,13 @@
 #include <string.h>
 #include <strings.h>
 
+/* A name goes into every text and log line: GSM 7-bit, and no line break or other control
+ * character (GSM has LF and CR; a name holding one would start a new line in both). */
 static const char *check_text_name(const char *value)
 {
+	for (const char *c = value; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			return "a control character (a line break, a tab) has no place in a name";
 	return alert_text_septets(value) < 0 ? "a character that a phone text cannot carry (GSM 7-bit)"
 					     : NULL;
 }

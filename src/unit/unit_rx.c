@@ -268,6 +268,15 @@ void unit_rx_sms(struct unit *u, const struct modem_inbound *in)
 		free(d);
 		return;
 	}
+	if (d->content != SMS_CONTENT_TEXT) {
+		log_warn(MOD,
+			 "event=sms_not_text from=%s content=%s port=%d index=%d advice=\"deleted, not acted "
+			 "on: a flash, data, WAP push or voicemail message is no command\"",
+			 d->number, sms_content_str(d->content), d->port, in->index);
+		release(u, in->token, 0);
+		free(d);
+		return;
+	}
 	part_of(&u->rx_part, d, in->pdu, in->token);
 	if (known(u, &u->rx_part, in)) {
 		free(d);

@@ -6,7 +6,11 @@
  * handed (store, fail, keep, whether it sends a text, whether it asks battery and clock).
  * A scripted modem answers the init, then the rest of the input is the modem, with the clock
  * moving between pieces; afterwards the scripted modem answers again for ten minutes of
- * fake time, so that every recovery the input caused runs to its end. */
+ * fake time, so that every recovery the input caused runs to its end.
+ * Built with FUZZ_MODEM_ANSWERS (fuzz_modem_read), the input after the three bytes is instead
+ * what the modem answers to the lifecycle's scripts (modem_read.c: identity, +CPIN, +CREG,
+ * +CSQ, +COPS, +CSMS, +CPMS), one answer per command, NUL between them; the scripted modem
+ * answers once the input is used up. */
 #include "log.h"
 #include "modem.h"
 #include "modem_profile.h"
@@ -28,6 +32,8 @@ struct fz {
 	bool scripted; /* the scripted modem answers what the engine writes */
 	uint8_t app;   /* bits: 0-1 what to do with a message, 2 send a text once ready, 3 query */
 	unsigned handed;
+	const uint8_t *ans; /* FUZZ_MODEM_ANSWERS: the answers left */
+	size_t ans_len;
 };
 
 static void say(struct fz *f, const char *s)
@@ -35,8 +41,23 @@ static void say(struct fz *f, const char *s)
 	modem_feed(f->m, s, strlen(s), f->now);
 }
 
+/* The next answer of the input, up to its NUL; false when none is left. */
+static bool input_answer(struct fz *f)
+{
+	if (!f->ans_len)
+		return false;
+	const uint8_t *end = memchr(f->ans, 0, f->ans_len);
+	size_t n = end ? (size_t)(end - f->ans) : f->ans_len;
+	modem_feed(f->m, f->ans, n, f->now);
+	f->ans += end ? n + 1 : n;
+	f->ans_len -= end ? n + 1 : n;
+	return true;
+}
+
 static void scripted_answer(struct fz *f, const char *c)
 {
+	if (input_answer(f))
+		return;
 	if (!strcmp(c, "AT+CPIN?"))
 		say(f, "\r\n+CPIN: READY\r\n\r\nOK\r\n");
 	else if (!strcmp(c, "AT+CREG?"))
@@ -170,6 +191,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&f, 0, sizeof(f));
 	f.app = data[2];
 	f.scripted = true;
+#ifdef FUZZ_MODEM_ANSWERS
+	f.ans = data + 3;
+	f.ans_len = size - 3;
+	size = 3;
+#endif
 	f.m = modem_new(&s, NULL, &hooks, &f);
 	if (!f.m)
 		return 0;

@@ -41,6 +41,8 @@ expect_status 2 "$m2mon" sim send --dir "$tmp/x" --from +15550003001 --to +15550
 expect_in "$err" "missing TEXT" "send without text"
 expect_status 1 "$m2mon" sim send --dir "$tmp/nothing" --from +15550003001 --to +15550001000 hi
 expect_in "$err" "no simulator runs in" "send with no simulator"
+expect_status 2 "$m2mon" sim send --dir "$tmp/x" --from +15550003001 --to +15550001000 --tpdu 00 hi
+expect_in "$err" "--tpdu HEX takes no TEXT" "a TPDU and a text"
 expect_status 2 "$m2mon" sim battery --dir "$tmp/x" unit1
 expect_in "$err" "needs NAME PCT [MV]" "battery without a level"
 expect_status 2 "$m2mon" sim battery --dir "$tmp/x" unit1 101
@@ -61,6 +63,17 @@ expect_status 0 test -L "$net/unit1.tty"
 expect_status 0 "$m2mon" sim send --dir "$net" --from +15550003001 --to +15550003002 "hi bob"
 expect_status 0 "$m2mon" sim inbox --dir "$net" +15550003002 --wait-ms 5000
 expect_in "$out" "+15550003001 (1 part): hi bob" "phone to phone"
+# A modem's own number as the sender: refused, unless forged on purpose.
+expect_status 1 "$m2mon" sim send --dir "$net" --from +15550002001 --to +15550003002 "from unit1"
+expect_in "$err" "is a modem's number" "a modem's number without --spoof"
+expect_status 0 "$m2mon" sim send --dir "$net" --spoof --from +15550002001 --to +15550003002 "from unit1"
+expect_in "$out" "(spoofed sender)" "send --spoof"
+expect_status 0 "$m2mon" sim inbox --dir "$net" +15550003002 --wait-ms 5000 --count 2
+expect_in "$out" "+15550002001 (1 part): from unit1" "the phone sees the forged sender"
+expect_status 1 "$m2mon" sim send --dir "$net" --from +15550003001 --to +15550003002 --tpdu 0400
+expect_in "$err" "a TPDU goes to a modem's number" "a TPDU to a handset"
+expect_status 1 "$m2mon" sim send --dir "$net" --from +15550003001 --to +15550001000 --tpdu 04X
+expect_in "$err" "not an SMS-DELIVER TPDU in hex" "a TPDU not in hex"
 expect_status 1 "$m2mon" sim --dir "$net" --modem base=+15550009999
 expect_in "$err" "another simulator runs in" "a second simulator in the same DIR"
 expect_status 0 "$m2mon" sim fault --dir "$net" base reboot

@@ -80,6 +80,13 @@ static void cpms_test_lists_and_cnmi_ranges(void **state)
 	assert_int_equal(hi, 0);
 	assert_int_equal(at_iter_next_range(&it, &lo, &hi), 0);
 	assert_int_equal(lo, 2);
+	/* Found by fuzz_at_iter: a range upside down names no value. */
+	at_iter_init(&it, "1-0,3");
+	assert_int_equal(at_iter_next_range(&it, &lo, &hi), -EINVAL);
+	assert_int_equal(at_iter_next_int(&it, &lo), -EINVAL); /* unchanged: still at "1-0" */
+	assert_int_equal(at_iter_skip(&it), 0);
+	assert_int_equal(at_iter_next_range(&it, &lo, &hi), 0);
+	assert_int_equal(hi, 3);
 }
 
 static void bad_fields_are_refused_without_advancing(void **state)

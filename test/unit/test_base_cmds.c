@@ -139,6 +139,28 @@ static void strangers_get_nothing(void **state)
 	assert_int_equal(bfx_to(f, BOB, "ALARM #1"), 1);
 }
 
+/* A flash, a message-waiting and a type 0 "ACK" from the admin are kept, not acted on: the
+ * ladder climbs, nobody is answered (TS 23.038 4, TS 23.040 9.2.3.9). */
+static void an_ack_that_is_no_text_takes_nothing(void **state)
+{
+	struct bfx *f = *state;
+	bfx_event(f, 0, "T1", PROTO_LEVEL_HIGH, true, 94);
+	bfx_take(f);
+	assert_int_equal(bfx_pdu(f, "00040B915155003000F100106221202143000003C1E112"), 0);
+	assert_int_equal(bfx_pdu(f, "00040B915155003000F100C86221202143000003C1E112"), 0);
+	assert_int_equal(bfx_pdu(f, "00040B915155003000F140006221202143000003C1E112"), 0);
+	bfx_take(f);
+	assert_int_equal(f->n_out, 0);
+	assert_int_equal(bfx_events(f, STORE_EVENT_ACK, NULL), 0);
+	assert_int_equal(bfx_events(f, STORE_EVENT_OTHER, "no text (flash)"), 1);
+	assert_int_equal(bfx_events(f, STORE_EVENT_OTHER, "no text (waiting)"), 1);
+	assert_int_equal(bfx_events(f, STORE_EVENT_OTHER, "no text (type0)"), 1);
+	assert_int_equal(bfx_inbox_new(f), 0);
+	bfx_advance(f, 61 * 1000);
+	bfx_take(f);
+	assert_int_equal(bfx_to(f, BOB, "ALARM #1"), 1);
+}
+
 static void a_national_number_is_the_contact(void **state)
 {
 	struct bfx *f = *state;
@@ -308,6 +330,7 @@ int main(void)
 		T(who_and_help_by_role),
 		T(viewer_cannot_ack_or_set_and_operator_cannot_set),
 		T(strangers_get_nothing),
+		T(an_ack_that_is_no_text_takes_nothing),
 		T(a_national_number_is_the_contact),
 		T(read_is_relayed_and_answered),
 		T(set_is_relayed_confirmed_or_timed_out),

@@ -433,6 +433,13 @@ static void caps_and_names(void **state)
 		 "1\"; };\n"
 		 "modem = { device = \"/dev/x\"; };\n",
 		 "t.conf:2: base.name:", "GSM 7-bit");
+	/* A line break would forge a line in the log and in every text. */
+	load_bad("base = { " UNITS1 " contacts = ( " ALICE " );\nname = \"North\\nlevel=error x\"; };\n"
+		 "modem = { device = \"/dev/x\"; };\n",
+		 "t.conf:2: base.name:", "a control character");
+	load_bad("base = { " UNITS1 " name = \"North\";\ncontacts = ( { name = \"Al\\tice\"; number = "
+		 "\"+15550003001\"; role = \"admin\"; tier = 1; } ); };\nmodem = { device = \"/dev/x\"; };\n",
+		 "t.conf:2: base.contacts[0].name:", "a control character");
 	load_bad("base = { " UNITS1 " contacts = ( " ALICE " ); };\nmodem = { device = \"/dev/x\"; };\n",
 		 "t.conf:1: base.name: missing", NULL);
 }

@@ -412,6 +412,37 @@ static void bad_input_is_refused(void **state)
 	assert_null(sim_net_phone(f->net, "+15550001000"));
 }
 
+/* `sim send --spoof`: the unit modem's number as the sender, to the base; the unit's modem
+ * gets nothing (no copy, no status report). `--tpdu`: handed over byte for byte, to modems only. */
+static void a_spoofed_sender_and_a_raw_tpdu(void **state)
+{
+	struct fixture *f = *state;
+	start(f);
+	struct sim_net_send req = {.from = "+15550002001", .to = "+15550001000", .text = "forged"};
+	assert_int_equal(sim_net_send(f->net, &req, 0), -EPERM);
+	req.spoof = true;
+	assert_int_equal(sim_net_send(f->net, &req, 0), 1);
+	const uint8_t flash[] = {0x04, 0x0B, 0x91, 0x51, 0x55, 0x00, 0x30, 0x00, 0xF1, 0x00, 0x10,
+				 0x62, 0x21, 0x11, 0x00, 0x00, 0x00, 0x00, 0x02, 0xC8, 0x34};
+	struct sim_net_send raw = {
+		.from = "+15550003001", .to = "+15550001000", .tpdu = flash, .tpdu_len = sizeof(flash)};
+	assert_int_equal(sim_net_send(f->net, &raw, 0), 1);
+	run_until(f, 10000);
+	assert_int_equal(f->modem[0].n, 2);
+	assert_int_equal(f->modem[1].n, 0);
+	struct tsim_deliver d;
+	tsim_read_deliver(f->modem[0].tpdu[0], f->modem[0].len[0], &d);
+	assert_string_equal(d.from, "+15550002001");
+	assert_string_equal(d.text, "forged");
+	assert_int_equal(f->modem[0].len[1], sizeof(flash));
+	assert_memory_equal(f->modem[0].tpdu[1], flash, sizeof(flash));
+	raw.to = "+15550003001"; /* a handset */
+	assert_int_equal(sim_net_send(f->net, &raw, 0), -EINVAL);
+	raw.to = "+15550001000";
+	raw.tpdu_len = SIM_TPDU_MAX + 1;
+	assert_int_equal(sim_net_send(f->net, &raw, 0), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -428,6 +459,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(numbers_match_with_or_without_plus, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_modem_refusal_is_final, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_input_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_spoofed_sender_and_a_raw_tpdu, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

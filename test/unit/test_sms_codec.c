@@ -391,6 +391,43 @@ static void test_decode_8bit_as_hex(void **state)
 	assert_int_equal(d.text_len, 10);
 }
 
+/* What a DELIVER is besides text (TS 23.040 9.2.3.9, TS 23.038 4, TS 23.040 9.2.3.24): flash
+ * (class 0, in both DCS groups), 8-bit data, WAP push and another port, message waiting by
+ * DCS and by IEI 01, type 0. Class 1 and a concatenation header are still text. */
+static void test_decode_content(void **state)
+{
+	static const struct {
+		const char *hex;
+		int len;
+		enum sms_content content;
+		int port;
+	} cases[] = {
+		{"00040B915155003000F100006221202143000006536A905A9D02", 25, SMS_CONTENT_TEXT, 0},
+		{"00040B915155003000F100116221202143000006536A905A9D02", 25, SMS_CONTENT_TEXT, 0},
+		{"00440B915155003000F10000622120214300000D0500032A0201A6D420B53A05", 31, SMS_CONTENT_TEXT, 0},
+		{"00040B915155003000F100106221202143000006536A905A9D02", 25, SMS_CONTENT_FLASH, 0},
+		{"00040B915155003000F100F06221202143000006536A905A9D02", 25, SMS_CONTENT_FLASH, 0},
+		{"00040B915155003000F100046221202143000006535441545553", 25, SMS_CONTENT_DATA, 0},
+		{"00440B915155003000F10004622120214300000E0605040B8423F001060403AE81EA", 33, SMS_CONTENT_PORT,
+		 2948},
+		{"00440B915155003000F100F5622120214300000B040402E200535441545553", 30, SMS_CONTENT_PORT, 226},
+		{"00040B915155003000F100C86221202143000006536A905A9D02", 25, SMS_CONTENT_WAITING, 0},
+		{"00440B915155003000F10000622120214300000C04010280034CA9416A750A", 30, SMS_CONTENT_WAITING,
+		 0},
+		{"00040B915155003000F140006221202143000006536A905A9D02", 25, SMS_CONTENT_TYPE0, 0},
+	};
+	struct sms_decoded d;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		decode_ok(cases[i].hex, cases[i].len, &d);
+		assert_string_equal(sms_content_str(d.content), sms_content_str(cases[i].content));
+		assert_int_equal(d.port, cases[i].port);
+		assert_string_equal(d.number, "+15550003001");
+	}
+	assert_string_equal(d.text, "STATUS");
+}
+
 /* UCS-2 with a surrogate pair, part 1 of 3 with a 16-bit reference (9.2.3.24.8). */
 static void test_decode_ucs2_16bit_concat(void **state)
 {
@@ -696,6 +733,7 @@ int main(void)
 		cmocka_unit_test(test_decode_classic_example),
 		cmocka_unit_test(test_decode_time_zones),
 		cmocka_unit_test(test_decode_8bit_as_hex),
+		cmocka_unit_test(test_decode_content),
 		cmocka_unit_test(test_decode_ucs2_16bit_concat),
 		cmocka_unit_test(test_decode_concat_among_other_ies),
 		cmocka_unit_test(test_decode_concat_part_zero_ignored),
