@@ -162,8 +162,9 @@ static const struct {
 	const char *kind;
 	const char *arg; /* NULL: none */
 } fault_kinds[] = {
-	{"hang", "MS"},     {"garbage", NULL},  {"reboot", NULL}, {"no-network", "MS"},
-	{"sim-full", NULL}, {"drop-next", "N"}, {"delay", "MS"},
+	{"hang", "MS"},      {"garbage", NULL},  {"reboot", NULL}, {"no-network", "MS"},
+	{"sim-full", NULL},  {"drop-next", "N"}, {"delay", "MS"},  {"hang-prompt", "MS"},
+	{"hang-sent", "MS"}, {"unplug", "MS"},
 };
 
 int cmd_sim_fault(int argc, char **argv)
@@ -190,7 +191,8 @@ int cmd_sim_fault(int argc, char **argv)
 	if (k == n)
 		return cmd_usage_error(prog,
 				       "unknown KIND '%s': hang MS, garbage, reboot, no-network MS, "
-				       "sim-full, drop-next N or delay MS",
+				       "sim-full, drop-next N, delay MS, hang-prompt MS, hang-sent MS "
+				       "or unplug MS",
 				       kind);
 	long arg = 0;
 	int want = fault_kinds[k].arg ? 1 : 0;
