@@ -225,9 +225,13 @@ static json_t *handle_fault(struct sim_run *run, json_t *req)
 		sim_net_delay(run->net, i, (uint32_t)arg);
 	else if (k == 9)
 		sim_run_unplug(m, (uint32_t)arg);
+	else if (k == 10 && arg > 100)
+		return fail("loss is a percentage, 0 to 100, not %lld", (long long)arg);
+	else if (k == 10)
+		sim_net_loss(run->net, i, (uint32_t)arg);
 	else
 		return fail("unknown fault kind %s: hang, garbage, reboot, no-network, sim-full, "
-			    "hang-prompt, hang-sent, drop-next, delay or unplug",
+			    "hang-prompt, hang-sent, drop-next, delay, unplug or loss PCT (0 to 100)",
 			    kind);
 	sim_run_rearm_modem(m);
 	log_info("sim", "event=fault_injected modem=%s kind=%s arg=%lld", name, kind, (long long)arg);

@@ -191,8 +191,8 @@ int cmd_sim_fault(int argc, char **argv)
 	if (k == n)
 		return cmd_usage_error(prog,
 				       "unknown KIND '%s': hang MS, garbage, reboot, no-network MS, "
-				       "sim-full, drop-next N, delay MS, hang-prompt MS, hang-sent MS "
-				       "or unplug MS",
+				       "sim-full, drop-next N, delay MS, hang-prompt MS, hang-sent MS, "
+				       "unplug MS or loss PCT",
 				       kind);
 	long arg = 0;
 	int want = fault_kinds[k].arg ? 1 : 0;
