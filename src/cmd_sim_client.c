@@ -164,7 +164,7 @@ static const struct {
 } fault_kinds[] = {
 	{"hang", "MS"},      {"garbage", NULL},  {"reboot", NULL}, {"no-network", "MS"},
 	{"sim-full", NULL},  {"drop-next", "N"}, {"delay", "MS"},  {"hang-prompt", "MS"},
-	{"hang-sent", "MS"}, {"unplug", "MS"},
+	{"hang-sent", "MS"}, {"unplug", "MS"},   {"loss", "PCT"},
 };
 
 int cmd_sim_fault(int argc, char **argv)

@@ -22,7 +22,8 @@ static struct chaos_opts opts = {
 	.hang_ms = 3000,
 	.unplug_ms = 2000,
 	.phase_ms = 60000,
-	.loss = "0.1",
+	.loss = "0",
+	.unit_loss_pct = 10,
 	.dup = "0.1",
 	.reorder = "0.1",
 };
@@ -94,7 +95,8 @@ static void chaos_runs(void **state)
 
 static int usage(const char *prog)
 {
-	fprintf(stderr, "usage: %s M2MON [--long] [--runs N] [--seed S] [--nonet-ms MS]\n", prog);
+	fprintf(stderr, "usage: %s M2MON [--long] [--runs N] [--seed S] [--nonet-ms MS] [--network-loss P]\n",
+		prog);
 	return 2;
 }
 
@@ -124,6 +126,8 @@ int main(int argc, char **argv)
 			opts.seed = strtoull(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--nonet-ms") == 0 && i + 1 < argc)
 			opts.nonet_ms = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--network-loss") == 0 && i + 1 < argc)
+			opts.loss = argv[++i];
 		else
 			return usage(argv[0]);
 	}

@@ -23,6 +23,7 @@ struct chaos_opts {
 	const char *loss; /* the network's probabilities, as `m2mon sim` takes them */
 	const char *dup;
 	const char *reorder;
+	int unit_loss_pct; /* the unit modem's own loss (sim fault loss) */
 };
 
 struct chaos_counts {

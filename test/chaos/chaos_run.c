@@ -240,6 +240,25 @@ static void story(struct run *r)
 	}
 }
 
+/* The unit's resends scaled like the rest of the run (its defaults: 2 min doubling to 1 h). */
+static void unit_resend(const struct it_base *b)
+{
+	FILE *f = fopen(b->unit_conf, "r");
+	assert_non_null(f);
+	char text[8192];
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	const char *key = "heartbeat = \"10m\";";
+	char *at = strstr(text, key);
+	assert_non_null(at);
+	at += strlen(key);
+	char out[8400];
+	snprintf(out, sizeof(out), "%.*s resend = \"10s\"; resend_max = \"30s\";%s", (int)(at - text), text,
+		 at);
+	it_write_file(b->unit_conf, out);
+}
+
 static void start(struct run *r, const char *m2mon, uint64_t seed)
 {
 	char sim_seed[24];
@@ -262,7 +281,12 @@ bool chaos_run(const char *m2mon, const struct chaos_opts *o, uint64_t seed, str
 	start(r, m2mon, seed);
 	it_base_conf(&r->b, &r->sim, false, NULL, NULL);
 	it_base_unit_conf(&r->b, IT_BASE_NUMBER, "4.0", NULL);
+	unit_resend(&r->b);
 	it_base_start(&r->b);
+	char pct[16];
+	snprintf(pct, sizeof(pct), "%d", o->unit_loss_pct);
+	assert_int_equal(it_cli(&r->sim, "fault", (const char *const[]){"unit1", "loss", pct, NULL}, NULL, 0),
+			 0);
 	it_base_unit_start(&r->b);
 	story(r);
 	int sent = 0;

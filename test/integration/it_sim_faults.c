@@ -240,6 +240,9 @@ static void bad_fault_requests_are_usage_errors(void **state)
 		it_cli(&n->sim, "fault", (const char *const[]){"base", "reboot", "5", NULL}, NULL, 0), 2);
 	assert_int_equal(it_cli(&n->sim, "fault", (const char *const[]){"nobody", "reboot", NULL}, NULL, 0),
 			 1);
+	assert_int_equal(
+		it_cli(&n->sim, "fault", (const char *const[]){"base", "loss", "101", NULL}, NULL, 0), 1);
+	assert_int_equal(it_cli(&n->sim, "fault", (const char *const[]){"base", "unplug", NULL}, NULL, 0), 2);
 	assert_true(it_at_cmd(n->base, "AT", NULL, 0));
 }
 
