@@ -240,7 +240,8 @@ static void story(struct run *r)
 	}
 }
 
-/* The unit's resends scaled like the rest of the run (its defaults: 2 min doubling to 1 h). */
+/* The unit's resends and AT+CMGS bound scaled like the rest of the run (its defaults: 2 min
+ * doubling to 1 h, 2 min). */
 static void unit_resend(const struct it_base *b)
 {
 	FILE *f = fopen(b->unit_conf, "r");
@@ -254,8 +255,8 @@ static void unit_resend(const struct it_base *b)
 	assert_non_null(at);
 	at += strlen(key);
 	char out[8400];
-	snprintf(out, sizeof(out), "%.*s resend = \"10s\"; resend_max = \"30s\";%s", (int)(at - text), text,
-		 at);
+	snprintf(out, sizeof(out), "%.*s resend = \"10s\"; resend_max = \"30s\"; send_timeout = \"5s\";%s",
+		 (int)(at - text), text, at);
 	it_write_file(b->unit_conf, out);
 }
 
