@@ -240,24 +240,32 @@ static void story(struct run *r)
 	}
 }
 
-/* The unit's resends and AT+CMGS bound scaled like the rest of the run (its defaults: 2 min
- * doubling to 1 h, 2 min). */
-static void unit_resend(const struct it_base *b)
+/* Replaces the first `key` in the file at `path` with itself followed by `more`. */
+static void conf_add(const char *path, const char *key, const char *more)
 {
-	FILE *f = fopen(b->unit_conf, "r");
+	FILE *f = fopen(path, "r");
 	assert_non_null(f);
 	char text[8192];
 	size_t n = fread(text, 1, sizeof(text) - 1, f);
 	fclose(f);
 	text[n] = '\0';
-	const char *key = "heartbeat = \"10m\";";
 	char *at = strstr(text, key);
 	assert_non_null(at);
 	at += strlen(key);
 	char out[8400];
-	snprintf(out, sizeof(out), "%.*s resend = \"10s\"; resend_max = \"30s\"; send_timeout = \"5s\";%s",
-		 (int)(at - text), text, at);
-	it_write_file(b->unit_conf, out);
+	snprintf(out, sizeof(out), "%.*s %s%s", (int)(at - text), text, more, at);
+	it_write_file(path, out);
+}
+
+/* The daemons' slow timers scaled like the rest of the run: the unit's resends and AT+CMGS
+ * bound (its defaults: 2 min doubling to 1 h, 2 min), both modems' status poll (1 min),
+ * which is how a module without a storage-full line is found full. */
+static void scale(const struct it_base *b)
+{
+	conf_add(b->unit_conf, "heartbeat = \"10m\";",
+		 "resend = \"10s\"; resend_max = \"30s\"; send_timeout = \"5s\";");
+	conf_add(b->unit_conf, "profile = \"generic\";", "status_poll_s = 5;");
+	conf_add(b->conf, "status_reports = true;", "status_poll_s = 5;");
 }
 
 static void start(struct run *r, const char *m2mon, uint64_t seed)
@@ -282,7 +290,7 @@ bool chaos_run(const char *m2mon, const struct chaos_opts *o, uint64_t seed, str
 	start(r, m2mon, seed);
 	it_base_conf(&r->b, &r->sim, false, NULL, NULL);
 	it_base_unit_conf(&r->b, IT_BASE_NUMBER, "4.0", NULL);
-	unit_resend(&r->b);
+	scale(&r->b);
 	it_base_start(&r->b);
 	char pct[16];
 	snprintf(pct, sizeof(pct), "%d", o->unit_loss_pct);
