@@ -131,7 +131,7 @@ int main(int argc, char **argv)
 		else
 			return usage(argv[0]);
 	}
-	if (opts.runs < 1 || opts.nonet_ms < 1)
+	if (opts.runs < 1 || opts.nonet_ms < 1 || opts.cycles > 16)
 		return usage(argv[0]);
 	assert_int_equal(proto_init(), 0);
 	const struct CMUnitTest tests[] = {cmocka_unit_test(chaos_runs)};

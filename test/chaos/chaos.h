@@ -65,9 +65,14 @@ void chaos_dues(int id, struct chaos_due out[CHAOS_DUES]);
 /* True when `due` reached its phone (DIR/sms.jsonl: delivered, from the base's number). */
 bool chaos_due_met(const struct it_base *b, const struct chaos_due *due);
 
-/* Fills delivered/lost/duplicated/dup_* and net_lost of `c` for `cycles` incidents from
- * the record and the base's outbox (its SQLite file). */
-void chaos_count(const struct it_base *b, int first_incident, int cycles, struct chaos_counts *c);
+/* The smallest id above `after` of an incident of WH1/T1 the base texted an ALARM about (a
+ * base's own alarms, MODEM DEAD among them, take ids too), or 0 when there is none yet. */
+int chaos_incident_after(const struct it_base *b, int after);
+
+/* Fills delivered/lost/duplicated/dup_* and net_lost of `c` for the `n` incidents in `ids`
+ * (0: a story whose alarm never reached anybody, all its nine lost) from the record and the
+ * base's outbox (its SQLite file). */
+void chaos_count(const struct it_base *b, const int *ids, int n, struct chaos_counts *c);
 
 /* ALARM messages the unit sent (distinct seqs, whatever the network did with them). */
 int chaos_unit_alarms(const struct it_base *b);

@@ -187,13 +187,31 @@ static void duplicates(const struct it_base *b, const struct recs *rs, struct ch
 	sqlite3_close(db);
 }
 
-void chaos_count(const struct it_base *b, int first_incident, int cycles, struct chaos_counts *c)
+int chaos_incident_after(const struct it_base *b, int after)
 {
 	struct recs rs;
 	load(b, &rs);
-	for (int k = 0; k < cycles; k++) {
+	int best = 0;
+	for (size_t i = 0; i < rs.n; i++) {
+		const char *at = strstr(rs.r[i].text, "ALARM #");
+		if (!is_base_text(&rs.r[i]) || !at)
+			continue;
+		char *end = NULL;
+		long id = strtol(at + strlen("ALARM #"), &end, 10);
+		if (end && strncmp(end, " WH1/T1", 7) == 0 && id > after && (!best || id < best))
+			best = (int)id;
+	}
+	unload(&rs);
+	return best;
+}
+
+void chaos_count(const struct it_base *b, const int *ids, int n, struct chaos_counts *c)
+{
+	struct recs rs;
+	load(b, &rs);
+	for (int k = 0; k < n; k++) {
 		struct chaos_due d[CHAOS_DUES];
-		chaos_dues(first_incident + k, d);
+		chaos_dues(ids[k] > 0 ? ids[k] : 1000000 + k, d);
 		for (int i = 0; i < CHAOS_DUES; i++) {
 			c->expected++;
 			if (met(&rs, &d[i])) {

@@ -63,7 +63,7 @@ struct run {
 	const struct chaos_opts *o;
 	struct fault plan[K_COUNT];
 	struct chaos_counts *c;
-	char sms_path[400];
+	int ids[16]; /* each story's incident */
 	int ack_tries;
 };
 
@@ -174,17 +174,23 @@ static void modem_faults(struct run *r, int step)
 	}
 }
 
-static bool all_met(const struct run *r, const struct chaos_due *d, int n)
+struct dues {
+	const struct chaos_due *d;
+	int n;
+};
+
+static bool all_met(struct run *r, void *ctx)
 {
-	for (int i = 0; i < n; i++)
-		if (!chaos_due_met(&r->b, &d[i]))
+	const struct dues *w = ctx;
+	for (int i = 0; i < w->n; i++)
+		if (!chaos_due_met(&r->b, &w->d[i]))
 			return false;
 	return true;
 }
 
-/* Waits until every one of `d` reached its phone or `bound_ms` passed, firing the kills on
- * the way; woken by each write to the daemons' logs and to the network's record. */
-static bool await(struct run *r, const struct chaos_due *d, int n, int bound_ms)
+/* Waits until `done` says so or `bound_ms` passed, firing the kills on the way; woken by each
+ * write to the daemons' logs and to the network's record. */
+static bool await_until(struct run *r, bool (*done)(struct run *r, void *ctx), void *ctx, int bound_ms)
 {
 	int in = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	assert_true(in >= 0);
@@ -194,7 +200,7 @@ static bool await(struct run *r, const struct chaos_due *d, int n, int bound_ms)
 	bool met;
 	for (;;) {
 		kills(r);
-		if ((met = all_met(r, d, n)))
+		if ((met = done(r, ctx)))
 			break;
 		int64_t left = deadline - mono_ms();
 		struct pollfd p = {.fd = in, .events = POLLIN};
@@ -206,6 +212,22 @@ static bool await(struct run *r, const struct chaos_due *d, int n, int bound_ms)
 	}
 	close(in);
 	return met;
+}
+
+static bool await(struct run *r, const struct chaos_due *d, int n, int bound_ms)
+{
+	struct dues w = {d, n};
+	return await_until(r, all_met, &w, bound_ms);
+}
+
+struct incident {
+	int after, id;
+};
+
+static bool incident_texted(struct run *r, void *ctx)
+{
+	struct incident *inc = ctx;
+	return (inc->id = chaos_incident_after(&r->b, inc->after)) > 0;
 }
 
 /* Bob ACKs the incident; like a person who sees no answer, he sends it again now and then. */
@@ -225,14 +247,20 @@ static void ack(struct run *r, int id, const struct chaos_due *d)
 
 static void story(struct run *r)
 {
+	int last = 0;
 	for (int k = 0; k < r->o->cycles; k++) {
 		struct chaos_due d[CHAOS_DUES];
-		chaos_dues(k + 1, d);
 		modem_faults(r, 4 * k);
 		it_base_probe(&r->b, "9.4");
+		struct incident inc = {last, 0};
+		await_until(r, incident_texted, &inc, r->o->phase_ms);
+		r->ids[k] = inc.id;
+		if (inc.id)
+			last = inc.id;
+		chaos_dues(inc.id ? inc.id : 1000000 + k, d);
 		await(r, &d[0], 3, r->o->phase_ms);
 		modem_faults(r, 4 * k + 1);
-		ack(r, k + 1, d);
+		ack(r, inc.id ? inc.id : 1000000 + k, d);
 		modem_faults(r, 4 * k + 2);
 		it_base_probe(&r->b, "4.0");
 		await(r, &d[6], 3, r->o->phase_ms);
@@ -305,7 +333,7 @@ bool chaos_run(const char *m2mon, const struct chaos_opts *o, uint64_t seed, str
 	c->integrity_bad += !chaos_integrity(r->b.db, true);
 	c->integrity_bad += !chaos_integrity(r->b.unit_db, false);
 	c->alarms = chaos_unit_alarms(&r->b);
-	chaos_count(&r->b, 1, o->cycles, c);
+	chaos_count(&r->b, r->ids, o->cycles, c);
 	c->lost += c->inbound_lost;
 	c->ms = mono_ms() - t0;
 	bool ok = c->lost == 0 && c->dup_beyond == 0 && c->integrity_bad == 0;
