@@ -135,6 +135,8 @@ struct modem {
 	uint64_t state_timer_ms; /* UINT64_MAX: none */
 	uint64_t state_since_ms;
 	enum modem_rung rung;
+	uint32_t dead_wait_ms; /* the next reopen while dead, doubling up to timing.dead_retry_ms;
+				  0: the first, until the modem is healthy again */
 	int probe_tries;
 	int sim_busy_tries;
 	bool pin_refused; /* the SIM refused the configured PIN: it is never sent again */

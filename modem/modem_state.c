@@ -13,6 +13,7 @@
 #define REG_POLL_MS      5000
 #define SIM_BUSY_TRIES   10
 #define SIM_BUSY_WAIT_MS 2000
+#define DEAD_FIRST_MS    1000
 
 static uint32_t no_wait(const struct modem *m)
 {
@@ -25,9 +26,18 @@ static uint32_t boot_wait(const struct modem *m)
 	return m->profile->boot_ms;
 }
 
+/* A USB modem replugged is back within seconds: the first reopen comes soon, and each one
+ * that fails waits twice as long, up to the retry period. */
 static uint32_t dead_wait(const struct modem *m)
 {
-	return m->timing.dead_retry_ms;
+	uint32_t first = DEAD_FIRST_MS < m->timing.dead_retry_ms ? DEAD_FIRST_MS : m->timing.dead_retry_ms;
+	return m->dead_wait_ms ? m->dead_wait_ms : first;
+}
+
+static void dead_backoff(struct modem *m)
+{
+	uint32_t next = dead_wait(m) * 2;
+	m->dead_wait_ms = next < m->timing.dead_retry_ms ? next : m->timing.dead_retry_ms;
 }
 
 static const struct rung_row {
@@ -46,8 +56,8 @@ static const struct rung_row {
 	[MODEM_RUNG_REOPEN] = {"recover", LOG_LEVEL_ERROR, MODEM_STATE_REOPENING, no_wait,
 			       "check the USB cable and that no other program uses the port"},
 	[MODEM_RUNG_DEAD] = {"modem_dead", LOG_LEVEL_ERROR, MODEM_STATE_DEAD, dead_wait,
-			     "power-cycle the modem or replug it; m2mon retries the port every wait_s "
-			     "seconds and recovers by itself when it answers"},
+			     "power-cycle the modem or replug it; m2mon retries the port after wait_s "
+			     "seconds, then less often, and recovers by itself when it answers"},
 };
 
 const char *modem_rung_str(enum modem_rung rung)
@@ -349,6 +359,7 @@ static void on_ready(struct modem *m, enum modem_event ev)
 		if (m->rung != MODEM_RUNG_HEALTHY)
 			log_info("modem", "event=recovered from=%s", modem_rung_str(m->rung));
 		m->rung = MODEM_RUNG_HEALTHY;
+		m->dead_wait_ms = 0;
 		break;
 	case MODEM_EV_PORT_OPENED:
 	case MODEM_EV_PORT_FAILED:
@@ -388,6 +399,7 @@ static void on_sim_locked(struct modem *m, enum modem_event ev)
 static void on_dead(struct modem *m, enum modem_event ev)
 {
 	if (ev == MODEM_EV_TIMER && m->hooks.reopen_port) {
+		dead_backoff(m);
 		modem_set_timer(m, dead_wait(m));
 		m->hooks.reopen_port(m->user_data);
 	} else if (ev == MODEM_EV_PORT_OPENED) {

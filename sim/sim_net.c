@@ -42,6 +42,7 @@ struct item {
 struct modem_state {
 	uint32_t drop_next;
 	uint32_t delay_ms;
+	uint32_t loss_pct;
 };
 
 struct sim_net {
@@ -210,7 +211,7 @@ static int accept_sms(struct sim_net *net, struct item *it, uint64_t now_ms)
 	if (ms && ms->drop_next > 0) {
 		ms->drop_next--;
 		it->faults |= SIM_NET_F_DROP_NEXT;
-	} else if (loss < net->s.loss) {
+	} else if (loss < net->s.loss || (ms && loss * 100 < ms->loss_pct)) {
 		it->faults |= SIM_NET_F_LOSS;
 	}
 	if (it->faults & (SIM_NET_F_DROP_NEXT | SIM_NET_F_LOSS)) {
@@ -343,6 +344,11 @@ void sim_net_drop_next(struct sim_net *net, int modem, uint32_t n)
 void sim_net_delay(struct sim_net *net, int modem, uint32_t ms)
 {
 	net->modems[modem].delay_ms = ms;
+}
+
+void sim_net_loss(struct sim_net *net, int modem, uint32_t pct)
+{
+	net->modems[modem].loss_pct = pct > 100 ? 100 : pct;
 }
 
 uint64_t sim_net_next_deadline(const struct sim_net *net)

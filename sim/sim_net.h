@@ -109,9 +109,11 @@ struct sim_net_send {
 int sim_net_send(struct sim_net *net, const struct sim_net_send *req, uint64_t now_ms);
 
 /* Per-modem network faults: the next `n` SMS from modem `modem` are lost; every SMS from it
- * takes `ms` more (0 clears). */
+ * takes `ms` more (0 clears); each SMS from it is lost with probability `pct` percent (0
+ * clears; drawn from the seeded loss draw, so a --seed repeats it). */
 void sim_net_drop_next(struct sim_net *net, int modem, uint32_t n);
 void sim_net_delay(struct sim_net *net, int modem, uint32_t ms);
+void sim_net_loss(struct sim_net *net, int modem, uint32_t pct);
 
 /* The earliest now_ms at which sim_net_tick() has work, or UINT64_MAX. */
 uint64_t sim_net_next_deadline(const struct sim_net *net);

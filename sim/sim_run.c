@@ -62,7 +62,8 @@ void sim_run_rearm_net(struct sim_run *run)
 static void modem_write(void *user, const void *buf, size_t len)
 {
 	struct run_modem *m = user;
-	sim_line_write(m->line, buf, len);
+	if (m->line)
+		sim_line_write(m->line, buf, len);
 }
 
 static int modem_submit(void *user, const uint8_t *tpdu, size_t len, uint8_t mr)
@@ -167,7 +168,9 @@ static void shutdown_run(struct sim_run *run)
 		return;
 	for (int i = 0; i < run->n_open; i++) {
 		sim_line_close(run->modems[i].line);
+		run->modems[i].line = NULL;
 		uv_close((uv_handle_t *)&run->modems[i].timer, on_closed_nothing);
+		uv_close((uv_handle_t *)&run->modems[i].replug, on_closed_nothing);
 	}
 	uv_close((uv_handle_t *)&run->net_timer, on_closed_nothing);
 	uv_close((uv_handle_t *)&run->sig_term, on_closed_nothing);
@@ -181,22 +184,57 @@ static void on_signal(uv_signal_t *h, int signum)
 	shutdown_run(run);
 }
 
+/* The modem's PTY behind DIR/NAME.tty. */
+static int open_line(struct run_modem *m)
+{
+	struct sim_run *run = m->run;
+	const struct sim_modem_settings *ms = &run->s.modems[m->index];
+	char link[4200];
+	snprintf(link, sizeof(link), "%s/%s.tty", run->dir, ms->name);
+	int rc = sim_line_open(&run->loop, link, run->s.baud, line_input, m, &m->line);
+	if (rc < 0)
+		log_error("sim",
+			  "event=pty_failed modem=%s link=%s err=\"%s\" what_to_do=\"check that "
+			  "DIR is writable and /dev/pts is mounted\"",
+			  ms->name, link, strerror(-rc));
+	return rc;
+}
+
+static void on_replug(uv_timer_t *t)
+{
+	struct run_modem *m = t->data;
+	const char *name = m->run->s.modems[m->index].name;
+	if (m->run->stopping || m->line)
+		return;
+	if (open_line(m) < 0) {
+		uv_timer_start(&m->replug, on_replug, NET_RETRY_MS, 0);
+		return;
+	}
+	log_info("sim", "event=replugged modem=%s tty=%s", name, sim_line_tty(m->line));
+	vmodem_power_on(m->vm, now_ms(m->run));
+	sim_run_rearm_modem(m);
+}
+
+void sim_run_unplug(struct run_modem *m, uint32_t ms)
+{
+	if (m->line) {
+		sim_line_close(m->line); /* the link goes now, the PTY once libuv lets it */
+		m->line = NULL;
+		vmodem_power_off(m->vm, now_ms(m->run));
+	}
+	log_info("sim", "event=unplugged modem=%s replug_ms=%u", m->run->s.modems[m->index].name, ms);
+	uv_timer_start(&m->replug, on_replug, ms, 0);
+}
+
 static int open_modem(struct sim_run *run, int i)
 {
 	struct run_modem *m = &run->modems[i];
 	const struct sim_modem_settings *ms = &run->s.modems[i];
 	m->run = run;
 	m->index = i;
-	char link[4200];
-	snprintf(link, sizeof(link), "%s/%s.tty", run->dir, ms->name);
-	int rc = sim_line_open(&run->loop, link, run->s.baud, line_input, m, &m->line);
-	if (rc < 0) {
-		log_error("sim",
-			  "event=pty_failed modem=%s link=%s err=\"%s\" what_to_do=\"check that "
-			  "DIR is writable and /dev/pts is mounted\"",
-			  ms->name, link, strerror(-rc));
+	int rc = open_line(m);
+	if (rc < 0)
 		return rc;
-	}
 	struct timeval tv;
 	gettimeofday(&tv, NULL);
 	struct vmodem_config cfg = {
@@ -215,10 +253,11 @@ static int open_modem(struct sim_run *run, int i)
 		return -ENOMEM;
 	}
 	uv_timer_init(&run->loop, &m->timer);
-	m->timer.data = m;
+	uv_timer_init(&run->loop, &m->replug);
+	m->timer.data = m->replug.data = m;
 	run->n_open++;
-	log_info("sim", "event=modem_ready modem=%s number=%s tty=%s link=%s", ms->name, ms->number,
-		 sim_line_tty(m->line), link);
+	log_info("sim", "event=modem_ready modem=%s number=%s tty=%s link=%s/%s.tty", ms->name, ms->number,
+		 sim_line_tty(m->line), run->dir, ms->name);
 	return 0;
 }
 

@@ -221,8 +221,9 @@ void sim_run_ctl_closed(void *user, struct sim_ctl_conn *conn)
 	}
 }
 
-static const char *const fault_kinds[] = {"hang",     "garbage",   "reboot", "no-network",
-					  "sim-full", "drop-next", "delay",  NULL};
+static const char *const fault_kinds[] = {"hang",     "garbage",     "reboot",    "no-network",
+					  "sim-full", "hang-prompt", "hang-sent", "drop-next",
+					  "delay",    "unplug",      NULL};
 
 static json_t *handle_fault(struct sim_run *run, json_t *req)
 {
@@ -239,18 +240,25 @@ static json_t *handle_fault(struct sim_run *run, json_t *req)
 		k++;
 	uint64_t now = uv_now(&run->loop);
 	struct run_modem *m = &run->modems[i];
-	static const enum vmodem_fault vm_kind[] = {VMODEM_FAULT_HANG, VMODEM_FAULT_GARBAGE,
-						    VMODEM_FAULT_REBOOT, VMODEM_FAULT_NO_NETWORK,
-						    VMODEM_FAULT_SIM_FULL};
-	if (k < 5)
+	static const enum vmodem_fault vm_kind[] = {VMODEM_FAULT_HANG,     VMODEM_FAULT_GARBAGE,
+						    VMODEM_FAULT_REBOOT,   VMODEM_FAULT_NO_NETWORK,
+						    VMODEM_FAULT_SIM_FULL, VMODEM_FAULT_HANG_PROMPT,
+						    VMODEM_FAULT_HANG_SENT};
+	if (k < 7)
 		vmodem_fault(m->vm, vm_kind[k], (uint32_t)arg, now);
-	else if (k == 5)
+	else if (k == 7)
 		sim_net_drop_next(run->net, i, (uint32_t)arg);
-	else if (k == 6)
+	else if (k == 8)
 		sim_net_delay(run->net, i, (uint32_t)arg);
+	else if (k == 9)
+		sim_run_unplug(m, (uint32_t)arg);
+	else if (k == 10 && arg > 100)
+		return fail("loss is a percentage, 0 to 100, not %lld", (long long)arg);
+	else if (k == 10)
+		sim_net_loss(run->net, i, (uint32_t)arg);
 	else
 		return fail("unknown fault kind %s: hang, garbage, reboot, no-network, sim-full, "
-			    "drop-next or delay",
+			    "hang-prompt, hang-sent, drop-next, delay, unplug or loss PCT (0 to 100)",
 			    kind);
 	sim_run_rearm_modem(m);
 	log_info("sim", "event=fault_injected modem=%s kind=%s arg=%lld", name, kind, (long long)arg);

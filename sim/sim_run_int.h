@@ -19,8 +19,9 @@ struct run_modem {
 	struct sim_run *run;
 	int index;
 	struct vmodem *vm;
-	struct sim_line *line;
+	struct sim_line *line; /* NULL while unplugged */
 	uv_timer_t timer;
+	uv_timer_t replug; /* the end of an unplug fault */
 };
 
 /* A request answered later: `inbox` waiting for messages to arrive, or `drain` waiting for
@@ -56,6 +57,11 @@ struct sim_run {
 	bool handles_init; /* net timer and signal handles exist */
 	bool stopping;
 };
+
+/* The `unplug` fault: the modem's link and PTY vanish (its client reads EIO, a reopen finds
+ * no port) and the module loses power; after `ms`, a new PTY behind the same link, and the
+ * module boots again. An unplug while unplugged moves the replug. */
+void sim_run_unplug(struct run_modem *m, uint32_t ms);
 
 /* Re-arms the timers after anything that may have changed a deadline. */
 void sim_run_rearm_modem(struct run_modem *m);

@@ -127,6 +127,23 @@ void vmodem_power_on(struct vmodem *vm, uint64_t now_ms)
 	boot_done(vm);
 }
 
+void vmodem_power_off(struct vmodem *vm, uint64_t now_ms)
+{
+	vm->now_ms = now_ms;
+	vm->powered = false;
+	vm->boot_until = vm->hang_until = vm->nonet_until = 0;
+	vmodem_notify_reset(vm);
+	volatile_defaults(vm);
+	vmodem_update(vm, now_ms);
+	log_info("vmodem", "event=power_off modem=%s stored_kept=1", vm->name);
+}
+
+void vmodem_hang_start(struct vmodem *vm, uint32_t ms, const char *at)
+{
+	vm->hang_until = vm->now_ms + (ms ? ms : 1);
+	log_info("vmodem", "event=hang_start modem=%s at=%s ms=%u", vm->name, at, ms);
+}
+
 void vmodem_reboot(struct vmodem *vm)
 {
 	vm->boot_until = vm->now_ms + (vm->model->boot_ms ? vm->model->boot_ms : 1);
@@ -183,6 +200,8 @@ void vmodem_update(struct vmodem *vm, uint64_t now_ms)
 	if (vm->hang_until && now_ms >= vm->hang_until) {
 		vm->hang_until = 0;
 		vmodem_line_reset(vm);
+		if (vmodem_link_reserved(vm))
+			vm->in = VM_IN_COMMAND; /* the text entered before the hang is lost */
 		log_info("vmodem", "event=hang_end modem=%s", vm->name);
 	}
 	if (vm->nonet_until && now_ms >= vm->nonet_until) {
@@ -244,6 +263,10 @@ const char *vmodem_fault_str(enum vmodem_fault kind)
 		return "no-network";
 	case VMODEM_FAULT_SIM_FULL:
 		return "sim-full";
+	case VMODEM_FAULT_HANG_PROMPT:
+		return "hang-prompt";
+	case VMODEM_FAULT_HANG_SENT:
+		return "hang-sent";
 	}
 	return "unknown";
 }
@@ -269,6 +292,12 @@ void vmodem_fault(struct vmodem *vm, enum vmodem_fault kind, uint32_t arg_ms, ui
 		break;
 	case VMODEM_FAULT_SIM_FULL:
 		vmodem_store_fill(vm);
+		break;
+	case VMODEM_FAULT_HANG_PROMPT:
+		vm->hang_prompt_ms = arg_ms ? arg_ms : 1;
+		break;
+	case VMODEM_FAULT_HANG_SENT:
+		vm->hang_sent_ms = arg_ms ? arg_ms : 1;
 		break;
 	}
 }

@@ -52,8 +52,14 @@ struct vmodem *vmodem_new(const struct vmodem_config *cfg, const struct vmodem_h
 void vmodem_free(struct vmodem *vm);
 
 /* Power-on: prints the boot URCs of its model (e.g. RDY, +CPIN: READY or SIM PIN) and starts
- * with echo on, like a real module. Call once after vmodem_new(). */
+ * with echo on, like a real module. Call once after vmodem_new(), and after each
+ * vmodem_power_off(). */
 void vmodem_power_on(struct vmodem *vm, uint64_t now_ms);
+
+/* Power lost (a USB module unplugged): the module writes nothing, is off the network
+ * (vmodem_deliver answers -ENETDOWN) and forgets its volatile state, as at a reboot; the SIM
+ * keeps its messages. vmodem_power_on() brings it back. */
+void vmodem_power_off(struct vmodem *vm, uint64_t now_ms);
 
 /* Bytes the client wrote to the serial line (any split: one byte per call works). */
 void vmodem_input(struct vmodem *vm, const void *buf, size_t len, uint64_t now_ms);
@@ -73,11 +79,16 @@ int vmodem_deliver(struct vmodem *vm, const uint8_t *tpdu, size_t len, uint64_t 
 int vmodem_status_report(struct vmodem *vm, const uint8_t *tpdu, size_t len, uint64_t now_ms);
 
 enum vmodem_fault {
-	VMODEM_FAULT_HANG,       /* arg_ms: reads and ignores input for that long, answers nothing */
-	VMODEM_FAULT_GARBAGE,    /* stray bytes in the next reply */
-	VMODEM_FAULT_REBOOT,     /* drops volatile state (echo, CNMI, CMGF, ...) and prints boot URCs */
-	VMODEM_FAULT_NO_NETWORK, /* arg_ms: unregistered for that long (+CREG: 0/2 URCs when enabled) */
-	VMODEM_FAULT_SIM_FULL,   /* every storage slot is taken until messages are deleted */
+	VMODEM_FAULT_HANG,        /* arg_ms: reads and ignores input for that long, answers nothing */
+	VMODEM_FAULT_GARBAGE,     /* stray bytes in the next reply */
+	VMODEM_FAULT_REBOOT,      /* drops volatile state (echo, CNMI, CMGF, ...) and prints boot URCs */
+	VMODEM_FAULT_NO_NETWORK,  /* arg_ms: unregistered for that long (+CREG: 0/2 URCs when enabled) */
+	VMODEM_FAULT_SIM_FULL,    /* every storage slot is taken until messages are deleted */
+	VMODEM_FAULT_HANG_PROMPT, /* arg_ms: the next AT+CMGS shows its prompt, then the module
+				     hangs for that long (the text entered is lost) */
+	VMODEM_FAULT_HANG_SENT,   /* arg_ms: the next AT+CMGS hands its SMS to the network, then
+				     the module hangs for that long without answering +CMGS: the
+				     client cannot know that the SMS went */
 };
 const char *vmodem_fault_str(enum vmodem_fault kind);
 

@@ -177,6 +177,8 @@ struct vmodem {
 
 	/* faults and timers; 0 = not pending */
 	uint64_t hang_until;
+	uint32_t hang_prompt_ms; /* armed: the next AT+CMGS prompt hangs the module that long */
+	uint32_t hang_sent_ms;   /* armed: the next SMS handed to the network does */
 	uint64_t nonet_until;
 	uint64_t boot_until;
 	uint64_t reg_at;
@@ -267,6 +269,8 @@ bool vmodem_radio_on(const struct vmodem *vm);
 void vmodem_sim_unlocked(struct vmodem *vm);
 /* Forgets volatile state and goes silent for the model's boot time (+CFUN=1,1, the fault). */
 void vmodem_reboot(struct vmodem *vm);
+/* The module stops answering for `ms` from now (`at`: where, for the log). */
+void vmodem_hang_start(struct vmodem *vm, uint32_t ms, const char *at);
 
 /* vmodem_store.c */
 /* Allocates `slots` empty slots in each of SM, ME and SR. Returns 0 or -ENOMEM. */

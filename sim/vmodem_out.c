@@ -172,6 +172,10 @@ void vmodem_final(struct vmodem *vm, struct vm_result res)
 void vmodem_prompt(struct vmodem *vm)
 {
 	vmodem_write(vm, "\r\n> ", 4);
+	if (vm->hang_prompt_ms) {
+		vmodem_hang_start(vm, vm->hang_prompt_ms, "prompt");
+		vm->hang_prompt_ms = 0;
+	}
 }
 
 void vmodem_urc(struct vmodem *vm, const char *fmt, ...)

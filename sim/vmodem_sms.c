@@ -196,6 +196,10 @@ static struct vm_result hand_to_network(struct vmodem *vm, const uint8_t *tpdu, 
 		return vm_cms(err);
 	}
 	log_debug("vmodem", "event=sent modem=%s mr=%u len=%zu", vm->name, mr, len);
+	if (vm->hang_sent_ms) {
+		vmodem_hang_start(vm, vm->hang_sent_ms, "sent"); /* the answer below is never written */
+		vm->hang_sent_ms = 0;
+	}
 	vmodem_info(vm, "+CMGS: %u", mr);
 	return vm_ok();
 }

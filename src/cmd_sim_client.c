@@ -178,8 +178,9 @@ static const struct {
 	const char *kind;
 	const char *arg; /* NULL: none */
 } fault_kinds[] = {
-	{"hang", "MS"},     {"garbage", NULL},  {"reboot", NULL}, {"no-network", "MS"},
-	{"sim-full", NULL}, {"drop-next", "N"}, {"delay", "MS"},
+	{"hang", "MS"},      {"garbage", NULL},  {"reboot", NULL}, {"no-network", "MS"},
+	{"sim-full", NULL},  {"drop-next", "N"}, {"delay", "MS"},  {"hang-prompt", "MS"},
+	{"hang-sent", "MS"}, {"unplug", "MS"},   {"loss", "PCT"},
 };
 
 int cmd_sim_fault(int argc, char **argv)
@@ -206,7 +207,8 @@ int cmd_sim_fault(int argc, char **argv)
 	if (k == n)
 		return cmd_usage_error(prog,
 				       "unknown KIND '%s': hang MS, garbage, reboot, no-network MS, "
-				       "sim-full, drop-next N or delay MS",
+				       "sim-full, drop-next N, delay MS, hang-prompt MS, hang-sent MS, "
+				       "unplug MS or loss PCT",
 				       kind);
 	long arg = 0;
 	int want = fault_kinds[k].arg ? 1 : 0;

@@ -85,6 +85,7 @@ struct unit_settings {
 	uint32_t heartbeat_s;             /* a heartbeat when nothing else went out for this long */
 	uint32_t resend_s;                /* first resend of a message no receipt covered... */
 	uint32_t resend_max_s;            /* ...doubling up to this (>= resend_s) */
+	uint32_t send_timeout_s;          /* the modem's AT+CMGS answer: past it the send may have gone */
 	uint32_t fallback_after_s;        /* no receipt for this long: alarms go to fallback_numbers */
 	char fallback_numbers[M2_CONFIG_FALLBACK_MAX][M2_CONFIG_NUMBER_MAX]; /* none of them a base number */
 	int n_fallback_numbers;

@@ -256,6 +256,8 @@ static const struct cfg_field unit_fields[] = {
 	DUR("resend", U, resend_s, false, 1, 86400, "2m",
 	    "a message no receipt covered is sent again after this, then after twice as long..."),
 	DUR("resend_max", U, resend_max_s, false, 1, 7 * 86400, "1h", "...up to this"),
+	DUR("send_timeout", U, send_timeout_s, false, 5, 600, "2m",
+	    "how long the modem has to confirm a text before it counts as maybe sent (sent again)"),
 	DUR("fallback_after", U, fallback_after_s, false, 1, 7 * 86400, "15m",
 	    "no receipt from the base for this long: alarms also go to fallback_numbers"),
 	ARRAY("fallback_numbers", NULL, U, fallback_numbers, n_fallback_numbers, 0, number_elem,

@@ -210,7 +210,10 @@ static int start(struct unit *u)
 	if ((rc = unit_rx_init(u)) < 0)
 		return rc;
 	struct modem_hooks hooks = {.state_changed = on_state, .sms_received = on_sms};
-	u->link = modem_link_new(u->loop, &u->set->modem, NULL, &hooks, u);
+	struct modem_timing timing;
+	modem_timing_defaults(&u->set->modem, &timing);
+	timing.send_ms = u->set->send_timeout_s * 1000;
+	u->link = modem_link_new(u->loop, &u->set->modem, &timing, &hooks, u);
 	if (!u->link)
 		return -ENOMEM;
 	if ((rc = unit_sample_init(u)) < 0)

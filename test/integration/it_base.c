@@ -166,11 +166,10 @@ bool it_base_wait(const struct it_base *b, const char *const *needles, int count
 	return wait_lines(b->log, needles, count);
 }
 
-void it_base_start(struct it_base *b)
+void it_base_spawn(struct it_base *b)
 {
 	const char *started[] = {"event=started", NULL};
 	int before = it_base_count(b, started);
-	int ready_before = it_base_count(b, (const char *const[]){"event=modem_state", "to=ready", NULL});
 	pid_t parent = getpid();
 	b->pid = fork();
 	assert_true(b->pid >= 0);
@@ -189,6 +188,12 @@ void it_base_start(struct it_base *b)
 	b->starts++;
 	if (!it_base_wait(b, started, before + 1))
 		fail_msg("m2mon base did not start (see %s)", b->log);
+}
+
+void it_base_start(struct it_base *b)
+{
+	int ready_before = it_base_count(b, (const char *const[]){"event=modem_state", "to=ready", NULL});
+	it_base_spawn(b);
 	int modems = count_lines(b->conf, (const char *const[]){".tty\"", NULL});
 	if (!it_base_wait(b, (const char *const[]){"event=modem_state", "to=ready", NULL},
 			  ready_before + modems))

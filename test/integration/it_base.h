@@ -52,6 +52,9 @@ void it_base_conf(struct it_base *b, const struct it_sim *sim, bool two_modems, 
 /* Starts `m2mon --log-level debug base --config CONF` (its stderr appended to b->log) and
  * waits for its `event=started` and every modem ready. */
 void it_base_start(struct it_base *b);
+/* The same without waiting for the modems: a base started while its modem hangs, is off the
+ * network or unplugged gets ready when the modem does. */
+void it_base_spawn(struct it_base *b);
 /* SIGTERM; checks it exits 0. */
 void it_base_stop(struct it_base *b);
 /* SIGKILL, as a power cut would. */

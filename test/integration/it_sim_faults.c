@@ -2,6 +2,8 @@
  * AT client as it would see a real module or network misbehave. */
 #include "it_util.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -191,6 +194,43 @@ static void delay_holds_that_modems_sms(void **state)
 	assert_int_equal(it_jsonl_count(&n->sim, (const char *const[]){"slow", NULL}), 0);
 }
 
+/* A USB modem unplugged: its client's port reads EIO or hangs up, the link is gone; an SMS
+ * for it waits in the SMSC. Plugged back, the same link leads to a new PTY where the module
+ * boots afresh, and the SMS comes. */
+static void unplug_removes_the_port_and_plugs_it_back(void **state)
+{
+	struct net *n = *state;
+	char path[400];
+	it_tty(&n->sim, "base", path, sizeof(path));
+	fault(n, "base", "unplug", "1500");
+	struct stat st;
+	assert_int_equal(lstat(path, &st), -1);
+	struct pollfd p = {.fd = n->base, .events = POLLIN};
+	assert_int_equal(poll(&p, 1, IT_TIMEOUT_MS), 1);
+	char buf[64];
+	ssize_t r = read(n->base, buf, sizeof(buf));
+	assert_true(r == 0 || (r < 0 && errno == EIO));
+	assert_int_equal(it_at_send_sms(n->unit, "+15550001000", "while unplugged", false), 1);
+	assert_true(it_log_wait(&n->sim, (const char *const[]){"event=replugged modem=base", NULL}, 1,
+				IT_TIMEOUT_MS));
+	close(n->base);
+	n->base = it_at_open(path);
+	char acc[4096] = "";
+	assert_true(it_at_wait(n->base, "RDY", IT_TIMEOUT_MS, acc, sizeof(acc)));
+	assert_true(it_at_cmd(n->base, "ATE0", NULL, 0));
+	assert_true(it_at_cmd(n->base, "AT+CMEE=1;+CMGF=0;+CNMI=2,1,0,1,0", NULL, 0));
+	assert_true(it_at_registered(n->base));
+	struct it_sms sms[4];
+	int got = it_at_list(n->base, sms, 4); /* stored before +CNMI was set again: no +CMTI */
+	if (got == 0) {
+		acc[0] = '\0';
+		assert_true(it_at_wait(n->base, "+CMTI:", IT_TIMEOUT_MS, acc, sizeof(acc)));
+		got = it_at_list(n->base, sms, 4);
+	}
+	assert_int_equal(got, 1);
+	assert_string_equal(sms[0].text, "while unplugged");
+}
+
 static void bad_fault_requests_are_usage_errors(void **state)
 {
 	struct net *n = *state;
@@ -200,6 +240,9 @@ static void bad_fault_requests_are_usage_errors(void **state)
 		it_cli(&n->sim, "fault", (const char *const[]){"base", "reboot", "5", NULL}, NULL, 0), 2);
 	assert_int_equal(it_cli(&n->sim, "fault", (const char *const[]){"nobody", "reboot", NULL}, NULL, 0),
 			 1);
+	assert_int_equal(
+		it_cli(&n->sim, "fault", (const char *const[]){"base", "loss", "101", NULL}, NULL, 0), 1);
+	assert_int_equal(it_cli(&n->sim, "fault", (const char *const[]){"base", "unplug", NULL}, NULL, 0), 2);
 	assert_true(it_at_cmd(n->base, "AT", NULL, 0));
 }
 
@@ -226,6 +269,8 @@ int main(int argc, char **argv)
 							 argv[1]),
 		cmocka_unit_test_prestate_setup_teardown(delay_holds_that_modems_sms, setup, teardown,
 							 argv[1]),
+		cmocka_unit_test_prestate_setup_teardown(unplug_removes_the_port_and_plugs_it_back, setup,
+							 teardown, argv[1]),
 		cmocka_unit_test_prestate_setup_teardown(bad_fault_requests_are_usage_errors, setup, teardown,
 							 argv[1]),
 	};

@@ -391,6 +391,39 @@ static void a_dead_modem_is_reported_once_while_its_port_stays_gone(void **state
 	modem_free(f->m);
 }
 
+/* A USB modem replugged is back within seconds: the first reopens come soon after the port
+ * vanished, backing off to the retry period, and a modem that works again starts afresh. */
+static void a_replugged_modem_is_back_within_seconds(void **state)
+{
+	(void)state;
+	struct fake *f = start("", "generic");
+	open_and_talk(f);
+	f->mute = true;
+	f->port_gone = true;
+	advance(f, 3 * 60000);
+	assert_int_equal(modem_state(f->m), MODEM_STATE_DEAD);
+	int reopens = f->reopens;
+	assert_true(reopens >= 6); /* 1, 2, 4, 8, 16, 32 s, then every 60 s */
+	f->mute = false;
+	f->port_gone = false;
+	advance(f, 60000);
+	assert_int_equal(modem_state(f->m), MODEM_STATE_READY);
+	advance(f, 2 * 60000); /* its status poll answered: healthy */
+	f->mute = true;
+	f->port_gone = true;
+	uint64_t gone = f->now;
+	while (modem_state(f->m) != MODEM_STATE_DEAD && f->now < gone + 10 * 60000)
+		advance(f, 100);
+	assert_int_equal(modem_state(f->m), MODEM_STATE_DEAD);
+	reopens = f->reopens;
+	f->mute = false;
+	f->port_gone = false;
+	advance(f, 1500);
+	assert_true(f->reopens > reopens);
+	assert_int_equal(modem_state(f->m), MODEM_STATE_READY);
+	modem_free(f->m);
+}
+
 static void on_query(void *user_data, const struct modem_query_result *r)
 {
 	*(struct modem_query_result *)user_data = *r;
@@ -475,6 +508,7 @@ int main(void)
 		cmocka_unit_test(boot_indication_in_ready_reinitialises),
 		cmocka_unit_test(send_is_refused_before_ready),
 		cmocka_unit_test(a_dead_modem_is_reported_once_while_its_port_stays_gone),
+		cmocka_unit_test(a_replugged_modem_is_back_within_seconds),
 		cmocka_unit_test(profile_follows_the_model),
 		cmocka_unit_test(battery_and_network_clock_are_read_as_numbers),
 	};

@@ -297,6 +297,28 @@ static void drop_next_loses_exactly_n(void **state)
 	assert_true(f->rec[0].faults & SIM_NET_F_DROP_NEXT);
 }
 
+/* A modem's own loss: about that share of what it sends is lost, the other modem's SMS pass;
+ * 0 ends it. */
+static void a_modems_loss_takes_its_share_of_its_sms_only(void **state)
+{
+	struct fixture *f = *state;
+	start(f);
+	sim_net_loss(f->net, 1, 50);
+	for (int i = 0; i < 10; i++) {
+		submit(f, 1, "from one", "+15550001000", false, 0);
+		submit(f, 0, "from zero", "+15550002001", false, 0);
+	}
+	run_until(f, 60000);
+	assert_int_equal(f->modem[1].n, 10);
+	assert_true(f->modem[0].n >= 1 && f->modem[0].n <= 9);
+	int before = f->modem[0].n;
+	sim_net_loss(f->net, 1, 0);
+	for (int i = 0; i < 5; i++)
+		submit(f, 1, "again", "+15550001000", false, 0);
+	run_until(f, 120000);
+	assert_int_equal(f->modem[0].n, before + 5);
+}
+
 static void delay_adds_latency_for_that_modem_only(void **state)
 {
 	struct fixture *f = *state;
@@ -453,6 +475,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(full_storage_is_retried_until_delivered, setup, teardown),
 		cmocka_unit_test_setup_teardown(busy_modem_gets_the_sms_on_a_retry, setup, teardown),
 		cmocka_unit_test_setup_teardown(drop_next_loses_exactly_n, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_modems_loss_takes_its_share_of_its_sms_only, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(delay_adds_latency_for_that_modem_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(loss_and_duplicate_probabilities, setup, teardown),
 		cmocka_unit_test(same_seed_same_faults),

@@ -1,4 +1,5 @@
-/* Injected faults as a client sees them (hang, garbage, reboot, no network, full SIM), the
+/* Injected faults as a client sees them (hang, also inside AT+CMGS, garbage, reboot, power
+ * lost, no network, full SIM), the
  * reboot by AT+CFUN=1,1, and the SIM PIN/PUK lock. */
 #include "test_vmodem_harness.h"
 
@@ -132,6 +133,66 @@ static void no_network_deregisters_with_urcs_and_refuses_sms(void **state)
 	assert_true(vmodem_registered(h->vm));
 }
 
+/* Armed: the next AT+CMGS shows its prompt and then hangs; the PDU typed meanwhile is lost,
+ * nothing reaches the network, and the module takes commands again when the hang ends. */
+static void hang_prompt_swallows_the_pdu(void **state)
+{
+	struct vmh *h = vmh_client(state, VMODEM_MODEL_GENERIC, 10, NULL);
+	vmodem_fault(h->vm, VMODEM_FAULT_HANG_PROMPT, 4000, h->now);
+	assert_int_equal(vmodem_next_deadline(h->vm), UINT64_MAX); /* armed, not hung yet */
+	vmh_type(h, "AT\r");
+	vmh_expect(h, "\r\nOK\r\n");
+	vmh_type(h, "AT+CMGS=17\r");
+	vmh_expect(h, "\r\n> ");
+	vmh_type(h, SMSC_HEX SUBMIT_HEX "\x1a");
+	vmh_expect(h, "");
+	assert_int_equal(h->n_sub, 0);
+	vmh_advance(h, 4000);
+	vmh_type(h, "AT\r");
+	vmh_expect(h, "\r\nOK\r\n");
+	vmh_type(h, "AT+CMGS=17\r"); /* armed once only */
+	vmh_type(h, SMSC_HEX SUBMIT_HEX "\x1a");
+	vmh_expect(h, "\r\n> \r\n+CMGS: 1\r\n\r\nOK\r\n");
+	assert_int_equal(h->n_sub, 1);
+}
+
+/* Armed: the next SMS reaches the network and the module hangs before its +CMGS answer. */
+static void hang_sent_lets_the_sms_go_unanswered(void **state)
+{
+	struct vmh *h = vmh_client(state, VMODEM_MODEL_GENERIC, 10, NULL);
+	vmodem_fault(h->vm, VMODEM_FAULT_HANG_SENT, 3000, h->now);
+	vmh_type(h, "AT+CMGS=17\r");
+	vmh_type(h, SMSC_HEX SUBMIT_HEX "\x1a");
+	vmh_expect(h, "\r\n> ");
+	assert_int_equal(h->n_sub, 1);
+	vmh_type(h, "AT\r");
+	vmh_expect(h, "");
+	vmh_advance(h, 3000);
+	vmh_type(h, "AT\r");
+	vmh_expect(h, "\r\nOK\r\n");
+}
+
+/* Power lost (unplugged): nothing written, off the network; back on, it boots afresh with
+ * its messages kept. */
+static void power_off_then_on_boots_afresh(void **state)
+{
+	struct vmh *h = vmh_client(state, VMODEM_MODEL_GENERIC, 10, NULL);
+	assert_int_equal(vmh_deliver_hex(h, DELIVER_HEX), 0);
+	vmh_take(h);
+	vmodem_power_off(h->vm, h->now);
+	vmh_expect(h, "");
+	assert_false(vmodem_registered(h->vm));
+	assert_int_equal(vmh_deliver_hex(h, DELIVER_HEX), -ENETDOWN);
+	vmh_advance(h, 2000);
+	vmh_expect(h, "");
+	vmodem_power_on(h->vm, h->now);
+	vmh_expect(h, "\r\nRDY\r\n\r\n+CPIN: READY\r\n");
+	vmh_advance(h, vmodem_next_deadline(h->vm) == UINT64_MAX ? 0 : vmodem_next_deadline(h->vm) - h->now);
+	assert_true(vmodem_registered(h->vm));
+	vmh_type(h, "AT+CPMS?\r");
+	vmh_expect(h, "AT+CPMS?\r\r\n+CPMS: \"SM\",1,10,\"SM\",1,10,\"SM\",1,10\r\n\r\nOK\r\n");
+}
+
 /* The text a handset shows for the PDU line of a +CMGR answer (SMSC octets first). */
 static void read_listed_text(const char *answer, char *text, size_t size)
 {
@@ -208,6 +269,9 @@ int main(void)
 					  vmh_teardown),
 		cmocka_unit_test_teardown(reboot_keeps_an_unacknowledged_cmt, vmh_teardown),
 		cmocka_unit_test_teardown(reboot_cures_a_hang, vmh_teardown),
+		cmocka_unit_test_teardown(hang_prompt_swallows_the_pdu, vmh_teardown),
+		cmocka_unit_test_teardown(hang_sent_lets_the_sms_go_unanswered, vmh_teardown),
+		cmocka_unit_test_teardown(power_off_then_on_boots_afresh, vmh_teardown),
 		cmocka_unit_test_teardown(cfun_1_1_answers_ok_then_reboots, vmh_teardown),
 		cmocka_unit_test_teardown(no_network_deregisters_with_urcs_and_refuses_sms, vmh_teardown),
 		cmocka_unit_test_teardown(sim_full_until_messages_are_deleted, vmh_teardown),

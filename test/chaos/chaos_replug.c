@@ -1,0 +1,66 @@
+/* A USB modem unplugged and plugged back (`m2mon sim fault NAME unplug MS`), with the real
+ * base and the real unit: each daemon's modem layer sees its port vanish, finds no port for
+ * a while, and is ready again on its own once the port is back; the alarm raised meanwhile
+ * reaches its phone. The unit's modem goes while the probe crosses its limit, the base's
+ * while the alarm is on its way. */
+#include "it_base.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+static const char *m2mon;
+
+static void unplug(const struct it_sim *sim, const char *modem)
+{
+	const char *args[] = {modem, "unplug", "2000", NULL};
+	assert_int_equal(it_cli(sim, "fault", args, NULL, 0), 0);
+}
+
+static void both_daemons_recover_a_replugged_modem(void **state)
+{
+	(void)state;
+	struct it_sim sim;
+	struct it_base b;
+	it_base_net(&sim, m2mon, false, true, NULL);
+	it_base_conf(&b, &sim, false, NULL, NULL);
+	it_base_unit_conf(&b, IT_BASE_NUMBER, "4.0", NULL);
+	it_base_start(&b);
+	it_base_unit_start(&b);
+	const char *const unit_ready[] = {"mod=modem event=state", "to=ready", NULL};
+	int ready = it_base_unit_count(&b, unit_ready);
+	unplug(&sim, "unit1");
+	it_base_probe(&b, "9.4");
+	assert_true(it_base_unit_wait(&b, (const char *const[]){"event=port_lost", NULL}, 1));
+	assert_true(it_base_unit_wait(&b, unit_ready, ready + 1));
+	assert_true(it_base_wait_got(&b, IT_ALICE, "ALARM #1 WH1/T1", 1));
+
+	const char *const base_ready[] = {"event=modem_state", "to=ready", NULL};
+	ready = it_base_count(&b, base_ready);
+	unplug(&sim, "base");
+	it_base_probe(&b, "4.0");
+	assert_true(it_base_wait(&b, (const char *const[]){"event=port_lost", NULL}, 1));
+	assert_true(it_base_wait(&b, base_ready, ready + 1));
+	assert_true(it_base_wait_got(&b, IT_ALICE, "CLEARED #1 WH1/T1", 1));
+	int sent = 0;
+	assert_int_equal(it_base_wait_covered(&b, &sent), 0);
+	it_base_unit_stop(&b);
+	it_base_stop(&b);
+	it_sim_stop(&sim);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s M2MON\n", argv[0]);
+		return 2;
+	}
+	m2mon = argv[1];
+	assert_int_equal(proto_init(), 0);
+	const struct CMUnitTest tests[] = {cmocka_unit_test(both_daemons_recover_a_replugged_modem)};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
