@@ -134,7 +134,11 @@ static int reports_missing(struct run *r)
 {
 	int64_t deadline = mono_ms() + IT_TIMEOUT_MS;
 	int have = 0;
+	const char *const delivered[] = {"event=sms_delivered", NULL};
 	for (;;) {
+		/* Counted before the file is read: a line that lands in between makes the wait
+		 * below return at once and the file is read again, instead of waiting for one more. */
+		int lines = it_base_count(&r->base, delivered);
 		bool seen[64] = {false};
 		have = 0;
 		FILE *f = fopen(r->base.log, "r");
@@ -151,9 +155,7 @@ static int reports_missing(struct run *r)
 			fclose(f);
 		if (have >= 9 || mono_ms() >= deadline)
 			break;
-		if (!it_base_wait(
-			    &r->base, (const char *const[]){"event=sms_delivered", NULL},
-			    it_base_count(&r->base, (const char *const[]){"event=sms_delivered", NULL}) + 1))
+		if (!it_base_wait(&r->base, delivered, lines + 1))
 			break;
 	}
 	return have >= 9 ? 0 : 9 - have;
