@@ -39,14 +39,33 @@ static int parse_result(config_t *cfg, const char *name, struct cfg_report *rep,
 	return -EINVAL;
 }
 
+/* The file's numbers as cfg_check_numbers sees them; an unreadable file is left to libconfig. */
+static int check_file_numbers(const char *path, struct cfg_report *rep)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	size_t cap = 1 << 20;
+	char *text = malloc(cap);
+	size_t n = text ? fread(text, 1, cap, f) : 0;
+	fclose(f);
+	int rc = text ? cfg_check_numbers(text, n, path, rep) : 0;
+	free(text);
+	return rc;
+}
+
 int cfg_parse_file(config_t *cfg, const char *path, struct cfg_report *rep)
 {
+	if (check_file_numbers(path, rep) < 0)
+		return -EINVAL;
 	errno = 0;
 	return parse_result(cfg, path, rep, config_read_file(cfg, path));
 }
 
 int cfg_parse_string(config_t *cfg, const char *text, const char *name, struct cfg_report *rep)
 {
+	if (cfg_check_numbers(text, strlen(text), name, rep) < 0)
+		return -EINVAL;
 	return parse_result(cfg, name, rep, config_read_string(cfg, text));
 }
 

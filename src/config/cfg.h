@@ -91,6 +91,12 @@ int cfg_parse_file(config_t *cfg, const char *path, struct cfg_report *rep);
 /* Like cfg_parse_file for text held in memory; `name` stands for the file in messages. */
 int cfg_parse_string(config_t *cfg, const char *text, const char *name, struct cfg_report *rep);
 
+/* Checks every integer the `n` characters of `text` spell (strings and comments skipped)
+ * against what libconfig can read: a whole number beyond 32 bits without the L suffix, or
+ * beyond 64 bits, is added to `rep` with `name`, its line and the setting's name, since
+ * libconfig would read another value silently. Returns 0 or -EINVAL. Called by both parses. */
+int cfg_check_numbers(const char *text, size_t n, const char *name, struct cfg_report *rep);
+
 /* Checks `group` (usually config_root_setting()) against `fields` and fills `out`: every
  * problem is added to `rep` with file, line and full key. Returns 0 when there was none,
  * -EINVAL otherwise (then `out` is partly filled and must not be used). */

@@ -26,7 +26,12 @@ hostile() {
 }
 
 hostile huge_integer 's/baud = 115200;/baud = 99999999999999999999;/' 'baud = 9' \
-	'modems[0].baud:' 
+	'baud: 99999999999999999999 is too large a number'
+# 2^32 + 1200: libconfig alone would read 1200, a valid speed.
+hostile wrapping_integer 's/baud = 115200;/baud = 4294968496;/' 'baud = 4' \
+	'baud: 4294968496 is too large a number'
+hostile wrapping_negative 's/contact = 30;/contact = -4294967266;/' 'contact = -' \
+	'contact: -4294967266 is too large a number'
 hostile int64_integer 's/baud = 115200;/baud = 9999999999L;/' 'baud = 9' \
 	'modems[0].baud: 9999999999 is out of range 1200..4000000'
 hostile negative_cap 's/contact = 30;/contact = -1;/' 'contact = -1' \

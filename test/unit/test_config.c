@@ -325,8 +325,16 @@ static void arrays_check_each_element(void **state)
 	assert_int_equal(cfg.u.unit.n_fallback_numbers, 0);
 	load_bad(unit_with("fallback_numbers = [ \"+15550003001\", \"bad-number\" ];", t, sizeof(t)),
 		 "t.conf:2: unit.fallback_numbers[1]: \"bad-number\" is not valid", "phone number");
-	load_bad(unit_with("fallback_numbers = [ 15550003001 ];", t, sizeof(t)),
+	load_bad(unit_with("fallback_numbers = [ 1555 ];", t, sizeof(t)),
 		 "t.conf:2: unit.fallback_numbers[0]: is an integer; it must be a string", NULL);
+	/* Too large for libconfig to read as written (it would keep the low 32 bits). */
+	load_bad(unit_with("fallback_numbers = [ 15550003001 ];", t, sizeof(t)),
+		 "t.conf:2: fallback_numbers: 15550003001 is too large a number",
+		 "a phone number goes in quotes");
+	load_bad(unit_with("# 4294967296 in a comment, \"4294967296\" in a string: no numbers\nfoo = "
+			   "4294967297;",
+			   t, sizeof(t)),
+		 "t.conf:3: foo: 4294967297 is too large a number", NULL);
 	load_bad(unit_with("fallback_numbers = ( { number = \"+1555\"; } );", t, sizeof(t)),
 		 "t.conf:2: unit.fallback_numbers[0]: is a group { ... }; each entry must be a string", NULL);
 	load_bad(unit_with("fallback_numbers = [ \"+15550003001\", \"+15550003002\", \"+15550003003\", "
