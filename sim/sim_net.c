@@ -506,3 +506,13 @@ size_t sim_net_pending(const struct sim_net *net)
 {
 	return net->n_queue;
 }
+
+size_t sim_net_pending_for(const struct sim_net *net, int modem)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < net->n_queue; i++) {
+		const struct item *it = net->queue[i];
+		n += it->kind == ITEM_REPORT ? it->src_modem == modem : modem_by_number(net, it->to) == modem;
+	}
+	return n;
+}

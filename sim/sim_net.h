@@ -129,5 +129,7 @@ const struct sim_phone *sim_net_phone(const struct sim_net *net, const char *num
 
 /* SMS waiting in the SMSC for delivery or retry (status reports included). */
 size_t sim_net_pending(const struct sim_net *net);
+/* Of those, the ones for modem `modem`: SMS to its number and status reports to it. */
+size_t sim_net_pending_for(const struct sim_net *net, int modem);
 
 #endif

@@ -2,7 +2,8 @@
  * number as its sender, "tpdu" hands a whole SMS-DELIVER to a modem), `inbox` (what a phone
  * received, answered when `count` messages are there or `wait_ms` has passed), `fault`
  * (inject a fault into a modem or the network), `drain` (answered once the SMSC has nothing
- * left to deliver, for tests and benchmarks), `battery` and `clock` (a modem's AT+CBC, the
+ * left to deliver but what it holds for modems that cannot take it now, for tests, the demo
+ * and benchmarks), `battery` and `clock` (a modem's AT+CBC, the
  * network's time it gets) and `ping`. Every answer has "ok". */
 #include "hex.h"
 #include "log.h"
@@ -103,6 +104,39 @@ static size_t inbox_count(struct sim_run *run, const char *number)
 	return n;
 }
 
+/* The SMS waiting for a modem that cannot take them now (off the network, radio off), each
+ * such modem's in `list` when given. */
+static size_t held_sms(struct sim_run *run, json_t *list)
+{
+	size_t total = 0;
+	for (int i = 0; i < run->s.n_modems; i++) {
+		const char *why = vmodem_away(run->modems[i].vm);
+		size_t n = why ? sim_net_pending_for(run->net, i) : 0;
+		total += n;
+		if (n && list)
+			json_array_append_new(list, json_pack("{s:s,s:I,s:s}", "modem", run->s.modems[i].name,
+							      "count", (json_int_t)n, "why", why));
+	}
+	return total;
+}
+
+/* Nothing left that the network can deliver now. */
+static bool drained(struct sim_run *run)
+{
+	size_t pending = sim_net_pending(run->net);
+	return pending == 0 || pending == held_sms(run, NULL);
+}
+
+static json_t *drain_answer(struct sim_run *run, bool ok)
+{
+	json_t *held = json_array();
+	held_sms(run, held);
+	if (ok)
+		return json_pack("{s:b,s:o}", "ok", 1, "held", held);
+	return json_pack("{s:b,s:s,s:I,s:o}", "ok", 0, "error", "timeout", "pending",
+			 (json_int_t)sim_net_pending(run->net), "held", held);
+}
+
 static void waiter_closed(uv_handle_t *h)
 {
 	free(h->data);
@@ -121,9 +155,7 @@ static void waiter_finish(struct run_waiter *w, bool ok, bool conn_gone)
 	if (!conn_gone && w->kind == RUN_WAIT_INBOX)
 		sim_ctl_reply(w->conn, inbox_answer(run, w->number, ok));
 	else if (!conn_gone)
-		sim_ctl_reply(w->conn, ok ? json_pack("{s:b}", "ok", 1)
-					  : json_pack("{s:b,s:s,s:I}", "ok", 0, "error", "timeout", "pending",
-						      (json_int_t)sim_net_pending(run->net)));
+		sim_ctl_reply(w->conn, drain_answer(run, ok));
 	uv_timer_stop(&w->timer);
 	uv_close((uv_handle_t *)&w->timer, waiter_closed);
 }
@@ -173,14 +205,14 @@ static json_t *handle_drain(struct sim_run *run, struct sim_ctl_conn *conn, json
 	json_int_t wait_ms = 0;
 	if (json_unpack(req, "{s?I}", "wait_ms", &wait_ms) < 0 || wait_ms < 0)
 		return fail("drain needs %s", "a non-negative \"wait_ms\"");
-	if (sim_net_pending(run->net) == 0)
-		return json_pack("{s:b}", "ok", 1);
+	if (drained(run))
+		return drain_answer(run, true);
 	return add_waiter(run, conn, RUN_WAIT_DRAIN, "", 0, (uint64_t)wait_ms);
 }
 
 void sim_run_net_progress(struct sim_run *run)
 {
-	if (sim_net_pending(run->net) > 0)
+	if (!run->waiters || !drained(run))
 		return;
 	struct run_waiter *w = run->waiters;
 	while (w) {

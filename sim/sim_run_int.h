@@ -25,7 +25,7 @@ struct run_modem {
 };
 
 /* A request answered later: `inbox` waiting for messages to arrive, or `drain` waiting for
- * the SMSC to have nothing left to deliver. */
+ * the SMSC to have nothing left to deliver now. */
 enum run_wait_kind {
 	RUN_WAIT_INBOX,
 	RUN_WAIT_DRAIN,
@@ -74,7 +74,8 @@ void sim_run_ctl_closed(void *user, struct sim_ctl_conn *conn);
 /* A phone got a whole message: answers the `inbox` requests it satisfies. */
 void sim_run_phone_received(struct sim_run *run, const struct sim_phone *phone);
 
-/* The SMSC has delivered what it could: answers the `drain` requests when nothing is left. */
+/* The SMSC has delivered what it could: answers the `drain` requests when nothing is left
+ * but SMS for modems that cannot take them now (vmodem_away). */
 void sim_run_net_progress(struct sim_run *run);
 
 /* Answers and forgets every waiting request (shutdown). */

@@ -168,6 +168,17 @@ static int wanted_reg_stat(const struct vmodem *vm)
 	return 1;
 }
 
+const char *vmodem_away(const struct vmodem *vm)
+{
+	if (!vm->powered || vm->boot_until || vm->hang_until)
+		return NULL;
+	if (vm->cfun != 1)
+		return "radio off";
+	if (vm->nonet_until || vm->cops_deregistered)
+		return "no network";
+	return NULL;
+}
+
 /* <stat> of +CREG, 27.007 7.2 */
 static const char *reg_str(int stat)
 {

@@ -110,6 +110,10 @@ int vmodem_battery(struct vmodem *vm, int pct, int mv);
 
 /* True while registered on the network (not in a no-network fault, not rebooting). */
 bool vmodem_registered(const struct vmodem *vm);
+/* Why the modem cannot take an SMS until a fault ends or its client acts: "no network" (the
+ * no-network fault, or deregistered by AT+COPS=2), "radio off" (AT+CFUN other than 1); NULL
+ * when it takes SMS or soon will by itself (booting, hung, registering). */
+const char *vmodem_away(const struct vmodem *vm);
 
 /* The next time the modem needs vmodem_tick() (end of a hang, of a no-network period, a
  * reboot finishing, a delayed answer), or UINT64_MAX when nothing is pending. */

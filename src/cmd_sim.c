@@ -54,7 +54,9 @@ const char cmd_sim_usage[] =
 	"          in its next AT+CMGS after the '> ' prompt or after the SMS went (no +CMGS\n"
 	"          answer); unplug MS removes its port (link and PTY) and plugs it back after MS;\n"
 	"          loss PCT loses that share of the SMS it sends (0 ends it)\n"
-	"  drain   returns once the network has delivered (or lost) every SMS it holds; with\n"
+	"  drain   returns once the network has delivered (or lost) every SMS it holds, but for\n"
+	"          those held for a modem that cannot take them now (no network, radio off):\n"
+	"          prints 'held N for NAME (why)' for each such modem and exits 0; with\n"
 	"          --wait-ms N exits 1 if that takes longer (default 10000)\n"
 	"  battery what modem NAME's AT+CBC answers from now on: PCT 0 to 100, MV millivolts\n"
 	"          (default: 3300 empty to 4200 full) on the models that give a voltage\n"
@@ -300,7 +302,7 @@ static const struct cmd sim_commands[] = {
 	{"send", "a phone sends an SMS", NULL, cmd_sim_send},
 	{"inbox", "what a phone has received", NULL, cmd_sim_inbox},
 	{"fault", "inject a fault into a modem or the network", NULL, cmd_sim_fault},
-	{"drain", "wait until the network has nothing left to deliver", NULL, cmd_sim_drain},
+	{"drain", "wait until the network has nothing left to deliver now", NULL, cmd_sim_drain},
 	{"battery", "set what a modem's AT+CBC answers", NULL, cmd_sim_battery},
 	{"clock", "set the network's time a modem gets", NULL, cmd_sim_clock},
 };

@@ -256,7 +256,21 @@ int cmd_sim_drain(int argc, char **argv)
 	json_t *answer = ask(prog, dir, req, wait_ms);
 	if (!answer)
 		return M2_EXIT_FAIL;
-	int status = answer_status(prog, answer);
+	json_t *pending = json_object_get(answer, "pending");
+	int status = M2_EXIT_FAIL;
+	if (!json_is_true(json_object_get(answer, "ok")) && json_is_integer(pending))
+		fprintf(stderr, "%s: timeout after %ld ms, %lld SMS still to deliver\n", prog, wait_ms,
+			(long long)json_integer_value(pending));
+	else
+		status = answer_status(prog, answer);
+	size_t i;
+	json_t *h;
+	json_array_foreach(json_object_get(answer, "held"), i, h)
+	{
+		printf("held %lld for %s (%s)\n", (long long)json_integer_value(json_object_get(h, "count")),
+		       json_string_value(json_object_get(h, "modem")),
+		       json_string_value(json_object_get(h, "why")));
+	}
 	json_decref(answer);
 	return status;
 }

@@ -103,6 +103,7 @@ struct unit {
 	int64_t sending_id;
 	uint32_t sending_seq, sending_attempts;
 	bool modem_ready;
+	bool routine_held; /* due readings or heartbeats wait for the sample in hand */
 	bool stopping;
 	bool handles; /* the timers and signals are initialised */
 
@@ -157,6 +158,9 @@ void unit_sample_reads_start(struct unit *u);
 /* After it rolled back: they are forgotten, as the store forgot them. */
 void unit_sample_reads_drop(struct unit *u);
 void unit_sample_close(struct unit *u);
+/* True while a scheduled sample is being read or is due within UNIT_SAMPLE_SOON_MS: an alarm
+ * it raises goes before the readings and heartbeats due with it. */
+bool unit_sample_due(const struct unit *u);
 
 /* unit_report.c */
 void unit_report_init(struct unit *u);
@@ -166,6 +170,8 @@ void unit_heartbeat_reset(struct unit *u);
 
 /* unit_outbox.c */
 void unit_outbox_kick(struct unit *u);
+/* The scheduled sample is done: the readings and heartbeats it held go now. */
+void unit_outbox_release(struct unit *u);
 void unit_outbox_modem_state(struct unit *u, enum modem_state to);
 uint32_t unit_outbox_pending(struct unit *u);
 

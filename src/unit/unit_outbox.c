@@ -1,5 +1,7 @@
 /* The outbox towards the modem: one send at a time, oldest first inside the base's window,
- * only while the modem is READY; a message the modem took is due again after the backoff
+ * events before readings, readings and heartbeats held while a sample that may raise an
+ * alarm is due or being read (so its alarm never waits behind them), only while the modem
+ * is READY; a message the modem took is due again after the backoff
  * until a receipt removes it; an event the base has not confirmed within fallback_after also
  * goes to the fallback phones, once. One timer: the next resend or fallback, nothing else. */
 #include "unit_int.h"
@@ -97,10 +99,11 @@ static void arm(struct unit *u, int64_t next_ms, int64_t now)
 	uv_timer_start(&u->t_outbox, on_outbox_timer, d > 0 ? (uint64_t)d : 0, 0);
 }
 
-void unit_outbox_kick(struct unit *u)
+static void kick(struct unit *u, bool release)
 {
 	if (u->stopping || !u->handles || u->in_tx)
 		return;
+	bool hold_routine = !release && unit_sample_due(u);
 	struct store_unit_msg *rows = calloc(ROWS_MAX, sizeof(*rows));
 	size_t n = 0;
 	if (!rows || load_rows(u, rows, &n) < 0) {
@@ -115,13 +118,27 @@ void unit_outbox_kick(struct unit *u)
 		return;
 	}
 	struct unit_sched_pick p;
-	unit_sched_pick(rows, n, now, &p);
+	unit_sched_pick(rows, n, now, hold_routine, &p);
 	if (p.blocked)
 		log_debug(MOD, "event=outbox_held count=%zu oldest_seq=%u", p.blocked, p.oldest_seq);
+	u->routine_held = p.held > 0;
+	if (p.held)
+		log_debug(MOD, "event=report_waits_for_sample count=%zu", p.held);
 	if (p.found && !u->sending && u->modem_ready)
 		send_row(u, &rows[p.index]);
 	free(rows);
 	arm(u, p.next_ms < next_fb ? p.next_ms : next_fb, now);
+}
+
+void unit_outbox_kick(struct unit *u)
+{
+	kick(u, false);
+}
+
+void unit_outbox_release(struct unit *u)
+{
+	if (u->routine_held)
+		kick(u, true);
 }
 
 static void on_sent(void *user_data, const struct modem_send_result *res)

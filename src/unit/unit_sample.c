@@ -12,6 +12,9 @@
 #include <string.h>
 
 #define ALERT_STATE_VERSION 1
+/* A report or heartbeat timer a little ahead of the sample grid (its repeat drifts by the
+ * loop's lag) still counts as due with the sample. */
+#define UNIT_SAMPLE_SOON_MS 250
 
 static void on_sample_timer(uv_timer_t *t);
 
@@ -124,8 +127,10 @@ static void complete(struct unit *u)
 	if (u->tick.n_waiters)
 		unit_cmd_read_done(u, &u->tick);
 	u->tick.n_waiters = 0;
-	if (scheduled) /* after the readings: an alarm's AT+CMGS never waits behind AT+CBC */
+	if (scheduled) { /* after the readings: an alarm's AT+CMGS never waits behind AT+CBC */
+		unit_outbox_release(u);
 		unit_power_sample(u);
+	}
 }
 
 static void record(struct unit *u, int i, const struct sensor_reading *r)
@@ -289,6 +294,16 @@ int unit_sample_init(struct unit *u)
 	u->grid_k = 0;
 	arm(u);
 	return 0;
+}
+
+bool unit_sample_due(const struct unit *u)
+{
+	if (u->tick.active && u->tick.scheduled)
+		return true;
+	uint64_t soon = (uint64_t)u->conf.sample_interval_s * 1000 / 4;
+	if (soon > UNIT_SAMPLE_SOON_MS)
+		soon = UNIT_SAMPLE_SOON_MS;
+	return uv_is_active((const uv_handle_t *)&u->t_sample) && uv_timer_get_due_in(&u->t_sample) <= soon;
 }
 
 void unit_sample_close(struct unit *u)

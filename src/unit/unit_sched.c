@@ -1,5 +1,6 @@
 /* The outbox's schedule: backoff, the oldest-first choice inside the base's replay window,
- * and the fallback deadline of an event. Pure; unit_outbox.c acts on it. */
+ * events ahead of readings and heartbeats, and the fallback deadline of an event. Pure; unit_outbox.c acts on
+ * it. */
 #include "unit_sched.h"
 
 #include "proto.h"
@@ -42,7 +43,19 @@ static uint32_t oldest_seq(const struct store_unit_msg *msgs, size_t n)
 	return oldest;
 }
 
-void unit_sched_pick(const struct store_unit_msg *msgs, size_t n, int64_t now_ms, struct unit_sched_pick *out)
+bool unit_sched_routine_kind(int kind)
+{
+	return kind == PROTO_KIND_READINGS || kind == PROTO_KIND_HEARTBEAT;
+}
+
+/* Lower goes first: anything else before readings and heartbeats, new before resends. */
+static int rank(const struct store_unit_msg *m)
+{
+	return (unit_sched_routine_kind(m->kind) ? 2 : 0) + (m->attempts > 0);
+}
+
+void unit_sched_pick(const struct store_unit_msg *msgs, size_t n, int64_t now_ms, bool hold_routine,
+		     struct unit_sched_pick *out)
 {
 	*out = (struct unit_sched_pick){.next_ms = INT64_MAX};
 	out->oldest_seq = oldest_seq(msgs, n);
@@ -53,8 +66,10 @@ void unit_sched_pick(const struct store_unit_msg *msgs, size_t n, int64_t now_ms
 			out->blocked++;
 			continue;
 		}
-		if (m->next_ms <= now_ms) {
-			if (!out->found || (m->attempts == 0 && msgs[out->index].attempts > 0)) {
+		if (m->next_ms <= now_ms && hold_routine && unit_sched_routine_kind(m->kind)) {
+			out->held++;
+		} else if (m->next_ms <= now_ms) {
+			if (!out->found || rank(m) < rank(&msgs[out->index])) {
 				out->found = true;
 				out->index = i;
 			}

@@ -1,6 +1,6 @@
 /* The outbox's schedule, pure: when a message goes again (the backoff), which message goes
- * next (oldest first, never further ahead of the oldest unconfirmed seq than the base's
- * replay window can hold), and when the daemon must wake for the outbox. */
+ * next (events before readings, oldest first, never further ahead of the oldest unconfirmed seq than the
+ * base's replay window can hold), and when the daemon must wake for the outbox. */
 #ifndef M2_UNIT_SCHED_H
 #define M2_UNIT_SCHED_H
 
@@ -37,13 +37,21 @@ struct unit_sched_pick {
 				INT64_MAX when none: a receipt or a new message wakes the outbox */
 	uint32_t oldest_seq; /* the lowest seq of the rows (0: no row carries a seq) */
 	size_t blocked;      /* rows held back by the window (UNIT_SCHED_AHEAD) */
+	size_t held;         /* due readings and heartbeats held back by hold_routine */
 };
 
-/* The due rows whose seq is 0 (a text to a phone) or at most oldest_seq + UNIT_SCHED_AHEAD,
- * first those never handed to the modem (a new alarm, a reply: they do not wait behind
- * resends), then the resends; oldest (lowest id) first in each. */
-void unit_sched_pick(const struct store_unit_msg *msgs, size_t n, int64_t now_ms,
+/* The due rows whose seq is 0 (a text to a phone) or at most oldest_seq + UNIT_SCHED_AHEAD:
+ * first every kind but readings and heartbeats (an alarm, a clear, a fault, a power event, a
+ * reply: they never wait behind a report; the base orders events by seq per level and takes
+ * readings in any order), then readings and heartbeats; in each, first those never handed to
+ * the modem, then the resends; oldest (lowest id) first in each. With `hold_routine` (a
+ * sample that may raise an alarm is being read) due readings and heartbeats are counted in
+ * `held`, not picked, and not in next_ms: the caller kicks again when the sample is done. */
+void unit_sched_pick(const struct store_unit_msg *msgs, size_t n, int64_t now_ms, bool hold_routine,
 		     struct unit_sched_pick *out);
+
+/* Readings and heartbeats: the kinds that wait for an event due at the same moment. */
+bool unit_sched_routine_kind(int kind);
 
 /* Event kinds (alarm, clear, probe fault and its end, power) that go to the fallback phones
  * when the base does not confirm them within fallback_after_s. */

@@ -11,6 +11,7 @@ expect_in "$out" "Usage: m2mon sim --dir DIR" "sim --help"
 expect_in "$out" "m2mon sim fault --dir DIR NAME KIND [ARG]" "sim --help shows fault"
 expect_in "$out" "m2mon sim battery --dir DIR NAME PCT [MV]" "sim --help shows battery"
 expect_in "$out" "m2mon sim clock --dir DIR NAME SECONDS [ZONE]" "sim --help shows clock"
+expect_in "$out" "prints 'held N for NAME (why)'" "sim --help says what drain holds"
 
 expect_status 2 "$m2mon" sim --modem a=+15550001000
 expect_in "$err" "missing --dir DIR" "no --dir"
@@ -84,5 +85,15 @@ expect_status 0 "$m2mon" sim clock --dir "$net" base +7200
 expect_status 1 "$m2mon" sim battery --dir "$net" nobody 15
 expect_in "$err" "no modem is named nobody" "battery of an unknown modem"
 expect_status 0 test -L "$net/base.tty"
+# unit1 out of coverage: drain returns at once with what the network holds for it, well
+# inside a --wait-ms it would otherwise run out (exit 1), after what the network can deliver
+expect_status 0 "$m2mon" sim fault --dir "$net" unit1 no-network 600000
+expect_status 0 "$m2mon" sim send --dir "$net" --from +15550003001 --to +15550002001 "are you there"
+expect_status 0 "$m2mon" sim send --dir "$net" --from +15550003002 --to +15550002001 "hello?"
+expect_status 0 "$m2mon" sim send --dir "$net" --from +15550003001 --to +15550003002 "meanwhile"
+expect_status 0 "$m2mon" sim drain --dir "$net" --wait-ms 20000
+expect_in "$out" "held 2 for unit1 (no network)" "drain returns with what it holds for a modem off the network"
+expect_status 0 "$m2mon" sim inbox --dir "$net" +15550003002
+expect_in "$out" "meanwhile" "drain returned after what could be delivered"
 stop_sim
 finish

@@ -1,7 +1,8 @@
 /* The real `m2mon unit` against the simulator, the test playing the base on the base modem:
  * a file: probe crosses its limit and the base receives a valid alarm; unconfirmed, the alarm
  * is resent with the same text and seq and then reaches the fallback phone as plain text; a
- * receipt stops the resending. */
+ * receipt stops the resending; an alarm raised by the sample a report is due with reaches the
+ * modem (and so the base) before that report. */
 #include "it_unit_util.h"
 
 #include <setjmp.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 static int setup(void **state)
 {
@@ -53,6 +55,75 @@ static void alarm_reaches_the_base(void **state)
 	assert_int_equal(m->u.event.value_c10, 95);
 	assert_int_equal(m->u.event.threshold_c10, 80);
 	assert_non_null(strstr(b.text[at], "WH1 ALARM T1 9.5C above 8.0C since "));
+	it_unit_stop(&u);
+	it_sim_stop(&sim);
+}
+
+/* The messages delivered to the base so far, in sms.jsonl's order, verified. */
+static int delivered(const struct it_sim *sim, struct proto_msg *out, int max)
+{
+	char path[400];
+	snprintf(path, sizeof(path), "%s/sms.jsonl", sim->dir);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	uint8_t key[PROTO_KEY_LEN];
+	assert_int_equal(proto_key_parse(IT_UNIT_KEY, key), 0);
+	char line[8192];
+	int n = 0;
+	while (n < max && fgets(line, sizeof(line), f)) {
+		json_t *o = json_loads(line, 0, NULL);
+		const char *to = json_string_value(json_object_get(o, "to"));
+		const char *status = json_string_value(json_object_get(o, "status"));
+		const char *text = json_string_value(json_object_get(o, "text"));
+		struct proto_error err;
+		if (to && status && text && strcmp(to, IT_BASE_NUMBER) == 0 &&
+		    strcmp(status, "delivered") == 0)
+			assert_int_equal(
+				proto_open(text, strlen(text), key, PROTO_DIR_UNIT_TO_BASE, &out[n++], &err),
+				0);
+		json_decref(o);
+	}
+	fclose(f);
+	return n;
+}
+
+/* In the delivered messages: the first alarm's index, and the index of a report made at the
+ * same sample (within half a sample interval), -1 for none. */
+static void alarm_and_its_report(const struct proto_msg *m, int n, int *alarm, int *report)
+{
+	*alarm = *report = -1;
+	for (int i = 0; i < n && *alarm < 0; i++)
+		if (m[i].head.kind == PROTO_KIND_ALARM)
+			*alarm = i;
+	for (int i = 0; *alarm >= 0 && i < n && *report < 0; i++) {
+		int64_t d = m[i].head.time_ms - m[*alarm].head.time_ms;
+		if (m[i].head.kind == PROTO_KIND_READINGS && d > -1000 && d < 1000)
+			*report = i;
+	}
+}
+
+/* A report every sample: the sample that crosses the limit has a report due with it. */
+static void alarm_goes_before_the_report_due_with_it(void **state)
+{
+	struct it_sim sim;
+	struct it_unit u;
+	it_sim_start(&sim, *state, it_unit_net);
+	it_unit_setup(&u, &sim, "sample_interval = \"2s\"; report_interval = \"2s\"; heartbeat = \"1h\";",
+		      "4.0");
+	it_unit_start(&u);
+	assert_true(it_base_wait_delivered(&sim, 1)); /* the first report: the unit is going */
+	it_unit_probe(&u, "9.5");
+	static struct proto_msg m[64];
+	int alarm = -1, report = -1, n = 0;
+	for (int want = 2; report < 0 && want < 16; want++) {
+		assert_true(it_base_wait_delivered(&sim, want));
+		n = delivered(&sim, m, 64);
+		alarm_and_its_report(m, n, &alarm, &report);
+	}
+	assert_true(alarm >= 0 && report >= 0);
+	printf("  alarm seq=%u at #%d, the report of its sample seq=%u at #%d of %d\n", m[alarm].head.seq,
+	       alarm, m[report].head.seq, report, n);
+	assert_true(alarm < report);
 	it_unit_stop(&u);
 	it_sim_stop(&sim);
 }
@@ -147,6 +218,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_prestate(unconfirmed_alarm_is_resent_then_goes_to_the_fallback_phone,
 					  argv[1]),
 		cmocka_unit_test_prestate(a_receipt_stops_the_resending, argv[1]),
+		cmocka_unit_test_prestate(alarm_goes_before_the_report_due_with_it, argv[1]),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -264,6 +264,31 @@ static void full_storage_is_retried_until_delivered(void **state)
 	assert_true(f->rec[1].faults & SIM_NET_F_NO_NETWORK);
 }
 
+/* What waits in the SMSC is counted for the modem it waits for: the SMS for its receiver,
+ * then the status report for its sender; a phone's SMS for no modem. */
+static void pending_is_counted_per_modem(void **state)
+{
+	struct fixture *f = *state;
+	start(f);
+	f->modem[1].refuse = 3;
+	f->modem[1].refuse_rc = -ENETDOWN;
+	submit(f, 0, "are you there", "+15550002001", true, 0);
+	assert_int_equal(sim_net_phone_send(f->net, "+15550003001", "+15550003009", "lost", false, 0), 1);
+	assert_int_equal(sim_net_pending(f->net), 2);
+	assert_int_equal(sim_net_pending_for(f->net, 1), 1);
+	assert_int_equal(sim_net_pending_for(f->net, 0), 0);
+	run_until(f, 1300); /* refused at 200 and 1200 */
+	assert_int_equal(sim_net_pending_for(f->net, 1), 1);
+	assert_int_equal(sim_net_pending(f->net), 1);
+	run_until(f, 3250); /* taken at 3200: its report is on its way back */
+	assert_int_equal(f->modem[1].n, 1);
+	assert_int_equal(sim_net_pending_for(f->net, 1), 0);
+	assert_int_equal(sim_net_pending_for(f->net, 0), 1);
+	run_until(f, 4000);
+	assert_int_equal(sim_net_pending(f->net), 0);
+	assert_int_equal(sim_net_pending_for(f->net, 0), 0);
+}
+
 /* A modem that rejects a routed message while its line is reserved (vmodem -EBUSY) gets it
  * again later; it is no injected fault, so the record names none. */
 static void busy_modem_gets_the_sms_on_a_retry(void **state)
@@ -473,6 +498,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(phone_long_text_reaches_a_modem_in_parts, setup, teardown),
 		cmocka_unit_test_setup_teardown(status_reports_tell_delivered_and_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(full_storage_is_retried_until_delivered, setup, teardown),
+		cmocka_unit_test_setup_teardown(pending_is_counted_per_modem, setup, teardown),
 		cmocka_unit_test_setup_teardown(busy_modem_gets_the_sms_on_a_retry, setup, teardown),
 		cmocka_unit_test_setup_teardown(drop_next_loses_exactly_n, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_modems_loss_takes_its_share_of_its_sms_only, setup,

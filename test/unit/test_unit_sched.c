@@ -1,7 +1,7 @@
 /* The unit's outbox schedule and batching decisions: the backoff doubles up to its cap, the
- * oldest due message goes first with new ones ahead of resends, nothing goes beyond the
- * base's window, events fall back once; readings split into runs at a restart, a changed
- * interval, a changed channel set and a page boundary. Pure, no clock. */
+ * oldest due message goes first with events ahead of readings and new ones ahead of resends, nothing goes
+ * beyond the base's window, events fall back once; readings split into runs at a restart, a changed interval,
+ * a changed channel set and a page boundary. Pure, no clock. */
 #include "unit_batch.h"
 #include "unit_clock.h"
 #include "unit_sched.h"
@@ -63,18 +63,18 @@ static void oldest_first_new_before_resends(void **state)
 	struct store_unit_msg m[] = {row(1, 10, 2, 100), row(2, 11, 1, 50), row(3, 12, 0, 90),
 				     row(4, 0, 0, 500)};
 	struct unit_sched_pick p;
-	unit_sched_pick(m, 4, 40, &p);
+	unit_sched_pick(m, 4, 40, false, &p);
 	assert_false(p.found);
 	assert_int_equal(p.next_ms, 50);
-	unit_sched_pick(m, 4, 100, &p);
+	unit_sched_pick(m, 4, 100, false, &p);
 	assert_true(p.found);
 	assert_int_equal(p.index, 2); /* never sent: ahead of the older resends */
 	m[2].attempts = 1;
-	unit_sched_pick(m, 4, 100, &p);
+	unit_sched_pick(m, 4, 100, false, &p);
 	assert_int_equal(p.index, 0); /* then the oldest */
 	assert_int_equal(p.next_ms, 500);
 	assert_int_equal(p.oldest_seq, 10);
-	unit_sched_pick(m, 0, 100, &p);
+	unit_sched_pick(m, 0, 100, false, &p);
 	assert_false(p.found);
 	assert_int_equal(p.next_ms, INT64_MAX);
 }
@@ -85,15 +85,47 @@ static void nothing_beyond_the_base_window(void **state)
 	struct store_unit_msg m[] = {row(1, 5, 1, 1000), row(2, 5 + UNIT_SCHED_AHEAD, 0, 0),
 				     row(3, 6 + UNIT_SCHED_AHEAD, 0, 0), row(4, 0, 0, 0)};
 	struct unit_sched_pick p;
-	unit_sched_pick(m, 4, 10, &p);
+	unit_sched_pick(m, 4, 10, false, &p);
 	assert_true(p.found);
 	assert_int_equal(p.index, 1);
 	assert_int_equal(p.blocked, 1);
 	m[1].attempts = 1;
 	m[1].next_ms = 2000;
-	unit_sched_pick(m, 4, 10, &p);
+	unit_sched_pick(m, 4, 10, false, &p);
 	assert_int_equal(p.index, 3); /* a text to a phone carries no seq: never held back */
 	assert_int_equal(p.next_ms, 1000);
+}
+
+/* An alarm due with a report goes first, even a resend of it, even with a higher seq; while a
+ * sample is in hand the report and heartbeat wait and say so, the alarm does not. */
+static void events_before_readings(void **state)
+{
+	(void)state;
+	struct store_unit_msg m[] = {row(1, 20, 0, 100), row(2, 21, 0, 100), row(3, 22, 1, 100),
+				     row(4, 23, 0, 100)};
+	m[1].kind = PROTO_KIND_HEARTBEAT;
+	m[2].kind = PROTO_KIND_ALARM;
+	m[3].kind = PROTO_KIND_CLEAR;
+	struct unit_sched_pick p;
+	unit_sched_pick(m, 4, 100, false, &p);
+	assert_int_equal(p.index, 3); /* a new event first */
+	m[3].attempts = 1;
+	unit_sched_pick(m, 4, 100, false, &p);
+	assert_int_equal(p.index, 2); /* then the oldest event, a resend before a new report */
+	m[2].kind = m[3].kind = PROTO_KIND_READINGS;
+	unit_sched_pick(m, 4, 100, false, &p);
+	assert_int_equal(p.index, 0); /* no event: as before */
+	assert_int_equal(p.held, 0);
+	m[3].kind = PROTO_KIND_ALARM;
+	unit_sched_pick(m, 4, 100, true, &p);
+	assert_true(p.found);
+	assert_int_equal(p.index, 3);
+	assert_int_equal(p.held, 3);
+	assert_int_equal(p.next_ms, INT64_MAX); /* the end of the sample kicks, no timer */
+	m[3].next_ms = 500;
+	unit_sched_pick(m, 4, 100, true, &p);
+	assert_false(p.found);
+	assert_int_equal(p.next_ms, 500);
 }
 
 static void events_fall_back_once(void **state)
@@ -179,6 +211,7 @@ int main(void)
 		cmocka_unit_test(a_receipt_covers_up_to_and_its_bits),
 		cmocka_unit_test(oldest_first_new_before_resends),
 		cmocka_unit_test(nothing_beyond_the_base_window),
+		cmocka_unit_test(events_before_readings),
 		cmocka_unit_test(events_fall_back_once),
 		cmocka_unit_test(readings_split_into_runs),
 		cmocka_unit_test(clock_takes_the_network_over_the_base),
