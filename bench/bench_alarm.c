@@ -172,10 +172,12 @@ static void unit_conf(struct it_base *b, const struct it_sim *sim, const char *t
 	it_write_file(b->unit_conf, text);
 }
 
-/* Alarm i raises at a value of its own (8.5C up), so each delivery is matched to its alarm. */
-static void raise_alarm(struct it_base *b, struct run *r, int i)
+/* Alarm i raises at a value of its own (from `from_c10` up: each run has its own range), so
+ * each delivery is matched to its alarm. */
+static void raise_alarm(struct it_base *b, struct run *r, int i, int from_c10)
 {
-	snprintf(r->value[i], sizeof(r->value[i]), "%.1f", 8.5 + (i % 200) * 0.1);
+	int c10 = from_c10 + i % 200;
+	snprintf(r->value[i], sizeof(r->value[i]), "%d.%d", c10 / 10, c10 % 10);
 	r->write_ms[i] = wall_ms();
 	it_base_probe(b, r->value[i]);
 }
@@ -190,7 +192,7 @@ static void run_m2mon(struct it_base *b, struct it_sim *sim, int alarms)
 	assert_true(it_base_unit_wait(b, (const char *const[]){"event=modem_ready", NULL}, 1));
 	int64_t t0 = wall_ms();
 	for (r.n = 0; r.n < alarms && r.n < MAX_ALARMS; r.n++) {
-		raise_alarm(b, &r, r.n);
+		raise_alarm(b, &r, r.n, 85);
 		char want[48];
 		snprintf(want, sizeof(want), "HIGH %sC", r.value[r.n]);
 		assert_true(it_base_wait_got(b, IT_ALICE, want, 1));
@@ -256,7 +258,7 @@ static void run_gammu(struct it_base *b, struct it_sim *sim, int alarms, int sec
 	assert_true(it_base_unit_wait(b, (const char *const[]){"event=modem_ready", NULL}, 1));
 	int64_t t0 = wall_ms();
 	for (r.n = 0; r.n < alarms && r.n < MAX_ALARMS && wall_ms() - t0 < seconds * 1000LL; r.n++) {
-		raise_alarm(b, &r, r.n);
+		raise_alarm(b, &r, r.n, 300);
 		char want[48];
 		snprintf(want, sizeof(want), " %sC", r.value[r.n]);
 		int left = (int)(seconds * 1000LL - (wall_ms() - t0)) + 120000;
