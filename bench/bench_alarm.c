@@ -2,9 +2,10 @@
  * real `m2mon unit` (a file: probe the bench writes, sampled every second) reporting to the
  * real `m2mon base`, which texts Alice; then the same unit reporting to gammu-smsd (files
  * backend, its default intervals) whose RunOnReceive hook texts Alice the unit's sentence
- * through gammu-smsd-inject. From the unit's `event=sample` of the round that raised the
+ * through gammu-smsd-inject; then smstools3's smsd with an eventhandler doing the same
+ * through its outgoing folder. From the unit's `event=sample` of the round that raised the
  * alarm, and from the bench's write of the value, to the phone's delivery in sms.jsonl.
- * Usage: bench_alarm PATH-TO-M2MON [ALARMS [GAMMU_SECONDS]]  (figures only, never pass/fail) */
+ * Usage: bench_alarm PATH-TO-M2MON [ALARMS [PEER_SECONDS]]  (figures only, never pass/fail) */
 #include "it_base.h"
 
 #include <fcntl.h>
@@ -26,6 +27,7 @@
 #include <cmocka.h>
 
 #define GAMMU_NUMBER "+15550001002"
+#define SMSD_NUMBER  "+15550001003"
 #define MAX_ALARMS   1000
 
 struct run {
@@ -231,7 +233,38 @@ static void gammu_files(const struct it_sim *sim, char *rc, size_t n)
 	it_write_file(rc, text);
 }
 
-static pid_t start_smsd(const char *rc)
+/* smstools3's smsd and its eventhandler, doing the same: the received file's text after its
+ * headers, a file in its outgoing folder for the phone. */
+static void smstools_files(const struct it_sim *sim, char *conf, size_t n)
+{
+	char path[512], text[4096];
+	const char *d = sim->root;
+	snprintf(text, sizeof(text), "mkdir -p %s/s/in %s/s/out %s/s/checked %s/s/failed %s/s/sent %s/s/tmp",
+		 d, d, d, d, d, d);
+	assert_int_equal(system(text), 0);
+	snprintf(conf, n, "%s/s/smsd.conf", d);
+	snprintf(path, sizeof(path), "%s/s/event.sh", d);
+	snprintf(
+		text, sizeof(text),
+		"#!/bin/sh\n# each unit ALARM (frame kind A) that came in: its sentence to the tier-1 phone\n"
+		"[ \"$1\" = RECEIVED ] || exit 0\ntext=$(sed '1,/^$/d' \"$2\")\n"
+		"case $text in *' #1A '*)\n  printf 'To: %s\\n\\nFWD %%s\\n' \"${text%%%% #1A *}\" "
+		">'%s/s/tmp/'$$ && mv '%s/s/tmp/'$$ '%s/s/out/fwd'$$ ;;\nesac\n",
+		IT_ALICE + 1, d, d, d);
+	it_write_file(path, text);
+	assert_int_equal(chmod(path, 0755), 0);
+	snprintf(
+		text, sizeof(text),
+		"devices = GSM1\noutgoing = %s/s/out\nchecked = %s/s/checked\nincoming = %s/s/in\n"
+		"failed = %s/s/failed\nsent = %s/s/sent\nlogfile = %s/s/smsd.log\ninfofile = "
+		"%s/s/smsd.working\n"
+		"pidfile = %s/s/smsd.pid\neventhandler = %s\n\n[GSM1]\ndevice = %s/smsd.tty\nincoming = yes\n"
+		"baudrate = 115200\n",
+		d, d, d, d, d, d, d, d, path, sim->dir);
+	it_write_file(conf, text);
+}
+
+static pid_t start_peer(bool smstools, const char *conf)
 {
 	pid_t pid = fork();
 	assert_true(pid >= 0);
@@ -240,30 +273,38 @@ static pid_t start_smsd(const char *rc)
 		int null = open("/dev/null", O_WRONLY);
 		dup2(null, 1);
 		dup2(null, 2);
-		execlp("gammu-smsd", "gammu-smsd", "-c", rc, (char *)NULL);
+		if (smstools)
+			execlp("smsd", "smsd", "-t", "-c", conf, (char *)NULL);
+		else
+			execlp("gammu-smsd", "gammu-smsd", "-c", conf, (char *)NULL);
 		_exit(127);
 	}
 	return pid;
 }
 
-static void run_gammu(struct it_base *b, struct it_sim *sim, int alarms, int seconds)
+/* The same unit against a peer on a modem of its own (gsm, smsd), for at most `seconds`. */
+static void run_peer(struct it_base *b, struct it_sim *sim, bool smstools, int alarms, int seconds)
 {
 	static struct run r;
-	char rc[512];
-	gammu_files(sim, rc, sizeof(rc));
-	unit_conf(b, sim, GAMMU_NUMBER, "unit_gammu");
+	const char *who = smstools ? "smsd" : "gammu-smsd";
+	char conf[512];
+	if (smstools)
+		smstools_files(sim, conf, sizeof(conf));
+	else
+		gammu_files(sim, conf, sizeof(conf));
+	unit_conf(b, sim, smstools ? SMSD_NUMBER : GAMMU_NUMBER, smstools ? "unit_smsd" : "unit_gammu");
 	it_base_probe(b, "4.0");
-	pid_t smsd = start_smsd(rc);
+	pid_t peer = start_peer(smstools, conf);
 	it_base_unit_start(b);
 	assert_true(it_base_unit_wait(b, (const char *const[]){"event=modem_ready", NULL}, 1));
 	int64_t t0 = wall_ms();
 	for (r.n = 0; r.n < alarms && r.n < MAX_ALARMS && wall_ms() - t0 < seconds * 1000LL; r.n++) {
-		raise_alarm(b, &r, r.n, 300);
+		raise_alarm(b, &r, r.n, smstools ? 500 : 300);
 		char want[48];
 		snprintf(want, sizeof(want), " %sC", r.value[r.n]);
 		int left = (int)(seconds * 1000LL - (wall_ms() - t0)) + 120000;
 		if (!it_base_wait_got_ms(b, IT_ALICE, want, 1, left)) {
-			fprintf(stderr, "bench_alarm: gammu-smsd did not forward alarm %d within %d ms\n",
+			fprintf(stderr, "bench_alarm: %s did not forward alarm %d within %d ms\n", who,
 				r.n + 1, left);
 			break;
 		}
@@ -273,15 +314,15 @@ static void run_gammu(struct it_base *b, struct it_sim *sim, int alarms, int sec
 	}
 	double secs = (wall_ms() - t0) / 1000.0;
 	it_base_unit_stop(b);
-	kill(smsd, SIGTERM);
-	waitpid(smsd, NULL, 0);
-	print_run("gammu-smsd", b, sim, &r, "FWD ", alarms, secs);
+	kill(peer, SIGTERM);
+	waitpid(peer, NULL, 0);
+	print_run(who, b, sim, &r, "FWD ", alarms, secs);
 }
 
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s PATH-TO-M2MON [ALARMS [GAMMU_SECONDS]]\n", argv[0]);
+		fprintf(stderr, "usage: %s PATH-TO-M2MON [ALARMS [PEER_SECONDS]]\n", argv[0]);
 		return 2;
 	}
 	int alarms = argc > 2 ? atoi(argv[2]) : 200, seconds = argc > 3 ? atoi(argv[3]) : 300;
@@ -289,14 +330,19 @@ int main(int argc, char **argv)
 	struct it_sim sim;
 	struct it_base b = {0};
 	it_base_net(&sim, argv[1], false, true,
-		    (const char *const[]){"--baud", "115200", "--modem", "gsm=" GAMMU_NUMBER, NULL});
+		    (const char *const[]){"--baud", "115200", "--modem", "gsm=" GAMMU_NUMBER, "--modem",
+					  "smsd=" SMSD_NUMBER, NULL});
 	it_base_conf(&b, &sim, false, NULL, NULL);
 	it_base_unit_conf(&b, IT_BASE_NUMBER, "4.0", NULL);
 	if (alarms > 0)
 		run_m2mon(&b, &sim, alarms);
 	else
-		alarms = -alarms; /* a negative count: gammu-smsd alone */
-	run_gammu(&b, &sim, alarms, seconds);
+		alarms = -alarms; /* a negative count: the peers alone */
+	run_peer(&b, &sim, false, alarms, seconds);
+	if (system("command -v smsd >/dev/null 2>&1") == 0)
+		run_peer(&b, &sim, true, alarms, seconds);
+	else
+		printf("alarm smsd unavailable (smstools is not installed)\n");
 	it_sim_stop(&sim);
 	return 0;
 }
