@@ -6,7 +6,8 @@
  * (bench_store_fleet.c; PostgreSQL when M2_PG_URI names a server, as under
  * test/pg/pg_cluster.sh run). Prints figures, never a verdict.
  * Usage: bench_store [units [days]] (default 100 units, 365 days: two channels each, one
- * reading per channel every 10 minutes, 10.5 million readings). */
+ * reading per channel every 10 minutes, 10.5 million readings). With M2_BENCH_KEEP set, the
+ * year's base.db stays (its path printed) for timing the real `m2mon status` and `history`. */
 #include "bench_store_fleet.h"
 #include "store_base.h"
 #include "store_unit.h"
@@ -423,9 +424,12 @@ int main(int argc, char **argv)
 	bench_fleet(dir, getenv("M2_PG_URI"));
 	static const char *const files[] = {"unit.db", "unit.db-wal", "unit.db-shm",
 					    "base.db", "base.db-wal", "base.db-shm"};
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+	bool keep = getenv("M2_BENCH_KEEP") && getenv("M2_BENCH_KEEP")[0]; /* for bench/run's CLI timing */
+	if (keep)
+		printf("bench_store: base.db kept: %s/base.db (the caller removes %s)\n", dir, dir);
+	for (size_t i = 0; i < (keep ? 3 : sizeof(files) / sizeof(files[0])); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
 		unlink(path);
 	}
-	return rmdir(dir) == 0 ? 0 : 1;
+	return keep || rmdir(dir) == 0 ? 0 : 1;
 }

@@ -3,7 +3,8 @@
  * readings with the message's mark and unit state, and a receipt through the outbox), the
  * rate each backend sustains for each step, and the base process's CPU for it (getrusage;
  * the PostgreSQL server's own CPU is not counted). PostgreSQL runs as the daemon does, its
- * calls completing on a libuv loop. Prints figures, never a verdict. */
+ * calls completing on a libuv loop; the process's RSS with the store open stands for the
+ * base's memory. Prints figures, never a verdict. */
 #include "bench_store_fleet.h"
 
 #include "store_base.h"
@@ -184,7 +185,21 @@ static void pg_drop(const char *uri, const char *db)
 	PQfinish(c);
 }
 
-static int run_backend(const char *path, uv_loop_t *loop, double rate[FLEET_PHASES], double *cpu)
+/* This process's resident memory in MB (/proc/self/status VmRSS), or -1. */
+static double rss_mb(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	double mb = -1;
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, "VmRSS:", 6) == 0)
+			mb = strtol(line + 6, NULL, 10) / 1024.0;
+	if (f)
+		fclose(f);
+	return mb;
+}
+
+static int run_backend(const char *path, uv_loop_t *loop, double rate[FLEET_PHASES], double *cpu, double *rss)
 {
 	struct store_open_cfg cfg = {
 		.path = path, .kind = STORE_KIND_BASE, .loop = loop, .base_name = "bench"};
@@ -192,6 +207,7 @@ static int run_backend(const char *path, uv_loop_t *loop, double rate[FLEET_PHAS
 	int err = store_open(&cfg, &f.s);
 	if (!err)
 		err = run_phases(&f, rate, cpu);
+	*rss = rss_mb(); /* with the store open and warm, as a running base holds it */
 	store_close(f.s);
 	for (int i = 0; loop && i < 4; i++)
 		uv_run(loop, UV_RUN_NOWAIT);
@@ -213,13 +229,13 @@ static void print_row(const char *what, const double *v, int digits, const char 
 
 void bench_fleet(const char *dir, const char *pg_uri)
 {
-	double rate[2][FLEET_PHASES], cpu[2] = {-1, -1};
+	double rate[2][FLEET_PHASES], cpu[2] = {-1, -1}, rss[2] = {-1, -1};
 	for (int b = 0; b < 2; b++)
 		for (int p = 0; p < FLEET_PHASES; p++)
 			rate[b][p] = -1;
 	char path[512];
 	snprintf(path, sizeof(path), "%s/fleet.db", dir);
-	if (run_backend(path, NULL, rate[0], &cpu[0]) != 0)
+	if (run_backend(path, NULL, rate[0], &cpu[0], &rss[0]) != 0)
 		fprintf(stderr, "bench_store: fleet on SQLite failed\n");
 	static const char *const suffix[] = {"", "-wal", "-shm"};
 	for (int i = 0; i < 3; i++) {
@@ -232,7 +248,7 @@ void bench_fleet(const char *dir, const char *pg_uri)
 	if (uri) {
 		uv_loop_t loop;
 		uv_loop_init(&loop);
-		if (run_backend(uri, &loop, rate[1], &cpu[1]) != 0)
+		if (run_backend(uri, &loop, rate[1], &cpu[1], &rss[1]) != 0)
 			fprintf(stderr, "bench_store: fleet on PostgreSQL failed\n");
 		uv_loop_close(&loop);
 		pg_drop(pg_uri, db);
@@ -251,6 +267,7 @@ void bench_fleet(const char *dir, const char *pg_uri)
 		  "");
 	print_row("base CPU for the fleet, % of one core",
 		  (double[]){cpu[0] * need * 100, cpu[1] < 0 ? -1 : cpu[1] * need * 100}, 2, "");
+	print_row("base process RSS, MB (store open, after)", rss, 1, "");
 	for (int b = 0; b < 2; b++) {
 		double per_msg = 0;
 		for (int p = 0; p < FLEET_PHASES && rate[b][p] > 0; p++)
