@@ -65,7 +65,8 @@ void base_cmd_send(struct base *b, int c, const char *text)
 	struct store_event *e = base_batch_event(&b->batch, STORE_EVENT_NOTIFIED, b->now_ms);
 	if (e) {
 		snprintf(e->actor, sizeof(e->actor), "%s", number);
-		snprintf(e->text, sizeof(e->text), "%s", text);
+		/* Cut, when it must be, at a character, never inside one. */
+		alert_text_clean(e->text, sizeof(e->text), text);
 	}
 }
 
@@ -196,7 +197,7 @@ static void do_relay(struct base *b, int c, const struct phone_cmd *cmd, uint32_
 	*p = (struct base_pending){.cmd_id = seq,
 				   .verb = cmd->verb == PHONE_VERB_SET ? BASE_PENDING_SET : BASE_PENDING_READ,
 				   .sent_ms = b->now_ms};
-	snprintf(p->by, sizeof(p->by), "%s", b->policy.contacts[c].number);
+	alert_text_clean(p->by, sizeof(p->by), b->policy.contacts[c].number);
 	snprintf(p->text, sizeof(p->text), "%s", text);
 	u->dirty = true;
 	if (cmd->verb == PHONE_VERB_READ)
