@@ -283,6 +283,7 @@ int64_t base_next_ms(const struct base *b)
 	next = min64(next, base_super_next_ms(b));
 	next = min64(next, base_super_commands_next_ms(b));
 	next = min64(next, base_inbox_next_ms(b));
+	next = min64(next, base_peers_next_ms(b));
 	return next;
 }
 
@@ -300,8 +301,9 @@ void base_tick(struct base *b)
 		}
 		base_outbox_tick(b, now);
 		base_pool_check_storage(b, now);
-		bool due = b->leading && (b->engine_next_ms <= now || base_super_next_ms(b) <= now ||
-					  base_super_commands_next_ms(b) <= now);
+		bool due =
+			b->leading && (b->engine_next_ms <= now || base_super_next_ms(b) <= now ||
+				       base_super_commands_next_ms(b) <= now || base_peers_next_ms(b) <= now);
 		if (due && !b->tick_queued)
 			base_job_push(b, base_job_new(b, BASE_JOB_TICK));
 	}

@@ -327,17 +327,23 @@ int store_pgb_view_version(struct store *s, uint64_t *version)
 
 /* ---- the bases ---- */
 
+void store_pgc_base_row(const PGresult *r, int i, struct store_view_base *b)
+{
+	memset(b, 0, sizeof(*b));
+	store_pg_text(r, i, 0, b->name, sizeof(b->name));
+	b->modems_up = (uint32_t)store_pg_int(r, i, 1);
+	b->modems = (uint32_t)store_pg_int(r, i, 2);
+	b->last_seen_ms = store_pg_int(r, i, 3);
+	b->started_ms = store_pg_int(r, i, 4);
+	b->leader = store_pg_bool(r, i, 5);
+	b->epoch = b->leader ? (uint64_t)store_pg_int(r, i, 6) : 0;
+	b->self = store_pg_bool(r, i, 7);
+}
+
 static int base_row(struct view_job *v, const PGresult *r, int i)
 {
 	struct store_view_base b;
-	memset(&b, 0, sizeof(b));
-	store_pg_text(r, i, 0, b.name, sizeof(b.name));
-	b.modems_up = (uint32_t)store_pg_int(r, i, 1);
-	b.modems = (uint32_t)store_pg_int(r, i, 2);
-	b.last_seen_ms = store_pg_int(r, i, 3);
-	b.started_ms = store_pg_int(r, i, 4);
-	b.leader = store_pg_bool(r, i, 5);
-	b.epoch = b.leader ? (uint64_t)store_pg_int(r, i, 6) : 0;
+	store_pgc_base_row(r, i, &b);
 	return v->fn.base(v->ud, &b);
 }
 
@@ -352,12 +358,8 @@ int store_pgc_view_bases(struct store *s, int64_t *now_ms, store_view_base_fn fn
 	v->ud = ud;
 	v->data_stmt = 1;
 	v->now_out = now_ms;
-	store_pg_stmt(&v->job, "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint");
-	store_pg_stmt(
-		&v->job,
-		"SELECT b.name, b.modems_up, b.modems, (extract(epoch FROM b.last_seen) * 1000)::bigint,"
-		" (extract(epoch FROM b.started) * 1000)::bigint,"
-		" coalesce(l.holder = b.name AND l.lease_until > clock_timestamp(), false), l.epoch"
-		" FROM bases b LEFT JOIN leader l ON l.id = 1 ORDER BY b.name");
+	store_pg_stmt(&v->job, PGC_NOW_SQL);
+	struct pg_stmt *st = store_pg_stmt(&v->job, PGC_BASES_SQL);
+	store_pg_p_text(&v->job, st, pg_of(s)->base_name);
 	return view_run(s, v, &err);
 }
