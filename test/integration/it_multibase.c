@@ -261,6 +261,10 @@ static void the_unit_moves_to_the_other_base_and_back(void **state)
 	UNIT_WAIT(t, 1, "event=base_switched", "from=" IT_BASE_NUMBER, "to=" IT_BASE2_NUMBER);
 	GOT(t, IT_ALICE, "ALARM #1 WH1/T1 HIGH 9.4C", 1);
 	GOT(t, IT_BOB, "ALARM #1 WH1/T1 HIGH 9.4C", 1);
+	/* Restarted, the unit goes on with the number it had moved to. */
+	it_base_unit_stop(&t->a);
+	it_base_unit_start(&t->a);
+	UNIT_WAIT(t, 1, "event=started", "base=" IT_BASE2_NUMBER);
 	/* A comes back (following): the unit's next probe reaches it, and the unit goes back. */
 	it_base_start(&t->a);
 	WAIT(&t->a, 1, "event=leader_following", "leader=\"B\"");
