@@ -206,6 +206,11 @@ const char *store_pg_hint(int err);
 void store_pg_log_error(struct store_pg *pg, int err, const char *op, const char *detail);
 void store_pg_ok(struct store_pg *pg);
 int store_pg_fits(const char *text, size_t n);
+/* Reads row `i` of `r` into element `i` of the array `rows`. */
+typedef void (*pg_row_fn)(const PGresult *r, int i, void *rows);
+/* Every row of `r`, read by `row` into a new array of `size`-byte elements (free it): *rows
+ * and *n, left alone when there is none. 0, or -ENOMEM. */
+int store_pg_rows(const PGresult *r, size_t size, pg_row_fn row, void **rows, size_t *n);
 
 /* m2mon's own SQLSTATEs, raised by the functions of the schema. */
 #define PG_STATE_DONE_BEFORE "M2T01" /* the write's token was committed before */

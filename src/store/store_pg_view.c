@@ -198,8 +198,9 @@ static int event_row(struct view_job *v, const PGresult *r, int i)
 
 #define EVENT_COLS "id, t_ms, kind, unit, channel, incident_id, actor, value_c10, text"
 
-int store_pgb_view_events(struct store *s, const char *unit, int64_t since_ms, store_view_event_fn fn,
-			  void *ud)
+/* The events, of `unit` (its SQL, $2 the unit) or of all (its SQL), $1 `first`. */
+static int events_view(struct store *s, const char *unit, int64_t first, const char *of_unit,
+		       const char *of_all, store_view_event_fn fn, void *ud)
 {
 	int err;
 	struct view_job *v = view_new(s, "view_events", &err);
@@ -208,36 +209,29 @@ int store_pgb_view_events(struct store *s, const char *unit, int64_t since_ms, s
 	v->row = event_row;
 	v->fn.event = fn;
 	v->ud = ud;
-	struct pg_stmt *st = unit ? store_pg_stmt(&v->job, "SELECT " EVENT_COLS
-							   " FROM events WHERE unit = $2 AND t_ms >= $1"
-							   " ORDER BY t_ms, id")
-				  : store_pg_stmt(&v->job, "SELECT " EVENT_COLS
-							   " FROM events WHERE t_ms >= $1 ORDER BY t_ms, id");
-	store_pg_p_int(&v->job, st, since_ms);
+	struct pg_stmt *st = store_pg_stmt(&v->job, unit ? of_unit : of_all);
+	store_pg_p_int(&v->job, st, first);
 	if (unit)
 		store_pg_p_text(&v->job, st, unit);
 	return view_run(s, v, &err);
 }
 
+int store_pgb_view_events(struct store *s, const char *unit, int64_t since_ms, store_view_event_fn fn,
+			  void *ud)
+{
+	return events_view(s, unit, since_ms,
+			   "SELECT " EVENT_COLS
+			   " FROM events WHERE unit = $2 AND t_ms >= $1 ORDER BY t_ms, id",
+			   "SELECT " EVENT_COLS " FROM events WHERE t_ms >= $1 ORDER BY t_ms, id", fn, ud);
+}
+
 int store_pgb_view_events_latest(struct store *s, const char *unit, size_t max, store_view_event_fn fn,
 				 void *ud)
 {
-	int err;
-	struct view_job *v = view_new(s, "view_events", &err);
-	if (!v)
-		return err;
-	v->row = event_row;
-	v->fn.event = fn;
-	v->ud = ud;
-	struct pg_stmt *st =
-		unit ? store_pg_stmt(&v->job, "SELECT " EVENT_COLS " FROM events WHERE unit = $2"
-					      " ORDER BY t_ms DESC, id DESC LIMIT $1")
-		     : store_pg_stmt(&v->job, "SELECT " EVENT_COLS
-					      " FROM events ORDER BY t_ms DESC, id DESC LIMIT $1");
-	store_pg_p_int(&v->job, st, (int64_t)max);
-	if (unit)
-		store_pg_p_text(&v->job, st, unit);
-	return view_run(s, v, &err);
+	return events_view(s, unit, (int64_t)max,
+			   "SELECT " EVENT_COLS " FROM events WHERE unit = $2"
+			   " ORDER BY t_ms DESC, id DESC LIMIT $1",
+			   "SELECT " EVENT_COLS " FROM events ORDER BY t_ms DESC, id DESC LIMIT $1", fn, ud);
 }
 
 /* ---- incidents ---- */
