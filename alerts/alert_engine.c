@@ -29,6 +29,8 @@ const char *alert_kind_str(enum alert_kind kind)
 		return "modem";
 	case ALERT_KIND_SIM_FULL:
 		return "sim_full";
+	case ALERT_KIND_BASE:
+		return "base";
 	}
 	return "?";
 }
@@ -599,7 +601,7 @@ static bool restorable(const struct alert_engine *e, const struct alert_incident
 {
 	uint32_t all = e->p.n_contacts >= 32 ? UINT32_MAX : (1u << e->p.n_contacts) - 1;
 	if (inc->id == 0 || (unsigned)inc->state >= ALERT_STATE_CLOSED ||
-	    (unsigned)inc->kind > ALERT_KIND_SIM_FULL || inc->acked_by >= (int)e->p.n_contacts ||
+	    (unsigned)inc->kind > ALERT_KIND_BASE || inc->acked_by >= (int)e->p.n_contacts ||
 	    inc->acked_by < ALERT_ACKED_BY_GONE || ((inc->notified | inc->told | inc->capped) & ~all))
 		return false;
 	if (inc->state == ALERT_STATE_CLEARED && (unsigned)inc->before_clear > ALERT_STATE_ACKED)

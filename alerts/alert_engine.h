@@ -23,6 +23,7 @@ enum alert_kind {
 	ALERT_KIND_BATTERY,  /* battery low */
 	ALERT_KIND_MODEM,    /* the base's own modem is dead (unit: the modem's name) */
 	ALERT_KIND_SIM_FULL, /* the base's modem's SIM storage is full: nothing more can arrive */
+	ALERT_KIND_BASE,     /* another base station stopped beating (unit: "base-" its name) */
 };
 
 const char *alert_kind_str(enum alert_kind kind);

@@ -110,6 +110,8 @@ const char *alert_kind_words(const struct alert_incident *inc)
 		return "MODEM DEAD";
 	case ALERT_KIND_SIM_FULL:
 		return "SIM FULL";
+	case ALERT_KIND_BASE:
+		return "NOT HEARD";
 	}
 	return "ALARM";
 }

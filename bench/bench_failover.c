@@ -56,8 +56,8 @@ static void one_run(const char *m2mon, const char *lease, int run, int64_t *lead
 	char db[32];
 	snprintf(db, sizeof(db), "fo_%s_%d", lease, run);
 	it_multi_db(db, p->uri, sizeof(p->uri));
-	it_multi_conf(&p->a, &p->sim, 'A', "base", p->uri, lease, "1h");
-	it_multi_conf(&p->b, &p->sim, 'B', "base2", p->uri, lease, "1h");
+	it_multi_conf(&p->a, &p->sim, 'A', "base", p->uri, lease, "1h", "60m");
+	it_multi_conf(&p->b, &p->sim, 'B', "base2", p->uri, lease, "1h", "60m");
 	it_base_start(&p->a);
 	if (!it_base_wait_ms(&p->a, (const char *const[]){"event=alarms_leading", NULL}, 1, 60000))
 		fail_msg("A did not lead (see %s)", p->a.log);

@@ -278,11 +278,14 @@ int64_t base_next_ms(const struct base *b)
 	next = min64(next, base_pool_next_ms(b));
 	if (!b->leading)
 		return next;
-	next = min64(next, b->engine_next_ms);
 	next = min64(next, base_receipts_next_ms(b));
+	next = min64(next, base_inbox_next_ms(b));
+	if (b->tick_queued)
+		return next; /* what the tick does is waited for by it; its step's end wakes again */
+	next = min64(next, b->engine_next_ms);
 	next = min64(next, base_super_next_ms(b));
 	next = min64(next, base_super_commands_next_ms(b));
-	next = min64(next, base_inbox_next_ms(b));
+	next = min64(next, base_peers_next_ms(b));
 	return next;
 }
 
@@ -300,8 +303,9 @@ void base_tick(struct base *b)
 		}
 		base_outbox_tick(b, now);
 		base_pool_check_storage(b, now);
-		bool due = b->leading && (b->engine_next_ms <= now || base_super_next_ms(b) <= now ||
-					  base_super_commands_next_ms(b) <= now);
+		bool due =
+			b->leading && (b->engine_next_ms <= now || base_super_next_ms(b) <= now ||
+				       base_super_commands_next_ms(b) <= now || base_peers_next_ms(b) <= now);
 		if (due && !b->tick_queued)
 			base_job_push(b, base_job_new(b, BASE_JOB_TICK));
 	}
@@ -323,6 +327,9 @@ void base_wake(struct base *b)
 		return;
 	}
 	int64_t d = next - now;
+	/* A time already past while the step that handles it waits for the one in hand would
+	 * re-arm at 0 ms from inside the timer's callback, which libuv 1.44 runs again at once
+	 * without polling: the queued TICK is left out of base_next_ms for that reason. */
 	/* The wall clock may be set while we wait: look again at least every hour. */
 	uint64_t ms = d <= 0 ? 0 : d > 3600000 ? 3600000 : (uint64_t)d;
 	uv_timer_start(&b->timer, on_timer, ms, 0);

@@ -124,7 +124,7 @@ static bool state_parse(const char *name, enum alert_state *out)
 
 static bool kind_parse(const char *name, enum alert_kind *out)
 {
-	for (int k = ALERT_KIND_HIGH; k <= ALERT_KIND_SIM_FULL; k++) {
+	for (int k = ALERT_KIND_HIGH; k <= ALERT_KIND_BASE; k++) {
 		if (strcmp(alert_kind_str((enum alert_kind)k), name) == 0) {
 			*out = (enum alert_kind)k;
 			return true;

@@ -33,6 +33,7 @@ static void beat(struct base *b)
 static void on_hb_timer(uv_timer_t *t)
 {
 	beat(t->data);
+	base_peers_read(t->data);
 }
 
 static void on_released(void *user_data, int result, int64_t n)
@@ -88,6 +89,8 @@ static void stop_acting(struct base *b, const char *why)
 	b->lead_gen++;
 	b->leading = false;
 	b->reload_wanted = false;
+	b->peers_due = false;
+	b->n_peers = 0;
 	if (!was)
 		return;
 	drop_leader_jobs(b);

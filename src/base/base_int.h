@@ -147,6 +147,24 @@ void base_job_free(struct base_job *job);
 /* Runs queued steps while none is in hand. */
 void base_jobs_pump(struct base *b);
 
+/* ---- the other bases (base_peers.c) ---------------------------------------------------- */
+
+struct base_peer {
+	char name[STORE_NAME_MAX];
+	char unit[ALERT_UNIT_MAX]; /* its incidents' unit: "base-" and its name */
+	int64_t last_seen_ms;      /* the database's clock */
+	uint32_t up, modems;
+	bool silent;     /* not heard for cluster.silent */
+	bool modem_dead; /* beating with fewer modems READY than it has */
+};
+
+/* The leader reads the other bases' rows (at each heartbeat of its own). */
+void base_peers_read(struct base *b);
+/* 0 when the rows differ from the incidents open: a tick is due. */
+int64_t base_peers_next_ms(const struct base *b);
+/* In the leader's tick: opens and closes the other bases' incidents. */
+void base_peers_tick(struct base *b);
+
 /* ---- the daemon ----------------------------------------------------------------------- */
 
 struct base {
@@ -201,8 +219,12 @@ struct base {
 	uint64_t reload_gen; /* lead_gen when the reload in flight began */
 	int64_t sweep_after; /* the inbox sweep's high-water id */
 	bool sweep_busy, sweep_again;
-	uint64_t sweep_gen; /* lead_gen when the sweep in flight began */
-	size_t modems_up;   /* READY modems at the last heartbeat */
+	uint64_t sweep_gen;                      /* lead_gen when the sweep in flight began */
+	size_t modems_up;                        /* READY modems at the last heartbeat */
+	struct base_peer peers[STORE_BASES_MAX]; /* the other bases as last read (leader) */
+	size_t n_peers;
+	bool peers_busy, peers_due;
+	uint64_t peers_gen; /* lead_gen when the read in flight began */
 	uv_timer_t hb_timer;
 	/* Start-up. */
 	void (*ready)(void *user_data, int result);

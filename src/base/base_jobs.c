@@ -123,6 +123,7 @@ static void compute(struct base *b, struct base_job *job)
 		alert_engine_tick(b->engine, b->now_ms);
 		base_super_tick(b, b->now_ms);
 		base_super_commands_tick(b, b->now_ms);
+		base_peers_tick(b);
 		sms_reports_expire(b->reports, b->now_ms);
 		break;
 	case BASE_JOB_MODEM:

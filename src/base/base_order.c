@@ -73,6 +73,7 @@ static struct base_kind_state state_of(const struct base_channel *ch, enum alert
 	case ALERT_KIND_BATTERY:
 	case ALERT_KIND_MODEM:
 	case ALERT_KIND_SIM_FULL:
+	case ALERT_KIND_BASE:
 		break;
 	}
 	return (struct base_kind_state){l[PROTO_LEVEL_PROBE].raised, false};

@@ -138,6 +138,7 @@ struct base_cluster_settings {
 	uint32_t lease_ms;                  /* the alarm leader's lease (1s..10m) */
 	uint32_t heartbeat_ms;              /* the base's heartbeat row; at most lease / 2 */
 	uint32_t claim_lease_ms;            /* an outbox claim lives this long unrenewed */
+	uint32_t silent_ms;                 /* another base not heard this long: an incident */
 };
 
 struct base_settings {

@@ -413,6 +413,8 @@ static const struct cfg_field cluster_fields[] = {
 	       "how often the base writes its heartbeat (its modems) and renews its claims"),
 	CUSTOM("claim_lease", CL, claim_lease_ms, false, parse_ms, "60s", false,
 	       "a text claimed by a base that stops beating is resent after this"),
+	CUSTOM("silent", CL, silent_ms, false, parse_ms, "30s", false,
+	       "another base not heard this long is an incident (base-NAME NOT HEARD)"),
 	END,
 };
 
@@ -426,6 +428,10 @@ static void cluster_check(const struct cfg_ctx *ctx, const struct base_cluster_s
 	if (c->claim_lease_ms < c->heartbeat_ms * 3)
 		cfg_ctx_fail(ctx, "cluster.claim_lease",
 			     "at least three heartbeats (%ums): heartbeats renew the claims",
+			     c->heartbeat_ms * 3);
+	if (c->silent_ms < c->heartbeat_ms * 3)
+		cfg_ctx_fail(ctx, "cluster.silent",
+			     "at least three heartbeats (%ums): a base is heard by its heartbeats",
 			     c->heartbeat_ms * 3);
 }
 

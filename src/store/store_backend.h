@@ -57,6 +57,7 @@ struct store_ops {
 			    void *ud);
 	void (*leader_stop)(struct store *s);
 	int (*view_bases)(struct store *s, int64_t *now_ms, store_view_base_fn fn, void *ud);
+	void (*bases)(struct store *s, store_bases_fn cb, void *ud);
 };
 
 /* What every backend's handle starts with. */

@@ -186,3 +186,9 @@ int store_view_bases(struct store *s, int64_t *now_ms, store_view_base_fn fn, vo
 	assert(now_ms && fn);
 	return base(s, false)->ops->view_bases(s, now_ms, fn, user_data);
 }
+
+void store_cluster_bases(struct store *s, store_bases_fn cb, void *user_data)
+{
+	assert(cb);
+	base(s, false)->ops->bases(s, cb, user_data);
+}

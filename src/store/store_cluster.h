@@ -113,6 +113,7 @@ struct store_view_base {
 	int64_t started_ms;
 	bool leader;    /* it holds the leader row's lease now */
 	uint64_t epoch; /* the leader's epoch when `leader` */
+	bool self;      /* the row of this handle's base (store_open_cfg.base_name) */
 };
 
 typedef int (*store_view_base_fn)(void *user_data, const struct store_view_base *b);
@@ -121,5 +122,16 @@ typedef int (*store_view_base_fn)(void *user_data, const struct store_view_base 
  * (compare last_seen_ms with it, not with the reader's clock). Synchronous, like
  * store_view.h. */
 int store_view_bases(struct store *s, int64_t *now_ms, store_view_base_fn fn, void *user_data);
+
+/* The bases the daemon watches (store_cluster_bases): at most this many rows are read. */
+#define STORE_BASES_MAX 16
+
+typedef void (*store_bases_fn)(void *user_data, int result, int64_t now_ms,
+			       const struct store_view_base *rows, size_t n);
+
+/* The same rows as store_view_bases for the daemon, without blocking its loop: the first
+ * STORE_BASES_MAX by name, and the database's clock in `now_ms`; the rows live for the
+ * callback only. Errors are those of store.h. */
+void store_cluster_bases(struct store *s, store_bases_fn cb, void *user_data);
 
 #endif

@@ -258,4 +258,5 @@ const struct store_ops store_pg_base_ops = {
 	.leader_start = store_pgc_leader_start,
 	.leader_stop = store_pgc_leader_stop,
 	.view_bases = store_pgc_view_bases,
+	.bases = store_pgc_bases,
 };

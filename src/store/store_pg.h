@@ -206,6 +206,11 @@ const char *store_pg_hint(int err);
 void store_pg_log_error(struct store_pg *pg, int err, const char *op, const char *detail);
 void store_pg_ok(struct store_pg *pg);
 int store_pg_fits(const char *text, size_t n);
+/* Reads row `i` of `r` into element `i` of the array `rows`. */
+typedef void (*pg_row_fn)(const PGresult *r, int i, void *rows);
+/* Every row of `r`, read by `row` into a new array of `size`-byte elements (free it): *rows
+ * and *n, left alone when there is none. 0, or -ENOMEM. */
+int store_pg_rows(const PGresult *r, size_t size, pg_row_fn row, void **rows, size_t *n);
 
 /* m2mon's own SQLSTATEs, raised by the functions of the schema. */
 #define PG_STATE_DONE_BEFORE "M2T01" /* the write's token was committed before */
@@ -266,6 +271,17 @@ void store_pgc_release(struct store *s, store_done_fn cb, void *ud);
 int store_pgc_leader_start(struct store *s, const struct store_leader_cfg *cfg, store_leader_fn fn, void *ud);
 void store_pgc_leader_stop(struct store *s);
 int store_pgc_view_bases(struct store *s, int64_t *now_ms, store_view_base_fn fn, void *ud);
+void store_pgc_bases(struct store *s, store_bases_fn cb, void *ud);
+/* The bases' rows (store_view_base's fields in order, then whether it is this handle's: $1
+ * is its name) and the database's clock, for the tools and the daemon. */
+#define PGC_NOW_SQL "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint"
+#define PGC_BASES_SQL                                                                                        \
+	"SELECT b.name, b.modems_up, b.modems, (extract(epoch FROM b.last_seen) * 1000)::bigint,"            \
+	" (extract(epoch FROM b.started) * 1000)::bigint,"                                                   \
+	" coalesce(l.holder = b.name AND l.lease_until > clock_timestamp(), false), l.epoch, b.name = $1"    \
+	" FROM bases b LEFT JOIN leader l ON l.id = 1 ORDER BY b.name"
+/* One row of PGC_BASES_SQL. */
+void store_pgc_base_row(const PGresult *r, int i, struct store_view_base *b);
 /* The main connection is back: wake the watcher. */
 void store_pgc_reconnected(struct store_pg *pg);
 void store_pgc_notify(struct store_pg *pg, const char *channel);

@@ -128,20 +128,20 @@ static void inbox_row(const PGresult *r, int i, struct store_inbox_sms *m)
 	store_pg_text(r, i, 10, m->reason, sizeof(m->reason));
 }
 
+static void inbox_row_at(const PGresult *r, int i, void *rows)
+{
+	inbox_row(r, i, (struct store_inbox_sms *)rows + i);
+}
+
 static int inbox_list_result(struct pg_job *j, size_t stmt, PGresult *r)
 {
 	struct inbox_list_job *l = (struct inbox_list_job *)j;
 	(void)stmt;
-	int n = PQntuples(r);
-	if (n == 0)
-		return 0;
-	l->rows = calloc((size_t)n, sizeof(*l->rows));
-	if (!l->rows)
-		return -ENOMEM;
-	for (int i = 0; i < n; i++)
-		inbox_row(r, i, &l->rows[i]);
-	l->n = (size_t)n;
-	return 0;
+	void *rows = NULL;
+	int err = store_pg_rows(r, sizeof(*l->rows), inbox_row_at, &rows, &l->n);
+	if (rows)
+		l->rows = rows;
+	return err;
 }
 
 static bool same_message(const struct store_inbox_sms *a, const struct store_inbox_sms *b)

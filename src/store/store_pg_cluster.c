@@ -53,6 +53,57 @@ void store_pgc_release(struct store *s, store_done_fn cb, void *ud)
 	store_pg_submit(&pg->main, j, false);
 }
 
+/* ---- the bases, for the daemon ---- */
+
+struct bases_job {
+	struct pg_job job;
+	store_bases_fn cb;
+	void *ud;
+	int64_t now_ms;
+	struct store_view_base rows[STORE_BASES_MAX];
+	size_t n;
+};
+
+static int bases_result(struct pg_job *j, size_t stmt, PGresult *r)
+{
+	struct bases_job *b = (struct bases_job *)j;
+	int n = PQntuples(r);
+	if (stmt == 0 && n == 1)
+		b->now_ms = store_pg_int(r, 0, 0);
+	for (int i = 0; stmt == 1 && i < n && b->n < STORE_BASES_MAX; i++)
+		store_pgc_base_row(r, i, &b->rows[b->n++]);
+	return 0;
+}
+
+static void bases_reset(struct pg_job *j)
+{
+	((struct bases_job *)j)->n = 0;
+}
+
+static void bases_finish(struct pg_job *j, int err)
+{
+	struct bases_job *b = (struct bases_job *)j;
+	b->cb(b->ud, err, b->now_ms, b->rows, err ? 0 : b->n);
+	store_pg_job_free(j);
+}
+
+void store_pgc_bases(struct store *s, store_bases_fn cb, void *ud)
+{
+	struct store_pg *pg = pg_of(s);
+	struct bases_job *b = store_pg_job_new(sizeof(*b), "bases", bases_result, bases_finish);
+	if (!b) {
+		cb(ud, -ENOMEM, 0, NULL, 0);
+		return;
+	}
+	b->cb = cb;
+	b->ud = ud;
+	b->job.reset = bases_reset;
+	store_pg_stmt(&b->job, PGC_NOW_SQL);
+	struct pg_stmt *st = store_pg_stmt(&b->job, PGC_BASES_SQL);
+	store_pg_p_text(&b->job, st, pg->base_name);
+	store_pg_submit(&pg->main, &b->job, false);
+}
+
 /* ---- wake-ups ---- */
 
 void store_pgc_reconnected(struct store_pg *pg)

@@ -324,20 +324,20 @@ struct out_list_job {
 	bool one; /* outbox_get: -ENOENT when none */
 };
 
+static void out_row_at(const PGresult *r, int i, void *rows)
+{
+	out_row(r, i, (struct store_sms_out *)rows + i);
+}
+
 static int out_list_result(struct pg_job *j, size_t stmt, PGresult *r)
 {
 	struct out_list_job *l = (struct out_list_job *)j;
 	(void)stmt;
-	int n = PQntuples(r);
-	if (n == 0)
-		return 0;
-	l->rows = calloc((size_t)n, sizeof(*l->rows));
-	if (!l->rows)
-		return -ENOMEM;
-	for (int i = 0; i < n; i++)
-		out_row(r, i, &l->rows[i]);
-	l->n = (size_t)n;
-	return 0;
+	void *rows = NULL;
+	int err = store_pg_rows(r, sizeof(*l->rows), out_row_at, &rows, &l->n);
+	if (rows)
+		l->rows = rows;
+	return err;
 }
 
 static void out_list_finish(struct pg_job *j, int err)

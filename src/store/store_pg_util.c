@@ -202,3 +202,18 @@ void store_pg_ok(struct store_pg *pg)
 			 store_strerror(pg->last_logged));
 	pg->last_logged = 0;
 }
+
+int store_pg_rows(const PGresult *r, size_t size, pg_row_fn row, void **rows, size_t *n)
+{
+	int k = PQntuples(r);
+	if (k == 0)
+		return 0;
+	void *a = calloc((size_t)k, size);
+	if (!a)
+		return -ENOMEM;
+	for (int i = 0; i < k; i++)
+		row(r, i, a);
+	*rows = a;
+	*n = (size_t)k;
+	return 0;
+}

@@ -198,8 +198,9 @@ static int event_row(struct view_job *v, const PGresult *r, int i)
 
 #define EVENT_COLS "id, t_ms, kind, unit, channel, incident_id, actor, value_c10, text"
 
-int store_pgb_view_events(struct store *s, const char *unit, int64_t since_ms, store_view_event_fn fn,
-			  void *ud)
+/* The events, of `unit` (its SQL, $2 the unit) or of all (its SQL), $1 `first`. */
+static int events_view(struct store *s, const char *unit, int64_t first, const char *of_unit,
+		       const char *of_all, store_view_event_fn fn, void *ud)
 {
 	int err;
 	struct view_job *v = view_new(s, "view_events", &err);
@@ -208,36 +209,29 @@ int store_pgb_view_events(struct store *s, const char *unit, int64_t since_ms, s
 	v->row = event_row;
 	v->fn.event = fn;
 	v->ud = ud;
-	struct pg_stmt *st = unit ? store_pg_stmt(&v->job, "SELECT " EVENT_COLS
-							   " FROM events WHERE unit = $2 AND t_ms >= $1"
-							   " ORDER BY t_ms, id")
-				  : store_pg_stmt(&v->job, "SELECT " EVENT_COLS
-							   " FROM events WHERE t_ms >= $1 ORDER BY t_ms, id");
-	store_pg_p_int(&v->job, st, since_ms);
+	struct pg_stmt *st = store_pg_stmt(&v->job, unit ? of_unit : of_all);
+	store_pg_p_int(&v->job, st, first);
 	if (unit)
 		store_pg_p_text(&v->job, st, unit);
 	return view_run(s, v, &err);
 }
 
+int store_pgb_view_events(struct store *s, const char *unit, int64_t since_ms, store_view_event_fn fn,
+			  void *ud)
+{
+	return events_view(s, unit, since_ms,
+			   "SELECT " EVENT_COLS
+			   " FROM events WHERE unit = $2 AND t_ms >= $1 ORDER BY t_ms, id",
+			   "SELECT " EVENT_COLS " FROM events WHERE t_ms >= $1 ORDER BY t_ms, id", fn, ud);
+}
+
 int store_pgb_view_events_latest(struct store *s, const char *unit, size_t max, store_view_event_fn fn,
 				 void *ud)
 {
-	int err;
-	struct view_job *v = view_new(s, "view_events", &err);
-	if (!v)
-		return err;
-	v->row = event_row;
-	v->fn.event = fn;
-	v->ud = ud;
-	struct pg_stmt *st =
-		unit ? store_pg_stmt(&v->job, "SELECT " EVENT_COLS " FROM events WHERE unit = $2"
-					      " ORDER BY t_ms DESC, id DESC LIMIT $1")
-		     : store_pg_stmt(&v->job, "SELECT " EVENT_COLS
-					      " FROM events ORDER BY t_ms DESC, id DESC LIMIT $1");
-	store_pg_p_int(&v->job, st, (int64_t)max);
-	if (unit)
-		store_pg_p_text(&v->job, st, unit);
-	return view_run(s, v, &err);
+	return events_view(s, unit, (int64_t)max,
+			   "SELECT " EVENT_COLS " FROM events WHERE unit = $2"
+			   " ORDER BY t_ms DESC, id DESC LIMIT $1",
+			   "SELECT " EVENT_COLS " FROM events ORDER BY t_ms DESC, id DESC LIMIT $1", fn, ud);
 }
 
 /* ---- incidents ---- */
@@ -327,17 +321,23 @@ int store_pgb_view_version(struct store *s, uint64_t *version)
 
 /* ---- the bases ---- */
 
+void store_pgc_base_row(const PGresult *r, int i, struct store_view_base *b)
+{
+	memset(b, 0, sizeof(*b));
+	store_pg_text(r, i, 0, b->name, sizeof(b->name));
+	b->modems_up = (uint32_t)store_pg_int(r, i, 1);
+	b->modems = (uint32_t)store_pg_int(r, i, 2);
+	b->last_seen_ms = store_pg_int(r, i, 3);
+	b->started_ms = store_pg_int(r, i, 4);
+	b->leader = store_pg_bool(r, i, 5);
+	b->epoch = b->leader ? (uint64_t)store_pg_int(r, i, 6) : 0;
+	b->self = store_pg_bool(r, i, 7);
+}
+
 static int base_row(struct view_job *v, const PGresult *r, int i)
 {
 	struct store_view_base b;
-	memset(&b, 0, sizeof(b));
-	store_pg_text(r, i, 0, b.name, sizeof(b.name));
-	b.modems_up = (uint32_t)store_pg_int(r, i, 1);
-	b.modems = (uint32_t)store_pg_int(r, i, 2);
-	b.last_seen_ms = store_pg_int(r, i, 3);
-	b.started_ms = store_pg_int(r, i, 4);
-	b.leader = store_pg_bool(r, i, 5);
-	b.epoch = b.leader ? (uint64_t)store_pg_int(r, i, 6) : 0;
+	store_pgc_base_row(r, i, &b);
 	return v->fn.base(v->ud, &b);
 }
 
@@ -352,12 +352,8 @@ int store_pgc_view_bases(struct store *s, int64_t *now_ms, store_view_base_fn fn
 	v->ud = ud;
 	v->data_stmt = 1;
 	v->now_out = now_ms;
-	store_pg_stmt(&v->job, "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint");
-	store_pg_stmt(
-		&v->job,
-		"SELECT b.name, b.modems_up, b.modems, (extract(epoch FROM b.last_seen) * 1000)::bigint,"
-		" (extract(epoch FROM b.started) * 1000)::bigint,"
-		" coalesce(l.holder = b.name AND l.lease_until > clock_timestamp(), false), l.epoch"
-		" FROM bases b LEFT JOIN leader l ON l.id = 1 ORDER BY b.name");
+	store_pg_stmt(&v->job, PGC_NOW_SQL);
+	struct pg_stmt *st = store_pg_stmt(&v->job, PGC_BASES_SQL);
+	store_pg_p_text(&v->job, st, pg_of(s)->base_name);
 	return view_run(s, v, &err);
 }

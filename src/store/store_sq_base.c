@@ -33,4 +33,5 @@ const struct store_ops store_sqlite_base_ops = {
 	.leader_start = store_sqb_leader_start,
 	.leader_stop = store_sqb_leader_stop,
 	.view_bases = store_sqb_view_bases,
+	.bases = store_sqb_bases,
 };

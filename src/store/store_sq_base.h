@@ -52,6 +52,7 @@ void store_sqb_watch(struct store *s, store_wake_fn fn, void *ud);
 int store_sqb_leader_start(struct store *s, const struct store_leader_cfg *cfg, store_leader_fn fn, void *ud);
 void store_sqb_leader_stop(struct store *s);
 int store_sqb_view_bases(struct store *s, int64_t *now_ms, store_view_base_fn fn, void *ud);
+void store_sqb_bases(struct store *s, store_bases_fn cb, void *ud);
 
 /* Reading an event row (store_sq_view.c), the same columns everywhere: EVENT_COLS. */
 #define SQB_EVENT_COLS "id, t_ms, kind, unit, channel, incident_id, actor, value_c10, text"

@@ -96,6 +96,7 @@ int store_sqb_view_bases(struct store *s, int64_t *now_ms, store_view_base_fn fn
 		b.modems = (uint32_t)sqlite3_column_int64(st, 2);
 		b.last_seen_ms = sqlite3_column_int64(st, 3);
 		b.started_ms = sqlite3_column_int64(st, 4);
+		b.self = strcmp(b.name, q->base_name) == 0;
 		if (fn(ud, &b) != 0) {
 			rc = SQLITE_DONE;
 			break;
@@ -104,4 +105,24 @@ int store_sqb_view_bases(struct store *s, int64_t *now_ms, store_view_base_fn fn
 	err = rc == SQLITE_DONE ? 0 : store_sq_fail(q, rc, "view_bases");
 	sqlite3_reset(st);
 	return err;
+}
+
+struct bases_read {
+	struct store_view_base rows[STORE_BASES_MAX];
+	size_t n;
+};
+
+static int bases_row(void *ud, const struct store_view_base *b)
+{
+	struct bases_read *r = ud;
+	r->rows[r->n++] = *b;
+	return r->n == STORE_BASES_MAX;
+}
+
+void store_sqb_bases(struct store *s, store_bases_fn cb, void *ud)
+{
+	struct bases_read r = {.n = 0};
+	int64_t now_ms = 0;
+	int err = store_sqb_view_bases(s, &now_ms, bases_row, &r);
+	cb(ud, err, now_ms, r.rows, err ? 0 : r.n);
 }

@@ -2,6 +2,7 @@
  * base's replay window, starts the modem link, the probes and the timers on one libuv loop,
  * and stops on SIGTERM or SIGINT once the send in hand has finished. */
 #include "unit.h"
+#include "unit_bases.h"
 #include "unit_int.h"
 
 #include "log.h"
@@ -206,6 +207,7 @@ static int start(struct unit *u)
 	u->utc_offset_min = local_offset_min();
 	u->start_mono = unit_mono(u);
 	u->base_since_ms = unit_now_ms(u);
+	u->base = unit_bases_saved(u->store, u->set);
 	init_handles(u);
 	if ((rc = unit_rx_init(u)) < 0)
 		return rc;

@@ -2,11 +2,37 @@
  * answers; the next one when no receipt came for the whole resend schedule (resend doubling
  * up to resend_max) while a message waited; and, while on another, the first send of each
  * heartbeat goes to the first number as a probe: a receipt that covers it takes the unit
- * back. Heartbeats then go out every `heartbeat`, whatever else is sent. */
+ * back. Heartbeats then go out every `heartbeat`, whatever else is sent. The number in use
+ * is kept in the store, so a restart goes on with it (unit_bases.h). */
+#include "unit_bases.h"
 #include "unit_int.h"
 #include "unit_sched.h"
 
 #include "log.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define SAVED_NAME "state.base"
+
+int unit_bases_saved(struct store *s, const struct unit_settings *set)
+{
+	struct store_unit_setting st;
+	if (set->n_base_numbers < 2 || store_unit_setting_get(s, SAVED_NAME, &st) != 0)
+		return 0;
+	if (st.value < 0 || st.value >= set->n_base_numbers ||
+	    strcmp(st.text, set->base_numbers[st.value]) != 0)
+		return 0;
+	return (int)st.value;
+}
+
+int unit_bases_save(struct store *s, const struct unit_settings *set, int index, int64_t now_ms)
+{
+	struct store_unit_setting st = {.value = index, .changed_ms = now_ms};
+	snprintf(st.name, sizeof(st.name), SAVED_NAME);
+	snprintf(st.text, sizeof(st.text), "%.32s", set->base_numbers[index]);
+	return store_unit_setting_put(s, &st);
+}
 
 static int64_t max3(int64_t a, int64_t b, int64_t c)
 {
@@ -21,6 +47,11 @@ static void move_to(struct unit *u, int to, int64_t now, const char *event, cons
 	u->base = to;
 	u->base_since_ms = now;
 	u->probe_seq = 0;
+	if (unit_bases_save(u->store, u->set, to, now) < 0)
+		log_warn(MOD,
+			 "event=base_not_stored to=%s advice=\"a restart begins with the first base "
+			 "number again\"",
+			 u->set->base_numbers[to]);
 }
 
 const char *unit_bases_dest(struct unit *u, const struct store_unit_msg *m, int64_t now)

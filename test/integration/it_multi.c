@@ -44,7 +44,7 @@ long long it_multi_scalar(const char *uri, const char *sql)
 }
 
 void it_multi_conf(struct it_base *b, const struct it_sim *sim, char name, const char *tty, const char *uri,
-		   const char *lease, const char *tier_delay)
+		   const char *lease, const char *tier_delay, const char *silent)
 {
 	memset(b, 0, sizeof(*b));
 	b->sim = sim;
@@ -58,7 +58,7 @@ void it_multi_conf(struct it_base *b, const struct it_sim *sim, char name, const
 		 "base = { name = \"North\"; store = \"%s\"; silent_grace = \"0s\"; receipt_delay = \"1s\";\n"
 		 "  send_timeout = \"5s\";\n"
 		 "  cluster = { name = \"%c\"; lease = \"%s\"; heartbeat = \"%llums\"; claim_lease = "
-		 "\"%llums\"; "
+		 "\"%llums\"; silent = \"%s\"; "
 		 "};\n"
 		 "  units = ( { id = \"WH1\"; number = \"" IT_WH1_NUMBER "\"; key = \"" IT_WH1_KEY
 		 "\"; heartbeat = \"1d\"; channels = [ \"T1\", \"T2\" ]; } );\n"
@@ -72,7 +72,7 @@ void it_multi_conf(struct it_base *b, const struct it_sim *sim, char name, const
 		 "modems = ( { device = \"%s/%s.tty\"; command_timeout_ms = 1000; status_reports = true; } "
 		 ");\n",
 		 uri, name, lease, (unsigned long long)(lease_s * 250),
-		 (unsigned long long)(lease_s * 1000 > 3000 ? lease_s * 1000 : 3000), tier_delay, sim->dir,
-		 tty);
+		 (unsigned long long)(lease_s * 1000 > 3000 ? lease_s * 1000 : 3000), silent, tier_delay,
+		 sim->dir, tty);
 	it_write_file(b->conf, text);
 }

@@ -17,9 +17,10 @@ long long it_multi_scalar(const char *uri, const char *sql);
 
 /* Base `name` ('A', 'B'...) on modem `tty` of `sim`, store `uri`, lease `lease` ("2s"),
  * heartbeat a quarter of it, claims lapsing after the lease
- * (3 s at least); tier 2 after `tier_delay`. Its file and
+ * (3 s at least); tier 2 after `tier_delay`; another base not heard for `silent` is an
+ * incident. Its file and
  * log are SIM_ROOT/baseNAME.conf and .log. */
 void it_multi_conf(struct it_base *b, const struct it_sim *sim, char name, const char *tty, const char *uri,
-		   const char *lease, const char *tier_delay);
+		   const char *lease, const char *tier_delay, const char *silent);
 
 #endif

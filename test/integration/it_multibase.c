@@ -3,7 +3,8 @@
  * short leases (cluster = { lease = "2s"; heartbeat = "500ms"; claim_lease = "3s"; }): the
  * leader killed in the middle of an escalation, the leader frozen past its lease and
  * resumed, the database restarted, and the real `m2mon unit` moving to the other base's
- * number when the base it reports to is killed. Every wait ends on the event it awaits;
+ * number when the base it reports to is killed; and the leader texting the follower's modem
+ * dead and the follower frozen. Every wait ends on the event it awaits;
  * IT_TIMEOUT_MS only bounds one that never comes. */
 #include "it_multi.h"
 
@@ -44,19 +45,25 @@ static int64_t mono_ms(void)
 
 /* A leads (it started first), B follows; both modems ready. The teardown stops what is
  * left when a test fails. */
-static struct t *begin(void **state, const char *db, bool real_unit)
+static struct t *begin_silent(void **state, const char *db, bool real_unit, const char *silent)
 {
 	struct t *t = calloc(1, sizeof(*t));
 	*state = t;
 	it_base_net(&t->sim, m2mon, true, real_unit, NULL);
 	it_multi_db(db, t->uri, sizeof(t->uri));
-	it_multi_conf(&t->a, &t->sim, 'A', "base", t->uri, "2s", "4s");
-	it_multi_conf(&t->b, &t->sim, 'B', "base2", t->uri, "2s", "4s");
+	it_multi_conf(&t->a, &t->sim, 'A', "base", t->uri, "2s", "4s", silent);
+	it_multi_conf(&t->b, &t->sim, 'B', "base2", t->uri, "2s", "4s", silent);
 	it_base_start(&t->a);
 	WAIT(&t->a, 1, "event=alarms_leading");
 	it_base_start(&t->b);
 	WAIT(&t->b, 1, "event=leader_following", "leader=\"A\"");
 	return t;
+}
+
+/* The tests of the failovers: a base down is not their concern (cluster.silent 60m). */
+static struct t *begin(void **state, const char *db, bool real_unit)
+{
+	return begin_silent(state, db, real_unit, "60m");
 }
 
 /* The clean stop a passing test ends with: each exits 0 on SIGTERM. */
@@ -141,11 +148,13 @@ static void the_leader_killed_mid_escalation_is_replaced(void **state)
 	it_base_send(&t->b, IT_BOB, IT_BASE2_NUMBER, "ACK");
 	GOT(t, IT_ALICE, "acknowledged by Bob", 1);
 	assert_int_equal(it_base_got(&t->a, IT_ALICE, "ALARM #1"), 1);
-	assert_int_equal(
-		it_multi_scalar(t->uri,
-				"SELECT count(*) FROM outbox WHERE kind = 'alarm' AND state <> 'sent'"),
-		0);
-	assert_int_equal(it_multi_scalar(t->uri, "SELECT count(*) FROM outbox WHERE kind = 'alarm'"), 3);
+	/* Incident #1's texts (the bases not heard are incidents of their own). */
+	assert_int_equal(it_multi_scalar(t->uri, "SELECT count(*) FROM outbox WHERE kind = 'alarm' AND"
+						 " incident_id = 1 AND state <> 'sent'"),
+			 0);
+	assert_int_equal(it_multi_scalar(t->uri, "SELECT count(*) FROM outbox WHERE kind = 'alarm'"
+						 " AND incident_id = 1"),
+			 3);
 	end(t);
 }
 
@@ -194,6 +203,27 @@ static void both_bases_come_back_after_a_database_restart(void **state)
 	end(t);
 }
 
+/* The leader texts what goes wrong at the follower: its modem dead (from B's heartbeat row),
+ * then B itself not heard (frozen), closed when it beats again. */
+static void the_leader_tells_of_the_other_base(void **state)
+{
+	struct t *t = begin_silent(state, "mb_peer", false, "2s");
+	fault(t, "base2", "hang", "600000");
+	assert_true(it_base_wait_ms(&t->b, (const char *const[]){"event=modem_dead", NULL}, 1, 180000));
+	WAIT(&t->a, 1, "event=base_modems_dead", "base=\"B\"", "up=0", "modems=1");
+	GOT(t, IT_ALICE, "North: ALARM #1 base-B MODEM DEAD since", 1);
+	assert_int_equal(kill(t->b.pid, SIGSTOP), 0);
+	WAIT(&t->a, 1, "event=base_not_heard", "base=\"B\"");
+	GOT(t, IT_ALICE, "North: ALARM #2 base-B NOT HEARD since", 1);
+	assert_int_equal(kill(t->b.pid, SIGCONT), 0);
+	WAIT(&t->a, 1, "event=base_heard_again", "base=\"B\"");
+	GOT(t, IT_ALICE, "CLEARED #2 base-B NOT HEARD", 1);
+	/* B still beats with its modem dead: that incident stays open, texted once. */
+	assert_int_equal(it_base_got(&t->a, IT_ALICE, "base-B MODEM DEAD"), 1);
+	assert_int_equal(it_base_got(&t->a, IT_ALICE, "CLEARED #1"), 0);
+	end(t);
+}
+
 /* The real unit WH1 knowing both bases, A's number first; resends after 2 s then 4 s, so it
  * moves on after 6 s without a receipt; heartbeats (its probes of A) every 3 s. */
 static void unit_file(struct t *t)
@@ -231,6 +261,10 @@ static void the_unit_moves_to_the_other_base_and_back(void **state)
 	UNIT_WAIT(t, 1, "event=base_switched", "from=" IT_BASE_NUMBER, "to=" IT_BASE2_NUMBER);
 	GOT(t, IT_ALICE, "ALARM #1 WH1/T1 HIGH 9.4C", 1);
 	GOT(t, IT_BOB, "ALARM #1 WH1/T1 HIGH 9.4C", 1);
+	/* Restarted, the unit goes on with the number it had moved to. */
+	it_base_unit_stop(&t->a);
+	it_base_unit_start(&t->a);
+	UNIT_WAIT(t, 1, "event=started", "base=" IT_BASE2_NUMBER);
 	/* A comes back (following): the unit's next probe reaches it, and the unit goes back. */
 	it_base_start(&t->a);
 	WAIT(&t->a, 1, "event=leader_following", "leader=\"B\"");
@@ -256,6 +290,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_teardown(a_frozen_leader_writes_nothing_after_it_lost, teardown),
 		cmocka_unit_test_teardown(both_bases_come_back_after_a_database_restart, teardown),
 		cmocka_unit_test_teardown(the_unit_moves_to_the_other_base_and_back, teardown),
+		cmocka_unit_test_teardown(the_leader_tells_of_the_other_base, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
