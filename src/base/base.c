@@ -295,7 +295,7 @@ void base_tick(struct base *b)
 	if (b->retry_at_ms && now >= b->retry_at_ms)
 		base_jobs_pump(b);
 	if (b->started && !b->stopping) {
-		if (b->leading) {
+		if (base_cluster_acts(b)) {
 			base_receipts_tick(b, now);
 			base_inbox_tick(b, now);
 		} else if (b->reports) {

@@ -30,9 +30,12 @@ static void beat(struct base *b)
 	store_cluster_heartbeat(b->store, (uint32_t)b->modems_up, (uint32_t)b->pool.n, on_beat, b);
 }
 
+static void deadline_check(struct base *b);
+
 static void on_hb_timer(uv_timer_t *t)
 {
 	beat(t->data);
+	deadline_check(t->data);
 	base_peers_read(t->data);
 }
 
@@ -83,9 +86,10 @@ static void drop_leader_jobs(struct base *b)
 	}
 }
 
-static void stop_acting(struct base *b, const char *why)
+static void stop_acting(struct base *b, const char *reason, const char *why)
 {
 	bool was = b->leading || b->reloading || b->reload_wanted;
+	b->deadline_passed = false;
 	b->lead_gen++;
 	b->leading = false;
 	b->reload_wanted = false;
@@ -95,17 +99,48 @@ static void stop_acting(struct base *b, const char *why)
 		return;
 	drop_leader_jobs(b);
 	log_warn("base",
-		 "event=alarms_stopped epoch=%llu reason=\"%s\" hint=\"this base no longer works the "
-		 "alarms; the leader carries on from the database; this base still stores and sends\"",
-		 (unsigned long long)b->epoch, why);
+		 "event=alarms_stopped epoch=%llu reason=%s detail=\"%s\" hint=\"this base no longer "
+		 "works the alarms; the leader carries on from the database; this base still stores and "
+		 "sends\"",
+		 (unsigned long long)b->epoch, reason, why);
 	base_wake(b);
+}
+
+bool base_cluster_acts(struct base *b)
+{
+	if (!b->leading)
+		return false;
+	if (!b->cluster || store_leader_left_ms(b->store) > 0)
+		return true;
+	/* Frozen (or slow) past the lease: the store's LOST may not have come yet, but another
+	 * base may lead already. Stop now; the store's callback says what comes next. */
+	stop_acting(b, "lease_deadline",
+		    "the local deadline passed before a lease renewal went through (frozen, or cut "
+		    "off from the database)");
+	b->deadline_passed = true;
+	return false;
+}
+
+/* A renewal in flight at the deadline went through after it, and the store still leads:
+ * this base leads again, from the state in the database. */
+static void deadline_check(struct base *b)
+{
+	if (!b->deadline_passed || b->lead_state != STORE_LEADER_LEADING ||
+	    store_leader_left_ms(b->store) <= 0)
+		return;
+	b->deadline_passed = false;
+	b->lead_gen++;
+	b->reload_wanted = true;
+	log_info("base", "event=leader_restoring epoch=%llu reason=renewed_late",
+		 (unsigned long long)b->epoch);
+	base_cluster_idle(b);
 }
 
 static void on_sweep(void *user_data, int result, const struct store_inbox_sms *rows, size_t n);
 
 void base_cluster_sweep(struct base *b)
 {
-	if (!b->cluster || !b->leading || b->stopping)
+	if (!b->cluster || b->stopping || !base_cluster_acts(b))
 		return;
 	if (b->sweep_busy) {
 		b->sweep_again = true;
@@ -133,7 +168,7 @@ static void on_sweep(void *user_data, int result, const struct store_inbox_sms *
 		base_cluster_sweep(b);
 		return;
 	}
-	for (size_t i = 0; i < n && b->leading; i++) {
+	for (size_t i = 0; i < n && base_cluster_acts(b); i++) {
 		base_inbox_pending_row(b, &rows[i]);
 		b->sweep_after = rows[i].id;
 	}
@@ -221,6 +256,7 @@ static void on_leader(void *user_data, const struct store_leader_event *ev)
 	struct base *b = user_data;
 	enum store_leader_state was = b->lead_state;
 	b->lead_state = ev->state;
+	b->deadline_passed = false;
 	switch (ev->state) {
 	case STORE_LEADER_LEADING:
 		b->epoch = ev->epoch;
@@ -239,13 +275,13 @@ static void on_leader(void *user_data, const struct store_leader_event *ev)
 			 (unsigned long long)ev->epoch);
 		return;
 	case STORE_LEADER_LOST:
-		stop_acting(b, "the lead was lost (frozen, cut off, or another base took it)");
+		stop_acting(b, "lead_lost", "the lead was lost (frozen, cut off, or another base took it)");
 		return;
 	case STORE_LEADER_FOLLOWING:
 		if (was != STORE_LEADER_FOLLOWING || ev->holder[0])
 			log_info("base", "event=leader_following leader=\"%s\"",
 				 ev->holder[0] ? ev->holder : "-");
-		stop_acting(b, "another base leads");
+		stop_acting(b, "following", "another base leads");
 		return;
 	}
 }
@@ -256,7 +292,7 @@ void base_cluster_fenced(struct base *b, const struct base_job *job)
 		  "event=write_fenced step=%s epoch=%llu hint=\"another base leads now: this step wrote "
 		  "nothing and this base stops working the alarms\"",
 		  base_job_kind_str(job->kind), (unsigned long long)job->epoch);
-	stop_acting(b, "a write was refused: the epoch moved");
+	stop_acting(b, "write_fenced", "a write was refused: the epoch moved");
 }
 
 /* ---- wake-ups ---- */

@@ -208,9 +208,10 @@ struct base {
 	bool outbox_waiting_logged;
 	/* Several bases (base_cluster.c). On SQLite the one base leads with epoch 1 from the
 	 * start; on PostgreSQL only the leader runs the engine, every base stores and sends. */
-	bool cluster;   /* the store is shared: inbox by sweeps, leadership by the store */
-	bool leading;   /* the engine runs: its state was loaded while this base led */
-	uint64_t epoch; /* the leader's epoch every engine write carries */
+	bool cluster;         /* the store is shared: inbox by sweeps, leadership by the store */
+	bool leading;         /* the engine runs: its state was loaded while this base led */
+	bool deadline_passed; /* it stopped at the lease's local deadline, before the store said */
+	uint64_t epoch;       /* the leader's epoch every engine write carries */
 	enum store_leader_state lead_state;
 	bool load_begun;     /* base_start's loads began: a later LEADING reloads */
 	bool reload_wanted;  /* LEADING came: reload once the step in hand is done */
@@ -354,6 +355,10 @@ void base_cluster_fenced(struct base *b, const struct base_job *job);
 void base_cluster_idle(struct base *b);
 /* Looks for stored messages not yet acted on (the leader only). */
 void base_cluster_sweep(struct base *b);
+/* Before every step only the leader takes (engine tick, escalation, SILENT, receipts, phone
+ * commands): true while it leads and the lease's local deadline (store_leader_left_ms) is
+ * ahead; past it, it stops acting (logged once) and waits for the store's callback. */
+bool base_cluster_acts(struct base *b);
 /* base.c, also for a reload: the units' saved rows into their state; the engine created
  * afresh from its saved state (0 or -ENOMEM); windows by channel name resolved. */
 void base_units_take(struct base *b, const struct store_unit_proto *rows, size_t n);

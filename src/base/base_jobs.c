@@ -247,16 +247,16 @@ static void on_seq(void *user_data, int result, uint32_t seq)
 static void advance(struct base *b)
 {
 	struct base_job *job = b->current;
-	if (job->computed) {
-		write_batch(b);
-		return;
-	}
-	if (job->epoch && (!b->leading || job->epoch != b->epoch)) {
+	if (job->epoch && (!base_cluster_acts(b) || job->epoch != b->epoch)) {
 		/* The lead was lost while the step waited: a leader's step is not computed by a
 		 * follower (what it was about is stored and acted on by the leader). */
 		log_debug("base", "event=step_dropped step=%s reason=lead_lost",
 			  base_job_kind_str(job->kind));
 		finish(b, false);
+		return;
+	}
+	if (job->computed) {
+		write_batch(b);
 		return;
 	}
 	if (job->got_seq < job->n_seq) {
@@ -287,7 +287,7 @@ void base_jobs_pump(struct base *b)
 			continue;
 		}
 		b->current = job;
-		job->epoch = b->leading ? b->epoch : 0;
+		job->epoch = base_cluster_acts(b) ? b->epoch : 0;
 		if (job->kind == BASE_JOB_INBOX)
 			base_inbox_plan(b, job);
 		advance(b);

@@ -56,6 +56,7 @@ struct store_ops {
 	int (*leader_start)(struct store *s, const struct store_leader_cfg *cfg, store_leader_fn fn,
 			    void *ud);
 	void (*leader_stop)(struct store *s);
+	int64_t (*leader_left_ms)(struct store *s);
 	int (*view_bases)(struct store *s, int64_t *now_ms, store_view_base_fn fn, void *ud);
 	void (*bases)(struct store *s, store_bases_fn cb, void *ud);
 };

@@ -181,6 +181,11 @@ void store_leader_stop(struct store *s)
 	base(s, false)->ops->leader_stop(s);
 }
 
+int64_t store_leader_left_ms(struct store *s)
+{
+	return base(s, false)->ops->leader_left_ms(s);
+}
+
 int store_view_bases(struct store *s, int64_t *now_ms, store_view_base_fn fn, void *user_data)
 {
 	assert(now_ms && fn);

@@ -99,6 +99,13 @@ struct store_leader_cfg {
 int store_leader_start(struct store *s, const struct store_leader_cfg *cfg, store_leader_fn fn,
 		       void *user_data);
 
+/* How long this base may still act as the leader, in ms: the local deadline (when the last
+ * renewal that went through was sent + the lease - lease/8, on the monotonic clock) less now.
+ * Every renewal moves it forward. <= 0 when it passed (the store says LOST at its next tick:
+ * a leader that was frozen may run before that tick, so it asks before every step) or when
+ * this base does not lead; INT64_MAX on SQLite. */
+int64_t store_leader_left_ms(struct store *s);
+
 /* Steps down (the lock is released at once: another base takes over after the lease) and
  * stops taking part. No call of `fn` follows. */
 void store_leader_stop(struct store *s);

@@ -257,6 +257,7 @@ const struct store_ops store_pg_base_ops = {
 	.watch = pg_watch,
 	.leader_start = store_pgc_leader_start,
 	.leader_stop = store_pgc_leader_stop,
+	.leader_left_ms = store_pgc_leader_left_ms,
 	.view_bases = store_pgc_view_bases,
 	.bases = store_pgc_bases,
 };

@@ -270,6 +270,7 @@ void store_pgc_heartbeat(struct store *s, uint32_t up, uint32_t modems, store_do
 void store_pgc_release(struct store *s, store_done_fn cb, void *ud);
 int store_pgc_leader_start(struct store *s, const struct store_leader_cfg *cfg, store_leader_fn fn, void *ud);
 void store_pgc_leader_stop(struct store *s);
+int64_t store_pgc_leader_left_ms(struct store *s);
 int store_pgc_view_bases(struct store *s, int64_t *now_ms, store_view_base_fn fn, void *ud);
 void store_pgc_bases(struct store *s, store_bases_fn cb, void *ud);
 /* The bases' rows (store_view_base's fields in order, then whether it is this handle's: $1

@@ -471,6 +471,14 @@ int store_pgc_leader_start(struct store *s, const struct store_leader_cfg *cfg, 
 	return 0;
 }
 
+int64_t store_pgc_leader_left_ms(struct store *s)
+{
+	const struct pg_leader *l = pg_of(s)->leader;
+	if (!l || l->state != STORE_LEADER_LEADING || uv_is_closing((uv_handle_t *)l->tick))
+		return 0; /* stepped down (store_leader_stop), or not leading */
+	return leader_deadline(l) - store_pg_now_mono();
+}
+
 static void on_tick_closed(uv_handle_t *h)
 {
 	struct pg_leader *l = h->data;

@@ -32,6 +32,7 @@ const struct store_ops store_sqlite_base_ops = {
 	.watch = store_sqb_watch,
 	.leader_start = store_sqb_leader_start,
 	.leader_stop = store_sqb_leader_stop,
+	.leader_left_ms = store_sqb_leader_left_ms,
 	.view_bases = store_sqb_view_bases,
 	.bases = store_sqb_bases,
 };

@@ -51,6 +51,7 @@ void store_sqb_release(struct store *s, store_done_fn cb, void *ud);
 void store_sqb_watch(struct store *s, store_wake_fn fn, void *ud);
 int store_sqb_leader_start(struct store *s, const struct store_leader_cfg *cfg, store_leader_fn fn, void *ud);
 void store_sqb_leader_stop(struct store *s);
+int64_t store_sqb_leader_left_ms(struct store *s);
 int store_sqb_view_bases(struct store *s, int64_t *now_ms, store_view_base_fn fn, void *ud);
 void store_sqb_bases(struct store *s, store_bases_fn cb, void *ud);
 

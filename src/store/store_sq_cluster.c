@@ -79,6 +79,11 @@ void store_sqb_leader_stop(struct store *s)
 	sq_of(s)->leading = false;
 }
 
+int64_t store_sqb_leader_left_ms(struct store *s)
+{
+	return sq_of(s)->leading ? INT64_MAX : 0;
+}
+
 int store_sqb_view_bases(struct store *s, int64_t *now_ms, store_view_base_fn fn, void *ud)
 {
 	struct store_sqlite *q = sq_of(s);

@@ -25,6 +25,7 @@
 #define LEASE_MS 2000
 
 static const char *m2mon;
+static const char *failed_dir = "all"; /* it_multibase_failed_<this>: the logs of a failure */
 
 struct t {
 	struct it_sim sim;
@@ -101,10 +102,10 @@ static int teardown(void **state)
 	reap(&t->sim.pid);
 	if (failed) {
 		/* The logs of a failed test are kept beside the test's binary, for the person. */
-		char cmd[700];
+		char cmd[900];
 		snprintf(cmd, sizeof(cmd),
-			 "rm -rf it_multibase_failed && cp -r '%s' it_multibase_failed && rm -rf '%s'",
-			 t->sim.root, t->sim.root);
+			 "rm -rf it_multibase_failed_%s && cp -r '%s' it_multibase_failed_%s && rm -rf '%s'",
+			 failed_dir, t->sim.root, failed_dir, t->sim.root);
 		if (system(cmd) != 0)
 			fprintf(stderr, "could not keep the logs of %s\n", t->sim.root);
 	}
@@ -158,6 +159,28 @@ static void the_leader_killed_mid_escalation_is_replaced(void **state)
 	end(t);
 }
 
+/* The SMS sms.jsonl holds from `from` (any fate) after its first `skip` lines, with
+ * `needle` in their text (NULL: any); `lines` gets how many lines it has now. */
+static int sent_from(const struct t *t, const char *from, const char *needle, int skip, int *lines)
+{
+	char path[400], want[64];
+	snprintf(path, sizeof(path), "%s/sms.jsonl", t->sim.dir);
+	snprintf(want, sizeof(want), "\"from\":\"%s\"", from);
+	FILE *f = fopen(path, "r");
+	int n = 0, i = 0;
+	char line[8192];
+	while (f && fgets(line, sizeof(line), f)) {
+		if (i++ >= skip && strstr(line, "\"type\":\"sms\"") && strstr(line, want) &&
+		    (!needle || strstr(line, needle)))
+			n++;
+	}
+	if (f)
+		fclose(f);
+	if (lines)
+		*lines = i;
+	return n;
+}
+
 static void a_frozen_leader_writes_nothing_after_it_lost(void **state)
 {
 	struct t *t = begin(state, "mb_freeze", false);
@@ -168,14 +191,20 @@ static void a_frozen_leader_writes_nothing_after_it_lost(void **state)
 	WAIT(&t->b, 1, "event=alarms_leading");
 	GOT(t, IT_BOB, "ALARM #1 WH1/T1 HIGH 9.4C", 1);
 	GOT(t, IT_CAROL, "ALARM #1 WH1/T1 HIGH 9.4C", 1);
+	int lines = 0;
+	int sent = sent_from(t, IT_BASE_NUMBER, NULL, 0, &lines);
 	assert_int_equal(kill(t->a.pid, SIGCONT), 0);
 	WAIT(&t->a, 1, "event=leader_lost", "base=\"A\"");
 	WAIT(&t->a, 1, "event=alarms_stopped");
+	WAIT(&t->a, 1, "event=leader_following", "leader=\"B\"");
+	/* Until it knew it follows, A (its escalation long due) sent not one SMS. */
+	assert_int_equal(sent_from(t, IT_BASE_NUMBER, NULL, 0, NULL), sent);
 	/* A new step through A after it resumed: stored by A, acted on by B alone. */
 	it_base_send(&t->a, IT_BOB, IT_BASE_NUMBER, "ACK");
 	GOT(t, IT_ALICE, "acknowledged by Bob", 1);
-	WAIT(&t->a, 1, "event=leader_following", "leader=\"B\"");
 	assert_int_equal(HAS(&t->a, "mod=alerts"), alerts);
+	/* A sends as a follower (B's texts) but never an alarm of its own after it resumed. */
+	assert_int_equal(sent_from(t, IT_BASE_NUMBER, "ALARM", lines, NULL), 0);
 	assert_int_equal(it_base_got(&t->a, IT_BOB, "ALARM #1"), 1);
 	assert_int_equal(it_base_got(&t->a, IT_ALICE, "acknowledged by Bob"), 1);
 	end(t);
@@ -279,8 +308,8 @@ static void the_unit_moves_to_the_other_base_and_back(void **state)
 
 int main(int argc, char **argv)
 {
-	if (argc < 2) {
-		fprintf(stderr, "usage: %s M2MON\n", argv[0]);
+	if (argc < 2 || argc > 3) {
+		fprintf(stderr, "usage: %s M2MON [CASE]\n", argv[0]);
 		return 2;
 	}
 	m2mon = argv[1];
@@ -292,5 +321,17 @@ int main(int argc, char **argv)
 		cmocka_unit_test_teardown(the_unit_moves_to_the_other_base_and_back, teardown),
 		cmocka_unit_test_teardown(the_leader_tells_of_the_other_base, teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	size_t n = sizeof(tests) / sizeof(tests[0]);
+	if (argc == 2)
+		return cmocka_run_group_tests(tests, NULL, NULL);
+	/* One case by its name (ctest runs each on its own cluster, in parallel). */
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(tests[i].name, argv[2]) == 0) {
+			const struct CMUnitTest one[] = {tests[i]};
+			failed_dir = argv[2];
+			return cmocka_run_group_tests_name(argv[2], one, NULL, NULL);
+		}
+	}
+	fprintf(stderr, "%s: no case named \"%s\"\n", argv[0], argv[2]);
+	return 2;
 }

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -270,6 +271,24 @@ static void on_leader(void *ud, const struct store_leader_event *ev)
 		l->lost++;
 }
 
+struct moved {
+	struct store *s;
+	int64_t deadline; /* the first local deadline, on the monotonic clock */
+};
+
+static int64_t mono_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool deadline_moved(void *arg)
+{
+	const struct moved *m = arg;
+	return mono_now_ms() + store_leader_left_ms(m->s) > m->deadline + 100;
+}
+
 static void a_write_with_another_epoch_is_refused(void **state)
 {
 	struct pgx *x = *state;
@@ -281,6 +300,11 @@ static void a_write_with_another_epoch_is_refused(void **state)
 	assert_int_equal(store_leader_start(s, NULL, on_leader, &l), -EALREADY);
 	assert_true(pgx_wait(x, &l.leading, 1, 10000));
 	assert_true(l.epoch >= 1);
+	/* The local deadline: ahead, within lease - lease/8, and moved forward by a renewal. */
+	int64_t left = store_leader_left_ms(s);
+	assert_true(left > 0 && left <= 2000 - 250);
+	struct moved m = {s, mono_now_ms() + left};
+	assert_true(pgx_wait_pred(x, deadline_moved, &m, 10000));
 	struct store_incident inc = {
 		.id = 5, .state = "notified", .unit = "WH1", .kind = "high", .channel = -1};
 	struct store_engine_state e = {.incidents = &inc, .n_incidents = 1};
@@ -293,6 +317,7 @@ static void a_write_with_another_epoch_is_refused(void **state)
 	assert_int_equal(d.result, -EPERM);
 	store_leader_stop(s);
 	/* Stepped down: the epoch's lease is no longer renewed and its writes stop once it ends. */
+	assert_int_equal(store_leader_left_ms(s), 0);
 	pgx_close(x, s);
 	assert_int_equal(l.lost, 0);
 }
