@@ -177,6 +177,8 @@ void at_chat_consume(struct at_chat *chat, size_t n)
 {
 	if (n > chat->out_len)
 		n = chat->out_len;
+	if (n == 0)
+		return; /* also before anything was written: out is still NULL */
 	chat->out_secret = chat->out_secret > n ? chat->out_secret - n : 0;
 	memmove(chat->out, chat->out + n, chat->out_len - n);
 	chat->out_len -= n;

@@ -327,7 +327,10 @@ bool chaos_run(const char *m2mon, const struct chaos_opts *o, uint64_t seed, str
 	it_base_unit_start(&r->b);
 	story(r);
 	int sent = 0;
-	c->inbound_lost = it_base_wait_covered(&r->b, &sent);
+	/* each wait ends at a receipt or after IT_TIMEOUT_MS; a lost receipt costs a resend */
+	for (int i = 0; i <= o->phase_ms / IT_TIMEOUT_MS; i++)
+		if ((c->inbound_lost = it_base_wait_covered(&r->b, &sent)) == 0)
+			break;
 	it_base_unit_stop(&r->b);
 	it_base_stop(&r->b);
 	c->integrity_bad += !chaos_integrity(r->b.db, true);

@@ -81,6 +81,22 @@ static void info_lines_and_ok_with_echo_on(void **state)
 	}
 }
 
+/* A modem whose port never opened has written nothing: consuming its (empty) output is
+ * allowed, as the link does each time it finds no port (a USB modem unplugged at start). */
+static void consuming_nothing_before_any_output(void **state)
+{
+	(void)state;
+	struct at_chat *chat = at_chat_new();
+	size_t n = 1;
+	at_chat_output(chat, &n);
+	assert_int_equal(n, 0);
+	at_chat_consume(chat, n);
+	at_chat_consume(chat, 8);
+	at_chat_output(chat, &n);
+	assert_int_equal(n, 0);
+	at_chat_free(chat);
+}
+
 static void commands_wait_their_turn(void **state)
 {
 	(void)state;
@@ -304,6 +320,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(info_lines_and_ok_with_echo_on),
 		cmocka_unit_test(commands_wait_their_turn),
+		cmocka_unit_test(consuming_nothing_before_any_output),
 		cmocka_unit_test(urc_inside_cmgs_is_dispatched_and_send_completes),
 		cmocka_unit_test(cmgl_collects_each_pdu_with_its_header),
 		cmocka_unit_test(cmt_urc_carries_its_pdu),

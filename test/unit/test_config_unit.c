@@ -34,6 +34,7 @@ static void example_file_as_the_daemon_gets_it(void **state)
 	assert_int_equal(u->fallback_after_s, 900);
 	assert_int_equal(u->resend_s, 120);
 	assert_int_equal(u->resend_max_s, 3600);
+	assert_int_equal(u->send_timeout_s, 120);
 	assert_int_equal(u->n_fallback_numbers, 1);
 	assert_string_equal(u->w1_root, "/sys/bus/w1/devices");
 	assert_int_equal(u->power.source, SENSOR_POWER_SOURCE_AUTO);
@@ -319,6 +320,8 @@ static void intervals_fit_together(void **state)
 		 "t.conf:2: unit.fallback_after: \"0s\" is out of range 1s..7d", NULL);
 	load_bad(unit_with("resend = \"10m\";\nresend_max = \"5m\";", t, sizeof(t)),
 		 "t.conf:3: unit.resend_max: 5m is shorter than resend (10m)", NULL);
+	load_bad(unit_with("send_timeout = \"2s\";", t, sizeof(t)),
+		 "t.conf:2: unit.send_timeout: \"2s\" is out of range 5s..10m", NULL);
 }
 
 static void key_pin_and_id(void **state)
