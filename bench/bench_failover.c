@@ -24,13 +24,6 @@
 
 #define RUNS_MAX 50
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int cmp64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -64,14 +57,14 @@ static void one_run(const char *m2mon, const char *lease, int run, int64_t *lead
 	it_base_start(&p->b);
 	if (!it_base_wait_ms(&p->b, (const char *const[]){"event=leader_following", NULL}, 1, 60000))
 		fail_msg("B did not follow (see %s)", p->b.log);
-	int64_t t0 = mono_ms();
+	int64_t t0 = it_mono_ms();
 	it_base_kill(&p->a);
 	it_base_event(&p->b, true, 94, IT_BASE2_NUMBER);
 	/* The waits end on the line or the SMS record itself (inotify), not on a poll. */
 	if (it_base_wait_ms(&p->b, (const char *const[]){"event=alarms_leading", NULL}, 1, 60000))
-		*lead_ms = mono_ms() - t0;
+		*lead_ms = it_mono_ms() - t0;
 	if (it_base_wait_got_ms(&p->a, IT_ALICE, "ALARM #1", 1, 60000))
-		*told_ms = mono_ms() - t0;
+		*told_ms = it_mono_ms() - t0;
 	it_base_stop(&p->b);
 	it_sim_stop(&p->sim);
 	free(p);

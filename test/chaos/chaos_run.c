@@ -67,21 +67,6 @@ struct run {
 	int ack_tries;
 };
 
-static uint64_t splitmix(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
-}
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void make_plan(struct run *r, uint64_t seed)
 {
 	uint64_t s = seed;
@@ -90,17 +75,17 @@ static void make_plan(struct run *r, uint64_t seed)
 		struct fault *f = &r->plan[k];
 		f->kind = (enum kind)k;
 		if (k < K_MODEM_FAULTS) {
-			f->modem = splitmix(&s) % 2 ? "base" : "unit1";
-			f->step = (int)(splitmix(&s) % (uint64_t)steps);
+			f->modem = it_splitmix(&s) % 2 ? "base" : "unit1";
+			f->step = (int)(it_splitmix(&s) % (uint64_t)steps);
 			continue;
 		}
 		bool unit = k == K_KILL_UNIT;
 		const struct point *pts = unit ? unit_points : base_points;
 		size_t n = unit ? sizeof(unit_points) / sizeof(unit_points[0])
 				: sizeof(base_points) / sizeof(base_points[0]);
-		const struct point *p = &pts[splitmix(&s) % n];
+		const struct point *p = &pts[it_splitmix(&s) % n];
 		f->needle = p->needle;
-		f->at = 1 + (int)(splitmix(&s) % (uint64_t)(p->per_cycle * r->o->cycles));
+		f->at = 1 + (int)(it_splitmix(&s) % (uint64_t)(p->per_cycle * r->o->cycles));
 	}
 	printf("  plan:");
 	for (int k = 0; k < K_COUNT; k++) {
@@ -196,13 +181,13 @@ static bool await_until(struct run *r, bool (*done)(struct run *r, void *ctx), v
 	assert_true(in >= 0);
 	assert_true(inotify_add_watch(in, r->sim.root, IN_MODIFY | IN_CREATE) >= 0);
 	assert_true(inotify_add_watch(in, r->sim.dir, IN_MODIFY | IN_CREATE) >= 0);
-	int64_t deadline = mono_ms() + bound_ms;
+	int64_t deadline = it_mono_ms() + bound_ms;
 	bool met;
 	for (;;) {
 		kills(r);
 		if ((met = done(r, ctx)))
 			break;
-		int64_t left = deadline - mono_ms();
+		int64_t left = deadline - it_mono_ms();
 		struct pollfd p = {.fd = in, .events = POLLIN};
 		if (left <= 0 || poll(&p, 1, (int)left) < 0)
 			break;
@@ -235,14 +220,14 @@ static void ack(struct run *r, int id, const struct chaos_due *d)
 {
 	char text[32];
 	snprintf(text, sizeof(text), "ACK %d", id);
-	int64_t deadline = mono_ms() + r->o->phase_ms;
+	int64_t deadline = it_mono_ms() + r->o->phase_ms;
 	do {
 		it_base_send(&r->b, IT_BOB, IT_BASE_NUMBER, text);
 		r->ack_tries++;
 		if (await(r, &d[3], 1, r->o->phase_ms / 4))
 			break;
-	} while (mono_ms() < deadline);
-	await(r, &d[4], 2, (int)(deadline - mono_ms() > 0 ? deadline - mono_ms() : 0));
+	} while (it_mono_ms() < deadline);
+	await(r, &d[4], 2, (int)(deadline - it_mono_ms() > 0 ? deadline - it_mono_ms() : 0));
 }
 
 static void story(struct run *r)
@@ -310,7 +295,7 @@ bool chaos_run(const char *m2mon, const struct chaos_opts *o, uint64_t seed, str
 	static struct run one; /* static: a failed assertion leaves by longjmp */
 	struct run *r = &one;
 	memset(r, 0, sizeof(*r));
-	int64_t t0 = mono_ms();
+	int64_t t0 = it_mono_ms();
 	memset(c, 0, sizeof(*c));
 	r->o = o;
 	r->c = c;
@@ -338,7 +323,7 @@ bool chaos_run(const char *m2mon, const struct chaos_opts *o, uint64_t seed, str
 	c->alarms = chaos_unit_alarms(&r->b);
 	chaos_count(&r->b, r->ids, o->cycles, c);
 	c->lost += c->inbound_lost;
-	c->ms = mono_ms() - t0;
+	c->ms = it_mono_ms() - t0;
 	bool ok = c->lost == 0 && c->dup_beyond == 0 && c->integrity_bad == 0;
 	if (!ok) {
 		printf("  kept for a look: %s (base.log, unit.log, net/sms.jsonl)\n", r->sim.root);

@@ -20,13 +20,6 @@
 
 #include <cmocka.h>
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int64_t wall_ms(void)
 {
 	struct timespec ts;
@@ -131,10 +124,10 @@ static bool wait_lines_ms(const char *path, const char *const *needles, int coun
 	int in = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	assert_true(in >= 0);
 	assert_true(inotify_add_watch(in, dir, IN_MODIFY | IN_CREATE) >= 0);
-	int64_t deadline = mono_ms() + timeout_ms;
+	int64_t deadline = it_mono_ms() + timeout_ms;
 	bool seen;
 	while (!(seen = count_lines(path, needles) >= count)) {
-		int64_t left = deadline - mono_ms();
+		int64_t left = deadline - it_mono_ms();
 		struct pollfd p = {.fd = in, .events = POLLIN};
 		if (left <= 0 || poll(&p, 1, (int)left) < 0)
 			break;
@@ -309,10 +302,10 @@ bool it_base_wait_got_ms(const struct it_base *b, const char *to, const char *ne
 	char path[400], want[64];
 	snprintf(path, sizeof(path), "%s/sms.jsonl", b->sim->dir);
 	snprintf(want, sizeof(want), "\"to\":\"%s\"", to);
-	int64_t deadline = mono_ms() + timeout_ms;
+	int64_t deadline = it_mono_ms() + timeout_ms;
 	while (it_base_got(b, to, needle) < count) {
 		int lines = count_lines(path, (const char *const[]){want, NULL});
-		int64_t left = deadline - mono_ms();
+		int64_t left = deadline - it_mono_ms();
 		if (left <= 0 ||
 		    !wait_lines_ms(path, (const char *const[]){want, NULL}, lines + 1, (int)left))
 			return it_base_got(b, to, needle) >= count;
@@ -564,8 +557,8 @@ int it_base_wait_covered(struct it_base *b, int *sent)
 {
 	uint32_t seqs[256];
 	int n = it_base_unit_sent(b, seqs, 256);
-	int64_t deadline = mono_ms() + IT_TIMEOUT_MS;
-	while (!it_base_covers(b, seqs, n) && mono_ms() < deadline) {
+	int64_t deadline = it_mono_ms() + IT_TIMEOUT_MS;
+	while (!it_base_covers(b, seqs, n) && it_mono_ms() < deadline) {
 		int receipts = it_base_got(b, IT_WH1_NUMBER, "#1K WH1");
 		if (!it_base_wait_got(b, IT_WH1_NUMBER, "#1K WH1", receipts + 1))
 			break;

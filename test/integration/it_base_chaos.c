@@ -42,21 +42,6 @@ struct run {
 	int kills;
 };
 
-static uint64_t splitmix(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
-}
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Kills and restarts the base once the kill point is in its log. */
 static void maybe_kill(struct run *r)
 {
@@ -75,13 +60,13 @@ static bool await(struct run *r, const char *to, const char *needle)
 	assert_true(in >= 0);
 	assert_true(inotify_add_watch(in, r->sim.root, IN_MODIFY | IN_CREATE) >= 0);
 	assert_true(inotify_add_watch(in, r->sim.dir, IN_MODIFY | IN_CREATE) >= 0);
-	int64_t deadline = mono_ms() + 4 * IT_TIMEOUT_MS;
+	int64_t deadline = it_mono_ms() + 4 * IT_TIMEOUT_MS;
 	bool got;
 	for (;;) {
 		maybe_kill(r);
 		if ((got = it_base_got(&r->base, to, needle) > 0))
 			break;
-		int64_t left = deadline - mono_ms();
+		int64_t left = deadline - it_mono_ms();
 		struct pollfd p = {.fd = in, .events = POLLIN};
 		if (left <= 0 || poll(&p, 1, (int)left) < 0)
 			break;
@@ -132,7 +117,7 @@ static int inbound_lost(struct run *r, bool acked)
  * outbox row, and its report (event=sms_delivered id=N) must come, also across the kill. */
 static int reports_missing(struct run *r)
 {
-	int64_t deadline = mono_ms() + IT_TIMEOUT_MS;
+	int64_t deadline = it_mono_ms() + IT_TIMEOUT_MS;
 	int have = 0;
 	const char *const delivered[] = {"event=sms_delivered", NULL};
 	for (;;) {
@@ -153,7 +138,7 @@ static int reports_missing(struct run *r)
 		}
 		if (f)
 			fclose(f);
-		if (have >= 9 || mono_ms() >= deadline)
+		if (have >= 9 || it_mono_ms() >= deadline)
 			break;
 		if (!it_base_wait(&r->base, delivered, lines + 1))
 			break;
@@ -165,9 +150,9 @@ static void one_run(int n, uint64_t seed, int *failures)
 {
 	struct run r = {0};
 	uint64_t s = seed;
-	const struct point *p = &points[splitmix(&s) % (sizeof(points) / sizeof(points[0]))];
+	const struct point *p = &points[it_splitmix(&s) % (sizeof(points) / sizeof(points[0]))];
 	r.kill_needle = p->needle;
-	r.kill_at = 1 + (int)(splitmix(&s) % (uint64_t)p->most);
+	r.kill_at = 1 + (int)(it_splitmix(&s) % (uint64_t)p->most);
 	it_base_net(&r.sim, m2mon, false, true, NULL);
 	it_base_conf(&r.base, &r.sim, false, NULL, NULL);
 	it_base_unit_conf(&r.base, IT_BASE_NUMBER, "4.0", NULL);

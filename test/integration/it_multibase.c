@@ -33,13 +33,6 @@ struct t {
 	char uri[512];
 };
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 #define HAS(b, ...)           it_base_count(b, (const char *const[]){__VA_ARGS__, NULL})
 #define WAIT(b, n, ...)       assert_true(it_base_wait(b, (const char *const[]){__VA_ARGS__, NULL}, n))
 #define GOT(t, to, needle, n) assert_true(it_base_wait_got(&(t)->a, to, needle, n))
@@ -130,11 +123,11 @@ static void the_leader_killed_mid_escalation_is_replaced(void **state)
 	assert_int_equal(kill(t->b.pid, SIGSTOP), 0);
 	fault(t, "base", "hang", "30000");
 	WAIT(&t->a, 1, "event=sms_sending", "to=" IT_BOB);
-	int64_t killed = mono_ms();
+	int64_t killed = it_mono_ms();
 	it_base_kill(&t->a);
 	assert_int_equal(kill(t->b.pid, SIGCONT), 0);
 	WAIT(&t->b, 1, "event=alarms_leading");
-	int64_t took = mono_ms() - killed;
+	int64_t took = it_mono_ms() - killed;
 	fprintf(stderr, "takeover after the kill: %lld ms (lease %d ms)\n", (long long)took, LEASE_MS);
 	assert_true(took <= LEASE_MS + 1000);
 	/* The escalation goes on from B: tier 2 gets it, Bob's copy possibly duplicated. */

@@ -42,11 +42,19 @@ static _Noreturn void exec_argv(const char *const *argv)
 	_exit(127);
 }
 
-static int64_t mono_ms(void)
+int64_t it_mono_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+uint64_t it_splitmix(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
 }
 
 /* Reads what `fd` has within `timeout_ms` into buf; returns bytes, 0 on timeout, -1 at EOF. */
@@ -100,9 +108,9 @@ void it_sim_start(struct it_sim *sim, const char *m2mon, const char *const *args
 	sim->out_fd = pfd[0];
 	char out[256] = "";
 	size_t len = 0;
-	int64_t deadline = mono_ms() + IT_TIMEOUT_MS;
+	int64_t deadline = it_mono_ms() + IT_TIMEOUT_MS;
 	while (!strstr(out, "ready\n")) {
-		int64_t left = deadline - mono_ms();
+		int64_t left = deadline - it_mono_ms();
 		if (left <= 0)
 			fail_msg("m2mon sim did not print ready (see %s/sim.log)", sim->root);
 		ssize_t n = read_some(sim->out_fd, out + len, sizeof(out) - len - 1, (int)left);
@@ -169,10 +177,10 @@ bool it_file_wait(const char *path, const char *const *needles, int count, int t
 	int in = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	assert_true(in >= 0);
 	assert_true(inotify_add_watch(in, path, IN_MODIFY) >= 0); /* before the first look */
-	int64_t deadline = mono_ms() + timeout_ms;
+	int64_t deadline = it_mono_ms() + timeout_ms;
 	bool seen;
 	while (!(seen = count_lines(path, needles) >= count)) {
-		int64_t left = deadline - mono_ms();
+		int64_t left = deadline - it_mono_ms();
 		struct pollfd p = {.fd = in, .events = POLLIN};
 		if (left <= 0 || poll(&p, 1, (int)left) < 0)
 			break;
@@ -272,9 +280,9 @@ static bool wait_for(int fd, bool (*done)(const char *acc, const void *arg), con
 		     char *acc, size_t acc_size)
 {
 	size_t len = strlen(acc);
-	int64_t deadline = mono_ms() + timeout_ms;
+	int64_t deadline = it_mono_ms() + timeout_ms;
 	while (!done(acc, arg)) {
-		int64_t left = deadline - mono_ms();
+		int64_t left = deadline - it_mono_ms();
 		if (left <= 0)
 			return false;
 		if (len + 512 > acc_size && len > acc_size / 2) {

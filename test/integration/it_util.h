@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #define IT_TIMEOUT_MS 10000 /* a bound on waiting, never a pause: waits end on what they await */
@@ -21,6 +22,12 @@ struct it_sim {
 /* Starts `m2mon --log-level debug sim --dir DIR args...` (NULL-terminated), its log in
  * root/sim.log, and waits for its "ready" line.
  * Aborts the test when it exits or does not get ready. */
+/* Milliseconds on the monotonic clock: for a test's bounds, never for what it checks. */
+int64_t it_mono_ms(void);
+
+/* splitmix64: the next pseudo-random number of a seed's sequence, the same on every machine. */
+uint64_t it_splitmix(uint64_t *state);
+
 void it_sim_start(struct it_sim *sim, const char *m2mon, const char *const *args);
 
 /* SIGTERM, then checks that it exited 0 and removed its links and socket; removes root. */
