@@ -259,7 +259,7 @@ static void smstools_files(const struct it_sim *sim, char *conf, size_t n)
 		"[ \"$1\" = RECEIVED ] || exit 0\ntext=$(sed '1,/^$/d' \"$2\")\n"
 		"case $text in *' #1A '*)\n  printf 'To: %s\\n\\nFWD %%s\\n' \"${text%%%% #1A *}\" "
 		">'%s/s/tmp/'$$ && mv '%s/s/tmp/'$$ '%s/s/out/fwd'$$ ;;\nesac\n",
-		IT_ALICE + 1, d, d, d);
+		&IT_ALICE[1], d, d, d); /* smstools wants the number without its + */
 	it_write_file(path, text);
 	assert_int_equal(chmod(path, 0755), 0);
 	snprintf(
