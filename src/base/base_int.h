@@ -1,6 +1,6 @@
 /* Inside m2base only: the daemon's state shared by its files (base.c wiring, base_jobs.c
  * steps, base_batch.c the write of a step, base_inbox.c, base_unitmsg.c, base_receipts.c,
- * base_alarms.c, base_super.c, base_cmd.c, base_text.c, base_pool.c, base_outbox.c). */
+ * base_alarms.c, base_super.c, base_cmd.c, base_text.c, base_pool.c, base_outbox.c, base_resend.c). */
 #ifndef M2_BASE_INT_H
 #define M2_BASE_INT_H
 
