@@ -207,19 +207,20 @@ static int outbox_marked(const struct t *t, const char *to, const char *like)
 	return n;
 }
 
-/* The network loses a text to a person (the base's modem's next SMS dropped): no delivery
- * report comes within report_timeout, the base says so and sends it again, marked possibly
- * duplicated; the phone gets it once. */
-static void a_text_the_network_lost_is_sent_again(void **state)
+/* Alice got ALARM #1 and the unit its receipt: the next text, tier 2's to Bob or Carol, is
+ * lost by the network (the base's modem's next SMS dropped). */
+static void drop_tier_two(struct t *t)
 {
-	(void)state;
-	struct t *t = begin(false, NULL, "report_timeout = \"3s\";");
 	it_base_event(&t->base, true, 94, IT_BASE_NUMBER);
 	WAIT_GOT(t, IT_ALICE, "ALARM #1", 1);
 	WAIT_GOT(t, IT_WH1_NUMBER, "#1K WH1", 1);
-	/* The next text is tier 2's, to Bob or Carol: the network loses it. */
 	const char *drop[] = {"base", "drop-next", "1", NULL};
 	assert_int_equal(it_cli(&t->sim, "fault", drop, NULL, 0), 0);
+}
+
+/* The lost text was sent again, marked possibly duplicated, and reached its phone once. */
+static void got_once_more(struct t *t)
+{
 	WAIT_LOG(t, 1, "event=sms_report_overdue", "attempt=1");
 	WAIT_LOG(t, 1, "event=sms_sending", "possibly_duplicate=yes");
 	WAIT_GOT(t, IT_BOB, "ALARM #1", 1);
@@ -237,6 +238,31 @@ static void a_text_the_network_lost_is_sent_again(void **state)
 	assert_int_equal(it_base_got(&t->base, IT_CAROL, "ALARM #1"), 1);
 	assert_int_equal(it_base_count(&t->base, (const char *const[]){"event=sms_report_overdue", NULL}), 1);
 	assert_int_equal(outbox_marked(t, who, "ALARM #1"), 1);
+}
+
+/* No delivery report within report_timeout: the base says so and sends the text again. */
+static void a_text_the_network_lost_is_sent_again(void **state)
+{
+	(void)state;
+	struct t *t = begin(false, NULL, "report_timeout = \"3s\";");
+	drop_tier_two(t);
+	got_once_more(t);
+	end(t);
+}
+
+/* The base killed after the lost send: the next start takes the deadline from the stored
+ * sent time and resends it. */
+static void a_lost_text_is_sent_again_after_a_restart(void **state)
+{
+	(void)state;
+	struct t *t = begin(false, NULL, "report_timeout = \"6s\";");
+	drop_tier_two(t);
+	WAIT_LOG(t, 1, "event=sms_sent", IT_BOB);
+	WAIT_LOG(t, 1, "event=sms_sent", IT_CAROL);
+	it_base_kill(&t->base);
+	assert_int_equal(it_base_count(&t->base, (const char *const[]){"event=sms_report_overdue", NULL}), 0);
+	it_base_start(&t->base);
+	got_once_more(t);
 	end(t);
 }
 
@@ -255,6 +281,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(viewer_cannot_ack_or_set),
 		cmocka_unit_test(sigterm_with_a_text_in_a_modems_hands),
 		cmocka_unit_test(a_text_the_network_lost_is_sent_again),
+		cmocka_unit_test(a_lost_text_is_sent_again_after_a_restart),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
