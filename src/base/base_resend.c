@@ -152,7 +152,9 @@ void base_resend_tick(struct base *b, int64_t now_ms)
 	for (size_t i = 0; i < b->n_await;) {
 		struct base_await *a = &b->await[i];
 		int64_t due = a->retry_ms ? a->retry_ms : a->sent_ms + timeout;
-		if (a->resending || now_ms < due) {
+		if (a->resending && now_ms - a->sent_ms > BASE_REPORT_WAIT_MS) {
+			*a = b->await[--b->n_await]; /* resent by another base of the cluster, or given up */
+		} else if (a->resending || now_ms < due) {
 			i++;
 		} else if (a->attempts >= BASE_RESEND_ATTEMPTS) {
 			undelivered(a, now_ms);
