@@ -275,6 +275,7 @@ int64_t base_next_ms(const struct base *b)
 	if (!b->started || b->stopping)
 		return next;
 	next = min64(next, b->outbox_due_ms);
+	next = min64(next, base_resend_next_ms(b));
 	next = min64(next, base_pool_next_ms(b));
 	if (!b->leading)
 		return next;
@@ -302,6 +303,7 @@ void base_tick(struct base *b)
 			sms_reports_expire(b->reports, now); /* the leader's ticks do it for itself */
 		}
 		base_outbox_tick(b, now);
+		base_resend_tick(b, now);
 		base_pool_check_storage(b, now);
 		bool due =
 			b->leading && (b->engine_next_ms <= now || base_super_next_ms(b) <= now ||
@@ -422,6 +424,7 @@ void base_free(struct base *b)
 	alert_engine_free(b->engine);
 	sms_assembly_free(b->assembly);
 	sms_reports_free(b->reports);
+	base_resend_free(b);
 	base_batch_free(&b->batch);
 	free(b->msg);
 	free(b->saved);

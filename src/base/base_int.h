@@ -1,6 +1,6 @@
 /* Inside m2base only: the daemon's state shared by its files (base.c wiring, base_jobs.c
  * steps, base_batch.c the write of a step, base_inbox.c, base_unitmsg.c, base_receipts.c,
- * base_alarms.c, base_super.c, base_cmd.c, base_text.c, base_pool.c, base_outbox.c). */
+ * base_alarms.c, base_super.c, base_cmd.c, base_text.c, base_pool.c, base_outbox.c, base_resend.c). */
 #ifndef M2_BASE_INT_H
 #define M2_BASE_INT_H
 
@@ -165,6 +165,34 @@ int64_t base_peers_next_ms(const struct base *b);
 /* In the leader's tick: opens and closes the other bases' incidents. */
 void base_peers_tick(struct base *b);
 
+/* ---- texts whose delivery report is awaited (base_resend.c) ---------------------------- */
+
+#define BASE_RESEND_ATTEMPTS 3  /* a row claimed this often with no report: undelivered */
+#define BASE_RESEND_TAG      56 /* an earlier attempt's parts: the row's id | attempt << 56 */
+#define BASE_RESEND_ID_MASK  ((UINT64_C(1) << BASE_RESEND_TAG) - 1)
+
+struct base_await {
+	int64_t id;
+	int64_t sent_ms;   /* its last send */
+	int64_t retry_ms;  /* a resend the store refused is tried again then (0: none) */
+	uint32_t attempts; /* the row's claims so far */
+	char dest[STORE_NUMBER_MAX];
+	uint8_t n_parts;
+	uint8_t mr[STORE_PARTS_MAX];
+	uint8_t tag;    /* the last earlier attempt kept under a tagged id */
+	bool resending; /* requeued: waiting for its next send */
+};
+
+/* Row `id` went to a person with a status report asked for, at `sent_ms` (its parts'
+ * references `mr`): registers them with the tracker, and watches for its report. */
+void base_resend_watch(struct base *b, int64_t id, const char *dest, uint32_t attempts, int64_t sent_ms,
+		       int n_parts, const uint8_t *mr);
+/* Its final report came, or it is given up: no longer watched. */
+void base_resend_forget(struct base *b, int64_t id);
+void base_resend_tick(struct base *b, int64_t now_ms);
+int64_t base_resend_next_ms(const struct base *b);
+void base_resend_free(struct base *b);
+
 /* ---- the daemon ----------------------------------------------------------------------- */
 
 struct base {
@@ -206,6 +234,8 @@ struct base {
 	struct base_pool pool;
 	int64_t outbox_due_ms; /* the earliest queued text not yet due (INT64_MAX: none) */
 	bool outbox_waiting_logged;
+	struct base_await *await; /* texts whose report is awaited (base_resend.c) */
+	size_t n_await, cap_await;
 	/* Several bases (base_cluster.c). On SQLite the one base leads with epoch 1 from the
 	 * start; on PostgreSQL only the leader runs the engine, every base stores and sends. */
 	bool cluster;         /* the store is shared: inbox by sweeps, leadership by the store */

@@ -73,6 +73,7 @@ static void given_up(struct base *b, const struct base_modem *m, const char *err
 		  "it; "
 		  "check the number and the SIM's credit; the row stays in the outbox as failed\"",
 		  (long long)m->row_id, m->dest, m->kind, m->attempts, error);
+	base_resend_forget(b, m->row_id);
 	struct base_job *job = base_job_new(b, BASE_JOB_EVENT);
 	if (!job)
 		return;
@@ -106,12 +107,15 @@ static void on_outcome(void *user_data, int result, int64_t id)
 
 static void register_reports(struct base *b, const struct base_modem *m, const struct modem_send_result *res)
 {
-	if (!m->report)
+	if (!m->report) {
+		base_resend_forget(b, m->row_id);
 		return;
-	int64_t now = base_now_ms(b);
-	for (int i = 0; i < res->parts_sent; i++)
-		sms_reports_sent(b->reports, (uint64_t)m->row_id, i + 1, res->parts_sent,
-				 (uint8_t)res->refs[i], m->dest, now);
+	}
+	uint8_t mr[STORE_PARTS_MAX];
+	int n = res->parts_sent < STORE_PARTS_MAX ? res->parts_sent : STORE_PARTS_MAX;
+	for (int i = 0; i < n; i++)
+		mr[i] = (uint8_t)res->refs[i];
+	base_resend_watch(b, m->row_id, m->dest, m->attempts, base_now_ms(b), n, mr);
 }
 
 static void on_sent(void *user_data, const struct modem_send_result *res)
@@ -270,6 +274,14 @@ void base_outbox_report(struct base *b, const struct sms_decoded *d, void (*done
 		done(ud, 0);
 		return;
 	}
+	bool delivered = mt.message.state == SMS_DELIVERY_DELIVERED;
+	bool earlier = (mt.message.message_id >> BASE_RESEND_TAG) != 0; /* an earlier attempt's */
+	if (earlier && !delivered) {
+		log_debug("base", "event=status_report to=%s ref=%u status=%s outcome=earlier_attempt_failed",
+			  d->number, d->message_ref, sms_delivery_str(d->delivery));
+		done(ud, 0);
+		return;
+	}
 	struct report_ctx *ctx = calloc(1, sizeof(*ctx));
 	if (!ctx) {
 		done(ud, -ENOMEM);
@@ -278,8 +290,9 @@ void base_outbox_report(struct base *b, const struct sms_decoded *d, void (*done
 	*ctx = (struct report_ctx){.b = b,
 				   .done = done,
 				   .ud = ud,
-				   .id = (int64_t)mt.message.message_id,
-				   .delivered = mt.message.state == SMS_DELIVERY_DELIVERED};
+				   .id = (int64_t)(mt.message.message_id & BASE_RESEND_ID_MASK),
+				   .delivered = delivered};
+	base_resend_forget(b, ctx->id);
 	snprintf(ctx->dest, sizeof(ctx->dest), "%s", mt.message.recipient);
 	log_info("base", "event=sms_%s id=%lld to=%s", ctx->delivered ? "delivered" : "not_delivered",
 		 (long long)ctx->id, ctx->dest);
@@ -294,10 +307,33 @@ static void on_expired(const struct sms_sent_state *st, void *user_data)
 {
 	(void)user_data;
 	log_info("base", "event=no_delivery_report id=%llu to=%s parts=%d delivered=%d",
-		 (unsigned long long)st->message_id, st->recipient, st->part_count, st->delivered);
+		 (unsigned long long)(st->message_id & BASE_RESEND_ID_MASK), st->recipient, st->part_count,
+		 st->delivered);
 }
 
 static void on_awaiting(void *user_data, int result, const struct store_sms_out *rows, size_t n);
+
+/* Whether the modem a row went through asks for status reports (it is still configured). */
+static bool reports_asked(const struct base *b, const struct store_sms_out *row)
+{
+	for (size_t i = 0; i < b->pool.n; i++)
+		if (strcmp(b->pool.m[i].name, row->modem) == 0)
+			return b->pool.m[i].cfg->status_reports && !to_unit(row->kind);
+	return false;
+}
+
+/* A row still awaiting its report: its parts registered again with their sent time; a
+ * text to a person watched again for its resend, its deadline from that time. */
+static void await_row(struct base *b, const struct store_sms_out *row)
+{
+	if (reports_asked(b, row)) {
+		base_resend_watch(b, row->id, row->dest, row->attempts, row->sent_ms, row->n_parts, row->mr);
+		return;
+	}
+	for (int p = 0; p < row->n_parts; p++)
+		sms_reports_sent(b->reports, (uint64_t)row->id, p + 1, row->n_parts, row->mr[p], row->dest,
+				 row->sent_ms);
+}
 
 #define AWAIT_PAGE 64
 
@@ -315,9 +351,7 @@ static void on_awaiting(void *user_data, int result, const struct store_sms_out 
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
-		for (int p = 0; p < rows[i].n_parts; p++)
-			sms_reports_sent(b->reports, (uint64_t)rows[i].id, p + 1, rows[i].n_parts,
-					 rows[i].mr[p], rows[i].dest, rows[i].sent_ms);
+		await_row(b, &rows[i]);
 	if (n == AWAIT_PAGE) {
 		awaiting_page(b, rows[n - 1].id);
 		return;

@@ -149,6 +149,7 @@ struct base_settings {
 	uint32_t receipt_delay_s;   /* messages of a unit within this long share one receipt */
 	uint32_t send_timeout_s;    /* a modem's AT+CMGS answer: past it the send may have gone */
 	uint32_t command_timeout_s; /* a READ or SET relayed to a unit: no answer this long */
+	uint32_t report_timeout_s;  /* a text to a person with no delivery report this long: resent */
 	struct base_unit_settings units[M2_CONFIG_UNITS_MAX]; /* at least one */
 	int n_units;
 	/* Ready for alert_engine_new (passes alert_policy_check): site, contacts (quiet hours

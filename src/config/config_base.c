@@ -460,6 +460,8 @@ static const struct cfg_field base_fields[] = {
 	    "how long the base gathers a unit's messages into one receipt"),
 	DUR("send_timeout", BS, send_timeout_s, false, 5, 600, "2m",
 	    "how long a modem has to confirm a text it sends before another modem may try"),
+	DUR("report_timeout", BS, report_timeout_s, false, 2, 86400, "10m",
+	    "how long a text to a person waits for its delivery report before it is sent again"),
 	DUR("command_timeout", BS, command_timeout_s, false, 60, 86400, "10m",
 	    "how long a READ or SET relayed to a unit waits for its answer"),
 	LISTV("units", NULL, BS, units, n_units, 1, unit_fields, NULL,

@@ -26,6 +26,7 @@ struct store_ops {
 			       void *ud);
 	void (*outbox_report)(struct store *s, int64_t id, enum store_report report, int64_t report_ms,
 			      store_done_fn cb, void *ud);
+	void (*outbox_resend)(struct store *s, int64_t id, int64_t now_ms, store_done_fn cb, void *ud);
 	void (*outbox_recover)(struct store *s, int64_t now_ms, store_done_fn cb, void *ud);
 	void (*outbox_awaiting)(struct store *s, int64_t since_ms, int64_t after_id, size_t max,
 				store_outbox_fn cb, void *ud);

@@ -65,6 +65,12 @@ void store_base_outbox_report(struct store *s, int64_t id, enum store_report rep
 	base(s, true)->ops->outbox_report(s, id, report, report_ms, cb, user_data);
 }
 
+void store_base_outbox_resend(struct store *s, int64_t id, int64_t now_ms, store_done_fn cb, void *user_data)
+{
+	assert(cb);
+	base(s, true)->ops->outbox_resend(s, id, now_ms, cb, user_data);
+}
+
 void store_base_outbox_recover(struct store *s, int64_t now_ms, store_done_fn cb, void *user_data)
 {
 	assert(cb);

@@ -252,6 +252,11 @@ void store_base_outbox_outcome(struct store *s, const struct store_sms_outcome *
 void store_base_outbox_report(struct store *s, int64_t id, enum store_report report, int64_t report_ms,
 			      store_done_fn cb, void *user_data);
 
+/* A row SENT with no report yet (its delivery report is overdue) goes back to QUEUED, due at
+ * `now_ms`, marked possibly_duplicate, error "no_report": it is sent again. -ENOENT, or
+ * -EALREADY when it is not SENT or has a report (nothing changed). */
+void store_base_outbox_resend(struct store *s, int64_t id, int64_t now_ms, store_done_fn cb, void *user_data);
+
 typedef void (*store_outbox_fn)(void *user_data, int result, const struct store_sms_out *rows, size_t n);
 
 /* At start: every row left SENDING by a crash (its outcome is unknown) goes back to QUEUED,

@@ -239,6 +239,7 @@ const struct store_ops store_pg_base_ops = {
 	.outbox_claim = store_pgb_outbox_claim,
 	.outbox_outcome = store_pgb_outbox_outcome,
 	.outbox_report = store_pgb_outbox_report,
+	.outbox_resend = store_pgb_outbox_resend,
 	.outbox_recover = store_pgb_outbox_recover,
 	.outbox_awaiting = store_pgb_outbox_awaiting,
 	.outbox_get = store_pgb_outbox_get,

@@ -236,6 +236,7 @@ void store_pgb_units_load(struct store *s, store_units_fn cb, void *ud);
 void store_pgb_seq_next(struct store *s, const char *unit, store_seq_fn cb, void *ud);
 void store_pgb_outbox_claim(struct store *s, int64_t now_ms, const char *modem, store_claim_fn cb, void *ud);
 void store_pgb_outbox_outcome(struct store *s, const struct store_sms_outcome *o, store_done_fn cb, void *ud);
+void store_pgb_outbox_resend(struct store *s, int64_t id, int64_t now_ms, store_done_fn cb, void *ud);
 void store_pgb_outbox_report(struct store *s, int64_t id, enum store_report report, int64_t report_ms,
 			     store_done_fn cb, void *ud);
 void store_pgb_outbox_recover(struct store *s, int64_t now_ms, store_done_fn cb, void *ud);

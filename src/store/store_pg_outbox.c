@@ -249,6 +249,20 @@ void store_pgb_outbox_report(struct store *s, int64_t id, enum store_report repo
 	settle_submit(pg_of(s), t);
 }
 
+void store_pgb_outbox_resend(struct store *s, int64_t id, int64_t now_ms, store_done_fn cb, void *ud)
+{
+	struct settle_job *t = settle_new("outbox_resend", id, cb, ud);
+	if (!t)
+		return;
+	struct pg_stmt *st = store_pg_stmt(
+		&t->job, "UPDATE outbox SET state = 'queued', next_ms = $2, possibly_duplicate = true,"
+			 " error = 'no_report' WHERE id = $1 AND state = 'sent' AND report = 'none'"
+			 " RETURNING id");
+	store_pg_p_int(&t->job, st, id);
+	store_pg_p_int(&t->job, st, now_ms);
+	settle_submit(pg_of(s), t);
+}
+
 /* ---- requeueing ---- */
 
 struct count_job {

@@ -14,6 +14,7 @@ const struct store_ops store_sqlite_base_ops = {
 	.outbox_claim = store_sqb_outbox_claim,
 	.outbox_outcome = store_sqb_outbox_outcome,
 	.outbox_report = store_sqb_outbox_report,
+	.outbox_resend = store_sqb_outbox_resend,
 	.outbox_recover = store_sqb_outbox_recover,
 	.outbox_awaiting = store_sqb_outbox_awaiting,
 	.outbox_get = store_sqb_outbox_get,

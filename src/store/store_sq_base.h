@@ -17,6 +17,7 @@ int store_sqb_unit_upsert(struct store_sqlite *q, const struct store_unit_proto 
 /* store_sq_outbox.c */
 void store_sqb_outbox_claim(struct store *s, int64_t now_ms, const char *modem, store_claim_fn cb, void *ud);
 void store_sqb_outbox_outcome(struct store *s, const struct store_sms_outcome *o, store_done_fn cb, void *ud);
+void store_sqb_outbox_resend(struct store *s, int64_t id, int64_t now_ms, store_done_fn cb, void *ud);
 void store_sqb_outbox_report(struct store *s, int64_t id, enum store_report report, int64_t report_ms,
 			     store_done_fn cb, void *ud);
 void store_sqb_outbox_recover(struct store *s, int64_t now_ms, store_done_fn cb, void *ud);

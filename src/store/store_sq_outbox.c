@@ -269,6 +269,36 @@ void store_sqb_outbox_report(struct store *s, int64_t id, enum store_report repo
 	cb(ud, err, id);
 }
 
+static int out_resend(struct store_sqlite *q, int64_t id, int64_t now_ms)
+{
+	enum store_out_state state;
+	enum store_report have;
+	int err = out_state(q, id, &state, &have);
+	if (!err && (state != STORE_OUT_SENT || have != STORE_REPORT_NONE))
+		err = -EALREADY;
+	sqlite3_stmt *st;
+	if (!err)
+		err = store_sq_stmt(q,
+				    "UPDATE outbox SET state = 'queued', next_ms = ?, possibly_duplicate = 1,"
+				    " error = 'no_report' WHERE id = ?",
+				    &st);
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, now_ms);
+	sqlite3_bind_int64(st, 2, id);
+	return store_sq_step_done(q, st, "outbox_resend");
+}
+
+void store_sqb_outbox_resend(struct store *s, int64_t id, int64_t now_ms, store_done_fn cb, void *ud)
+{
+	struct store_sqlite *q = sq_of(s);
+	int err = store_sq_begin(q, "outbox_resend");
+	if (!err)
+		err = out_resend(q, id, now_ms);
+	err = store_sq_end(q, err, "outbox_resend");
+	cb(ud, err, id);
+}
+
 void store_sqb_outbox_recover(struct store *s, int64_t now_ms, store_done_fn cb, void *ud)
 {
 	struct store_sqlite *q = sq_of(s);

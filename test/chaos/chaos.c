@@ -22,8 +22,8 @@ static struct chaos_opts opts = {
 	.hang_ms = 3000,
 	.unplug_ms = 2000,
 	.phase_ms = 60000,
-	.loss = "0",
-	.unit_loss_pct = 10,
+	.loss = "0.1", /* every SMS, the base's to phones too: they are resent (report_timeout) */
+	.unit_loss_pct = 0,
 	.dup = "0.1",
 	.reorder = "0.1",
 };

@@ -301,14 +301,16 @@ bool chaos_run(const char *m2mon, const struct chaos_opts *o, uint64_t seed, str
 	r->c = c;
 	make_plan(r, seed);
 	start(r, m2mon, seed);
-	it_base_conf(&r->b, &r->sim, false, NULL, NULL);
+	it_base_conf(&r->b, &r->sim, false, NULL, "report_timeout = \"5s\";");
 	it_base_unit_conf(&r->b, IT_BASE_NUMBER, "4.0", NULL);
 	scale(&r->b);
 	it_base_start(&r->b);
 	char pct[16];
 	snprintf(pct, sizeof(pct), "%d", o->unit_loss_pct);
-	assert_int_equal(it_cli(&r->sim, "fault", (const char *const[]){"unit1", "loss", pct, NULL}, NULL, 0),
-			 0);
+	if (o->unit_loss_pct > 0)
+		assert_int_equal(
+			it_cli(&r->sim, "fault", (const char *const[]){"unit1", "loss", pct, NULL}, NULL, 0),
+			0);
 	it_base_unit_start(&r->b);
 	story(r);
 	int sent = 0;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 struct t {
 	struct it_sim sim;
@@ -185,6 +186,86 @@ static void sigterm_with_a_text_in_a_modems_hands(void **state)
 	end(t);
 }
 
+/* Whether outbox row(s) to `to` with `like` in their text are marked possibly duplicated. */
+static int outbox_marked(const struct t *t, const char *to, const char *like)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_open_v2(t->base.db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_prepare_v2(db,
+				   "SELECT count(*) FROM outbox WHERE dest = ? AND instr(text, ?) > 0"
+				   " AND possibly_duplicate = 1 AND state = 'sent' AND report = 'delivered'",
+				   -1, &st, NULL),
+		SQLITE_OK);
+	sqlite3_bind_text(st, 1, to, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, like, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+/* Alice got ALARM #1 and the unit its receipt: the next text, tier 2's to Bob or Carol, is
+ * lost by the network (the base's modem's next SMS dropped). */
+static void drop_tier_two(struct t *t)
+{
+	it_base_event(&t->base, true, 94, IT_BASE_NUMBER);
+	WAIT_GOT(t, IT_ALICE, "ALARM #1", 1);
+	WAIT_GOT(t, IT_WH1_NUMBER, "#1K WH1", 1);
+	const char *drop[] = {"base", "drop-next", "1", NULL};
+	assert_int_equal(it_cli(&t->sim, "fault", drop, NULL, 0), 0);
+}
+
+/* The lost text was sent again, marked possibly duplicated, and reached its phone once. */
+static void got_once_more(struct t *t)
+{
+	WAIT_LOG(t, 1, "event=sms_report_overdue", "attempt=1");
+	WAIT_LOG(t, 1, "event=sms_sending", "possibly_duplicate=yes");
+	WAIT_GOT(t, IT_BOB, "ALARM #1", 1);
+	WAIT_GOT(t, IT_CAROL, "ALARM #1", 1);
+	int lost_bob =
+		it_jsonl_count(&t->sim, (const char *const[]){"\"lost\"", "\"to\":\"" IT_BOB "\"", NULL});
+	int lost_carol =
+		it_jsonl_count(&t->sim, (const char *const[]){"\"lost\"", "\"to\":\"" IT_CAROL "\"", NULL});
+	assert_int_equal(lost_bob + lost_carol, 1);
+	const char *who = lost_bob ? IT_BOB : IT_CAROL;
+	/* The resend's report settles the row: nothing more goes. */
+	WAIT_LOG(t, 1, "event=sms_delivered", who);
+	it_base_stop(&t->base);
+	assert_int_equal(it_base_got(&t->base, IT_BOB, "ALARM #1"), 1);
+	assert_int_equal(it_base_got(&t->base, IT_CAROL, "ALARM #1"), 1);
+	assert_int_equal(it_base_count(&t->base, (const char *const[]){"event=sms_report_overdue", NULL}), 1);
+	assert_int_equal(outbox_marked(t, who, "ALARM #1"), 1);
+}
+
+/* No delivery report within report_timeout: the base says so and sends the text again. */
+static void a_text_the_network_lost_is_sent_again(void **state)
+{
+	(void)state;
+	struct t *t = begin(false, NULL, "report_timeout = \"3s\";");
+	drop_tier_two(t);
+	got_once_more(t);
+	end(t);
+}
+
+/* The base killed after the lost send: the next start takes the deadline from the stored
+ * sent time and resends it. */
+static void a_lost_text_is_sent_again_after_a_restart(void **state)
+{
+	(void)state;
+	struct t *t = begin(false, NULL, "report_timeout = \"6s\";");
+	drop_tier_two(t);
+	WAIT_LOG(t, 1, "event=sms_sent", IT_BOB);
+	WAIT_LOG(t, 1, "event=sms_sent", IT_CAROL);
+	it_base_kill(&t->base);
+	assert_int_equal(it_base_count(&t->base, (const char *const[]){"event=sms_report_overdue", NULL}), 0);
+	it_base_start(&t->base);
+	got_once_more(t);
+	end(t);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -199,6 +280,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(forged_replayed_and_strangers_change_nothing),
 		cmocka_unit_test(viewer_cannot_ack_or_set),
 		cmocka_unit_test(sigterm_with_a_text_in_a_modems_hands),
+		cmocka_unit_test(a_text_the_network_lost_is_sent_again),
+		cmocka_unit_test(a_lost_text_is_sent_again_after_a_restart),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -89,6 +89,7 @@ static void defaults_are_the_engines(void **state)
 	assert_int_equal(b->receipt_delay_s, 5);
 	assert_int_equal(b->send_timeout_s, 120);
 	assert_int_equal(b->command_timeout_s, 600);
+	assert_int_equal(b->report_timeout_s, 600);
 	assert_int_equal(b->units[0].heartbeat_s, 6 * 3600);
 	assert_int_equal(b->units[0].n_channels, 0);
 	assert_int_equal(b->n_modems, 1);
@@ -345,7 +346,8 @@ static void windows_by_channel_name(void **state)
 		 "{ unit = \"u1\"; channel = 1; hours = \"02:00-03:00\"; },\n"
 		 "{ unit = \"u2\"; channel = \"Probe_A\"; hours = \"02:00-03:00\"; },\n"
 		 "{ unit = \"u2\"; channel = -1; hours = \"02:00-03:00\"; } );\n"
-		 "receipt_delay = \"0s\"; send_timeout = \"10s\"; command_timeout = \"1m\"; };\n"
+		 "receipt_delay = \"0s\"; send_timeout = \"10s\"; command_timeout = \"1m\";\n"
+		 "report_timeout = \"3s\"; };\n"
 		 "modem = { device = \"/dev/ttyUSB2\"; };\n");
 	load_ok(t, M2_CONFIG_BASE);
 	const struct base_settings *b = &cfg.u.base;
@@ -361,6 +363,7 @@ static void windows_by_channel_name(void **state)
 	assert_int_equal(b->receipt_delay_s, 0);
 	assert_int_equal(b->send_timeout_s, 10);
 	assert_int_equal(b->command_timeout_s, 60);
+	assert_int_equal(b->report_timeout_s, 3);
 	assert_int_equal(b->units[1].heartbeat_s, 3); /* seconds-long, as the tests use them */
 	assert_int_equal(b->policy.tier_delay_s[0], 2);
 	assert_int_equal(alert_policy_check(&b->policy, NULL), 0);

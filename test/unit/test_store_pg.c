@@ -385,6 +385,59 @@ static void a_lost_answer_is_resent_and_kept_once(void **state)
 	pgx_close(x, s);
 }
 
+/* A text sent with no report yet goes back to the queue, marked; once it has its report (or
+ * is not sent), it stays. */
+static int resend(struct pgx *x, struct store *s, int64_t id)
+{
+	struct done d = {0};
+	store_base_outbox_resend(s, id, T0 + 5000, on_done, &d);
+	assert_true(pgx_wait(x, &d.calls, 1, 20000));
+	return d.result;
+}
+
+static void sent(struct pgx *x, struct store *s, int64_t id)
+{
+	struct done d = {0};
+	struct store_sms_outcome o = {
+		.id = id, .outcome = STORE_OUTCOME_SENT, .at_ms = T0, .n_parts = 1, .mr = {7}};
+	store_base_outbox_outcome(s, &o, on_done, &d);
+	assert_true(pgx_wait(x, &d.calls, 1, 20000));
+	assert_int_equal(d.result, 0);
+}
+
+static void a_text_without_report_is_queued_again(void **state)
+{
+	struct pgx *x = *state;
+	struct store *s = pgx_open(x, "north", true, 0);
+	struct store_sms_out text = {.dest = "+15550003001", .text = "ALARM one", .kind = "alarm"};
+	struct done d = {0};
+	store_base_write(s, &(struct store_base_batch){.outbox = &text, .n_outbox = 1}, on_done, &d);
+	assert_true(pgx_wait(x, &d.calls, 1, 20000));
+	int64_t id = d.id;
+	struct claimed c = {0};
+	store_base_outbox_claim(s, T0, "modem0", on_claim, &c);
+	assert_true(pgx_wait(x, &c.calls, 1, 20000));
+	assert_int_equal(resend(x, s, id), -EALREADY); /* SENDING: not yet */
+	sent(x, s, id);
+	assert_int_equal(resend(x, s, id), 0);
+	assert_int_equal(pgx_scalar(x,
+				    "SELECT count(*) FROM outbox WHERE state = 'queued' AND "
+				    "possibly_duplicate AND error = 'no_report' AND next_ms = 1764000005000"),
+			 1);
+	assert_int_equal(resend(x, s, id), -EALREADY);
+	store_base_outbox_claim(s, T0 + 5000, "modem0", on_claim, &c);
+	assert_true(pgx_wait(x, &c.calls, 2, 20000));
+	assert_int_equal(c.result, 0);
+	assert_int_equal(c.row.attempts, 2);
+	assert_true(c.row.possibly_duplicate);
+	sent(x, s, id);
+	store_base_outbox_report(s, id, STORE_REPORT_DELIVERED, T0 + 6000, on_done, &d);
+	assert_true(pgx_wait(x, &d.calls, 2, 20000));
+	assert_int_equal(resend(x, s, id), -EALREADY);
+	assert_int_equal(resend(x, s, id + 99), -ENOENT);
+	pgx_close(x, s);
+}
+
 /* ---- the server restarted under a stream of writes ---- */
 
 #define STREAM 240
@@ -480,6 +533,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(notify_wakes_a_waiting_handle, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_write_with_another_epoch_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_lost_answer_is_resent_and_kept_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_text_without_report_is_queued_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_restart_loses_no_acknowledged_write, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
