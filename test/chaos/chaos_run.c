@@ -314,8 +314,11 @@ bool chaos_run(const char *m2mon, const struct chaos_opts *o, uint64_t seed, str
 	it_base_unit_start(&r->b);
 	story(r);
 	int sent = 0;
-	/* each wait ends at a receipt or after IT_TIMEOUT_MS; a lost receipt costs a resend */
-	for (int i = 0; i <= o->phase_ms / IT_TIMEOUT_MS; i++)
+	/* Each wait ends at a receipt or after IT_TIMEOUT_MS. A receipt the network lost is sent
+	 * again only for a copy that comes a minute or more after it (BASE_RECEIPT_COPY_MS, so a
+	 * replay cannot make the base text), and the unit's resends come every resend_max (30 s
+	 * here): a lost receipt can cost 90 s more than the phase. */
+	for (int i = 0; i <= (o->phase_ms + 90000) / IT_TIMEOUT_MS; i++)
 		if ((c->inbound_lost = it_base_wait_covered(&r->b, &sent)) == 0)
 			break;
 	it_base_unit_stop(&r->b);
