@@ -33,7 +33,7 @@
 struct run {
 	int n;
 	int64_t write_ms[MAX_ALARMS], sample_ms[MAX_ALARMS], got_ms[MAX_ALARMS];
-	char value[MAX_ALARMS][8];
+	char value[MAX_ALARMS][24];
 };
 
 static int64_t wall_ms(void)

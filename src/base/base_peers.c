@@ -53,7 +53,9 @@ static void on_bases(void *user_data, int result, int64_t now_ms, const struct s
 			continue;
 		struct base_peer *p = &b->peers[b->n_peers++];
 		snprintf(p->name, sizeof(p->name), "%s", rows[i].name);
-		snprintf(p->unit, sizeof(p->unit), PEER_PREFIX "%s", rows[i].name);
+		/* an incident names a unit in 16 bytes: a long base name is cut */
+		snprintf(p->unit, sizeof(p->unit), PEER_PREFIX "%.*s",
+			 (int)(sizeof(p->unit) - sizeof(PEER_PREFIX)), rows[i].name);
 		p->last_seen_ms = rows[i].last_seen_ms;
 		p->up = rows[i].modems_up;
 		p->modems = rows[i].modems;

@@ -23,7 +23,7 @@ void base_text_fit(char *out, const char *body, const char *tail)
 			len--;
 		buf[len] = '\0';
 	}
-	snprintf(out, ALERT_TEXT_MAX, "%s%s", buf, tail);
+	snprintf(out, ALERT_TEXT_MAX, "%.*s%s", (int)len, buf, tail);
 }
 
 void base_text_value(char *out, size_t n, bool fault, int32_t c10)

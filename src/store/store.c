@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int store_open(const struct store_open_cfg *cfg, struct store **out)
 {
@@ -240,4 +241,16 @@ int store_event_kind_parse(const char *name, enum store_event_kind *out)
 		}
 	}
 	return -EINVAL;
+}
+
+void store_base_name_of(const struct store_open_cfg *cfg, char out[STORE_NAME_MAX])
+{
+	char host[256] = "base";
+	const char *name = cfg->base_name;
+	if (!name || !name[0]) {
+		gethostname(host, sizeof(host) - 1);
+		host[sizeof(host) - 1] = '\0';
+		name = host;
+	}
+	snprintf(out, STORE_NAME_MAX, "%.*s", STORE_NAME_MAX - 1, name);
 }

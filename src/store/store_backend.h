@@ -75,6 +75,10 @@ struct store {
 int store_sqlite_open(const struct store_open_cfg *cfg, struct store **out);
 int store_pg_open(const struct store_open_cfg *cfg, struct store **out);
 
+/* This base's name in a shared database: cfg->base_name, else the host's name; cut to
+ * STORE_NAME_MAX - 1 bytes. Both backends' open. */
+void store_base_name_of(const struct store_open_cfg *cfg, char out[STORE_NAME_MAX]);
+
 /* SHA-256 (FIPS 180-4) of `len` bytes: for store_dedup_key (store.h), exposed for its test
  * vectors. */
 void store_sha256(const void *data, size_t len, uint8_t out[32]);

@@ -142,14 +142,7 @@ static void pg_defaults(struct store_pg *pg, const struct store_open_cfg *cfg)
 	pg->connect_timeout_ms = cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms : 10000;
 	pg->statement_timeout_ms = cfg->statement_timeout_ms > 0 ? cfg->statement_timeout_ms : 30000;
 	pg->claim_lease_ms = cfg->claim_lease_ms > 0 ? cfg->claim_lease_ms : 60000;
-	if (cfg->base_name && cfg->base_name[0]) {
-		snprintf(pg->base_name, sizeof(pg->base_name), "%s", cfg->base_name);
-	} else {
-		char host[256] = "base";
-		gethostname(host, sizeof(host) - 1);
-		host[sizeof(host) - 1] = '\0';
-		snprintf(pg->base_name, sizeof(pg->base_name), "%s", host);
-	}
+	store_base_name_of(cfg, pg->base_name);
 	uint64_t r = 0;
 	if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
 		r = (uint64_t)store_pg_now_mono() ^ ((uint64_t)getpid() << 32);

@@ -422,14 +422,7 @@ int store_sqlite_open(const struct store_open_cfg *cfg, struct store **out)
 	q->pub.read_only = cfg->read_only;
 	q->pub.path = path;
 	q->fault = cfg->fault;
-	if (cfg->base_name && cfg->base_name[0]) {
-		snprintf(q->base_name, sizeof(q->base_name), "%s", cfg->base_name);
-	} else {
-		char host[256] = "base";
-		gethostname(host, sizeof(host) - 1);
-		host[sizeof(host) - 1] = '\0';
-		snprintf(q->base_name, sizeof(q->base_name), "%s", host);
-	}
+	store_base_name_of(cfg, q->base_name);
 	int err = sq_connect(q, cfg);
 	if (err) {
 		sq_close(&q->pub);

@@ -76,7 +76,7 @@ static bool load_setting(struct unit_conf *c, const struct store_unit_setting *s
 	if (strcmp(st->name, "pin") == 0) {
 		if (phone_pin_valid(st->text) < 0)
 			return false;
-		snprintf(c->pin, sizeof(c->pin), "%s", st->text);
+		snprintf(c->pin, sizeof(c->pin), "%.*s", (int)sizeof(c->pin) - 1, st->text);
 		return true;
 	}
 	if (strcmp(st->name, "sample_interval") == 0 && st->value >= 1 && st->value <= PHONE_INTERVAL_MAX_S) {

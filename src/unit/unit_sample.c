@@ -256,7 +256,7 @@ static void load_reads(struct unit *u)
 		struct unit_waiter *w = &u->staged[u->n_staged++];
 		*w = (struct unit_waiter){.id = r[i].id, .base = r[i].base, .cmd_id = r[i].cmd_id};
 		w->channel = r[i].channel < u->conf.n_channels ? r[i].channel : -1;
-		snprintf(w->number, sizeof(w->number), "%s", r[i].number);
+		snprintf(w->number, sizeof(w->number), "%.*s", (int)sizeof(w->number) - 1, r[i].number);
 	}
 	if (n)
 		log_info(MOD, "event=reads_owed count=%zu", n);

@@ -196,7 +196,8 @@ int it_base_read(struct it_base *b)
 		if (rc != 0)
 			fail_msg("the base got a text that does not verify (%s at %zu): %s",
 				 proto_reject_str(err.reason), err.at, sms[i].text);
-		snprintf(b->text[b->n], sizeof(b->text[b->n]), "%s", sms[i].text);
+		snprintf(b->text[b->n], sizeof(b->text[b->n]), "%.*s", (int)sizeof(b->text[b->n]) - 1,
+			 sms[i].text);
 		b->n++;
 		char cmd[32];
 		snprintf(cmd, sizeof(cmd), "AT+CMGD=%d", sms[i].index);
