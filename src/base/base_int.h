@@ -167,7 +167,9 @@ void base_peers_tick(struct base *b);
 
 /* ---- texts whose delivery report is awaited (base_resend.c) ---------------------------- */
 
-#define BASE_RESEND_ATTEMPTS 3  /* a row claimed this often with no report: undelivered */
+/* A row claimed this often with no report: undelivered. A claim cut short (a restart, a modem
+ * that did not confirm) counts too; with 1 SMS in 10 lost, 5 sends lose 1 text in 100,000. */
+#define BASE_RESEND_ATTEMPTS 5
 #define BASE_RESEND_TAG      56 /* an earlier attempt's parts: the row's id | attempt << 56 */
 #define BASE_RESEND_ID_MASK  ((UINT64_C(1) << BASE_RESEND_TAG) - 1)
 

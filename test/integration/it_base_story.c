@@ -266,6 +266,39 @@ static void a_lost_text_is_sent_again_after_a_restart(void **state)
 	end(t);
 }
 
+/* A phone that never reports (every text the base's modem sends is lost): the CLEARED to
+ * each of the three is sent 5 times in all, then logged undelivered and not sent again. */
+static void a_text_never_reported_is_given_up_after_five_sends(void **state)
+{
+	(void)state;
+	struct t *t = begin(false, NULL, "report_timeout = \"2s\";");
+	it_base_event(&t->base, true, 94, IT_BASE_NUMBER);
+	WAIT_GOT(t, IT_BOB, "ALARM #1", 1);
+	WAIT_GOT(t, IT_CAROL, "ALARM #1", 1);
+	WAIT_LOG(t, 3, "event=sms_delivered");
+	const char *lose[] = {"base", "loss", "100", NULL};
+	assert_int_equal(it_cli(&t->sim, "fault", lose, NULL, 0), 0);
+	it_base_event(&t->base, false, 74, IT_BASE_NUMBER);
+	/* 5 sends 2 s apart: past it_base_wait's 10 s */
+	assert_true(it_base_wait_ms(
+		&t->base, (const char *const[]){"event=sms_undelivered", "attempts=5", NULL}, 3, 30000));
+	it_base_stop(&t->base);
+	const char *people[] = {IT_ALICE, IT_BOB, IT_CAROL};
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(it_base_got(&t->base, people[i], "CLEARED #1"), 0);
+		assert_int_equal(it_base_count(&t->base, (const char *const[]){"event=sms_sending", people[i],
+									       "kind=all_clear", NULL}),
+				 5);
+		assert_int_equal(it_base_count(&t->base, (const char *const[]){"event=sms_report_overdue",
+									       people[i], NULL}),
+				 4);
+		assert_int_equal(it_base_count(&t->base, (const char *const[]){"event=sms_undelivered",
+									       people[i], NULL}),
+				 1);
+	}
+	end(t);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -282,6 +315,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(sigterm_with_a_text_in_a_modems_hands),
 		cmocka_unit_test(a_text_the_network_lost_is_sent_again),
 		cmocka_unit_test(a_lost_text_is_sent_again_after_a_restart),
+		cmocka_unit_test(a_text_never_reported_is_given_up_after_five_sends),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
