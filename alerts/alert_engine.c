@@ -338,6 +338,26 @@ int64_t alert_engine_clear(struct alert_engine *e, const struct alert_report *r,
 	return id;
 }
 
+int64_t alert_engine_close(struct alert_engine *e, const struct alert_report *r, int64_t now_ms)
+{
+	if (r->critical)
+		return alert_engine_clear(e, r, now_ms);
+	char unit[ALERT_UNIT_MAX];
+	clean_unit(unit, r->unit);
+	struct alert_incident *inc = find(e, unit, r->channel, r->kind);
+	if (!inc)
+		return -ENOENT;
+	uint32_t id = inc->id;
+	if (inc->state != ALERT_STATE_CLEARED) {
+		inc->before_clear = inc->state;
+		alert_incident_set_state(e, inc, ALERT_STATE_CLEARED, now_ms);
+	}
+	inc->has_value = false;
+	inc->cleared_ms = r->since_ms > 0 && r->since_ms < now_ms ? r->since_ms : now_ms;
+	close_incident(e, inc, now_ms);
+	return id;
+}
+
 static int contact_of(const struct alert_engine *e, const char *number)
 {
 	for (size_t i = 0; i < e->p.n_contacts; i++)

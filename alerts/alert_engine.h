@@ -140,6 +140,14 @@ int64_t alert_engine_raise(struct alert_engine *e, const struct alert_report *r,
  * when none is open. */
 int64_t alert_engine_clear(struct alert_engine *e, const struct alert_report *r, int64_t now_ms);
 
+/* A CLEAR known only afterwards (the unit raised the level again for a new excursion, so the
+ * CLEAR it sent in between was lost or is late): the incident closes at once, not after the
+ * settle time, with its all-clear, cleared at `r->since_ms` (the new excursion's start: the
+ * latest it can have cleared) and without a value (the clear's is not known), so that the
+ * raise that follows opens a new incident. A critical `r` is alert_engine_clear. Returns the
+ * incident id, or -ENOENT. */
+int64_t alert_engine_close(struct alert_engine *e, const struct alert_report *r, int64_t now_ms);
+
 #define ALERT_ACK_NEWEST 0
 #define ALERT_ACK_ALL    (-1)
 

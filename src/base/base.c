@@ -128,8 +128,7 @@ static void take_unit_row(struct base *b, struct base_unit *u, const struct stor
 	u->last_heard_ms = r->last_heard_ms;
 	u->last_seq = r->last_seq;
 	u->clock_offset_ms = r->clock_offset_ms;
-	if (r->window_version == BASE_USTATE_VERSION &&
-	    base_ustate_decode(r->window, r->window_size, &u->st) == 0)
+	if (base_ustate_decode(r->window, r->window_size, r->window_version, &u->st) == 0)
 		return;
 	log_warn("base",
 		 "event=unit_state_reset unit=%s version=%u size=%zu hint=\"its saved state is not one "

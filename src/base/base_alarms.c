@@ -410,8 +410,9 @@ bool base_alarms_find(const struct base *b, const char *unit, int16_t channel, e
 
 void base_alarms_apply(struct base *b, const struct alert_report *r, enum base_op_kind op)
 {
-	int64_t rc = op == BASE_OP_RAISE ? alert_engine_raise(b->engine, r, b->now_ms)
-					 : alert_engine_clear(b->engine, r, b->now_ms);
+	int64_t rc = op == BASE_OP_RAISE   ? alert_engine_raise(b->engine, r, b->now_ms)
+		     : op == BASE_OP_CLOSE ? alert_engine_close(b->engine, r, b->now_ms)
+					   : alert_engine_clear(b->engine, r, b->now_ms);
 	const char *ch = base_channel_name(b, r->unit, r->channel);
 	if (rc == -ENOSPC)
 		log_error("base",

@@ -187,6 +187,24 @@ static void event_record(struct base *b, struct base_unit *u, const struct proto
 			 late ? ", late: not applied" : "");
 }
 
+/* What message `m` says of a level, for base_order. */
+static struct base_word word(const struct base *b, const struct proto_msg *m, bool raised, int64_t since_ms)
+{
+	return (struct base_word){.seq = m->head.seq,
+				  .raised = raised,
+				  .since_ms = since_ms,
+				  .settle_ms = (int64_t)b->policy.clear_settle_s * 1000};
+}
+
+static void missed_clear(const struct base_unit *u, const char *channel, const char *level, uint32_t seq)
+{
+	log_warn("base",
+		 "event=unit_clear_missed unit=%s channel=%s level=%s seq=%u hint=\"the unit raises it "
+		 "again for a new excursion, so it cleared in between and that CLEAR has not come (lost "
+		 "or late): the old incident is closed with an all-clear and a new one opened\"",
+		 u->cfg->id, channel, level, seq);
+}
+
 /* ALARM, CLEAR, FAULT, FAULT_END: stored, then given to the engine in the unit's order. */
 static void channel_event(struct base *b, struct base_unit *u, const struct proto_msg *m, bool raised)
 {
@@ -208,10 +226,13 @@ static void channel_event(struct base *b, struct base_unit *u, const struct prot
 			 u->st.ch[idx].level[ev->level].seq);
 		return;
 	}
-	struct base_op ops[2];
+	struct base_op ops[BASE_OPS_MAX];
 	enum alert_kind kind;
-	size_t n = base_order_event(&u->st.ch[idx], ev->level, m->head.seq, raised, &kind, ops);
+	struct base_word w = word(b, m, raised, ev->since_ms);
+	size_t n = base_order_event(&u->st.ch[idx], ev->level, &w, &kind, ops);
 	for (size_t i = 0; i < n; i++) {
+		if (ops[i].op == BASE_OP_CLOSE)
+			missed_clear(u, ev->channel, proto_level_str(ev->level), m->head.seq);
 		struct alert_report r = {.unit = u->cfg->id,
 					 .channel = (int16_t)idx,
 					 .kind = kind,
@@ -237,9 +258,12 @@ static void power(struct base *b, struct base_unit *u, const struct proto_msg *m
 	}
 	if (p->battery_pct >= 0)
 		u->st.battery_pct = p->battery_pct;
-	struct base_op ops[2];
-	size_t n = base_order_unit(battery ? &u->st.battery : &u->st.mains, m->head.seq, raised, ops);
+	struct base_op ops[BASE_OPS_MAX];
+	struct base_word w = word(b, m, raised, p->since_ms);
+	size_t n = base_order_unit(battery ? &u->st.battery : &u->st.mains, &w, ops);
 	for (size_t i = 0; i < n; i++) {
+		if (ops[i].op == BASE_OP_CLOSE)
+			missed_clear(u, "-", battery ? "battery" : "mains", m->head.seq);
 		struct alert_report r = {.unit = u->cfg->id,
 					 .channel = -1,
 					 .kind = battery ? ALERT_KIND_BATTERY : ALERT_KIND_POWER,

@@ -58,6 +58,7 @@ static void put_level(struct wr *w, const struct base_level *l)
 {
 	put(w, l->seq, 4);
 	put(w, l->raised, 1);
+	put(w, (uint64_t)l->since_ms, 8);
 }
 
 static void put_channel(struct wr *w, const struct base_channel *c)
@@ -111,6 +112,7 @@ struct rd {
 	const uint8_t *p;
 	size_t n, len;
 	bool bad;
+	uint32_t version; /* the layout: 1 has no since per level */
 };
 
 static uint64_t get(struct rd *r, size_t bytes)
@@ -161,6 +163,7 @@ static void get_level(struct rd *r, struct base_level *l)
 {
 	l->seq = (uint32_t)get(r, 4);
 	l->raised = get_bool(r);
+	l->since_ms = r->version >= 2 ? (int64_t)get(r, 8) : 0;
 }
 
 static void get_channel(struct rd *r, struct base_channel *c)
@@ -186,9 +189,9 @@ static void get_pending(struct rd *r, struct base_pending *p)
 	p->sent_ms = (int64_t)get(r, 8);
 }
 
-int base_ustate_decode(const uint8_t *in, size_t len, struct base_ustate *s)
+int base_ustate_decode(const uint8_t *in, size_t len, uint32_t version, struct base_ustate *s)
 {
-	struct rd r = {in, 0, len, false};
+	struct rd r = {in, 0, len, version < 1 || version > BASE_USTATE_VERSION, version};
 	memset(s, 0, sizeof(*s));
 	s->win.top = (uint32_t)get(&r, 4);
 	for (size_t i = 0; i < PROTO_WINDOW_BITS / 64; i++)

@@ -15,16 +15,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BASE_USTATE_VERSION 1
+#define BASE_USTATE_VERSION 2 /* 2: each level keeps its since; 1 is still read */
 #define BASE_CHANNELS_MAX   PROTO_CHANNELS_MAX
 #define BASE_PENDING_MAX    4
 /* The encoded state is at most this long (it fits STORE_BLOB_MAX). */
-#define BASE_USTATE_BYTES 1024
+#define BASE_USTATE_BYTES 1536
 
 /* One alarm level as the unit last told it: raised or not, by the message `seq`. */
 struct base_level {
 	uint32_t seq; /* 0: never told */
 	bool raised;
+	int64_t since_ms; /* raised: when the unit says the condition began, its clock (0: not told) */
 };
 
 struct base_channel {
@@ -78,10 +79,11 @@ void base_ustate_init(struct base_ustate *s, int64_t now_ms);
  * -ENOSPC. */
 int base_ustate_encode(const struct base_ustate *s, uint8_t *out, size_t size);
 
-/* Reads a state written by base_ustate_encode. Returns 0, or -EBADMSG when `in` is not one
- * (truncated, a count or an enum out of range, a name that is not a channel name): the
- * caller starts the unit afresh. */
-int base_ustate_decode(const uint8_t *in, size_t len, struct base_ustate *s);
+/* Reads a state written by base_ustate_encode, of layout `version` (1 or
+ * BASE_USTATE_VERSION; version 1 has no since: 0). Returns 0, or -EBADMSG when `in` is not
+ * one (truncated, a count or an enum out of range, a name that is not a channel name, a
+ * version this code does not know): the caller starts the unit afresh. */
+int base_ustate_decode(const uint8_t *in, size_t len, uint32_t version, struct base_ustate *s);
 
 /* The engine's number of channel `name` (exact case, as the unit sends it), adding it at the
  * end when `add` is set. Returns 0..7, -ENOENT (absent, not added) or -ENOSPC (eight
@@ -115,12 +117,15 @@ struct base_kind_state {
 enum base_op_kind {
 	BASE_OP_RAISE,
 	BASE_OP_CLEAR,
+	BASE_OP_CLOSE, /* a CLEAR the unit sent that has not come: the incident closes at once */
 };
 
 struct base_op {
 	enum base_op_kind op;
 	bool critical;
 };
+
+#define BASE_OPS_MAX 3 /* a missed clear, then a normal and a critical raise */
 
 /* Takes the unit's word on `level` from message `seq` when it is newer than what `level`
  * holds. Returns true when it was taken (a change or not), false for an older message,
@@ -131,14 +136,28 @@ bool base_level_update(struct base_level *level, uint32_t seq, bool raised);
  * now, in order (at most two: a normal raise before a critical one). Returns their number. */
 size_t base_order_ops(struct base_kind_state from, struct base_kind_state to, struct base_op ops[2]);
 
-/* One ALARM/CLEAR (or FAULT/FAULT_END: level PROBE) of channel `ch` from message `seq`:
- * takes it when newer than what the level holds, and gives the engine calls it needs for
- * the alarm kind the level belongs to (`*kind`, as alert_kind_of_level). Returns their
- * number: 0 for a message older than the level's last word, or one that changes nothing. */
-size_t base_order_event(struct base_channel *ch, enum proto_level level, uint32_t seq, bool raised,
-			enum alert_kind *kind, struct base_op ops[2]);
+/* One unit event: message `seq` says the level is `raised` or not; a raise says since when
+ * (`since_ms`, the unit's clock). A raise of a level already raised whose condition began
+ * `settle_ms` or more after the one the base holds is a new excursion: the unit cleared the
+ * level in between and that CLEAR has not come (lost, or late behind this message). The ops
+ * then close the old incident at once (BASE_OP_CLOSE) before the raise opens a new one, as the
+ * CLEAR would have done had it come more than the settle time (clear_settle) before.
+ * A new excursion that began sooner than that would have reopened the incident: nothing. */
+struct base_word {
+	uint32_t seq;
+	bool raised;
+	int64_t since_ms;
+	int64_t settle_ms;
+};
 
-/* A unit-wide level (mains, battery) told by message `seq`: the calls it needs (0 or 1). */
-size_t base_order_unit(struct base_level *level, uint32_t seq, bool raised, struct base_op ops[2]);
+/* One ALARM/CLEAR (or FAULT/FAULT_END: level PROBE) of channel `ch`: takes it when newer than
+ * what the level holds, and gives the engine calls it needs for the alarm kind the level
+ * belongs to (`*kind`, as alert_kind_of_level). Returns their number: 0 for a message older
+ * than the level's last word, or one that changes nothing. */
+size_t base_order_event(struct base_channel *ch, enum proto_level level, const struct base_word *w,
+			enum alert_kind *kind, struct base_op ops[BASE_OPS_MAX]);
+
+/* A unit-wide level (mains, battery): the calls it needs (0 to 2: a missed clear first). */
+size_t base_order_unit(struct base_level *level, const struct base_word *w, struct base_op ops[BASE_OPS_MAX]);
 
 #endif

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <sqlite3.h>
@@ -266,6 +267,49 @@ static void a_lost_text_is_sent_again_after_a_restart(void **state)
 	end(t);
 }
 
+/* WH1's word on T1 HIGH with message `seq`: raised (at 9.4C) or cleared, since `since_ms`. */
+static void high(struct t *t, uint32_t seq, bool raised, int64_t since_ms)
+{
+	struct proto_msg m = {.head = {.kind = raised ? PROTO_KIND_ALARM : PROTO_KIND_CLEAR, .seq = seq}};
+	m.u.event = (struct proto_event){.channel = "T1",
+					 .level = PROTO_LEVEL_HIGH,
+					 .has_value = true,
+					 .value_c10 = raised ? 94 : 40,
+					 .threshold_c10 = raised ? 80 : 75,
+					 .since_ms = since_ms};
+	it_base_unit(&t->base, &m, IT_BASE_NUMBER, NULL, 0);
+}
+
+/* ALARM #1 acknowledged; the unit's CLEAR is lost and the probe goes high again a minute
+ * later: the ALARM for that excursion closes #1 with its all-clear and opens #2 for
+ * everyone, instead of merging into the acknowledged #1 unseen. The late CLEAR changes
+ * nothing. */
+static void a_new_excursion_behind_a_lost_clear_is_a_new_alarm(void **state)
+{
+	(void)state;
+	struct t *t = begin(false, NULL, NULL);
+	int64_t first = (int64_t)time(NULL) * 1000 - 120000;
+	uint32_t seq = t->base.seq;
+	t->base.seq += 3;
+	high(t, seq, true, first);
+	WAIT_GOT(t, IT_ALICE, "ALARM #1", 1);
+	it_base_send(&t->base, IT_ALICE, IT_BASE_NUMBER, "ACK 1");
+	WAIT_GOT(t, IT_ALICE, "acknowledged by you", 1);
+	high(t, seq + 2, true, first + 60000); /* CLEAR seq + 1 lost */
+	WAIT_LOG(t, 1, "event=unit_clear_missed", "unit=WH1", "channel=T1", "level=high");
+	WAIT_GOT(t, IT_ALICE, "CLEARED #1 WH1/T1 HIGH at", 1);
+	WAIT_GOT(t, IT_ALICE, "ALARM #2 WH1/T1 HIGH 9.4C", 1);
+	WAIT_GOT(t, IT_BOB, "ALARM #2", 1); /* nobody acknowledges #2: tier 2 */
+	high(t, seq + 1, false, first + 30000);
+	WAIT_LOG(t, 1, "event=unit_event_late", "level=high");
+	it_base_stop(&t->base);
+	assert_int_equal(it_base_got(&t->base, IT_ALICE, "CLEARED #1"), 1);
+	assert_int_equal(it_base_got(&t->base, IT_ALICE, "CLEARED #2"), 0);
+	assert_int_equal(it_base_got(&t->base, IT_ALICE, "now "), 0); /* the clear's value is not known */
+	assert_int_equal(it_base_got(&t->base, IT_BOB, "ALARM #1"), 0);
+	end(t);
+}
+
 /* A phone that never reports (every text the base's modem sends is lost): the CLEARED to
  * each of the three is sent 5 times in all, then logged undelivered and not sent again. */
 static void a_text_never_reported_is_given_up_after_five_sends(void **state)
@@ -316,6 +360,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(a_text_the_network_lost_is_sent_again),
 		cmocka_unit_test(a_lost_text_is_sent_again_after_a_restart),
 		cmocka_unit_test(a_text_never_reported_is_given_up_after_five_sends),
+		cmocka_unit_test(a_new_excursion_behind_a_lost_clear_is_a_new_alarm),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -117,6 +117,30 @@ static void a_clear_keeps_the_limit_the_alarm_was_raised_at(void **state)
 	assert_int_equal(v.threshold_c10, 80);
 }
 
+/* A clear learnt only from the next excursion's raise: the incident closes at once, not after
+ * the settle time, its all-clear says when at the latest and no value, and the raise that
+ * follows opens a new incident that texts everyone again. */
+static void a_clear_known_afterwards_closes_at_once(void **state)
+{
+	struct fx *f = *state;
+	uint32_t who;
+	build(f);
+	alert_engine_raise(f->e, HIGHP("f1", 1, 95, T0), T0);
+	assert_int_equal(alert_engine_ack(f->e, ANNA, 17, T0 + MIN_MS), 1);
+	f->seen = f->n;
+	struct alert_report again = high("f1", 1, 97, T0 + 20 * MIN_MS);
+	assert_int_equal(alert_engine_close(f->e, &again, T0 + 21 * MIN_MS), 17);
+	struct alert_incident v;
+	assert_int_equal(alert_engine_incident(f->e, 17, &v), -ENOENT);
+	assert_int_equal(take_sms(f, &who, ALERT_MSG_ALL_CLEAR), 2);
+	assert_non_null(strstr(last_sms(f, 0)->text, "CLEARED #17 f1/1 HIGH at 16:20"));
+	assert_null(strstr(last_sms(f, 0)->text, "now"));
+	assert_int_equal(alert_engine_raise(f->e, &again, T0 + 21 * MIN_MS), 18);
+	assert_non_null(strstr(last_sms(f, 0)->text, "ALARM #18"));
+	/* None open. */
+	assert_int_equal(alert_engine_close(f->e, HIGHP("f2", 1, 95, T0), T0 + 22 * MIN_MS), -ENOENT);
+}
+
 static void viewers_cannot_ack_and_strangers_get_no_reply(void **state)
 {
 	struct fx *f = *state;
@@ -504,6 +528,7 @@ int main(void)
 		T(bare_ack_takes_the_newest_of_mine),
 		T(bare_ack_takes_an_alarm_that_just_cleared),
 		T(a_clear_keeps_the_limit_the_alarm_was_raised_at),
+		T(a_clear_known_afterwards_closes_at_once),
 		T(viewers_cannot_ack_and_strangers_get_no_reply),
 		T(viewers_are_never_told_to_reply_ack),
 		T(flapping_value_stays_one_incident),
