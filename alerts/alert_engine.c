@@ -313,11 +313,17 @@ static void close_incident(struct alert_engine *e, struct alert_incident *inc, i
 	e->owed[inc - e->inc] = 0;
 }
 
-int64_t alert_engine_clear(struct alert_engine *e, const struct alert_report *r, int64_t now_ms)
+/* The incident a report names, or NULL. */
+static struct alert_incident *reported(struct alert_engine *e, const struct alert_report *r)
 {
 	char unit[ALERT_UNIT_MAX];
 	clean_unit(unit, r->unit);
-	struct alert_incident *inc = find(e, unit, r->channel, r->kind);
+	return find(e, unit, r->channel, r->kind);
+}
+
+int64_t alert_engine_clear(struct alert_engine *e, const struct alert_report *r, int64_t now_ms)
+{
+	struct alert_incident *inc = reported(e, r);
 	if (!inc)
 		return -ENOENT;
 	uint32_t id = inc->id;
@@ -340,13 +346,9 @@ int64_t alert_engine_clear(struct alert_engine *e, const struct alert_report *r,
 
 int64_t alert_engine_close(struct alert_engine *e, const struct alert_report *r, int64_t now_ms)
 {
-	if (r->critical)
-		return alert_engine_clear(e, r, now_ms);
-	char unit[ALERT_UNIT_MAX];
-	clean_unit(unit, r->unit);
-	struct alert_incident *inc = find(e, unit, r->channel, r->kind);
+	struct alert_incident *inc = r->critical ? NULL : reported(e, r);
 	if (!inc)
-		return -ENOENT;
+		return r->critical ? alert_engine_clear(e, r, now_ms) : -ENOENT;
 	uint32_t id = inc->id;
 	if (inc->state != ALERT_STATE_CLEARED) {
 		inc->before_clear = inc->state;
