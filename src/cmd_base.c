@@ -168,6 +168,7 @@ int cmd_base(int argc, char **argv)
 		return M2_EXIT_FAIL;
 	}
 	apply_log(&cfg->log);
+	m2_config_warn_exposed(path, cfg);
 	char where[M2_CONFIG_PATH_MAX];
 	store_redact(cfg->u.base.store, where, sizeof(where));
 	log_info("base", "event=config file=\"%s\" site=\"%s\" store=\"%s\"", path, cfg->u.base.name, where);

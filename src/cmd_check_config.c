@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 const char cmd_check_config_usage[] =
 	"Usage: m2mon check-config FILE...\n"
@@ -37,6 +38,12 @@ int cmd_check_config(int argc, char **argv)
 		struct cfg_report rep = {0};
 		if (m2_config_load(argv[i], cfg, &rep) == 0) {
 			printf("%s: valid %s configuration\n", argv[i], m2_config_kind_str(cfg->kind));
+			unsigned mode = m2_config_exposed(argv[i], cfg);
+			if (mode)
+				fprintf(stderr,
+					"%s: warning: any user of this machine can %s it (mode %04o) and it "
+					"holds keys: chmod o-rwx %s\n",
+					argv[i], mode & S_IWOTH ? "change" : "read", mode, argv[i]);
 			continue;
 		}
 		status = M2_EXIT_FAIL;

@@ -6,6 +6,7 @@
 #include "proto.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -50,8 +51,12 @@ __attribute__((format(printf, 3, 4))) static int write_file(const struct demo *d
 {
 	char path[DEMO_PATH_MAX + 64];
 	demo_path(d, name, path, sizeof(path));
-	FILE *f = fopen(path, "w");
+	/* The configurations hold keys and a PIN: for their owner only, as a site's should be. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (!f) {
+		if (fd >= 0)
+			close(fd);
 		fprintf(stderr, "m2mon demo: cannot write %s: %s\n", path, strerror(errno));
 		return -1;
 	}

@@ -73,6 +73,7 @@ int cmd_unit(int argc, char **argv)
 	/* The file's log level holds unless --log-level asked for more. */
 	if (!log_enabled((enum log_level)cfg->log.level) || cfg->log.syslog)
 		log_setup((enum log_level)cfg->log.level, cfg->log.syslog, "m2mon");
+	m2_config_warn_exposed(path, cfg);
 	struct unit_test_opts test = {.crash_at = UNIT_CRASH_NONE};
 	const char *crash = getenv("M2MON_TEST_CRASH");
 	if (crash && unit_crash_point_parse(crash, &test.crash_at) < 0) {

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char *const log_level_names[] = {"error", "warn", "info", "debug", "trace", 0};
 
@@ -152,6 +153,26 @@ int m2_config_load(const char *path, struct m2_config *out, struct cfg_report *r
 		rc = load(&cfg, path, out, rep);
 	config_destroy(&cfg);
 	return rc;
+}
+
+unsigned m2_config_exposed(const char *path, const struct m2_config *cfg)
+{
+	struct stat st;
+	if ((cfg->kind != M2_CONFIG_BASE && cfg->kind != M2_CONFIG_UNIT) || stat(path, &st) != 0)
+		return 0;
+	return st.st_mode & (S_IROTH | S_IWOTH) ? (unsigned)(st.st_mode & 07777) : 0;
+}
+
+void m2_config_warn_exposed(const char *path, const struct m2_config *cfg)
+{
+	unsigned mode = m2_config_exposed(path, cfg);
+	if (mode)
+		log_warn("config",
+			 "event=config_exposed file=\"%s\" mode=%04o hint=\"any user of this machine can "
+			 "%s it, and it holds %s: chmod o-rwx the file (cmake --install makes it 0640, "
+			 "group m2mon)\"",
+			 path, mode, mode & S_IWOTH ? "change" : "read",
+			 cfg->kind == M2_CONFIG_UNIT ? "the unit's key and PIN" : "the units' keys");
 }
 
 int m2_config_load_string(const char *text, const char *name, struct m2_config *out, struct cfg_report *rep)

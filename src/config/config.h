@@ -192,4 +192,12 @@ int m2_config_load(const char *path, struct m2_config *out, struct cfg_report *r
 /* The same for text in memory; `name` stands for the file name in messages. */
 int m2_config_load_string(const char *text, const char *name, struct m2_config *out, struct cfg_report *rep);
 
+/* A base's or a unit's file holds keys (a unit's its PIN, a base's maybe a database
+ * password): its permission bits (07777) when users other than its owner and group may read
+ * or write it, else 0 (also when it cannot be looked at, or `cfg` is another kind). */
+unsigned m2_config_exposed(const char *path, const struct m2_config *cfg);
+
+/* The daemons' warning at start when m2_config_exposed says so. */
+void m2_config_warn_exposed(const char *path, const struct m2_config *cfg);
+
 #endif

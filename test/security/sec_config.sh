@@ -84,4 +84,29 @@ expect_in "$err" "/etc/passwd:1: syntax error" "an included file that is no conf
 case "$err" in
 *root:*) echo "FAIL: the included file's text was printed: $err"; failures=$((failures + 1)) ;;
 esac
+# A file any user can read gives its keys away: check-config and the daemon say so (it
+# still starts); 0640, as cmake --install leaves it, says nothing.
+for conf in unit.conf base.conf; do
+	daemon=${conf%.conf}
+	sed 's|store = "[^"]*"|store = "/nonexistent/m2mon/x.db"|' "$src/conf/$conf" >"$tmp/open-$conf"
+	chmod 0644 "$tmp/open-$conf"
+	expect_status 0 "$m2mon" check-config "$tmp/open-$conf"
+	expect_in "$err" "$tmp/open-$conf: warning: any user of this machine can read it (mode 0644)" \
+		"$daemon: check-config warns of a readable file"
+	expect_status 1 "$m2mon" "$daemon" --config "$tmp/open-$conf"
+	expect_in "$err" "event=config_exposed file=\"$tmp/open-$conf\" mode=0644" \
+		"$daemon: the daemon warns of a readable file"
+	chmod 0666 "$tmp/open-$conf"
+	expect_status 0 "$m2mon" check-config "$tmp/open-$conf"
+	expect_in "$err" "can change it (mode 0666)" "$daemon: a file anyone can change"
+	chmod 0640 "$tmp/open-$conf"
+	expect_status 0 "$m2mon" check-config "$tmp/open-$conf"
+	case "$err" in
+	*warning*) echo "FAIL: $daemon: a 0640 file is warned about: $err"; failures=$((failures + 1)) ;;
+	esac
+	expect_status 1 "$m2mon" "$daemon" --config "$tmp/open-$conf"
+	case "$err" in
+	*config_exposed*) echo "FAIL: $daemon: the daemon warns of a 0640 file"; failures=$((failures + 1)) ;;
+	esac
+done
 finish
