@@ -33,6 +33,16 @@ void it_write_file(const char *path, const char *text)
 	assert_int_equal(fclose(f), 0);
 }
 
+const char *it_base_main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s M2MON\n", argv[0]);
+		exit(2);
+	}
+	assert_int_equal(proto_init(), 0);
+	return argv[1];
+}
+
 void it_base_net(struct it_sim *sim, const char *m2mon, bool two_modems, bool real_unit,
 		 const char *const *sim_args)
 {

@@ -191,12 +191,7 @@ static void sigkill_at_random_points_loses_nothing(void **state)
 
 int main(int argc, char **argv)
 {
-	if (argc < 2) {
-		fprintf(stderr, "usage: %s M2MON\n", argv[0]);
-		return 2;
-	}
-	m2mon = argv[1];
-	assert_int_equal(proto_init(), 0);
+	m2mon = it_base_main(argc, argv);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sigkill_at_random_points_loses_nothing),
 	};
