@@ -6,6 +6,7 @@
  * through its outgoing folder. From the unit's `event=sample` of the round that raised the
  * alarm, and from the bench's write of the value, to the phone's delivery in sms.jsonl.
  * Usage: bench_alarm PATH-TO-M2MON [ALARMS [PEER_SECONDS]]  (figures only, never pass/fail) */
+#include "bench_time.h"
 #include "it_base.h"
 
 #include <fcntl.h>
@@ -19,9 +20,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -36,26 +35,6 @@ struct run {
 	char value[MAX_ALARMS][24];
 };
 
-static int64_t wall_ms(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
-
-/* "2026-12-01T22:43:44.677Z" (a log line's start, or sms.jsonl's time) as epoch ms. */
-static int64_t iso_ms(const char *s)
-{
-	struct tm tm = {0};
-	int ms = 0;
-	if (sscanf(s, "%d-%d-%dT%d:%d:%d.%dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-		   &tm.tm_sec, &ms) != 7)
-		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	return (int64_t)timegm(&tm) * 1000 + ms;
-}
-
 /* The raising sample of each alarm: the last `event=sample` before each `event=alarm_raised`. */
 static int raising_samples(const char *log, int64_t *out, int max)
 {
@@ -65,7 +44,7 @@ static int raising_samples(const char *log, int64_t *out, int max)
 	int n = 0;
 	while (f && fgets(line, sizeof(line), f) && n < max) {
 		if (strstr(line, "event=sample round=scheduled"))
-			sample = iso_ms(line);
+			sample = bench_iso_ms(line);
 		else if (strstr(line, "event=alarm_raised"))
 			out[n++] = sample;
 	}
@@ -91,7 +70,7 @@ static int64_t delivered_ms(const struct it_sim *sim, const char *tag, const cha
 		const char *time = json_string_value(json_object_get(o, "time"));
 		if (to && status && text && time && strcmp(to, IT_ALICE) == 0 &&
 		    strcmp(status, "delivered") == 0 && strstr(text, tag) && strstr(text, want))
-			at = iso_ms(time);
+			at = bench_iso_ms(time);
 		json_decref(o);
 	}
 	if (f)
@@ -180,7 +159,7 @@ static void raise_alarm(struct it_base *b, struct run *r, int i, int from_c10)
 {
 	int c10 = from_c10 + i % 200;
 	snprintf(r->value[i], sizeof(r->value[i]), "%d.%d", c10 / 10, c10 % 10);
-	r->write_ms[i] = wall_ms();
+	r->write_ms[i] = bench_wall_ms();
 	it_base_probe(b, r->value[i]);
 }
 
@@ -192,7 +171,7 @@ static void run_m2mon(struct it_base *b, struct it_sim *sim, int alarms)
 	it_base_start(b);
 	it_base_unit_start(b);
 	assert_true(it_base_unit_wait(b, (const char *const[]){"event=modem_ready", NULL}, 1));
-	int64_t t0 = wall_ms();
+	int64_t t0 = bench_wall_ms();
 	for (r.n = 0; r.n < alarms && r.n < MAX_ALARMS; r.n++) {
 		raise_alarm(b, &r, r.n, 85);
 		char want[48];
@@ -210,7 +189,7 @@ static void run_m2mon(struct it_base *b, struct it_sim *sim, int alarms)
 			break;
 		}
 	}
-	double secs = (wall_ms() - t0) / 1000.0;
+	double secs = (bench_wall_ms() - t0) / 1000.0;
 	it_base_unit_stop(b);
 	it_base_stop(b);
 	print_run("m2mon", b, sim, &r, "ALARM #", alarms, secs);
@@ -306,12 +285,12 @@ static void run_peer(struct it_base *b, struct it_sim *sim, bool smstools, int a
 	pid_t peer = start_peer(smstools, conf);
 	it_base_unit_start(b);
 	assert_true(it_base_unit_wait(b, (const char *const[]){"event=modem_ready", NULL}, 1));
-	int64_t t0 = wall_ms();
-	for (r.n = 0; r.n < alarms && r.n < MAX_ALARMS && wall_ms() - t0 < seconds * 1000LL; r.n++) {
+	int64_t t0 = bench_wall_ms();
+	for (r.n = 0; r.n < alarms && r.n < MAX_ALARMS && bench_wall_ms() - t0 < seconds * 1000LL; r.n++) {
 		raise_alarm(b, &r, r.n, smstools ? 500 : 300);
 		char want[48];
 		snprintf(want, sizeof(want), " %sC", r.value[r.n]);
-		int left = (int)(seconds * 1000LL - (wall_ms() - t0)) + 120000;
+		int left = (int)(seconds * 1000LL - (bench_wall_ms() - t0)) + 120000;
 		if (!it_base_wait_got_ms(b, IT_ALICE, want, 1, left)) {
 			fprintf(stderr, "bench_alarm: %s did not forward alarm %d within %d ms\n", who,
 				r.n + 1, left);
@@ -325,7 +304,7 @@ static void run_peer(struct it_base *b, struct it_sim *sim, bool smstools, int a
 			break;
 		}
 	}
-	double secs = (wall_ms() - t0) / 1000.0;
+	double secs = (bench_wall_ms() - t0) / 1000.0;
 	it_base_unit_stop(b);
 	kill(peer, SIGTERM);
 	waitpid(peer, NULL, 0);

@@ -5,6 +5,7 @@
  * (until the last file in its incoming folder), each on a fresh simulator; against the
  * line's own limit, the bytes of one +CMTI, AT+CMGR and AT+CMGD exchange at 10 bits a byte.
  * Usage: bench_inbound PATH-TO-M2MON [MESSAGES [RUNS [BOUND_SECONDS]]]  (figures only) */
+#include "bench_time.h"
 #include "it_base.h"
 #include "sim_ctl.h"
 
@@ -20,7 +21,6 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,25 +31,6 @@
 #define MAX_MSGS 1000
 
 static char texts[MAX_MSGS + 1][PROTO_TEXT_MAX];
-
-static int64_t wall_ms(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
-
-static int64_t iso_ms(const char *s)
-{
-	struct tm tm = {0};
-	int ms = 0;
-	if (sscanf(s, "%d-%d-%dT%d:%d:%d.%dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-		   &tm.tm_sec, &ms) != 7)
-		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	return (int64_t)timegm(&tm) * 1000 + ms;
-}
 
 /* n + 1 heartbeats of WH1, seq 1 (the warm-up) to n + 1. */
 static void make_texts(int n)
@@ -116,9 +97,9 @@ static int files_in(const char *dir, int64_t *last_ms)
  * (the measurement) is the peer's own, the poll only decides when to look. */
 static bool wait_files(const char *dir, int count, int bound_ms, int64_t *last_ms)
 {
-	int64_t end = wall_ms() + bound_ms;
+	int64_t end = bench_wall_ms() + bound_ms;
 	while (files_in(dir, last_ms) < count) {
-		if (wall_ms() > end)
+		if (bench_wall_ms() > end)
 			return false;
 		struct timespec ts = {.tv_nsec = 20 * 1000000};
 		nanosleep(&ts, NULL);
@@ -135,7 +116,7 @@ static int64_t nth_line_ms(const char *log, const char *needle, int count)
 	int64_t at = -1;
 	while (f && at < 0 && fgets(line, sizeof(line), f))
 		if (strstr(line, needle) && ++n == count)
-			at = iso_ms(line);
+			at = bench_iso_ms(line);
 	if (f)
 		fclose(f);
 	return at;
@@ -167,7 +148,7 @@ static void run_m2mon(const char *m2mon, int run, int n, int bound_s)
 	const char *msg[] = {"event=unit_message", "unit=WH1", NULL};
 	submit(&sim, 0);
 	assert_true(it_base_wait(&b, msg, 1));
-	int64_t t0 = wall_ms();
+	int64_t t0 = bench_wall_ms();
 	for (int i = 1; i <= n; i++)
 		submit(&sim, i);
 	bool done = it_base_wait_ms(&b, msg, n + 1, bound_s * 1000);
@@ -241,7 +222,7 @@ static void run_peer(const char *m2mon, bool smstools, int run, int n, int bound
 		printf("inbound %s run=%d n=%d unfinished (the warm-up SMS never reached %s)\n", who, run, n,
 		       inbox);
 	} else {
-		int64_t t0 = wall_ms();
+		int64_t t0 = bench_wall_ms();
 		for (int i = 1; i <= n; i++)
 			submit(&sim, i);
 		bool done = wait_files(inbox, n + 1, bound_s * 1000, &last);

@@ -237,13 +237,21 @@ void store_sqb_outbox_outcome(struct store *s, const struct store_sms_outcome *o
 	cb(ud, err, o->id);
 }
 
-static int out_report(struct store_sqlite *q, int64_t id, enum store_report report, int64_t report_ms)
+/* 0 when the row is sent and no report of it came yet, the one state a report or a resend
+ * changes; -EALREADY otherwise, -ENOENT when there is no such row, or the store's error. */
+static int out_sent_unreported(struct store_sqlite *q, int64_t id)
 {
 	enum store_out_state state;
 	enum store_report have;
 	int err = out_state(q, id, &state, &have);
 	if (!err && (state != STORE_OUT_SENT || have != STORE_REPORT_NONE))
 		err = -EALREADY;
+	return err;
+}
+
+static int out_report(struct store_sqlite *q, int64_t id, enum store_report report, int64_t report_ms)
+{
+	int err = out_sent_unreported(q, id);
 	sqlite3_stmt *st;
 	if (!err)
 		err = store_sq_stmt(q, "UPDATE outbox SET report = ?, report_ms = ? WHERE id = ?", &st);
@@ -271,11 +279,7 @@ void store_sqb_outbox_report(struct store *s, int64_t id, enum store_report repo
 
 static int out_resend(struct store_sqlite *q, int64_t id, int64_t now_ms)
 {
-	enum store_out_state state;
-	enum store_report have;
-	int err = out_state(q, id, &state, &have);
-	if (!err && (state != STORE_OUT_SENT || have != STORE_REPORT_NONE))
-		err = -EALREADY;
+	int err = out_sent_unreported(q, id);
 	sqlite3_stmt *st;
 	if (!err)
 		err = store_sq_stmt(q,

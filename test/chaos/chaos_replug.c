@@ -10,7 +10,6 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include <cmocka.h>
@@ -82,12 +81,7 @@ static void a_daemon_started_unplugged_gets_ready_when_plugged(void **state)
 
 int main(int argc, char **argv)
 {
-	if (argc < 2) {
-		fprintf(stderr, "usage: %s M2MON\n", argv[0]);
-		return 2;
-	}
-	m2mon = argv[1];
-	assert_int_equal(proto_init(), 0);
+	m2mon = it_base_main(argc, argv);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(both_daemons_recover_a_replugged_modem),
 		cmocka_unit_test(a_daemon_started_unplugged_gets_ready_when_plugged),

@@ -6,7 +6,6 @@
 #include "chaos.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -14,10 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -173,30 +170,26 @@ static bool all_met(struct run *r, void *ctx)
 	return true;
 }
 
+struct until {
+	struct run *r;
+	bool (*done)(struct run *r, void *ctx);
+	void *ctx;
+};
+
+static bool kills_then_done(void *ctx)
+{
+	struct until *u = ctx;
+	kills(u->r);
+	return u->done(u->r, u->ctx);
+}
+
 /* Waits until `done` says so or `bound_ms` passed, firing the kills on the way; woken by each
  * write to the daemons' logs and to the network's record. */
 static bool await_until(struct run *r, bool (*done)(struct run *r, void *ctx), void *ctx, int bound_ms)
 {
-	int in = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	assert_true(in >= 0);
-	assert_true(inotify_add_watch(in, r->sim.root, IN_MODIFY | IN_CREATE) >= 0);
-	assert_true(inotify_add_watch(in, r->sim.dir, IN_MODIFY | IN_CREATE) >= 0);
-	int64_t deadline = it_mono_ms() + bound_ms;
-	bool met;
-	for (;;) {
-		kills(r);
-		if ((met = done(r, ctx)))
-			break;
-		int64_t left = deadline - it_mono_ms();
-		struct pollfd p = {.fd = in, .events = POLLIN};
-		if (left <= 0 || poll(&p, 1, (int)left) < 0)
-			break;
-		char events[4096];
-		while (read(in, events, sizeof(events)) > 0)
-			continue;
-	}
-	close(in);
-	return met;
+	struct until u = {r, done, ctx};
+	const char *watch[] = {r->sim.root, r->sim.dir};
+	return it_wait_until(watch, 2, kills_then_done, &u, bound_ms);
 }
 
 static bool await(struct run *r, const struct chaos_due *d, int n, int bound_ms)

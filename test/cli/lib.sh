@@ -1,5 +1,7 @@
 # Helpers for command-line tests: `expect_status N CMD...` runs CMD, keeps its output in
-# $out and $err, and fails the test when the exit status is not N.
+# $out and $err, and fails the test when the exit status is not N; `expect_in` looks for a
+# needle; `chrome` and `expect_screenshot` open a page in headless Chromium and check its
+# screenshot.
 set -u
 failures=0
 tmp=$(mktemp -d)
@@ -28,6 +30,42 @@ expect_in() { # expect_in TEXT NEEDLE WHAT
 		failures=$((failures + 1))
 		;;
 	esac
+}
+
+# need_chromium: $browser is Chromium, or the test fails at once.
+need_chromium() {
+	browser=$(command -v chromium || true)
+	[ -n "$browser" ] || { echo "FAIL: chromium missing: run scripts/setup"; exit 1; }
+}
+
+# chrome WIDTH,HEIGHT BUDGET_MS ARGS...: headless $browser (need_chromium) with a profile of
+# its own, that window and BUDGET_MS of virtual time, bounded to 90 s; its stderr goes to
+# $tmp/chrome.log.
+chrome() {
+	local size=$1 budget=$2 profile
+	shift 2
+	profile=$(mktemp -d "$tmp/chrome.XXXXXX")
+	timeout 90 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync \
+		--user-data-dir="$profile" --window-size="$size" --virtual-time-budget="$budget" "$@" 2>>"$tmp/chrome.log"
+}
+
+# expect_screenshot PNG_STATS SHOT WHY "KEY LEAST"...: PNG_STATS reads SHOT (its figures are
+# left in $stats) and each figure KEY is at least LEAST; WHY says what they show.
+expect_screenshot() {
+	local png_stats=$1 shot=$2 why=$3 want key least v
+	shift 3
+	expect_status 0 "$png_stats" "$shot"
+	stats=$out
+	echo "screenshot: $shot: $stats"
+	for want in "$@"; do
+		read -r key least <<<"$want"
+		v=$(printf '%s\n' "$stats" | tr ' ' '\n' | sed -n "s/^$key=//p")
+		if [ -z "$v" ] || [ "$v" -lt "$least" ]; then
+			echo "FAIL: screenshot: $key=$v, expected at least $least ($why)"
+			failures=$((failures + 1))
+		fi
+	done
 }
 
 finish() {

@@ -5,14 +5,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -33,6 +31,16 @@ void it_write_file(const char *path, const char *text)
 	assert_non_null(f);
 	fputs(text, f);
 	assert_int_equal(fclose(f), 0);
+}
+
+const char *it_base_main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s M2MON\n", argv[0]);
+		exit(2);
+	}
+	assert_int_equal(proto_init(), 0);
+	return argv[1];
 }
 
 void it_base_net(struct it_sim *sim, const char *m2mon, bool two_modems, bool real_unit,
@@ -96,23 +104,6 @@ void it_base_conf(struct it_base *b, const struct it_sim *sim, bool two_modems, 
 
 /* ---- the daemon ---- */
 
-static int count_lines(const char *path, const char *const *needles)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return 0;
-	char line[8192];
-	int count = 0;
-	while (fgets(line, sizeof(line), f)) {
-		bool all = true;
-		for (int i = 0; needles[i] && all; i++)
-			all = strstr(line, needles[i]) != NULL;
-		count += all;
-	}
-	fclose(f);
-	return count;
-}
-
 /* Waits until `path` holds `count` lines with every needle, woken by each write (inotify on
  * its folder, so that a file not made yet is waited for too). */
 static bool wait_lines_ms(const char *path, const char *const *needles, int count, int timeout_ms)
@@ -121,22 +112,7 @@ static bool wait_lines_ms(const char *path, const char *const *needles, int coun
 	snprintf(dir, sizeof(dir), "%s", path);
 	char *slash = strrchr(dir, '/');
 	*slash = '\0';
-	int in = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	assert_true(in >= 0);
-	assert_true(inotify_add_watch(in, dir, IN_MODIFY | IN_CREATE) >= 0);
-	int64_t deadline = it_mono_ms() + timeout_ms;
-	bool seen;
-	while (!(seen = count_lines(path, needles) >= count)) {
-		int64_t left = deadline - it_mono_ms();
-		struct pollfd p = {.fd = in, .events = POLLIN};
-		if (left <= 0 || poll(&p, 1, (int)left) < 0)
-			break;
-		char events[4096];
-		while (read(in, events, sizeof(events)) > 0)
-			continue;
-	}
-	close(in);
-	return seen;
+	return it_lines_wait(dir, path, needles, count, timeout_ms);
 }
 
 static bool wait_lines(const char *path, const char *const *needles, int count)
@@ -151,7 +127,7 @@ bool it_base_wait_ms(const struct it_base *b, const char *const *needles, int co
 
 int it_base_count(const struct it_base *b, const char *const *needles)
 {
-	return count_lines(b->log, needles);
+	return it_file_count(b->log, needles);
 }
 
 bool it_base_wait(const struct it_base *b, const char *const *needles, int count)
@@ -187,7 +163,7 @@ void it_base_start(struct it_base *b)
 {
 	int ready_before = it_base_count(b, (const char *const[]){"event=modem_state", "to=ready", NULL});
 	it_base_spawn(b);
-	int modems = count_lines(b->conf, (const char *const[]){".tty\"", NULL});
+	int modems = it_file_count(b->conf, (const char *const[]){".tty\"", NULL});
 	if (!it_base_wait(b, (const char *const[]){"event=modem_state", "to=ready", NULL},
 			  ready_before + modems))
 		fail_msg("the base's modems did not get ready (see %s)", b->log);
@@ -304,7 +280,7 @@ bool it_base_wait_got_ms(const struct it_base *b, const char *to, const char *ne
 	snprintf(want, sizeof(want), "\"to\":\"%s\"", to);
 	int64_t deadline = it_mono_ms() + timeout_ms;
 	while (it_base_got(b, to, needle) < count) {
-		int lines = count_lines(path, (const char *const[]){want, NULL});
+		int lines = it_file_count(path, (const char *const[]){want, NULL});
 		int64_t left = deadline - it_mono_ms();
 		if (left <= 0 ||
 		    !wait_lines_ms(path, (const char *const[]){want, NULL}, lines + 1, (int)left))
@@ -455,7 +431,7 @@ void it_base_unit_conf(struct it_base *b, const char *base_number, const char *t
 
 int it_base_unit_count(const struct it_base *b, const char *const *needles)
 {
-	return count_lines(b->unit_log, needles);
+	return it_file_count(b->unit_log, needles);
 }
 
 bool it_base_unit_wait(const struct it_base *b, const char *const *needles, int count)

@@ -37,6 +37,10 @@ struct it_base {
 	struct proto_window win;
 };
 
+/* For an it_base test's main(argc, argv): its one argument, the m2mon binary to run, once the
+ * protocol library is ready. Without it, prints the usage and exits with status 2. */
+const char *it_base_main(int argc, char **argv);
+
 /* Starts a simulator with modems base (and base2 when `two_modems`), WH1 (a phone the test
  * sends from, or with `real_unit` a modem unit1 for the real `m2mon unit`), and phones for
  * Alice, Bob, Carol and a stranger. `sim_args` are extra options (NULL-terminated, may be

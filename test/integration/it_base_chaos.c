@@ -8,7 +8,6 @@
  * counts. IT_CHAOS_RUNS and IT_CHAOS_SEED change how many runs and where they start. */
 #include "it_base.h"
 
-#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,9 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -52,30 +49,25 @@ static void maybe_kill(struct run *r)
 	it_base_start(&r->base);
 }
 
+struct wanted {
+	struct run *r;
+	const char *to, *needle;
+};
+
+static bool kill_then_got(void *ctx)
+{
+	struct wanted *w = ctx;
+	maybe_kill(w->r);
+	return it_base_got(&w->r->base, w->to, w->needle) > 0;
+}
+
 /* Waits until `to` got a text with `needle`, killing the base on the way when its point comes;
  * woken by writes to the base's log and to the network's record. */
 static bool await(struct run *r, const char *to, const char *needle)
 {
-	int in = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	assert_true(in >= 0);
-	assert_true(inotify_add_watch(in, r->sim.root, IN_MODIFY | IN_CREATE) >= 0);
-	assert_true(inotify_add_watch(in, r->sim.dir, IN_MODIFY | IN_CREATE) >= 0);
-	int64_t deadline = it_mono_ms() + 4 * IT_TIMEOUT_MS;
-	bool got;
-	for (;;) {
-		maybe_kill(r);
-		if ((got = it_base_got(&r->base, to, needle) > 0))
-			break;
-		int64_t left = deadline - it_mono_ms();
-		struct pollfd p = {.fd = in, .events = POLLIN};
-		if (left <= 0 || poll(&p, 1, (int)left) < 0)
-			break;
-		char events[4096];
-		while (read(in, events, sizeof(events)) > 0)
-			continue;
-	}
-	close(in);
-	return got;
+	struct wanted w = {r, to, needle};
+	const char *watch[] = {r->sim.root, r->sim.dir};
+	return it_wait_until(watch, 2, kill_then_got, &w, 4 * IT_TIMEOUT_MS);
 }
 
 static const struct due {
@@ -199,12 +191,7 @@ static void sigkill_at_random_points_loses_nothing(void **state)
 
 int main(int argc, char **argv)
 {
-	if (argc < 2) {
-		fprintf(stderr, "usage: %s M2MON\n", argv[0]);
-		return 2;
-	}
-	m2mon = argv[1];
-	assert_int_equal(proto_init(), 0);
+	m2mon = it_base_main(argc, argv);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sigkill_at_random_points_loses_nothing),
 	};

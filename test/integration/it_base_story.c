@@ -345,12 +345,7 @@ static void a_text_never_reported_is_given_up_after_five_sends(void **state)
 
 int main(int argc, char **argv)
 {
-	if (argc < 2) {
-		fprintf(stderr, "usage: %s M2MON\n", argv[0]);
-		return 2;
-	}
-	m2mon = argv[1];
-	assert_int_equal(proto_init(), 0);
+	m2mon = it_base_main(argc, argv);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(alarm_climbs_to_tier_two_ack_and_all_clear),
 		cmocka_unit_test(silent_is_raised_and_closed),

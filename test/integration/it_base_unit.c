@@ -134,12 +134,7 @@ static void one_of_two_modems_hangs_mid_story(void **state)
 
 int main(int argc, char **argv)
 {
-	if (argc < 2) {
-		fprintf(stderr, "usage: %s M2MON\n", argv[0]);
-		return 2;
-	}
-	m2mon = argv[1];
-	assert_int_equal(proto_init(), 0);
+	m2mon = it_base_main(argc, argv);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(the_probe_crosses_its_limit_and_comes_back),
 		cmocka_unit_test(silence_then_a_read_and_a_set),

@@ -147,7 +147,7 @@ static int count_lines(const char *path, const char *const *needles)
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return 0;
-	char line[4096];
+	char line[8192];
 	int count = 0;
 	while (fgets(line, sizeof(line), f)) {
 		bool all = true;
@@ -172,14 +172,15 @@ int it_log_count(const struct it_sim *sim, const char *const *needles)
 	return count_lines(log_path(sim, path, sizeof(path)), needles);
 }
 
-bool it_file_wait(const char *path, const char *const *needles, int count, int timeout_ms)
+bool it_wait_until(const char *const *paths, int n_paths, bool (*done)(void *ctx), void *ctx, int timeout_ms)
 {
 	int in = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	assert_true(in >= 0);
-	assert_true(inotify_add_watch(in, path, IN_MODIFY) >= 0); /* before the first look */
+	for (int i = 0; i < n_paths; i++) /* before the first look */
+		assert_true(inotify_add_watch(in, paths[i], IN_MODIFY | IN_CREATE) >= 0);
 	int64_t deadline = it_mono_ms() + timeout_ms;
-	bool seen;
-	while (!(seen = count_lines(path, needles) >= count)) {
+	bool met;
+	while (!(met = done(ctx))) {
 		int64_t left = deadline - it_mono_ms();
 		struct pollfd p = {.fd = in, .events = POLLIN};
 		if (left <= 0 || poll(&p, 1, (int)left) < 0)
@@ -189,7 +190,30 @@ bool it_file_wait(const char *path, const char *const *needles, int count, int t
 			continue;
 	}
 	close(in);
-	return seen;
+	return met;
+}
+
+struct lines_wanted {
+	const char *path;
+	const char *const *needles;
+	int count;
+};
+
+static bool lines_there(void *ctx)
+{
+	const struct lines_wanted *w = ctx;
+	return count_lines(w->path, w->needles) >= w->count;
+}
+
+bool it_lines_wait(const char *watch, const char *path, const char *const *needles, int count, int timeout_ms)
+{
+	struct lines_wanted w = {path, needles, count};
+	return it_wait_until(&watch, 1, lines_there, &w, timeout_ms);
+}
+
+bool it_file_wait(const char *path, const char *const *needles, int count, int timeout_ms)
+{
+	return it_lines_wait(path, path, needles, count, timeout_ms);
 }
 
 int it_file_count(const char *path, const char *const *needles)

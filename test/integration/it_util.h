@@ -104,6 +104,17 @@ int it_log_count(const struct it_sim *sim, const char *const *needles);
  * when it does. */
 bool it_log_wait(const struct it_sim *sim, const char *const *needles, int count, int timeout_ms);
 
+/* Calls done(ctx) until it returns true or `timeout_ms` passed, waiting between calls for a
+ * write to any of `paths` (inotify: a file written, or a file made or written in a folder);
+ * the watches are set before the first call, so no write is missed. True when done said so. */
+bool it_wait_until(const char *const *paths, int n_paths, bool (*done)(void *ctx), void *ctx, int timeout_ms);
+
+/* Waits until the file at `path` holds at least `count` lines containing every one of
+ * `needles`, woken by each write to `watch` (the file itself, or its folder when the file may
+ * not be made yet). True when it does. */
+bool it_lines_wait(const char *watch, const char *path, const char *const *needles, int count,
+		   int timeout_ms);
+
 /* Waits until the file at `path` (it must exist) holds at least `count` lines containing
  * every one of `needles`, woken by each write to it (inotify). True when it does. */
 bool it_file_wait(const char *path, const char *const *needles, int count, int timeout_ms);

@@ -2,9 +2,7 @@
  * after a restart, multipart parts come back whole, the outbox is claimed once and settled
  * by outcome and report, the alarm engine's state comes back as it was saved, and the
  * views the tools read give what was written, in order. */
-#include "store_base.h"
-#include "store_cluster.h"
-#include "store_fixture.h"
+#include "store_base_fixture.h"
 #include "store_view.h"
 
 #include <errno.h>
@@ -17,30 +15,8 @@
 
 #include <cmocka.h>
 
-#define T0    1764000000000LL
 #define HOUR  3600000LL
 #define PDU_A "07915155000000F0040B915155001020F000006211031254238005E8329BFD06"
-
-static int setup(void **state)
-{
-	static struct store_fx fx;
-	fx_setup(&fx, "base.db");
-	*state = &fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fx_teardown(*state);
-	return 0;
-}
-
-static struct store *open_base(struct store_fx *fx)
-{
-	struct store *s = NULL;
-	assert_int_equal(fx_open(fx, STORE_KIND_BASE, false, &s), 0);
-	return s;
-}
 
 static struct store *reopen(struct store_fx *fx, struct store *s)
 {
@@ -49,20 +25,6 @@ static struct store *reopen(struct store_fx *fx, struct store *s)
 }
 
 /* ---- callbacks that record what they were given ---- */
-
-struct done {
-	int calls;
-	int result;
-	int64_t id;
-};
-
-static void on_done(void *ud, int result, int64_t id)
-{
-	struct done *d = ud;
-	d->calls++;
-	d->result = result;
-	d->id = id;
-}
 
 struct inbox_rows {
 	int result;
@@ -95,14 +57,6 @@ static int add(struct store *s, const struct store_inbox_sms *m, int64_t *id)
 	assert_int_equal(d.calls, 1);
 	*id = d.id;
 	return d.result;
-}
-
-static void write_batch(struct store *s, const struct store_base_batch *b, int want)
-{
-	struct done d = {0};
-	store_base_write(s, b, on_done, &d);
-	assert_int_equal(d.calls, 1);
-	assert_int_equal(d.result, want);
 }
 
 static void a_duplicate_pdu_is_recognised_after_reopening(void **state)
@@ -402,32 +356,6 @@ static void events_are_read_back_by_time_and_unit(void **state)
 
 /* ---- outbox ---- */
 
-struct claimed {
-	int calls;
-	int result;
-	struct store_sms_out row;
-	int64_t next_due;
-};
-
-static void on_claim(void *ud, int result, const struct store_sms_out *row, int64_t next_due_ms)
-{
-	struct claimed *c = ud;
-	c->calls++;
-	c->result = result;
-	c->next_due = next_due_ms;
-	if (row)
-		c->row = *row;
-}
-
-static struct claimed claim(struct store *s, int64_t now_ms)
-{
-	static struct claimed c;
-	memset(&c, 0, sizeof(c));
-	store_base_outbox_claim(s, now_ms, "modem0", on_claim, &c);
-	assert_int_equal(c.calls, 1);
-	return c;
-}
-
 static int settle(struct store *s, const struct store_sms_outcome *o)
 {
 	struct done d = {0};
@@ -449,15 +377,6 @@ static void on_out(void *ud, int result, const struct store_sms_out *rows, size_
 	o->n = n;
 	for (size_t i = 0; i < n && i < 4; i++)
 		o->rows[i] = rows[i];
-}
-
-static struct store_sms_out text_to(const char *dest, const char *text, int64_t next_ms)
-{
-	struct store_sms_out m = {.incident_id = 3, .created_ms = T0, .next_ms = next_ms};
-	snprintf(m.dest, sizeof(m.dest), "%s", dest);
-	snprintf(m.text, sizeof(m.text), "%s", text);
-	snprintf(m.kind, sizeof(m.kind), "alarm");
-	return m;
 }
 
 static void outbox_rows_are_claimed_once_and_settled(void **state)
@@ -583,28 +502,6 @@ static void on_engine(void *ud, int result, const struct store_engine_state *st)
 	if (st->counters)
 		memcpy(g->counters, st->counters, st->counters_size);
 	g->next_id = st->next_incident_id;
-}
-
-static struct store_incident incident(uint32_t id, const char *state, int64_t opened_ms)
-{
-	struct store_incident i = {.id = id,
-				   .channel = 0,
-				   .critical = false,
-				   .has_value = true,
-				   .value_c10 = 94,
-				   .threshold_c10 = 80,
-				   .since_ms = opened_ms - 300000,
-				   .opened_ms = opened_ms,
-				   .notified = 0x1,
-				   .told = 0x3,
-				   .acked_by = 1,
-				   .acked_ms = opened_ms + 600000};
-	snprintf(i.state, sizeof(i.state), "%s", state);
-	snprintf(i.before_clear, sizeof(i.before_clear), "notified");
-	snprintf(i.unit, sizeof(i.unit), "WH1");
-	snprintf(i.channel_name, sizeof(i.channel_name), "T1");
-	snprintf(i.kind, sizeof(i.kind), "high");
-	return i;
 }
 
 /* Saves two incidents, a mute, the call list and counters, then closes incident 3. */
@@ -759,105 +656,31 @@ static void a_reader_sees_the_version_move_when_the_writer_commits(void **state)
 	store_close(w);
 }
 
-/* ---- several bases' calls, which the one base of a file makes too ---- */
-
-struct bases_seen {
-	size_t n;
-	struct store_view_base b[2];
-};
-
-static int take_base(void *ud, const struct store_view_base *b)
-{
-	struct bases_seen *s = ud;
-	if (s->n < 2)
-		s->b[s->n] = *b;
-	s->n++;
-	return 0;
-}
-
-static void on_leader(void *ud, const struct store_leader_event *ev)
-{
-	*(struct store_leader_event *)ud = *ev;
-}
-
-static void the_base_beats_and_gives_its_claims_back(void **state)
-{
-	struct store_fx *fx = *state;
-	struct store *s = open_base(fx);
-	struct done d = {0};
-	store_cluster_heartbeat(s, 1, 2, on_done, &d);
-	assert_int_equal(d.result, 0);
-	struct store *r = NULL;
-	assert_int_equal(fx_open(fx, STORE_KIND_BASE, true, &r), 0);
-	struct bases_seen seen = {0};
-	int64_t now = 0;
-	assert_int_equal(store_view_bases(r, &now, take_base, &seen), 0);
-	store_close(r);
-	assert_int_equal(seen.n, 1);
-	assert_int_equal(seen.b[0].modems_up, 1);
-	assert_int_equal(seen.b[0].modems, 2);
-	assert_true(seen.b[0].last_seen_ms <= now && seen.b[0].last_seen_ms > now - 60000);
-	struct store_sms_out texts[] = {text_to("+15550003001", "ALARM one", T0),
-					text_to("+15550003002", "ALARM two", T0)};
-	write_batch(s, &(struct store_base_batch){.outbox = texts, .n_outbox = 2}, 0);
-	assert_int_equal(claim(s, T0).result, 0);
-	assert_int_equal(claim(s, T0).result, 0);
-	/* Its modems died: both go back, and may have gone already. */
-	store_cluster_release(s, on_done, &d);
-	assert_int_equal(d.result, 0);
-	assert_int_equal(d.id, 2);
-	struct claimed c = claim(s, T0);
-	assert_int_equal(c.result, 0);
-	assert_true(c.row.possibly_duplicate);
-	assert_int_equal(c.row.attempts, 2);
-	store_close(s);
-}
-
-/* SQLite's one base leads with epoch 1, at once; another epoch is nobody's. */
-static void the_one_base_of_a_file_leads(void **state)
-{
-	struct store_fx *fx = *state;
-	struct store *s = open_base(fx);
-	struct store_leader_event ev = {.state = STORE_LEADER_FOLLOWING};
-	if (fx->pg) {
-		/* A tool's handle has no loop to keep a lease on. */
-		assert_int_equal(store_leader_start(s, NULL, on_leader, &ev), -EINVAL);
-		store_close(s);
-		return;
-	}
-	assert_int_equal(store_leader_start(s, NULL, on_leader, &ev), 0);
-	assert_int_equal(ev.state, STORE_LEADER_LEADING);
-	assert_int_equal(ev.epoch, 1);
-	struct store_incident inc = incident(9, "notified", T0);
-	struct store_engine_state e = {.incidents = &inc, .n_incidents = 1};
-	write_batch(s, &(struct store_base_batch){.engine = &e, .epoch = 1}, 0);
-	write_batch(s, &(struct store_base_batch){.engine = &e, .epoch = 2}, -EPERM);
-	store_leader_stop(s);
-	store_close(s);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(a_duplicate_pdu_is_recognised_after_reopening, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(multipart_parts_come_back_whole_after_a_restart, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(unit_state_and_sequence_numbers_survive_a_restart, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(readings_are_read_back_in_time_order, setup, teardown),
-		cmocka_unit_test_setup_teardown(events_are_read_back_by_time_and_unit, setup, teardown),
-		cmocka_unit_test_setup_teardown(outbox_rows_are_claimed_once_and_settled, setup, teardown),
-		cmocka_unit_test_setup_teardown(a_send_cut_by_a_crash_is_resent_as_possibly_duplicate, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(the_engine_state_comes_back_as_saved, setup, teardown),
-		cmocka_unit_test_setup_teardown(incidents_are_shown_with_the_people_they_name, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(a_batch_with_a_bad_part_writes_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(a_reader_sees_the_version_move_when_the_writer_commits, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(the_base_beats_and_gives_its_claims_back, setup, teardown),
-		cmocka_unit_test_setup_teardown(the_one_base_of_a_file_leads, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_duplicate_pdu_is_recognised_after_reopening, base_setup,
+						base_teardown),
+		cmocka_unit_test_setup_teardown(multipart_parts_come_back_whole_after_a_restart, base_setup,
+						base_teardown),
+		cmocka_unit_test_setup_teardown(unit_state_and_sequence_numbers_survive_a_restart, base_setup,
+						base_teardown),
+		cmocka_unit_test_setup_teardown(readings_are_read_back_in_time_order, base_setup,
+						base_teardown),
+		cmocka_unit_test_setup_teardown(events_are_read_back_by_time_and_unit, base_setup,
+						base_teardown),
+		cmocka_unit_test_setup_teardown(outbox_rows_are_claimed_once_and_settled, base_setup,
+						base_teardown),
+		cmocka_unit_test_setup_teardown(a_send_cut_by_a_crash_is_resent_as_possibly_duplicate,
+						base_setup, base_teardown),
+		cmocka_unit_test_setup_teardown(the_engine_state_comes_back_as_saved, base_setup,
+						base_teardown),
+		cmocka_unit_test_setup_teardown(incidents_are_shown_with_the_people_they_name, base_setup,
+						base_teardown),
+		cmocka_unit_test_setup_teardown(a_batch_with_a_bad_part_writes_nothing, base_setup,
+						base_teardown),
+		cmocka_unit_test_setup_teardown(a_reader_sees_the_version_move_when_the_writer_commits,
+						base_setup, base_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

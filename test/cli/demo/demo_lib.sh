@@ -33,6 +33,24 @@ wait_line() {
 	exit 1
 }
 
+# expect_demo_ends SECONDS WHY STATUS: the demo ends by itself within SECONDS, with exit
+# status STATUS; if it goes on, the test fails at once with WHY.
+expect_demo_ends() {
+	local i rc
+	for i in $(seq $(($1 * 10))); do
+		kill -0 "$demo_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$demo_pid" 2>/dev/null; then
+		echo "FAIL: $2"
+		exit 1
+	fi
+	wait "$demo_pid"
+	rc=$?
+	demo_pid=
+	[ "$rc" -eq "$3" ] || { echo "FAIL: exit status $rc, expected $3"; failures=$((failures + 1)); }
+}
+
 # no_process_left WHAT: within 20 s no process names the folder any more.
 no_process_left() {
 	local i

@@ -10,18 +10,7 @@ m2mon=$1
 start_demo --speed 4
 wait_line "== 6." 120
 rm -f "$site/net/sim.sock"
-for _ in $(seq 600); do
-	kill -0 "$demo_pid" 2>/dev/null || break
-	sleep 0.1
-done
-if kill -0 "$demo_pid" 2>/dev/null; then
-	echo "FAIL: the demo goes on though Bob's ACK cannot be sent"
-	exit 1
-fi
-wait "$demo_pid"
-rc=$?
-demo_pid=
-[ "$rc" -eq 1 ] || { echo "FAIL: exit status $rc, expected 1"; failures=$((failures + 1)); }
+expect_demo_ends 60 "the demo goes on though Bob's ACK cannot be sent" 1
 err=$(cat "$tmp/err.txt")
 expect_in "$err" "m2mon demo: step 7 did not happen: Bob replies ACK" "the step named"
 expect_in "$err" "a command it ran failed (see tools.log)" "why"

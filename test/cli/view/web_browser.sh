@@ -11,8 +11,7 @@ png_stats=$4
 out_dir=$5
 . "$2/test/cli/lib.sh"
 
-browser=$(command -v chromium || true)
-[ -n "$browser" ] || { echo "FAIL: chromium missing: run scripts/setup"; exit 1; }
+need_chromium
 db="$tmp/base.db"
 conf="$tmp/base.conf"
 sed "s|@STORE@|$db|" "$2/test/cli/view/site.conf.in" >"$conf"
@@ -79,15 +78,7 @@ expect_in "$resp" "Allow: GET, HEAD" "405 says what is allowed"
 resp=$(http "GET /../../etc/passwd HTTP/1.0")
 expect_in "$resp" "HTTP/1.1 404 Not Found" "no file outside the page"
 
-chrome() {
-	local profile
-	profile=$(mktemp -d "$tmp/chrome.XXXXXX")
-	timeout 90 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-		--disable-background-networking --disable-component-update --disable-sync \
-		--user-data-dir="$profile" --window-size=1920,1080 --virtual-time-budget=8000 "$@" 2>>"$tmp/chrome.log"
-}
-
-chrome --dump-dom "$url" >"$tmp/dom.html"
+chrome 1920,1080 8000 --dump-dom "$url" >"$tmp/dom.html"
 dom=$(cat "$tmp/dom.html")
 cp "$tmp/dom.html" "$out_dir/web-dom.html"
 expect_in "$dom" 'id="site-name">Cold store North<' "DOM: the site"
@@ -111,19 +102,8 @@ if printf '%s' "$dom" | grep -q 'NOT UPDATING'; then echo "FAIL: DOM: the page s
 
 shot="$out_dir/web-screenshot.png"
 rm -f "$shot"
-chrome --screenshot="$shot" --hide-scrollbars "$url" >/dev/null
-expect_status 0 "$png_stats" "$shot"
-stats=$out
-echo "screenshot: $shot: $stats"
-field() { printf '%s\n' "$stats" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
-for want in "colours 500" "other_pct 30" "red 30000" "amber 30000" "purple 30000" "blue 3000"; do
-	read -r key least <<<"$want"
-	v=$(field "$key")
-	if [ -z "$v" ] || [ "$v" -lt "$least" ]; then
-		echo "FAIL: screenshot: $key=$v, expected at least $least (the tiles' colours, the charts)"
-		failures=$((failures + 1))
-	fi
-done
+chrome 1920,1080 8000 --screenshot="$shot" --hide-scrollbars "$url" >/dev/null
+expect_screenshot "$png_stats" "$shot" "the tiles' colours, the charts" "colours 500" "other_pct 30" "red 30000" "amber 30000" "purple 30000" "blue 3000"
 expect_in "$stats" "width=1920 height=1080" "screenshot size"
 log=$(cat "$tmp/web.log")
 expect_in "$log" 'path="/api/chart.svg" status=200' "the page loaded its charts"
@@ -144,7 +124,7 @@ for _ in $(seq 200); do
 	sleep 0.05
 done
 if [ -n "$later_url" ]; then
-	dom=$(chrome --dump-dom "$later_url")
+	dom=$(chrome 1920,1080 8000 --dump-dom "$later_url")
 	expect_in "$dom" 'no database yet: the base station creates it when it first starts' "DOM: no database yet"
 else
 	echo "FAIL: the second display did not start: $(cat "$tmp/later.log")"
