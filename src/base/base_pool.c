@@ -144,7 +144,7 @@ void base_pool_init(struct base *b)
 		m->idx = (int)i;
 		m->cfg = &b->cfg->modems[i];
 		m->state = MODEM_STATE_CLOSED;
-		snprintf(m->name, sizeof(m->name), "modem%u", (unsigned)(i + 1) % 1000000u);
+		snprintf(m->name, sizeof(m->name), "modem%u", (unsigned)(i + 1)); /* 5 + 10 digits fit 16 */
 	}
 }
 
